@@ -1,0 +1,43 @@
+"""Paths and defaults, with environment overrides."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _web_dir() -> Path:
+    """The folder holding templates/ and static/: the installed copy, else the repo's web/."""
+    try:
+        import newsearch.webassets as assets
+
+        for entry in getattr(assets, "__path__", []):
+            if (Path(entry) / "templates").is_dir():
+                return Path(entry)
+    except ImportError:
+        pass
+    return PACKAGE_DIR.parent.parent / "web"
+
+
+def index_dir() -> Path:
+    """Default index location: $NEWSEARCH_INDEX or ./index."""
+    return Path(os.environ.get("NEWSEARCH_INDEX", "index"))
+
+
+def seeds_dir() -> Path:
+    """Default source folder: $NEWSEARCH_SEEDS or ./seeds."""
+    return Path(os.environ.get("NEWSEARCH_SEEDS", "seeds"))
+
+
+def kiwi_workers() -> int:
+    """Kiwi analysis threads: $NEWSEARCH_THREADS or the number of cores."""
+    value = os.environ.get("NEWSEARCH_THREADS")
+    if value and value.isdigit() and int(value) > 0:
+        return int(value)
+    return os.cpu_count() or 1
+
+
+WEB_DIR = _web_dir()
+DATA_DIR = PACKAGE_DIR / "data"
