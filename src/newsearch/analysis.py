@@ -1,0 +1,310 @@
+"""Korean morphological analysis with Kiwi, shaped into Whoosh tokens.
+
+One Kiwi is built lazily per process (it takes a second or more to load). The Whoosh
+tokenizer holds only options, because Whoosh pickles it into the index schema.
+
+What becomes an index term:
+- nouns (NNG, NNP, NR), roots (XR), verb and adjective stems (VV, VA), Hanja (SH),
+  Latin words lower-cased (SL), numbers (SN), URLs, e-mails and hashtags;
+- a run of nouns, Latin words and numbers written together (no space between) is also
+  indexed whole, so that `헬스케어사업` and `헬스케어 사업` find each other, and `5G` is a term;
+- a meaning-carrying prefix (XPN: 비, 무, 반, ...) is kept on its noun (`비급여`), and the noun
+  alone is indexed too;
+- a long noun that Kiwi keeps whole is also indexed by the parts Kiwi finds in it alone
+  (`아산카카오메디컬데이터` -> `아산`, `카카오`, ...), so that a part finds the whole;
+- headline Hanja abbreviations are indexed with their Korean word as well (`美` -> `미국`).
+Particles (J*), endings (E*), punctuation and other function morphemes are dropped.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+from whoosh.analysis import Token, Tokenizer
+
+from . import config
+
+# Tags whose morpheme is a content term.
+NOUN_TAGS = frozenset({"NNG", "NNP", "NR"})
+CONTENT_TAGS = NOUN_TAGS | {"XR", "VV", "VA", "SH", "SL", "SN", "W_URL", "W_EMAIL", "W_HASHTAG", "W_MENTION", "W_SERIAL"}
+# Tags that glue into a compound run when written without a space.
+RUN_TAGS = NOUN_TAGS | {"XR", "SL", "SN", "SH"}
+ALNUM_TAGS = frozenset({"SL", "SN"})
+# Noun suffixes that make a new word (상용+화, 과학+자); the plural 들 does not.
+PLAIN_SUFFIXES = frozenset({"들"})
+# Connectors that keep an alphanumeric term whole: KT&G, COVID-19, 3.5GHz, 35.47%.
+ALNUM_GLUE = frozenset({"&", "-", "%", ".", "+", "/"})
+# Long single nouns are also split into the parts Kiwi sees in them alone.
+MIN_DECOMPOSE_LEN = 4
+
+# Single-character headline abbreviations and their Korean words.
+HEADLINE_HANJA = {
+    "美": "미국", "中": "중국", "日": "일본", "北": "북한", "南": "남한", "英": "영국", "佛": "프랑스",
+    "獨": "독일", "露": "러시아", "韓": "한국", "與": "여당", "野": "야당", "靑": "청와대", "檢": "검찰",
+    "軍": "군", "前": "전", "現": "현", "新": "신", "伊": "이탈리아", "濠": "호주", "加": "캐나다",
+    "印": "인도", "越": "베트남", "臺": "대만", "台": "대만", "比": "필리핀", "獨": "독일", "西": "스페인",
+    "亞": "아시아", "阿": "아프리카", "歐": "유럽", "EU": "유럽연합", "朴": "박", "文": "문", "尹": "윤",
+    "李": "이", "故": "고", "號": "호", "株": "주식", "稅": "세금", "銀": "은행", "警": "경찰", "法": "법원",
+    "黨": "당", "政": "정부", "對": "대", "反": "반", "親": "친", "非": "비", "訪": "방문", "外": "외",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One index term: text, token position, character span in the analysed text."""
+
+    text: str
+    pos: int
+    start: int
+    end: int
+
+
+_kiwi = None
+_kiwi_lock = threading.Lock()
+
+
+def get_kiwi():
+    """The process's Kiwi, built on first use."""
+    global _kiwi
+    if _kiwi is None:
+        with _kiwi_lock:
+            if _kiwi is None:
+                from kiwipiepy import Kiwi
+
+                _kiwi = Kiwi(num_workers=config.kiwi_workers(), load_typo_dict=False, load_multi_dict=False)
+    return _kiwi
+
+
+def _norm(form: str, tag: str) -> str:
+    return form.lower() if tag in ALNUM_TAGS or tag.startswith("W_") else form
+
+
+@lru_cache(maxsize=200_000)
+def decompose(word: str) -> tuple[str, ...]:
+    """The nouns of the best split Kiwi sees in `word` written alone (empty if it has none)."""
+    for tokens, _score in get_kiwi().analyze(word, top_n=3):
+        parts = tuple(t.form for t in tokens)
+        if len(parts) > 1 and all(t.tag in NOUN_TAGS for t in tokens) and "".join(parts) == word:
+            return parts
+    return ()
+
+
+@dataclass(slots=True)
+class Part:
+    """One morpheme of a run: its main term, span, tag and terms indexed beside it."""
+
+    text: str
+    start: int
+    end: int
+    tag: str
+    variants: tuple[str, ...] = ()
+
+
+def _adjacent(a, b) -> bool:
+    return b.start == a.start + a.len
+
+
+def segments(tokens) -> Iterator[tuple[list[Part], str]]:
+    """Group Kiwi tokens into runs of content morphemes written together.
+
+    Yields (parts, whole): `whole` is the run's text as one term (or "" when the run is a
+    single plain morpheme). Function morphemes are skipped.
+    """
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        if tok.tag not in RUN_TAGS and tok.tag != "XPN":
+            if tok.tag in CONTENT_TAGS:
+                yield [Part(_norm(tok.form, tok.tag), tok.start, tok.start + tok.len, tok.tag)], ""
+            i += 1
+            continue
+        parts: list[Part] = []
+        glue = []  # (index in parts after which the glue stands, text)
+        prefix = None
+        j = i
+        while j < n:
+            t = tokens[j]
+            if j > i and not _adjacent(tokens[j - 1], t):
+                break
+            nxt = tokens[j + 1] if j + 1 < n else None
+            if t.tag == "XPN" and nxt is not None and nxt.tag in NOUN_TAGS and _adjacent(t, nxt):
+                prefix = t
+            elif t.tag in RUN_TAGS:
+                form = _norm(t.form, t.tag)
+                if prefix is not None:
+                    parts.append(Part(prefix.form + form, prefix.start, t.start + t.len, t.tag, (form,)))
+                    prefix = None
+                elif t.tag == "SH" and form in HEADLINE_HANJA:
+                    parts.append(Part(form, t.start, t.start + t.len, t.tag, (HEADLINE_HANJA[form],)))
+                else:
+                    parts.append(Part(form, t.start, t.start + t.len, t.tag))
+            elif t.tag == "XSN" and parts and t.form not in PLAIN_SUFFIXES:
+                last = parts[-1]
+                parts[-1] = Part(last.text + t.form, last.start, t.start + t.len, last.tag,
+                                 last.variants + (last.text,))
+            elif (t.form in ALNUM_GLUE and parts and parts[-1].tag in ALNUM_TAGS and nxt is not None
+                  and nxt.tag in ALNUM_TAGS and _adjacent(t, nxt)) \
+                    or (t.form == "%" and parts and parts[-1].tag == "SN"):
+                glue.append((len(parts), t.form))
+                parts[-1] = Part(parts[-1].text, parts[-1].start, parts[-1].end, parts[-1].tag, parts[-1].variants)
+                glue_end = t.start + t.len
+            else:
+                break
+            j += 1
+        if j == i:
+            j += 1
+        if not parts:
+            i = j
+            continue
+        whole = ""
+        if len(parts) > 1 or glue:
+            pieces = []
+            glue_at = dict(glue)
+            for k, p in enumerate(parts, 1):
+                pieces.append(p.text)
+                if k in glue_at:
+                    pieces.append(glue_at[k])
+            whole = "".join(pieces)
+        yield parts, whole
+        i = j
+
+
+def terms_from_tokens(tokens) -> list[Term]:
+    """Turn Kiwi tokens into index terms (see the module docstring for the rules)."""
+    out: list[Term] = []
+    pos = 0
+    for parts, whole in segments(tokens):
+        first = pos
+        for p in parts:
+            out.append(Term(p.text, pos, p.start, p.end))
+            for v in p.variants:
+                out.append(Term(v, pos, p.start, p.end))
+            if p.tag in ("NNG", "NNP") and len(p.text) >= MIN_DECOMPOSE_LEN and not p.variants:
+                for k, sub in enumerate(decompose(p.text)):
+                    out.append(Term(sub, pos + k, p.start, p.end))
+            pos += 1
+        if whole:
+            end = parts[-1].end + (1 if whole.endswith("%") and not parts[-1].text.endswith("%") else 0)
+            out.append(Term(whole, first, parts[0].start, end))
+    # Whoosh delta-encodes each term's positions: keep them ascending.
+    out.sort(key=lambda t: (t.pos, t.start))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class QueryUnit:
+    """One concept of a query: any of `alternatives` matches (each a term or a phrase)."""
+
+    alternatives: tuple[tuple[str, ...], ...]
+    start: int
+    end: int
+
+    def terms(self) -> set[str]:
+        return {t for alt in self.alternatives for t in alt}
+
+
+def query_units(text: str) -> list[QueryUnit]:
+    """The concepts of a free-text query, matching how documents were indexed."""
+    units: list[QueryUnit] = []
+    if not text.strip():
+        return units
+    for parts, whole in segments(get_kiwi().tokenize(text)):
+        start, end = parts[0].start, parts[-1].end
+        if whole:
+            alts = [(whole,)]
+            # `5G` must not match a lone 5 and G; a mixed run may also match as a phrase.
+            if not all(p.tag in ALNUM_TAGS for p in parts):
+                alts.append(tuple(p.text for p in parts))
+        else:
+            p = parts[0]
+            alts = [(p.text,)]
+            if p.tag == "SH" and p.variants:
+                alts.append(p.variants[:1])
+            elif p.tag in ("NNG", "NNP") and len(p.text) >= MIN_DECOMPOSE_LEN and not p.variants:
+                sub = decompose(p.text)
+                if sub:
+                    alts.append(sub)
+        units.append(QueryUnit(tuple(alts), start, end))
+    return units
+
+
+def phrase_terms(text: str) -> list[str]:
+    """The main terms of `text` in order, for an exact phrase query."""
+    return [p.text for parts, _ in segments(get_kiwi().tokenize(text)) for p in parts]
+
+
+def fingerprint() -> str:
+    """Identifies the analysis rules and Kiwi version: a change means documents need re-analysis."""
+    import kiwipiepy
+
+    return f"a1:kiwi{kiwipiepy.__version__}"
+
+
+def analyze(text: str) -> list[Term]:
+    """Index terms of one text (runs Kiwi)."""
+    if not text:
+        return []
+    return terms_from_tokens(get_kiwi().tokenize(text))
+
+
+def analyze_many(texts: Iterable[str]) -> Iterator[list[Term]]:
+    """Index terms of many texts, tokenized by Kiwi's worker threads in input order."""
+    for tokens in get_kiwi().tokenize(texts):
+        yield terms_from_tokens(tokens)
+
+
+class AnalyzedText(str):
+    """A string that carries its terms, so the index never runs Kiwi twice on it."""
+
+    __slots__ = ("terms",)
+
+    def __new__(cls, text: str, terms: list[Term]):
+        obj = super().__new__(cls, text)
+        obj.terms = terms
+        return obj
+
+    def __reduce__(self):  # stored as a plain string
+        return (str, (str(self),))
+
+
+class KiwiTokenizer(Tokenizer):
+    """Whoosh tokenizer over Kiwi terms; honours positions, chars, start_pos and start_char."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        terms = value.terms if isinstance(value, AnalyzedText) else analyze(value)
+        for term in terms:
+            token.text = term.text
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = term.text
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + term.pos
+            if chars:
+                token.startchar = start_char + term.start
+                token.endchar = start_char + term.end
+            yield token
+
+
+def KoreanAnalyzer():
+    """The analyzer every text field of the index uses."""
+    return KiwiTokenizer()

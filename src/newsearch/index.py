@@ -1,0 +1,416 @@
+"""The Whoosh index: schema, incremental update by content hash, atomic rebuild.
+
+Every document remembers the source it came from (a folder, a file, or a JSONL file) and a
+digest of its raw content plus the analysis fingerprint. An update scans the named sources,
+indexes new and changed documents (Kiwi runs only on those, on its worker threads), deletes
+documents whose file or row vanished from a source named in this run, and skips the rest.
+Whoosh's table of contents is replaced atomically on commit, so a crash leaves the previous
+state readable; `--rebuild` builds beside the live index and swaps directories.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from whoosh import fields, index as windex
+from whoosh.filedb.filestore import FileStorage
+
+from . import analysis
+from .analysis import AnalyzedText, KoreanAnalyzer
+from .extract import Article, ExtractError, article_from_record, extract_bytes
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = "MAIN"
+TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html"}
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
+# Bump when analysis or stored fields change meaning: every document then counts as changed.
+SCHEMA_VERSION = "3"
+TITLE_BOOST = 2.0
+WRITE_LOCK_TIMEOUT = 60.0
+
+
+class IndexError_(Exception):
+    """A problem with the index itself (locked, missing, unreadable), with a one-line reason."""
+
+
+def build_schema() -> fields.Schema:
+    """The one schema every index uses."""
+    ana = KoreanAnalyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        source=fields.ID(stored=True, sortable=True),
+        digest=fields.ID(stored=True, sortable=True),
+        title=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True, field_boost=TITLE_BOOST),
+        body=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
+        date=fields.ID(stored=True, sortable=True),
+        publisher=fields.ID(stored=True, sortable=True),
+        reporter=fields.STORED(),
+        url=fields.STORED(),
+    )
+
+
+def analysis_fingerprint() -> str:
+    """Changes whenever indexed terms for the same text could change."""
+    return f"{SCHEMA_VERSION}:{analysis.fingerprint()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources: what `newsearch index SOURCE...` names, turned into documents with digests.
+
+
+@dataclass
+class SourceDoc:
+    """One document a source offers: its id, digest and how to load its article."""
+
+    id: str
+    source: str
+    digest: str
+    where: str  # path (and line) for messages
+    load: Callable[[], Article]
+
+
+@dataclass
+class Problem:
+    """A document or file that could not be read or parsed."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+def _digest(data: bytes, salt: str) -> str:
+    return hashlib.blake2b(data, digest_size=16, key=salt.encode()[:64]).hexdigest()
+
+
+def source_key(path: Path) -> str:
+    """How a source is remembered in the index: its absolute path."""
+    return str(path.resolve())
+
+
+def _file_doc(path: Path, doc_id: str, source: str, salt: str) -> SourceDoc:
+    data = path.read_bytes()
+    kind = TEXT_SUFFIXES.get(path.suffix.lower(), "txt")
+    return SourceDoc(doc_id, source, _digest(data, salt), str(path),
+                     lambda: extract_bytes(data, kind, name=str(path)))
+
+
+def _walk(folder: Path, problems: list[Problem]) -> Iterator[Path]:
+    """Files with known suffixes under `folder`, sorted, following symlinks but not loops."""
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def onerror(err: OSError) -> None:
+        problems.append(Problem(err.filename or str(folder), f"cannot read folder: {err.strerror or err}"))
+
+    for root, dirs, files in os.walk(folder, followlinks=True, onerror=onerror):
+        try:
+            st = os.stat(root)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in seen_dirs:
+            problems.append(Problem(root, "symlink loop, skipped"))
+            dirs[:] = []
+            continue
+        seen_dirs.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            p = Path(root) / name
+            if p.suffix.lower() in TEXT_SUFFIXES:
+                yield p
+
+
+def _open_jsonl(path: Path):
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def _jsonl_docs(path: Path, source: str, salt: str, problems: list[Problem]) -> Iterator[SourceDoc]:
+    first_line: dict[str, int] = {}
+    with _open_jsonl(path) as fh:
+        for lineno, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            where = f"{path}:{lineno}"
+            try:
+                rec = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                problems.append(Problem(where, f"invalid JSON ({e.msg if hasattr(e, 'msg') else e})"))
+                continue
+            if not isinstance(rec, dict):
+                problems.append(Problem(where, "row is not a JSON object"))
+                continue
+            doc_id = rec.get("id")
+            if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+                doc_id = str(doc_id)
+            if not isinstance(doc_id, str) or not doc_id.strip():
+                problems.append(Problem(where, "missing or non-string 'id'"))
+                continue
+            if doc_id in first_line:
+                problems.append(Problem(where, f"duplicate id {doc_id!r} (first at line {first_line[doc_id]}), skipped"))
+                continue
+            first_line[doc_id] = lineno
+            yield SourceDoc(doc_id, source, _digest(raw, salt), where, lambda rec=rec: article_from_record(rec))
+
+
+def iter_source(path: Path, problems: list[Problem], salt: str) -> Iterator[SourceDoc]:
+    """Documents offered by one source (folder, text/HTML file, or JSONL file)."""
+    key = source_key(path)
+    if path.is_dir():
+        for p in _walk(path, problems):
+            doc_id = p.relative_to(path).as_posix()
+            try:
+                yield _file_doc(p, doc_id, key, salt)
+            except OSError as e:
+                problems.append(Problem(str(p), f"cannot read file: {e.strerror or e}"))
+                # Not vanished: keep whatever the index already holds for it.
+                yield SourceDoc(doc_id, key, "", str(p), _unreadable)
+    elif path.name.lower().endswith(JSONL_SUFFIXES):
+        yield from _jsonl_docs(path, key, salt, problems)
+    elif path.is_file():
+        try:
+            yield _file_doc(path, path.name, key, salt)
+        except OSError as e:
+            problems.append(Problem(str(path), f"cannot read file: {e.strerror or e}"))
+    elif not path.exists():
+        problems.append(Problem(str(path), "no such file or folder"))
+    else:
+        problems.append(Problem(str(path), "not a regular file or folder"))
+
+
+def _unreadable() -> Article:
+    raise ExtractError("unreadable")
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening and creating the index.
+
+
+def _recover_swap(index_dir: Path) -> None:
+    """Finish or undo a rebuild swap that a crash interrupted."""
+    old = index_dir.with_name(index_dir.name + ".old")
+    if not index_dir.exists() and old.exists():
+        old.rename(index_dir)
+    elif old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def index_exists(index_dir: Path) -> bool:
+    _recover_swap(index_dir)
+    return index_dir.is_dir() and windex.exists_in(str(index_dir), indexname=INDEX_NAME)
+
+
+def open_index(index_dir: Path):
+    """Open an existing index, or raise IndexError_ with a reason."""
+    index_dir = Path(index_dir)
+    if not index_exists(index_dir):
+        raise IndexError_(f"no index at {index_dir}: run `newsearch index` first")
+    try:
+        return windex.open_dir(str(index_dir), indexname=INDEX_NAME)
+    except Exception as e:  # whoosh raises many kinds on a damaged index
+        raise IndexError_(f"cannot open index at {index_dir}: {e}") from e
+
+
+def create_index(index_dir: Path):
+    """Create an empty index in `index_dir` (made if needed)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return FileStorage(str(index_dir)).create_index(build_schema(), indexname=INDEX_NAME)
+
+
+def _writer(ix, timeout: float):
+    from whoosh.index import LockError
+
+    try:
+        return ix.writer(timeout=timeout, delay=0.25, limitmb=256)
+    except LockError:
+        raise IndexError_(f"the index is locked by another `newsearch index` (waited {timeout:.0f}s); try again later")
+
+
+def _existing(ix) -> dict[str, tuple[str, str]]:
+    """id -> (source, digest) for every live document, read from columns (no stored-field unpickling)."""
+    out: dict[str, tuple[str, str]] = {}
+    with ix.reader() as reader:
+        if reader.doc_count() == 0:
+            return out
+        ids = reader.column_reader("id")
+        sources = reader.column_reader("source")
+        digests = reader.column_reader("digest")
+        for docnum in reader.all_doc_ids():
+            out[ids[docnum]] = (sources[docnum], digests[docnum])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Updating.
+
+
+@dataclass
+class UpdateStats:
+    """What one `newsearch index` run did."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"added {self.added}, updated {self.updated}, deleted {self.deleted}, "
+                f"unchanged {self.unchanged}, failed {self.failed} in {self.seconds:.1f}s")
+
+
+def _doc_fields(doc: SourceDoc, art: Article, title_terms, body_terms) -> dict:
+    title = art.title or ""
+    return {
+        "id": doc.id,
+        "source": doc.source,
+        "digest": doc.digest,
+        "title": AnalyzedText(title, title_terms),
+        "_stored_title": title,
+        "body": AnalyzedText(art.body, body_terms),
+        "_stored_body": art.body,
+        "date": art.date or "",
+        "publisher": art.publisher or "",
+        "reporter": art.reporter or "",
+        "url": art.url or "",
+    }
+
+
+def _analysed(docs: Iterable[tuple[SourceDoc, Article]]) -> Iterator[tuple[SourceDoc, Article, list, list]]:
+    """Run Kiwi's worker threads over titles and bodies as one ordered stream."""
+    pending: deque = deque()
+
+    def texts():
+        for doc, art in docs:
+            pending.append((doc, art))
+            yield art.title or ""
+            yield art.body
+
+    stream = analysis.analyze_many(texts())
+    for title_terms in stream:
+        body_terms = next(stream)
+        doc, art = pending.popleft()
+        yield doc, art, title_terms, body_terms
+
+
+def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
+                 on_problem: Callable[[Problem], None] | None = None,
+                 on_progress: Callable[[int, int], None] | None = None,
+                 lock_timeout: float = WRITE_LOCK_TIMEOUT) -> UpdateStats:
+    """Bring the index at `index_dir` up to date with `sources`; see the module docstring."""
+    t0 = time.monotonic()
+    index_dir = Path(index_dir)
+    stats = UpdateStats()
+    problems = stats.problems
+
+    def report(p: Problem) -> None:
+        problems.append(p)
+        if on_problem:
+            on_problem(p)
+
+    if rebuild:
+        target = index_dir.with_name(index_dir.name + f".rebuild-{os.getpid()}")
+        shutil.rmtree(target, ignore_errors=True)
+        ix = create_index(target)
+    else:
+        target = index_dir
+        ix = open_index(index_dir) if index_exists(index_dir) else create_index(index_dir)
+
+    writer = _writer(ix, lock_timeout)
+    committed = False
+    try:
+        existing = {} if rebuild else _existing(ix)
+        salt = analysis_fingerprint()
+        keys = {source_key(s) for s in sources}
+        seen: set[str] = set()
+        todo: list[SourceDoc] = []
+        scan_problems: list[Problem] = []
+        for src in sources:
+            for doc in iter_source(Path(src), scan_problems, salt):
+                while scan_problems:
+                    report(scan_problems.pop(0))
+                if doc.id in seen:
+                    report(Problem(doc.where, f"duplicate id {doc.id!r} from another source, skipped"))
+                    continue
+                seen.add(doc.id)
+                old = existing.get(doc.id)
+                if not doc.digest:  # unreadable now (already reported): keep what we had
+                    continue
+                if old and old[1] == doc.digest:
+                    stats.unchanged += 1
+                else:
+                    todo.append(doc)
+            while scan_problems:
+                report(scan_problems.pop(0))
+
+        def articles() -> Iterator[tuple[SourceDoc, Article]]:
+            for doc in todo:
+                try:
+                    yield doc, doc.load()
+                except ExtractError as e:
+                    report(Problem(doc.where, str(e)))
+                except Exception as e:  # a bug in extraction must not stop the run
+                    log.exception("extracting %s", doc.where)
+                    report(Problem(doc.where, f"cannot extract: {type(e).__name__}: {e}"))
+
+        done = 0
+        for doc, art, title_terms, body_terms in _analysed(articles()):
+            doc_fields = _doc_fields(doc, art, title_terms, body_terms)
+            if doc.id in existing:
+                writer.update_document(**doc_fields)
+                stats.updated += 1
+            else:
+                writer.add_document(**doc_fields)
+                stats.added += 1
+            done += 1
+            if on_progress:
+                on_progress(done, len(todo))
+
+        for doc_id, (src_key, _digest_) in existing.items():
+            if src_key in keys and doc_id not in seen:
+                writer.delete_by_term("id", doc_id)
+                stats.deleted += 1
+        if stats.added or stats.updated or stats.deleted or rebuild:
+            writer.commit()
+        else:
+            writer.cancel()
+        committed = True
+    finally:
+        if not committed:
+            writer.cancel()
+            if rebuild:
+                shutil.rmtree(target, ignore_errors=True)
+    ix.close()
+    # Every problem stands for one file, row or document that is not (re)indexed.
+    stats.failed = len(problems)
+    if rebuild:
+        _swap(target, index_dir)
+    stats.seconds = time.monotonic() - t0
+    return stats
+
+
+def _swap(new: Path, live: Path) -> None:
+    """Replace `live` by `new` with two renames; `_recover_swap` repairs a crash in between."""
+    old = live.with_name(live.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if live.exists():
+        live.rename(old)
+    new.rename(live)
+    shutil.rmtree(old, ignore_errors=True)

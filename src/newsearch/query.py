@@ -1,0 +1,177 @@
+"""The query language: free Korean text plus `"phrase"`, `-exclude`, `+require`, `OR`, `title:`.
+
+Free text is analysed by Kiwi as a whole (context matters for Korean), then each concept
+becomes a clause matching any of its forms (the compound, or its parts as a phrase) in the
+title or body. Concepts are optional by default: more matched concepts rank higher (BM25
+sums, plus a small coordination bonus), so keyword queries and natural questions both work.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+
+from .analysis import QueryUnit, phrase_terms, query_units
+
+FIELDS = ("title", "body")
+MAX_QUERY_CHARS = 2000  # longer input is cut: no reader types more, and Kiwi time grows with it
+COORD_SCALE = 0.25
+
+_CLAUSE = re.compile(
+    r'(?P<sign>[+-]?)(?:(?P<field>title|body|제목|본문):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>\S+))'
+)
+_FIELD_ALIASES = {"제목": "title", "본문": "body"}
+
+
+class QuerySyntaxError(ValueError):
+    """A query that cannot be understood, with a reason a reader can act on."""
+
+
+@dataclass
+class Clause:
+    """One parsed piece of the query before analysis."""
+
+    text: str
+    sign: str = ""  # "", "+" or "-"
+    fieldname: str | None = None
+    phrase: bool = False
+    or_group: list["Clause"] = field(default_factory=list)
+
+
+@dataclass
+class ParsedQuery:
+    """A Whoosh query plus the terms to highlight, or the reason there is none."""
+
+    query: Q.Query | None
+    highlight_terms: set[str]
+    units: list[QueryUnit]
+    reason: str | None = None
+
+
+def clean(text: str) -> str:
+    """Drop control characters and lone surrogates; cut overlong input."""
+    text = text.encode("utf-8", "replace").decode("utf-8", "replace")
+    text = "".join(ch if ch.isprintable() or ch in " \t" else " " for ch in text[:MAX_QUERY_CHARS])
+    return text.strip()
+
+
+def tokenize_clauses(text: str) -> list[Clause]:
+    """Split the query into clauses; runs of plain words stay together for analysis."""
+    clauses: list[Clause] = []
+    plain: list[str] = []
+
+    def flush() -> None:
+        if plain:
+            clauses.append(Clause(" ".join(plain)))
+            plain.clear()
+
+    pending_or = False
+    for m in _CLAUSE.finditer(text):
+        sign, fld, phrase, word = m.group("sign"), m.group("field"), m.group("phrase"), m.group("word")
+        if word == "OR" and not sign and not fld:
+            flush()
+            pending_or = bool(clauses)
+            continue
+        is_plain = not sign and not fld and phrase is None
+        if is_plain and not pending_or:
+            plain.append(word)
+            continue
+        flush()
+        fld = _FIELD_ALIASES.get(fld, fld)
+        clause = Clause(phrase if phrase is not None else word, sign, fld, phrase is not None)
+        if pending_or and clauses:
+            prev = clauses[-1]
+            if not prev.or_group:
+                clauses[-1] = Clause("", prev.sign, None, False, [prev])
+            clauses[-1].or_group.append(clause)
+            pending_or = False
+            continue
+        clauses.append(clause)
+    flush()
+    return clauses
+
+
+def _fields(clause_field: str | None) -> tuple[str, ...]:
+    return (clause_field,) if clause_field else FIELDS
+
+
+def _alt_query(fieldname: str, alt: tuple[str, ...]) -> Q.Query:
+    if len(alt) == 1:
+        return Q.Term(fieldname, alt[0])
+    return Q.Phrase(fieldname, list(alt), slop=1)
+
+
+def unit_query(unit: QueryUnit, fields: tuple[str, ...]) -> Q.Query:
+    """Any form of the concept, in any of the fields (best form per field, fields summed)."""
+    per_field = []
+    for f in fields:
+        alts = [_alt_query(f, alt) for alt in unit.alternatives]
+        per_field.append(alts[0] if len(alts) == 1 else Q.DisjunctionMax(alts))
+    return per_field[0] if len(per_field) == 1 else Q.Or(per_field)
+
+
+def _clause_queries(clause: Clause, units_out: list[QueryUnit], terms_out: set[str]) -> list[Q.Query]:
+    """The clause as one or more concept queries (several for a run of plain words)."""
+    if clause.or_group:
+        subs = []
+        for c in clause.or_group:
+            subs.extend(_clause_queries(c, units_out, terms_out))
+        return [Q.Or(subs)] if subs else []
+    fields = _fields(clause.fieldname)
+    if clause.phrase:
+        words = phrase_terms(clause.text)
+        if not words:
+            return []
+        terms_out.update(words)
+        if len(words) == 1:
+            return [Q.Or([Q.Term(f, words[0]) for f in fields])]
+        return [Q.Or([Q.Phrase(f, words, slop=1) for f in fields])]
+    units = query_units(clause.text)
+    units_out.extend(units)
+    for u in units:
+        terms_out.update(u.terms())
+    return [unit_query(u, fields) for u in units]
+
+
+def parse(text: str) -> ParsedQuery:
+    """Parse user input into a Whoosh query over title and body."""
+    text = clean(text)
+    if not text:
+        return ParsedQuery(None, set(), [], "empty query")
+    should: list[Q.Query] = []
+    must: list[Q.Query] = []
+    must_not: list[Q.Query] = []
+    units: list[QueryUnit] = []
+    terms: set[str] = set()
+    for clause in tokenize_clauses(text):
+        negative = clause.sign == "-"
+        qs = _clause_queries(clause, units if not negative else [], terms if not negative else set())
+        if not qs:
+            continue
+        if negative:
+            must_not.extend(qs)
+        elif clause.sign == "+":
+            must.extend(qs)
+        else:
+            should.extend(qs)
+    if not should and not must:
+        reason = ("only excluded words: add a word to search for" if must_not
+                  else "no searchable words in the query (only particles, endings or punctuation)")
+        return ParsedQuery(None, set(), units, reason)
+    if must and should:
+        positive: Q.Query = Q.AndMaybe(Q.And(must) if len(must) > 1 else must[0], _or(should))
+    elif must:
+        positive = Q.And(must) if len(must) > 1 else must[0]
+    else:
+        positive = _or(should)
+    if must_not:
+        positive = Q.AndNot(positive, Q.Or(must_not))
+    return ParsedQuery(positive, terms, units)
+
+
+def _or(queries: list[Q.Query]) -> Q.Query:
+    if len(queries) == 1:
+        return queries[0]
+    return Q.Or(queries, scale=COORD_SCALE)

@@ -1,0 +1,331 @@
+"""Searching the index: ranking, filters, facets, highlighting, suggestions.
+
+Returns plain `Hit` and `Results` objects; no Whoosh type leaks out of this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import query as Q
+from whoosh import scoring, sorting
+
+from . import highlight
+from .analysis import query_units
+from .index import open_index
+from .query import QuerySyntaxError, clean, parse
+
+log = logging.getLogger(__name__)
+
+# BM25 parameters, per field (title is short: less length normalisation).
+K1 = 1.2
+BODY_B = 0.75
+TITLE_B = 0.5
+FEW_HITS = 3
+MAX_PAGE = 1000
+
+
+@dataclass
+class Hit:
+    """One ranked result, ready to show (snippet and title_html are safe HTML)."""
+
+    id: str
+    title: str
+    date: str | None
+    publisher: str | None
+    url: str | None
+    score: float
+    snippet: str
+    reporter: str | None = None
+    title_html: str = ""
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "date": self.date, "publisher": self.publisher,
+                "url": self.url, "score": round(self.score, 4), "snippet": self.snippet}
+
+
+@dataclass
+class Results:
+    """A page of results for one query."""
+
+    query: str
+    total: int = 0
+    took_ms: float = 0.0
+    hits: list[Hit] = field(default_factory=list)
+    page: int = 1
+    limit: int = 10
+    suggestion: str | None = None
+    reason: str | None = None
+    publishers: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit)) if self.limit else 1
+
+    def to_json(self) -> dict:
+        out = {"query": self.query, "total": self.total, "took_ms": round(self.took_ms, 2),
+               "hits": [h.to_json() for h in self.hits]}
+        if self.suggestion:
+            out["suggestion"] = self.suggestion
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+def _weighting() -> scoring.WeightingModel:
+    return scoring.BM25F(B=BODY_B, K1=K1, title_B=TITLE_B)
+
+
+def _opt(value) -> str | None:
+    return value or None
+
+
+class Searcher:
+    """A long-lived reader over one index directory; picks up new commits by itself."""
+
+    def __init__(self, index_dir: str | Path):
+        self.index_dir = Path(index_dir)
+        self._ix = open_index(self.index_dir)
+        self._searcher = self._ix.searcher(weighting=_weighting())
+        self._lock = threading.Lock()
+        warm_up()
+
+    def close(self) -> None:
+        self._searcher.close()
+        self._ix.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _current(self):
+        """The searcher, refreshed if the index changed (or was swapped by a rebuild)."""
+        with self._lock:
+            try:
+                if not self._searcher.up_to_date():
+                    self._searcher = self._searcher.refresh()
+            except Exception:  # directory swapped under us: reopen from scratch
+                self._ix = open_index(self.index_dir)
+                self._searcher = self._ix.searcher(weighting=_weighting())
+            return self._searcher
+
+    @property
+    def doc_count(self) -> int:
+        return self._current().doc_count()
+
+    # -- searching ------------------------------------------------------------------------
+
+    def search(self, text: str, *, limit: int = 10, page: int = 1, sort: str = "relevance",
+               publisher: str | None = None, date_from: str | None = None, date_to: str | None = None,
+               facets: bool = False, suggest: bool = True, snippets: bool = True) -> Results:
+        """Run a user query; never raises for bad input (the reason is in `Results.reason`)."""
+        t0 = time.perf_counter()
+        limit = max(1, min(int(limit), 100))
+        page = max(1, min(int(page), MAX_PAGE))
+        res = Results(query=text, page=page, limit=limit)
+        try:
+            parsed = parse(text)
+        except QuerySyntaxError as e:
+            res.reason = str(e)
+            res.took_ms = (time.perf_counter() - t0) * 1000
+            return res
+        if parsed.query is None:
+            res.reason = parsed.reason
+            res.took_ms = (time.perf_counter() - t0) * 1000
+            return res
+        s = self._current()
+        date_filter = _date_filter(date_from, date_to)
+        filters = [f for f in (date_filter, Q.Term("publisher", publisher) if publisher else None) if f]
+        flt = (Q.And(filters) if len(filters) > 1 else filters[0]) if filters else None
+        sortedby = None
+        if sort == "newest":
+            sortedby = sorting.FieldFacet("date", reverse=True)
+        groupedby = None
+        if facets and not publisher:
+            groupedby = {"publisher": sorting.FieldFacet("publisher", maptype=sorting.Count)}
+        results = s.search_page(parsed.query, page, pagelen=limit, filter=flt, sortedby=sortedby,
+                                groupedby=groupedby, terms=False)
+        res.total = len(results)
+        docnums = [hit.docnum for hit in results]
+        spans = self._spans(s, docnums, parsed.highlight_terms if snippets else set())
+        for hit in results:
+            stored = hit.fields()
+            body_spans = spans["body"].get(hit.docnum, [])
+            title_spans = spans["title"].get(hit.docnum, [])
+            title = stored.get("title", "")
+            res.hits.append(Hit(
+                id=stored["id"], title=title, date=_opt(stored.get("date")),
+                publisher=_opt(stored.get("publisher")), url=_opt(stored.get("url")),
+                score=float(hit.score or 0.0),
+                snippet=highlight.snippet(stored.get("body", ""), body_spans) if snippets else "",
+                reporter=_opt(stored.get("reporter")),
+                title_html=highlight.mark(title, [(a, b) for a, b, _ in title_spans]),
+            ))
+        if facets:
+            res.publishers = self._publisher_counts(s, parsed.query, date_filter, results if groupedby else None)
+        if suggest and res.total < FEW_HITS:
+            res.suggestion = self.suggest(text, s)
+        res.took_ms = (time.perf_counter() - t0) * 1000
+        return res
+
+    def _spans(self, s, docnums: list[int], terms: set[str]) -> dict[str, dict[int, list]]:
+        """Character spans of `terms` in each doc, read from the postings (stored offsets)."""
+        out: dict[str, dict[int, list]] = {"title": {}, "body": {}}
+        if not docnums or not terms:
+            return out
+        wanted = sorted(set(docnums))
+        for fieldname in ("title", "body"):
+            spans = out[fieldname]
+            for term in terms:
+                try:
+                    if (fieldname, term) not in s.reader():
+                        continue
+                    m = s.postings(fieldname, term)
+                except Exception:
+                    continue
+                for docnum in wanted:
+                    if not m.is_active():
+                        break
+                    if m.id() < docnum:
+                        m.skip_to(docnum)
+                        if not m.is_active():
+                            break
+                    if m.id() == docnum:
+                        for _pos, start, end in m.value_as("characters"):
+                            spans.setdefault(docnum, []).append((start, end, term))
+        return out
+
+    def _publisher_counts(self, s, q, date_filter, results) -> list[tuple[str, int]]:
+        if results is not None:
+            groups = results.results.groups("publisher") if hasattr(results, "results") else results.groups("publisher")
+        else:
+            r = s.search(q, limit=1, filter=date_filter, terms=False,
+                         groupedby={"publisher": sorting.FieldFacet("publisher", maptype=sorting.Count)})
+            groups = r.groups("publisher")
+        counts = [(name, n) for name, n in groups.items() if name]
+        counts.sort(key=lambda x: (-x[1], x[0]))
+        return counts
+
+    # -- spelling ---------------------------------------------------------------------------
+
+    def suggest(self, text: str, s=None) -> str | None:
+        """A 'did you mean' rewrite of `text` from the index's own vocabulary, or None."""
+        s = s or self._current()
+        text = clean(text)
+        units = query_units(text) if text else []
+        if not units:
+            return None
+        reader = s.reader()
+        changed = False
+        out = text
+        # Replace from the end so earlier offsets stay valid.
+        for u in sorted(units, key=lambda u: -u.start):
+            main = u.alternatives[0][0]
+            if any(reader.doc_frequency(f, t) for f in ("body", "title") for alt in u.alternatives for t in alt[:1]):
+                continue
+            if len(main) < 2:
+                continue
+            best = None
+            for f in ("body", "title"):
+                try:
+                    cands = s.corrector(f).suggest(main, limit=3, maxdist=1 if len(main) < 4 else 2)
+                except Exception:
+                    cands = []
+                for c in cands:
+                    freq = reader.doc_frequency(f, c)
+                    if best is None or freq > best[1]:
+                        best = (c, freq)
+                if best:
+                    break
+            if best:
+                out = out[:u.start] + best[0] + out[u.end:]
+                changed = True
+        return out if changed and out != text else None
+
+    # -- single articles ------------------------------------------------------------------
+
+    def _docnum(self, s, doc_id: str) -> int | None:
+        return s.document_number(id=doc_id)
+
+    def article(self, doc_id: str, q: str | None = None) -> dict | None:
+        """The stored article (`body_html` highlights `q`'s words when given), or None."""
+        s = self._current()
+        docnum = self._docnum(s, doc_id)
+        if docnum is None:
+            return None
+        stored = dict(s.stored_fields(docnum))
+        terms: set[str] = set()
+        if q:
+            parsed = parse(q)
+            terms = parsed.highlight_terms
+        spans = self._spans(s, [docnum], terms)
+        body = stored.get("body", "")
+        title = stored.get("title", "")
+        stored["body_html"] = highlight.mark(body, [(a, b) for a, b, _ in spans["body"].get(docnum, [])])
+        stored["title_html"] = highlight.mark(title, [(a, b) for a, b, _ in spans["title"].get(docnum, [])])
+        for key in ("date", "publisher", "reporter", "url"):
+            stored[key] = _opt(stored.get(key))
+        return stored
+
+    def related(self, doc_id: str, limit: int = 5) -> list[Hit]:
+        """More-like-this: articles sharing the article's most distinctive terms."""
+        s = self._current()
+        docnum = self._docnum(s, doc_id)
+        if docnum is None:
+            return []
+        stored = s.stored_fields(docnum)
+        text = (stored.get("title", "") + "\n") * 2 + stored.get("body", "")[:3000]
+        try:
+            keys = [t for t, _w in s.key_terms_from_text("body", text, numterms=12)]
+        except Exception:
+            return []
+        if not keys:
+            return []
+        q = Q.Or([Q.Term("body", k) for k in keys] + [Q.Term("title", k) for k in keys])
+        hits = []
+        for hit in s.search(q, limit=limit + 1, terms=False):
+            if hit.docnum == docnum:
+                continue
+            f = hit.fields()
+            hits.append(Hit(id=f["id"], title=f.get("title", ""), date=_opt(f.get("date")),
+                            publisher=_opt(f.get("publisher")), url=_opt(f.get("url")),
+                            score=float(hit.score or 0), snippet=highlight.snippet(f.get("body", ""), [])))
+        return hits[:limit]
+
+    def publishers(self) -> list[tuple[str, int]]:
+        """Every publisher in the index with its article count."""
+        s = self._current()
+        counts: dict[str, int] = {}
+        col = s.reader().column_reader("publisher")
+        for docnum in s.reader().all_doc_ids():
+            name = col[docnum]
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+        return sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+
+
+def warm_up() -> None:
+    """Load Kiwi and run its slow first analysis now, not inside the first query."""
+    query_units("뉴스 검색")
+
+
+def _date_filter(date_from: str | None, date_to: str | None):
+    if not date_from and not date_to:
+        return None
+    lo = date_from or None
+    hi = (date_to + "\uffff") if date_to else None
+    return Q.TermRange("date", lo, hi)
+
+
+def results_json(res: Results) -> dict:
+    """The JSON shape shared by the CLI's --json and the web API."""
+    return res.to_json()
+
+
+__all__ = ["Hit", "Results", "Searcher", "results_json", "asdict"]
