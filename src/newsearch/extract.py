@@ -112,6 +112,13 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     text = _try_cp949(data)
     if text is not None:
         return text
+    # A few broken bytes (a truncated download, one bad paste) in otherwise Korean text: keep the
+    # encoding that leaves the fewest replacement characters rather than let detection pick a
+    # single-byte codepage that "decodes" everything into mojibake.
+    for enc in ("utf-8", "cp949"):
+        text = data.decode(enc, errors="replace")
+        if text.count("\ufffd") <= max(1, len(text) // 100) and _HANGUL.search(text):
+            return text
     try:
         from charset_normalizer import from_bytes
 
@@ -185,16 +192,20 @@ _END_MARKER = re.compile(
     r"이\s*기사를\s*공유|^맨\s*위로|뉴스스탠드|구독하(기|세요)|^(이전|다음)\s*(기사|글)|^[<\[]?\s*(저작권|ⓒ)",
     re.I,
 )
-# Cruft lexicon: interface words of news pages (share, print, font size, login, weather, ads).
-_CRUFT = re.compile(
-    r"^(공유|트위터|페이스북|카카오톡|카카오스토리|네이버\s*블로그|밴드|텔레그램|라인|구글\s*북마크|네이트온\s*쪽지|URL\s*복사|"
-    r"링크\s*복사|프린트|인쇄|메일|이메일|목록|글자\s*크기|글씨\s*크기|크게|작게|스크랩|좋아요|추천|기사\s*저장|"
-    r"닫기|더보기|로그인|회원가입|검색|전체\s*메뉴|ad|광고|PC\s*버전|TOP|프로필\s*사진|프로필보기|이전|다음|"
-    r"기사\s*원문|원문\s*보기|기사\s*제보|제보하기|구독|후원|팔로우|sns\s*공유|페이지\s*상단)[\s:]*$"
-    r"|공유\s*$|(뉴스|기사)를?\s*만나\s*보세요|구독하세요|바로\s*가기\s*$|채널\s*추가|앱\s*(설치|다운)"
-    r"|\d+\s*℃|날씨|미세먼지|로그인|클릭하세요|제보는|카톡|응원하기",
+# Cruft lexicon, interface words of news pages (share, print, font size, login, weather, ads): only ever
+# whole non-prose lines, so that an article sentence about the weather is not taken for the widget.
+_UI_WORDS = re.compile(
+    r"^(공유(하기)?|트위터|페이스북|카카오톡|카카오스토리|네이버\s*블로그|밴드|텔레그램|라인|구글\s*북마크|네이트온\s*쪽지|"
+    r"URL\s*복사|링크\s*복사|프린트|인쇄(하기)?|메일|이메일|목록|글자\s*크기|글씨\s*크기|크게|작게|스크랩|좋아요|추천|"
+    r"기사\s*저장|닫기|더보기|로그인|로그아웃|회원가입|검색|전체\s*메뉴|ad|ads|광고|PC\s*버전|TOP|프로필\s*사진|프로필보기|"
+    r"이전|다음|기사\s*원문|원문\s*보기|기사\s*제보|제보하기|구독|후원|팔로우|sns\s*공유|페이지\s*상단|오늘의\s*날씨|"
+    r"facebook|twitter|kakao|print|share|email|top)[\s:]*$"
+    r"|공유\s*$|\d+\s*℃|날씨|미세먼지|로그인|응원하기|카톡",
     re.I,
 )
+# Promotions phrased as sentences ("...뉴스를 만나보세요.") are cruft even though they end like prose.
+_PROMO = re.compile(r"(뉴스|기사|소식)를?\s*만나\s*보세요|구독하세요|구독\s*신청|클릭하세요|채널\s*추가|앱\s*(설치|다운)|"
+                    r"제보는\s|바로\s*가기\s*$|기사를\s*공유")
 _REPORTER_STOP = {"사진", "영상", "취재", "담당", "전문", "객원", "수습", "기자", "일선", "여러", "해당", "외신", "현지",
                   "한국", "국내", "외국", "방송", "신문", "경제", "정치", "사회", "문화", "기사"}
 _REPORTER = re.compile(r"(?<![가-힣])([가-힣]{2,4})\s?(?:선임|수석|전문|편집위원|논설위원|특파원|객원)?\s?기자(?![가-힣])")
@@ -202,8 +213,19 @@ _BYLINE_ONLY = re.compile(r"^[\[(<]?[가-힣A-Za-z0-9·\s=]{0,20}\s?(기자|특�
                           r"([|/·]?\s*[\w.+-]+@[\w.-]+)?\s*$")
 
 
+_INNER_BREAK = re.compile(r"[다요][.!?][\"'”’]?\s")
+_OPEN_END = re.compile(r"(다|요|음|함|됨|임|니다|까)[\"'”’]?\s*$")
+
+
 def _is_sentence(line: str) -> bool:
-    return bool(_SENTENCE_END.search(line)) and len(_HANGUL.findall(line)) >= 5
+    """Prose: ends like a sentence, or is long and made of sentences (sites that drop the final period)."""
+    if len(_HANGUL.findall(line)) < 5:
+        return False
+    if _SENTENCE_END.search(line):
+        return True
+    # Headlines can end in 다 too, but they are short; a long line ending so, or holding several
+    # sentence breaks, is prose with a missing full stop or a trailing tag ('/연합뉴스').
+    return (len(line) >= 80 and bool(_OPEN_END.search(line))) or (len(line) >= 100 and len(_INNER_BREAK.findall(line)) >= 2)
 
 
 def _is_cruft(line: str) -> bool:
@@ -211,19 +233,20 @@ def _is_cruft(line: str) -> bool:
     core = _BULLET.sub("", line).strip()
     if not core or not _HANGUL.search(core) and len(core) < 40:
         return True
-    if _CRUFT.search(core) and len(core) < 60:
+    if _PROMO.search(core) and len(core) < 80:
         return True
     if _CAPTION.search(core) and (len(core) < 150 or not _is_sentence(core)):
         return True
-    if _BYLINE_ONLY.match(core) or (_EMAIL.search(core) and len(core) < 80):
+    if _BYLINE_ONLY.match(core):
         return True
-    if core.startswith(("[관련기사", "(관련기사", "[관련 기사", "<관련기사", "☞", "▶ 관련")):
+    if core.startswith(("[관련기사", "(관련기사", "[관련 기사", "<관련기사", "☞", "▶ 관련", "[참고", "※ 관련")):
         return True
-    if _URL.search(core) and len(_URL.sub("", core)) < 80:
-        return True
-    if _DATE_RE.search(core) and len(_DATE_RE.sub("", core)) < 40:
-        return True
-    return False
+    if _is_sentence(core):
+        return False
+    # Below: signals that only count on lines that do not read as prose (a sentence may hold a date,
+    # an address or the word 날씨 and still be the article's).
+    return bool((_UI_WORDS.search(core) and len(core) < 60) or _EMAIL.search(core) or _URL.search(core)
+                or _DATE_RE.search(core))
 
 
 def _select_body(lines: list[str], lenient: bool = False) -> tuple[list[str], int, int]:

@@ -23,6 +23,27 @@ _CLAUSE = re.compile(
     r'(?P<sign>[+-]?)(?:(?P<field>title|body|제목|본문):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>\S+))'
 )
 _FIELD_ALIASES = {"제목": "title", "본문": "body"}
+# Surface forms of particles and common endings: a query word made only of these has no
+# content, though Kiwi, seeing it alone, may call it a noun (`을` -> NNG).
+PARTICLES = frozenset("""
+이 가 을 를 은 는 의 에 에서 에게 께 한테 로 으로 와 과 도 만 요 야 아 이나 나 이랑 랑 하고 부터 까지
+처럼 보다 마저 조차 밖에 께서 에게서 이며 며 든지 이든지 라도 이라도 뿐 대로 만큼 커녕 다 이다 입니다
+""".split())
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+
+
+def is_function_word(word: str) -> bool:
+    """True for a word made only of particles/endings or punctuation (`을를`, `에서`, `?!`)."""
+    word = word.strip(".,!?~\"'()[]{}<>·…")
+    if not word:
+        return True
+    reach = [True] + [False] * len(word)
+    for i in range(len(word)):
+        if reach[i]:
+            for j in range(i + 1, min(len(word), i + 4) + 1):
+                if word[i:j] in PARTICLES:
+                    reach[j] = True
+    return reach[-1]
 
 
 class QuerySyntaxError(ValueError):
@@ -128,7 +149,8 @@ def _clause_queries(clause: Clause, units_out: list[QueryUnit], terms_out: set[s
         if len(words) == 1:
             return [Q.Or([Q.Term(f, words[0]) for f in fields])]
         return [Q.Or([Q.Phrase(f, words, slop=1) for f in fields])]
-    units = query_units(clause.text)
+    content = " ".join(w for w in clause.text.split() if not is_function_word(w))
+    units = query_units(content) if content else []
     units_out.extend(units)
     for u in units:
         terms_out.update(u.terms())

@@ -152,9 +152,11 @@ class Searcher:
         results = s.search_page(parsed.query, page, pagelen=limit, filter=flt, sortedby=sortedby,
                                 groupedby=groupedby, terms=False)
         res.total = len(results)
-        docnums = [hit.docnum for hit in results]
+        # Whoosh clamps a page past the end to the last page; a reader expects an empty page.
+        page_hits = list(results) if (page - 1) * limit < res.total else []
+        docnums = [hit.docnum for hit in page_hits]
         spans = self._spans(s, docnums, parsed.highlight_terms if snippets else set())
-        for hit in results:
+        for hit in page_hits:
             stored = hit.fields()
             body_spans = spans["body"].get(hit.docnum, [])
             title_spans = spans["title"].get(hit.docnum, [])

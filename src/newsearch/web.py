@@ -1,0 +1,296 @@
+"""The web UI and JSON API: a Flask app factory with one blueprint."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, Flask, current_app, jsonify, redirect, render_template, request,
+                   url_for)
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from . import config
+from .search import Results, Searcher
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("web", __name__)
+
+PAGE_SIZE = 10
+MAX_LIMIT = 100
+MAX_PAGE = 1000
+SORTS = ("relevance", "newest")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+# search.py gives reasons in English (the CLI prints them); the UI says them in Korean.
+REASONS_KO = {
+    "empty query": "검색어를 입력해 주세요.",
+    "only excluded words: add a word to search for":
+        "제외할 단어(-)만 입력되었습니다. 찾을 단어를 하나 이상 함께 입력해 주세요.",
+    "no searchable words in the query (only particles, endings or punctuation)":
+        "검색할 수 있는 낱말이 없습니다. 조사·어미·문장부호만으로는 검색할 수 없으니 명사나 동사를 넣어 주세요.",
+}
+SORT_LABELS = {"relevance": "정확도순", "newest": "최신순"}
+
+
+class ParamError(ValueError):
+    """A request parameter that cannot be used, with a Korean one-line reason."""
+
+
+def create_app(config_overrides: dict | None = None) -> Flask:
+    """Build the app; opens the index and loads Kiwi now, not in the first request."""
+    app = Flask(__name__, template_folder=str(config.WEB_DIR / "templates"),
+                static_folder=str(config.WEB_DIR / "static"), static_url_path="/static")
+    app.config.from_mapping(INDEX_DIR=str(config.index_dir()), TESTING=False, PAGE_SIZE=PAGE_SIZE,
+                            JSON_SORT_KEYS=False)
+    if config_overrides:
+        app.config.update(config_overrides)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.extensions["newsearch.searcher"] = Searcher(app.config["INDEX_DIR"])
+    app.register_blueprint(bp)
+    app.after_request(_security_headers)
+    for code in (400, 404, 405, 500):
+        app.register_error_handler(code, _error_page)
+    app.jinja_env.filters["day"] = _day
+    app.jinja_env.filters["datetime"] = _datetime
+    return app
+
+
+def searcher() -> Searcher:
+    """The app's one long-lived Searcher."""
+    return current_app.extensions["newsearch.searcher"]
+
+
+# -- parameters --------------------------------------------------------------------------------
+
+
+def _int_param(name: str, default: int, lo: int, hi: int) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ParamError(f"{name}: 숫자여야 합니다 ({lo}~{hi}).")
+    value = int(raw)
+    if not lo <= value <= hi:
+        raise ParamError(f"{name}: {lo}~{hi} 사이여야 합니다.")
+    return value
+
+
+def _date_param(name: str) -> str | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        if not _DATE.fullmatch(raw):
+            raise ValueError(raw)
+        date.fromisoformat(raw)
+    except ValueError:
+        raise ParamError(f"{name}: 날짜는 YYYY-MM-DD 형식이어야 합니다.") from None
+    return raw
+
+
+def search_params() -> dict:
+    """The search options of the current request, validated (raises ParamError)."""
+    sort = request.args.get("sort", "").strip() or "relevance"
+    if sort not in SORTS:
+        raise ParamError("sort: relevance 또는 newest 중 하나여야 합니다.")
+    params = {
+        "limit": _int_param("limit", current_app.config["PAGE_SIZE"], 1, MAX_LIMIT),
+        "page": _int_param("page", 1, 1, MAX_PAGE),
+        "sort": sort,
+        "publisher": request.args.get("publisher", "").strip() or None,
+        "date_from": _date_param("from"),
+        "date_to": _date_param("to"),
+    }
+    if params["date_from"] and params["date_to"] and params["date_from"] > params["date_to"]:
+        raise ParamError("from: 시작 날짜가 끝 날짜보다 늦습니다.")
+    return params
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@bp.route("/search")
+def search():
+    """Home page (no query) or a page of results."""
+    if "q" not in request.args:
+        return render_template("home.html", doc_count=searcher().doc_count,
+                               publishers=searcher().publishers())
+    q = request.args.get("q", "")
+    try:
+        params = search_params()
+    except ParamError as e:
+        return render_template("search.html", q=q, res=None, error=str(e), params={}, nav=_Nav(q, {})), 400
+    res = searcher().search(q, facets=True, **params)
+    nav = _Nav(q, params)
+    if res.total and res.page > res.pages:
+        return redirect(nav.url(page=res.pages))
+    return render_template("search.html", q=q, res=res, error=None, params=params, nav=nav,
+                           reason=_reason_ko(res), first=(res.page - 1) * res.limit)
+
+
+@bp.route("/article/<path:doc_id>")
+def article(doc_id: str):
+    """One stored article with the query's words highlighted, and related articles."""
+    q = request.args.get("q", "").strip() or None
+    art = searcher().article(doc_id, q)
+    if art is None:
+        return render_template("error.html", code=404, title="기사를 찾을 수 없습니다",
+                               message="요청한 기사가 색인에 없습니다. 주소를 확인하거나 다시 검색해 주세요."), 404
+    return render_template("article.html", art=art, q=q, paragraphs=paragraphs(art["body_html"]),
+                           source_url=safe_url(art.get("url")),
+                           related=searcher().related(doc_id))
+
+
+@bp.route("/api/search")
+def api_search():
+    """The JSON of `newsearch query --json` for the same parameters."""
+    try:
+        params = search_params()
+    except ParamError as e:
+        return jsonify(error=str(e)), 400
+    if "q" not in request.args:
+        return jsonify(error="q: 검색어가 필요합니다."), 400
+    res = searcher().search(request.args.get("q", ""), **params)
+    return jsonify(res.to_json())
+
+
+@bp.route("/opensearch.xml")
+def opensearch():
+    """OpenSearch description so browsers can add the site as a search engine."""
+    base = request.host_url.rstrip("/")
+    body = render_template("opensearch.xml", base=base,
+                           search_path=url_for("web.search"), api_path=url_for("web.api_search"))
+    return current_app.response_class(body, mimetype="application/opensearchdescription+xml")
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+class _Nav:
+    """Builds /search URLs that keep the current query and filters, with some overridden."""
+
+    def __init__(self, q: str, params: dict):
+        self.q = q
+        self.params = params
+
+    def args(self, **overrides) -> dict:
+        p = {"q": self.q, "sort": self.params.get("sort"), "publisher": self.params.get("publisher"),
+             "from": self.params.get("date_from"), "to": self.params.get("date_to"),
+             "limit": self.params.get("limit"), "page": None}
+        p.update(overrides)
+        if p["sort"] == "relevance":
+            p["sort"] = None
+        if p["limit"] == current_app.config["PAGE_SIZE"]:
+            p["limit"] = None
+        if p["page"] == 1:
+            p["page"] = None
+        return {k: v for k, v in p.items() if v not in (None, "")}
+
+    def url(self, **overrides) -> str:
+        return url_for("web.search", **self.args(**overrides))
+
+    def filtered(self) -> bool:
+        return bool(self.params.get("publisher") or self.params.get("date_from") or self.params.get("date_to"))
+
+    def page_numbers(self, page: int, pages: int, width: int = 2) -> list[int | None]:
+        """Page numbers to show: first, last and a window around the current one (None = gap)."""
+        shown = sorted({1, pages, *range(max(1, page - width), min(pages, page + width) + 1)})
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - out[-1] > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def _reason_ko(res: Results) -> str | None:
+    if not res.reason:
+        return None
+    return REASONS_KO.get(res.reason, f"검색어를 이해하지 못했습니다: {res.reason}")
+
+
+def paragraphs(body_html: str) -> list[Markup]:
+    """Split safe body HTML at blank lines into paragraphs, keeping <mark>s balanced."""
+    out: list[Markup] = []
+    carry = False
+    for part in _PARAGRAPH_BREAK.split(body_html.strip()):
+        if not part.strip():
+            continue
+        if carry:
+            part = "<mark>" + part
+        opened = part.count("<mark>") - part.count("</mark>")
+        carry = opened > 0
+        if carry:
+            part += "</mark>"
+        out.append(Markup(part.strip().replace("\n", "<br>\n")))
+    return out
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) link, else None (never a javascript: link)."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and not any(c.isspace() for c in url):
+        return url
+    return None
+
+
+def _day(value: str | None) -> str:
+    return (value or "")[:10]
+
+
+def _datetime(value: str | None) -> str:
+    """ISO date or datetime as 'YYYY-MM-DD HH:MM'."""
+    if not value:
+        return ""
+    return value[:16].replace("T", " ")
+
+
+def _security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+_ERROR_TEXT = {
+    400: ("잘못된 요청입니다", "요청 주소나 매개변수를 확인해 주세요."),
+    404: ("페이지를 찾을 수 없습니다", "주소가 바뀌었거나 없는 페이지입니다. 아래 검색창에서 다시 찾아보세요."),
+    405: ("허용되지 않는 요청입니다", "이 주소는 해당 방식의 요청을 받지 않습니다."),
+    500: ("서버 오류가 발생했습니다", "잠시 후 다시 시도해 주세요. 문제가 계속되면 관리자에게 알려 주세요."),
+}
+
+
+def _error_page(e: HTTPException):
+    """Korean error pages (JSON under /api/); a 500 here wraps an unhandled exception."""
+    code = e.code or 500
+    title, message = _ERROR_TEXT.get(code, (e.name, ""))
+    if _wants_json():
+        return jsonify(error=title), code
+    return render_template("error.html", code=code, title=title, message=message), code
