@@ -4,6 +4,7 @@ encodings, and the failure modes (no article, binary, bad JSONL rows)."""
 from __future__ import annotations
 
 import json
+import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -66,6 +67,26 @@ def test_fixture_cruft_class_is_stripped(name):
     assert art.reporter == exp["reporter"]
     if exp["publisher"]:
         assert art.publisher == exp["publisher"]
+
+
+def test_related_box_inside_article_does_not_cut_it():
+    box = "관련기사\n버스 준공영제 20년, 남은 과제는\n광역버스 입석 금지 1년… 출근길은 어떻게 달라졌나"
+    text = "\n\n".join([TITLE, BODY[0], BODY[1], box, *BODY[2:], "Copyright ⓒ 한빛일보. 무단전재 및 재배포 금지"])
+    assert strip_text_dump(text).body.split("\n\n") == BODY
+
+
+def test_prose_holding_dates_mails_and_weather_words_is_kept():
+    extra = ["투표는 2024년 4월 10일 오전 6시에 시작된다.", "문의는 help@seoul.example 로 하면 된다.",
+             "주말 날씨는 대체로 맑겠다.", "자세한 내용은 누리집(https://seoul.example)에서 볼 수 있다."]
+    text = "\n\n".join([TITLE, *BODY, *extra, "<저작권자 ⓒ 한빛일보, 무단 전재 및 재배포 금지>"])
+    assert strip_text_dump(text).body.split("\n\n") == BODY + extra
+
+
+def test_hard_wrapped_dump_is_unwrapped():
+    wrapped = "\n\n".join("\n".join(textwrap.wrap(p, 30)) for p in BODY)
+    assert max(map(len, wrapped.splitlines())) <= 30
+    art = strip_text_dump(f"{TITLE}\n\n{wrapped}\n\n댓글 0")
+    assert art.body.split("\n\n") == BODY and art.title == TITLE
 
 
 def test_header_today_date_is_not_the_publication_date():

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -241,6 +242,8 @@ def _is_cruft(line: str) -> bool:
         return True
     if core.startswith(("[관련기사", "(관련기사", "[관련 기사", "<관련기사", "☞", "▶ 관련", "[참고", "※ 관련")):
         return True
+    if _LIST_DATE.search(core):  # "headline (2018/11/28)": an entry of an article list
+        return True
     if _is_sentence(core):
         return False
     # Below: signals that only count on lines that do not read as prose (a sentence may hold a date,
@@ -249,34 +252,48 @@ def _is_cruft(line: str) -> bool:
                 or _DATE_RE.search(core))
 
 
+_LIST_DATE = re.compile(r"[(\[]?\s*(?:19|20)?\d\d[./-][01]?\d[./-][0-3]?\d\.?\s*(?:[0-2]?\d:[0-5]\d)?\s*[)\]]?\s*$")
+_WEAK_END = re.compile(r"^[\[(<▶☞※]?\s*관련\s*(기사|뉴스)")
+
+
 def _select_body(lines: list[str], lenient: bool = False) -> tuple[list[str], int, int]:
     """Pick the article's paragraphs from lines; return (paragraphs, first index, last index).
 
     Prose lines are grouped into runs broken by end markers; the run with most prose characters (the
     earliest of those within half of the best, since comments come after articles) is the article.
+    A related-articles box is only a weak break: prose resuming right after it continues the article.
     With lenient=True (inside an HTML article container) short non-prose lines standing between prose
     lines are kept too: there they are crossheads, not widgets.
     """
     kinds = []
     for line in lines:
+        prose = _is_sentence(line)
         if not line:
             kinds.append("blank")
-        elif _END_MARKER.search(line) and not (_is_sentence(line) and len(line) > 120):
-            kinds.append("end")
+        elif _END_MARKER.search(line) and (not prose or len(line) < 60):
+            kinds.append("weak" if _WEAK_END.search(line) else "end")
         elif _is_cruft(line):
             kinds.append("cruft")
-        elif _is_sentence(line):
+        elif prose:
             kinds.append("prose")
         else:
             kinds.append("other")
     runs: list[list[int]] = []
     current: list[int] = []
+    weak_at = None
     for i, kind in enumerate(kinds):
         if kind == "end":
             if current:
                 runs.append(current)
-            current = []
+            current, weak_at = [], None
+        elif kind == "weak":
+            if current:
+                runs.append(current)
+            current, weak_at = [], (i if current or runs else None)
         elif kind == "prose":
+            if not current and weak_at is not None and runs and i - weak_at <= 10 and runs[-1][-1] < weak_at:
+                current = runs.pop()  # the box sat inside the article
+            weak_at = None if current else weak_at
             current.append(i)
     if current:
         runs.append(current)
@@ -303,8 +320,9 @@ _DATE_RE = re.compile(
     r"(?:\s*(?:T|\s)?\s*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<H>[0-2]?\d)\s*[:시]\s*(?P<M>[0-5]\d)\s*분?"
     r"(?:\s*:\s*(?P<S>[0-5]\d))?)?"
 )
-_PUBLISHED_LABEL = re.compile(r"(기사\s*입력|최초\s*입력|입력|등록|승인|발행|게재|작성|송고|published|posted)\s*(일시?|시간)?\s*[:：]?\s*$", re.I)
-_MODIFIED_LABEL = re.compile(r"(수정|업데이트|갱신|updated|modified)\s*(일시?|시간)?\s*[:：]?\s*$", re.I)
+_PUBLISHED_LABEL = re.compile(r"(기사\s*입력|최초\s*입력|입력|등록|승인|발행|게재|작성|송고|published|posted)\s*"
+                              r"(일시|일자|시간|일)?\s*[:：]?\s*$", re.I)
+_MODIFIED_LABEL = re.compile(r"(수정|업데이트|갱신|updated|modified)\s*(일시|일자|시간|일)?\s*[:：]?\s*$", re.I)
 
 
 def _iso_from_match(m: re.Match) -> str | None:
@@ -460,9 +478,37 @@ def _lines(text: str) -> list[str]:
     return [_clean_line(line) for line in _normalise(text).split("\n")]
 
 
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped paragraphs (blocks of near-equal-length lines not ending in full stops).
+
+    Dumps copied from a terminal or e-mail wrap at a fixed width; one paragraph a line is what the
+    classifier expects. Blocks of ragged lines (decks, lists, captions glued to a paragraph) stay as they are.
+    """
+    out: list[str] = []
+    block: list[str] = []
+    for line in lines + [""]:
+        if line:
+            block.append(line)
+            continue
+        if len(block) >= 2 and _SENTENCE_END.search(block[-1]):  # a wrapped paragraph still ends as one
+            inner = block[:-1]
+            width = max(len(b) for b in inner)
+            # The last line of a wrapped paragraph is no longer than the width; a caption glued to a
+            # paragraph is shorter than the paragraph line after it.
+            wrapped = (width >= 25 and len(block[-1]) <= width * 1.1
+                       and all(len(b) >= 0.7 * width and not _is_cruft(b) for b in inner)
+                       and sum(bool(_SENTENCE_END.search(b)) for b in inner) * 2 < len(inner))
+            if wrapped:
+                block = [" ".join(block)]
+        out.extend(block)
+        out.append("")
+        block = []
+    return out[:-1]
+
+
 def strip_text_dump(text: str) -> Article:
     """Strip a plain-text dump of a news page down to its article."""
-    lines = _lines(text)
+    lines = _unwrap(_lines(text))
     body, first, last = _select_body(lines)
     if not body:
         raise ExtractError("no article text found")
@@ -561,7 +607,7 @@ def _normalise_date(value: str | None) -> str | None:
     """ISO 8601 local time from a machine date ('2020-08-27T20:27:29+09:00', '20200827', ...).
 
     Offsets are converted to KST and dropped so that every date in the index compares the same way;
-    an unparseable value is returned as given rather than guessed.
+    an unparseable value gives None rather than a guess.
     """
     if not value:
         return None
@@ -574,7 +620,14 @@ def _normalise_date(value: str | None) -> str | None:
         dt = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         m = _DATE_RE.search(value)
-        return _iso_from_match(m) if m else value
+        if m:
+            return _iso_from_match(m)
+        try:  # RFC 2822, as in RSS and some meta tags: "Thu, 02 May 2024 09:15:00 +0900"
+            dt = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            log.debug("unparseable date %r ignored", value)
+            return None
+        iso = "0000-00-00T00:00:00"  # the format below: a time with seconds
     if dt.tzinfo is not None:
         dt = dt.astimezone(_KST).replace(tzinfo=None)
     if "T" not in iso:

@@ -54,7 +54,7 @@ _WIDGET = re.compile(
 )
 _BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td",
                "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "center", "address",
-               "hr", "tbody", "thead", "strong"}
+               "hr", "tbody", "thead"}
 _DATE_META = ["article:published_time", "og:article:published_time", "og:published_time", "article:published",
               "published_time", "pubdate", "publishdate", "publish-date", "publish_date", "date", "dc.date.issued",
               "dc.date", "dcterms.created", "dcterms.issued", "sailthru.date", "parsely-pub-date", "datepublished",

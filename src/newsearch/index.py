@@ -36,7 +36,6 @@ TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html"}
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 # Bump when analysis or stored fields change meaning: every document then counts as changed.
 SCHEMA_VERSION = "3"
-TITLE_BOOST = 2.0
 WRITE_LOCK_TIMEOUT = 60.0
 
 
@@ -51,7 +50,7 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True, sortable=True),
         source=fields.ID(stored=True, sortable=True),
         digest=fields.ID(stored=True, sortable=True),
-        title=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True, field_boost=TITLE_BOOST),
+        title=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         body=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         date=fields.ID(stored=True, sortable=True),
         publisher=fields.ID(stored=True, sortable=True),

@@ -18,6 +18,8 @@ from .analysis import QueryUnit, phrase_terms, query_units
 FIELDS = ("title", "body")
 MAX_QUERY_CHARS = 2000  # longer input is cut: no reader types more, and Kiwi time grows with it
 COORD_SCALE = 0.25
+# Query-time field weights (BM25F-style: a title match counts more than a body match).
+FIELD_WEIGHTS = {"title": 2.0, "body": 1.0}
 
 _CLAUSE = re.compile(
     r'(?P<sign>[+-]?)(?:(?P<field>title|body|제목|본문):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>\S+))'
@@ -119,9 +121,10 @@ def _fields(clause_field: str | None) -> tuple[str, ...]:
 
 
 def _alt_query(fieldname: str, alt: tuple[str, ...]) -> Q.Query:
+    boost = FIELD_WEIGHTS.get(fieldname, 1.0)
     if len(alt) == 1:
-        return Q.Term(fieldname, alt[0])
-    return Q.Phrase(fieldname, list(alt), slop=1)
+        return Q.Term(fieldname, alt[0], boost=boost)
+    return Q.Phrase(fieldname, list(alt), slop=1, boost=boost)
 
 
 def unit_query(unit: QueryUnit, fields: tuple[str, ...]) -> Q.Query:
@@ -146,9 +149,7 @@ def _clause_queries(clause: Clause, units_out: list[QueryUnit], terms_out: set[s
         if not words:
             return []
         terms_out.update(words)
-        if len(words) == 1:
-            return [Q.Or([Q.Term(f, words[0]) for f in fields])]
-        return [Q.Or([Q.Phrase(f, words, slop=1) for f in fields])]
+        return [Q.Or([_alt_query(f, tuple(words)) for f in fields])]
     content = " ".join(w for w in clause.text.split() if not is_function_word(w))
     units = query_units(content) if content else []
     units_out.extend(units)

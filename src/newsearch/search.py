@@ -6,6 +6,7 @@ Returns plain `Hit` and `Results` objects; no Whoosh type leaks out of this modu
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -76,8 +77,18 @@ class Results:
         return out
 
 
+class NewsBM25(scoring.BM25F):
+    """BM25F with Lucene's probabilistic idf, which ranks rare terms more sharply than Whoosh's."""
+
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        n = parent.doc_frequency(fieldname, text)
+        dc = parent.doc_count_all()
+        return math.log(1 + (dc - n + 0.5) / (n + 0.5))
+
+
 def _weighting() -> scoring.WeightingModel:
-    return scoring.BM25F(B=BODY_B, K1=K1, title_B=TITLE_B)
+    return NewsBM25(B=BODY_B, K1=K1, title_B=TITLE_B)
 
 
 def _opt(value) -> str | None:

@@ -127,6 +127,11 @@ def search_params() -> dict:
 
 
 @bp.route("/")
+def home():
+    """The home page; with ?q= it shows results like /search."""
+    return search()
+
+
 @bp.route("/search")
 def search():
     """Home page (no query) or a page of results."""

@@ -1,0 +1,220 @@
+"""The web UI in a real headless Chromium against a real `newsearch serve` process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "tests" / "artifacts"
+KAKAO_HC = ["002_5199239f47117fff.txt", "004_24bd54923c893d98.txt"]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seed_index):
+    """`newsearch serve` on a free loopback port; yields its base URL, stops it afterwards."""
+    port = free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = ARTIFACTS / "serve.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "newsearch.cli", "serve", "--index", str(seed_index),
+                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"newsearch serve exited with {proc.returncode}:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(base + "/", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"newsearch serve did not answer within 60 s:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.console_errors = errors
+    yield pg
+    ctx.close()
+
+
+def result_ids(pg) -> list[str]:
+    hrefs = pg.locator(".hit-title a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    return [h.split("?")[0].removeprefix("/article/") for h in hrefs]
+
+
+def search_from_home(pg, base: str, text: str) -> None:
+    pg.goto(base + "/")
+    box = pg.get_by_role("searchbox", name="검색어")
+    assert box.evaluate("el => el === document.activeElement")  # autofocus
+    pg.keyboard.type(text)
+    with pg.expect_navigation():
+        pg.keyboard.press("Enter")
+
+
+def test_search_article_paging_and_filter(server, page):
+    pg = page
+    search_from_home(pg, server, "카카오헬스케어")
+    assert "/search?q=" in pg.url
+    assert result_ids(pg)[:2] == KAKAO_HC
+    assert pg.locator(".hit mark").count() > 0
+    assert pg.locator(".hit mark").first.inner_text() in ("카카오헬스케어", "카카오", "헬스케어")
+    assert "검색결과" in pg.locator(".results-summary").inner_text()
+    # the marks are real elements with a visible background, not escaped text
+    bg = pg.locator(".hit mark").first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert bg not in ("rgba(0, 0, 0, 0)", "transparent")
+
+    # the first result opens its article, highlighted, with related articles
+    first_title = pg.locator(".hit-title a").first
+    with pg.expect_navigation():
+        first_title.click()
+    assert "/article/002_5199239f47117fff.txt" in pg.url
+    assert pg.locator(".article-body mark").count() > 0
+    assert pg.locator(".article-body p").count() >= 3
+    assert pg.locator(".related li").count() >= 1
+    with pg.expect_navigation():
+        pg.get_by_role("link", name="검색결과로").click()
+
+    # paging: one hit per page, each page a different article
+    pg.goto(server + "/search?q=카카오헬스케어&limit=1")
+    seen = result_ids(pg)
+    for _ in range(2):
+        with pg.expect_navigation():
+            pg.locator('.pagination a[rel="next"]').click()
+        seen += result_ids(pg)
+    assert seen[:2] == KAKAO_HC and len(set(seen)) == 3
+    assert pg.locator('.pagination a[aria-current="page"]').inner_text() == "3"
+    assert pg.locator('.pagination a[rel="next"]').count() == 0
+
+    # publisher facet
+    pg.goto(server + "/search?q=카카오헬스케어")
+    with pg.expect_navigation():
+        pg.locator(".publisher-facet a", has_text="코메디닷컴").click()
+    assert "publisher=" in pg.url
+    assert result_ids(pg) == ["004_24bd54923c893d98.txt"]
+    assert pg.locator(".publisher-facet a.active").inner_text().startswith("코메디닷컴")
+
+    # sort by newest
+    pg.goto(server + "/search?q=헬스케어")
+    with pg.expect_navigation():
+        pg.locator(".facet-list a", has_text="최신순").click()
+    assert result_ids(pg)[:2] == ["001_2bc103dad1454d7c.txt", "000_7982a9e012f08afc.txt"]
+    assert pg.console_errors == []  # no CSP violations, no missing assets
+
+
+def test_keyboard_skip_link_and_focus(server, page):
+    pg = page
+    pg.goto(server + "/article/002_5199239f47117fff.txt")  # no autofocus here: Tab starts at the top
+    pg.keyboard.press("Tab")
+    assert pg.evaluate("document.activeElement.textContent").strip() == "본문 바로가기"
+    assert pg.locator(".skip-link").evaluate("el => el.getBoundingClientRect().top >= 0")  # shown on focus
+    assert pg.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    pg.keyboard.press("Enter")
+    assert pg.evaluate("document.activeElement.id") == "main"
+    # on the results page the box has focus, keeps the query, and Tab reaches the button
+    pg.goto(server + "/search?q=카카오헬스케어")
+    assert pg.evaluate("document.activeElement.name") == "q"
+    assert pg.evaluate("document.activeElement.value") == "카카오헬스케어"
+    pg.keyboard.press("Tab")
+    assert pg.evaluate("document.activeElement.textContent").strip() == "검색"
+    assert pg.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+
+
+def test_date_filter_form(server, page):
+    pg = page
+    pg.goto(server + "/search?q=헬스케어")
+    pg.get_by_label("시작일").fill("2020-01-01")
+    with pg.expect_navigation():
+        pg.get_by_role("button", name="기간 적용").click()
+    assert "from=2020-01-01" in pg.url
+    assert result_ids(pg) == ["001_2bc103dad1454d7c.txt"]
+
+
+def test_unknown_article_is_friendly_404(server, page):
+    resp = page.goto(server + "/article/..%2F..%2Fetc%2Fpasswd")
+    assert resp.status == 404
+    assert "찾을 수 없습니다" in page.locator("h1").inner_text()
+
+
+def test_screenshots(server, browser):
+    """Results page at desktop and phone width; the desktop one also goes to docs/ for the README."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    url = server + "/search?q=카카오헬스케어"
+    shots = {}
+    for name, viewport, mobile in (("desktop", {"width": 1280, "height": 900}, False),
+                                   ("phone", {"width": 375, "height": 812}, True)):
+        ctx = browser.new_context(viewport=viewport, device_scale_factor=2 if mobile else 1,
+                                  is_mobile=mobile, has_touch=mobile, locale="ko-KR")
+        pg = ctx.new_page()
+        pg.goto(url)
+        pg.evaluate("document.fonts.ready")
+        # nothing may be wider than the viewport (no sideways scrolling on phones)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        assert result_ids(pg)[:2] == KAKAO_HC
+        path = ARTIFACTS / f"results-{name}.png"
+        pg.screenshot(path=str(path), full_page=mobile)
+        shots[name] = path
+        if name == "desktop":
+            pg.goto(server + "/article/002_5199239f47117fff.txt?q=카카오헬스케어")
+            pg.screenshot(path=str(ARTIFACTS / "article-desktop.png"))
+            pg.goto(server + "/")
+            pg.screenshot(path=str(ARTIFACTS / "home-desktop.png"))
+        else:
+            pg.goto(server + "/article/002_5199239f47117fff.txt?q=카카오헬스케어")
+            pg.screenshot(path=str(ARTIFACTS / "article-phone.png"))
+        ctx.close()
+    for path in shots.values():
+        assert path.stat().st_size > 10_000
+    docs = REPO / "docs"
+    docs.mkdir(exist_ok=True)
+    shutil.copyfile(shots["desktop"], docs / "screenshot.png")

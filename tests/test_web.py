@@ -1,0 +1,372 @@
+"""The Flask UI and JSON API against a real index of the seeds (Flask test client)."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner
+
+from newsearch.cli import main as cli_main
+from newsearch.web import create_app, paragraphs, safe_url
+
+KAKAO_HC = ["002_5199239f47117fff.txt", "004_24bd54923c893d98.txt"]
+HIT_LINK = re.compile(r'<h2 class="hit-title"><a href="/article/([^"?]+)\?q=')
+JSONL_ROWS = [
+    {"id": "feed/evil-1", "title": "<b>굵은</b> 제목의 피싱 기사", "body": "첫 문단은 피싱 주소를 다룬다.\n\n둘째 문단도 피싱 이야기다.",
+     "date": "2023-05-01", "publisher": "테스트일보", "url": "javascript:alert(document.cookie)"},
+    {"id": "sub/dir/x.html", "title": "정상 주소를 가진 반도체 기사", "body": "반도체 수출이 늘었다.\n\n반도체 업계는 반긴다.",
+     "date": "2023-06-02", "publisher": "테스트일보", "url": "https://example.com/news/1?a=1&b=2"},
+    {"id": "odd url", "title": "데이터 주소 기사", "body": "데이터 주소를 쓴 반도체 기사다.",
+     "publisher": "테스트일보", "url": "  JaVaScRiPt:alert(1)"},
+]
+
+
+@pytest.fixture(scope="module")
+def app(seed_index):
+    """One app (one Searcher) over the seed index for the whole module."""
+    return create_app({"INDEX_DIR": str(seed_index), "TESTING": True})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def jsonl_index(tmp_path_factory, kiwi):
+    """A tiny index built from JSONL rows with hostile fields (javascript: urls, HTML in titles)."""
+    from newsearch.index import update_index
+
+    base = tmp_path_factory.mktemp("web-jsonl")
+    src = base / "odd.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in JSONL_ROWS), encoding="utf-8")
+    stats = update_index(base / "index", [src])
+    assert stats.failed == 0, stats.problems
+    return base / "index"
+
+
+@pytest.fixture(scope="module")
+def odd_client(jsonl_index):
+    return create_app({"INDEX_DIR": str(jsonl_index), "TESTING": True}).test_client()
+
+
+def page(client, url: str, status: int = 200) -> str:
+    r = client.get(url)
+    assert r.status_code == status, (url, r.status_code)
+    return r.get_data(as_text=True)
+
+
+def hit_ids(html: str) -> list[str]:
+    return HIT_LINK.findall(html)
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+def test_home_has_accessible_search_box(client):
+    html = page(client, "/")
+    assert '<html lang="ko">' in html
+    assert 'name="q"' in html and "autofocus" in html
+    assert '<label class="visually-hidden" for="q-home">검색어</label>' in html
+    assert 'class="skip-link" href="#main"' in html and 'id="main"' in html
+    assert 'rel="search" type="application/opensearchdescription+xml"' in html
+    assert 'name="viewport"' in html
+    assert "5건" in html
+
+
+def test_search_ranks_kakao_healthcare_first(client):
+    html = page(client, "/search?q=" + quote("카카오헬스케어"))
+    assert hit_ids(html)[:2] == KAKAO_HC
+    assert "<mark>카카오헬스케어</mark>" in html
+    assert 'value="카카오헬스케어"' in html  # the box keeps the query
+    assert re.search(r"검색결과 <strong>3</strong>건", html)
+    assert re.search(r"\(\d+ms\)", html)
+    assert 'href="/article/002_5199239f47117fff.txt?q=%EC%B9%B4' in html
+
+
+def test_root_with_query_shows_results(client):
+    assert hit_ids(page(client, "/?q=" + quote("카카오헬스케어")))[:2] == KAKAO_HC
+
+
+def test_pagination_spans_all_hits(client):
+    q = quote("카카오헬스케어")
+    seen = []
+    for n in (1, 2, 3):
+        html = page(client, f"/search?q={q}&limit=1&page={n}")
+        ids = hit_ids(html)
+        assert len(ids) == 1
+        seen += ids
+        assert f'aria-current="page" class="current">{n}<' in html
+        assert ('rel="prev"' in html) == (n > 1)
+        assert ('rel="next"' in html) == (n < 3)
+        assert f'<ol class="hits" start="{n}">' in html
+    assert seen[:2] == KAKAO_HC and len(set(seen)) == 3
+    html = page(client, f"/search?q={q}&limit=2&page=2")
+    assert len(hit_ids(html)) == 1
+
+
+def test_page_past_the_end_redirects_to_last(client):
+    r = client.get("/search?q=" + quote("카카오헬스케어") + "&limit=1&page=40")
+    assert r.status_code == 302 and r.headers["Location"].endswith("page=3")
+
+
+def test_publisher_filter_and_facet_counts(client):
+    q = quote("카카오헬스케어")
+    html = page(client, f"/search?q={q}")
+    assert re.search(r"코메디닷컴 <span class=\"count\">1</span>", html)
+    assert "publisher=%EC%BD%94%EB%A9%94%EB%94%94%EB%8B%B7%EC%BB%B4" in html  # facet links are filters
+    html = page(client, f"/search?q={q}&publisher=" + quote("코메디닷컴"))
+    assert hit_ids(html) == ["004_24bd54923c893d98.txt"]
+    assert re.search(r'aria-current="true" class="active">코메디닷컴', html)
+    assert "아이뉴스24 <span" in html  # other publishers still offered
+    html = page(client, f"/search?q={q}&publisher=" + quote("없는신문"))
+    assert hit_ids(html) == [] and "검색결과가 없습니다" in html and "조건을 해제" in html
+
+
+def test_sort_newest(client):
+    html = page(client, "/search?q=" + quote("헬스케어") + "&sort=newest")
+    ids = hit_ids(html)
+    assert ids[:2] == ["001_2bc103dad1454d7c.txt", "000_7982a9e012f08afc.txt"]
+    dates = re.findall(r'<time datetime="([^"]+)"', html)
+    assert dates == sorted(dates, reverse=True)
+    assert 'class="active">최신순' in html
+    assert page(client, "/search?q=x&sort=oldest", 400)
+
+
+def test_date_filter(client):
+    q = quote("헬스케어")
+    assert hit_ids(page(client, f"/search?q={q}&from=2020-01-01")) == ["001_2bc103dad1454d7c.txt"]
+    assert hit_ids(page(client, f"/search?q={q}&from=2018-01-01&to=2019-12-31")) == ["000_7982a9e012f08afc.txt"]
+    html = page(client, f"/search?q={q}&from=2018-01-01&to=2019-12-31")
+    assert 'value="2018-01-01"' in html and "기간: 2018-01-01 ~ 2019-12-31" in html
+    assert "날짜는 YYYY-MM-DD" in page(client, f"/search?q={q}&from=2020-13-40", 400)
+    assert "시작 날짜가" in page(client, f"/search?q={q}&from=2021-01-01&to=2020-01-01", 400)
+    # the empty fields an unfilled date form submits are fine
+    assert hit_ids(page(client, f"/search?q={q}&from=&to="))
+
+
+def test_query_is_escaped(client):
+    evil = "<script>alert(1)</script>"
+    html = page(client, "/search?q=" + quote(evil))
+    assert "<script>alert" not in html and "</script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<script") == 1  # only the static /static/app.js
+    html = page(client, "/article/002_5199239f47117fff.txt?q=" + quote(evil))
+    assert "<script>alert" not in html
+    html = page(client, '/search?q=' + quote('"><img src=x onerror=alert(1)>'))
+    assert "<img src=x" not in html
+
+
+def test_only_particles_shows_reason(client):
+    html = page(client, "/search?q=" + quote("에서"))
+    assert "검색할 수 있는 낱말이 없습니다" in html
+    assert hit_ids(html) == []
+    assert "검색어를 입력해 주세요" in page(client, "/search?q=")
+    assert "검색어를 입력해 주세요" in page(client, "/search?q=+++")
+    assert "제외할 단어" in page(client, "/search?q=" + quote("-카카오"))
+
+
+def test_did_you_mean(client):
+    html = page(client, "/search?q=" + quote("카카오헬스캐어"))
+    assert "혹시 이것을 찾으셨나요?" in html
+    assert 'class="suggestion-link">카카오헬스케어</a>' in html
+    assert 'href="/search?q=%EC%B9%B4%EC%B9%B4%EC%98%A4%ED%97%AC%EC%8A%A4%EC%BC%80%EC%96%B4"' in html
+
+
+def test_empty_state(client):
+    html = page(client, "/search?q=" + quote("양자컴퓨터"))
+    assert "‘<strong>양자컴퓨터</strong>’에 대한 검색결과가 없습니다." in html
+    assert "검색결과 없음" in html
+
+
+def test_bad_page_parameter_is_400_not_500(client):
+    html = page(client, "/search?q=" + quote("카카오") + "&page=abc", 400)
+    assert "검색 조건을 확인해 주세요" in html
+    page(client, "/search?q=a&page=0", 400)
+    page(client, "/search?q=a&limit=1000", 400)
+
+
+# -- articles ----------------------------------------------------------------------------------
+
+
+def test_article_page(client):
+    html = page(client, "/article/002_5199239f47117fff.txt?q=" + quote("카카오헬스케어"))
+    assert "<mark>카카오헬스케어</mark>" in html
+    assert "아이뉴스24" in html and "윤선훈" in html
+    assert html.count("<p>") >= 3  # body paragraphs
+    assert 'id="related-title">관련 기사' in html
+    assert 'href="/article/004_24bd54923c893d98.txt' in html  # related
+    assert "검색결과로" in html
+    plain = page(client, "/article/002_5199239f47117fff.txt")
+    assert "<mark>" not in plain.split('class="article-body"')[1]
+
+
+def test_result_link_leads_to_article(client):
+    html = page(client, "/search?q=" + quote("카카오헬스케어"))
+    href = re.search(r'<h2 class="hit-title"><a href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    art = page(client, href)
+    assert 'id="article-title"' in art and "<mark>" in art
+
+
+@pytest.mark.parametrize("path", [
+    "/article/no_such_article.txt",
+    "/article/..%2F..%2Fetc%2Fpasswd",
+    "/article/../../etc/passwd",
+    "/article/%2e%2e/%2e%2e/etc/passwd",
+    "/article//etc/passwd",
+    "/article/..%5C..%5Cwindows%5Cwin.ini",
+    "/article/" + quote("/work/main/seeds/000_7982a9e012f08afc.txt", safe=""),
+])
+def test_unknown_or_traversal_ids_are_404(client, path):
+    r = client.get(path, follow_redirects=True)  # "//" is first merged by a redirect
+    assert r.status_code == 404
+    html = r.get_data(as_text=True)
+    assert "root:" not in html and "[fonts]" not in html
+    assert "찾을 수 없습니다" in html and "Traceback" not in html
+
+
+def test_unsafe_url_is_not_a_link(odd_client):
+    html = page(odd_client, "/article/feed/evil-1")
+    assert 'href="javascript' not in html.lower()
+    assert "javascript:alert(document.cookie)" in html  # shown as text only
+    assert "&lt;b&gt;굵은&lt;/b&gt;" in html and "<b>굵은" not in html
+    assert html.count("<p>") >= 2
+    html = page(odd_client, "/article/" + quote("odd url"))
+    assert "href=\"  javascript" not in html.lower() and 'href="javascript' not in html.lower()
+
+
+def test_http_url_is_a_link_and_slash_ids_work(odd_client):
+    html = page(odd_client, "/search?q=" + quote("반도체"))
+    assert "/article/sub/dir/x.html?q=" in html
+    html = page(odd_client, "/article/sub/dir/x.html?q=" + quote("반도체"))
+    assert 'href="https://example.com/news/1?a=1&amp;b=2"' in html
+    assert 'rel="noopener noreferrer nofollow"' in html
+    assert "<mark>반도체</mark>" in html
+
+
+def test_safe_url_and_paragraph_helpers():
+    assert safe_url("https://a.kr/x") == "https://a.kr/x"
+    assert safe_url("HTTP://a.kr") == "HTTP://a.kr"
+    for bad in ("javascript:alert(1)", " javascript:x", "data:text/html,x", "//evil.com", "/local", "ftp://a",
+                "http://", "https://a.kr/\nx", None, ""):
+        assert safe_url(bad) is None, bad
+    out = paragraphs("a <mark>b</mark>\n\nc<mark>d\n\ne</mark> f\nline")
+    assert [str(p) for p in out] == ["a <mark>b</mark>", "c<mark>d</mark>", "<mark>e</mark> f<br>\nline"]
+
+
+# -- API, OpenSearch, headers, errors -----------------------------------------------------------
+
+
+def cli_json(index, *args) -> dict:
+    result = CliRunner().invoke(cli_main, ["query", *args, "--json", "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize("text,query_args,cli_args", [
+    ("카카오헬스케어", "", []),
+    ("카카오헬스케어", "&limit=1&page=2", ["--limit", "1", "--page", "2"]),
+    ("헬스케어", "&sort=newest&limit=3", ["--sort", "newest", "--limit", "3"]),
+    ("헬스케어", "&publisher=" + quote("디지털데일리"), ["--publisher", "디지털데일리"]),
+    ("헬스케어", "&from=2018-01-01&to=2020-12-31", ["--from", "2018-01-01", "--to", "2020-12-31"]),
+    ("카카오헬스캐어", "", []),
+    ("에서", "", []),
+    ("<script>alert(1)</script>", "", []),
+])
+def test_api_matches_cli_json(client, seed_index, text, query_args, cli_args):
+    r = client.get("/api/search?q=" + quote(text) + query_args)
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    api = r.get_json()
+    cli = cli_json(seed_index, text, *cli_args)
+    assert isinstance(api.pop("took_ms"), (int, float))
+    cli.pop("took_ms")
+    assert api == cli
+    assert list(api) == list(cli)  # same key order as the CLI prints
+
+
+def test_api_shape(client):
+    data = client.get("/api/search?q=" + quote("카카오헬스케어")).get_json()
+    assert set(data) == {"query", "total", "took_ms", "hits"}
+    assert [h["id"] for h in data["hits"]][:2] == KAKAO_HC
+    assert set(data["hits"][0]) == {"id", "title", "date", "publisher", "url", "score", "snippet"}
+    assert "<mark>" in data["hits"][0]["snippet"]
+
+
+@pytest.mark.parametrize("args", ["q=a&page=abc", "q=a&page=0", "q=a&page=1001", "q=a&limit=0", "q=a&limit=101",
+                                  "q=a&limit=-1", "q=a&sort=best", "q=a&from=2020-1-1", "q=a&to=yesterday",
+                                  "q=a&from=2020-02-30", "page=1"])
+def test_api_bad_parameters_are_400_json(client, args):
+    r = client.get("/api/search?" + args)
+    assert r.status_code == 400
+    assert r.mimetype == "application/json" and r.get_json()["error"]
+
+
+def test_api_unknown_route_is_json_404(client):
+    r = client.get("/api/nothing")
+    assert r.status_code == 404 and r.get_json()["error"]
+
+
+def test_opensearch(client):
+    r = client.get("/opensearch.xml")
+    assert r.status_code == 200
+    assert r.mimetype == "application/opensearchdescription+xml"
+    body = r.get_data(as_text=True)
+    assert 'template="http://localhost/search?q={searchTerms}"' in body
+    assert "<ShortName>newsearch</ShortName>" in body
+    assert 'href="/opensearch.xml"' in page(client, "/search?q=a")
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=%EC%B9%B4%EC%B9%B4%EC%98%A4", "/api/search?q=a",
+                                  "/article/nope", "/static/style.css", "/opensearch.xml", "/no/such/page"])
+def test_security_headers(client, path):
+    h = client.get(path).headers
+    csp = h["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert h["X-Content-Type-Options"] == "nosniff"
+    assert h["X-Frame-Options"] == "DENY"
+    assert h["Referrer-Policy"]
+
+
+def test_no_inline_script_or_style(client):
+    for url in ("/", "/search?q=" + quote("카카오헬스케어"), "/article/002_5199239f47117fff.txt", "/nope"):
+        html = page(client, url, 404 if url == "/nope" else 200)
+        assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
+        assert "<style" not in html and " style=" not in html and "onclick" not in html
+
+
+def test_static_assets(client):
+    assert client.get("/static/style.css").status_code == 200
+    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/favicon.svg").status_code == 200
+
+
+def test_korean_404_page(client):
+    html = page(client, "/no/such/page", 404)
+    assert '<html lang="ko">' in html and "페이지를 찾을 수 없습니다" in html
+    assert 'name="q"' in html  # lets the reader search again
+
+
+def test_korean_405_page(client):
+    html = client.post("/search").get_data(as_text=True)
+    assert "허용되지 않는 요청" in html
+
+
+def test_korean_500_page(jsonl_index):
+    app = create_app({"INDEX_DIR": str(jsonl_index), "TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/boom", "boom", boom)
+    app.add_url_rule("/api/boom", "api_boom", boom)
+    r = app.test_client().get("/boom")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 500
+    assert "서버 오류가 발생했습니다" in html and "secret internals" not in html and "Traceback" not in html
+    assert r.headers["X-Frame-Options"] == "DENY"
+    r = app.test_client().get("/api/boom")
+    assert r.status_code == 500 and r.get_json()["error"]
