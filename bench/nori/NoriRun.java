@@ -320,10 +320,13 @@ public final class NoriRun {
                 .setSimilarity(new BM25Similarity(0.9f, 0.4f))
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
                 .setRAMBufferSizeMB(ramMb);
+            double threadCpu;
             long t0 = System.nanoTime();
             try (Directory dir = FSDirectory.open(tmp); IndexWriter w = new IndexWriter(dir, cfg)) {
                 AtomicLong next = new AtomicLong();
                 AtomicReference<Throwable> failure = new AtomicReference<>();
+                java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
                 Thread[] ts = new Thread[threads];
                 for (int t = 0; t < threads; t++) {
                     ts[t] = new Thread(() -> {
@@ -339,19 +342,24 @@ public final class NoriRun {
                         } catch (Throwable e) {
                             failure.compareAndSet(null, e);
                         }
+                        cpuNanos.addAndGet(mx.getCurrentThreadCpuTime());
                     }, "indexer-" + t);
                     ts[t].start();
                 }
                 for (Thread t : ts) t.join();
                 if (failure.get() != null) throw new RuntimeException("indexing failed", failure.get());
+                long c0 = mx.getCurrentThreadCpuTime();
                 w.commit();
+                cpuNanos.addAndGet(mx.getCurrentThreadCpuTime() - c0);
+                threadCpu = cpuNanos.get() / 1e9;
             }
             double sec = (System.nanoTime() - t0) / 1e9;
             long chars = charsOnce * repeat;
             System.out.printf(Locale.ROOT,
                 "{\"engine\":\"lucene-nori\",\"docs\":%d,\"chars\":%d,\"seconds\":%.3f,\"chars_per_s\":%.1f,"
-                    + "\"docs_per_s\":%.1f,\"threads\":%d,\"repeat\":%d}%n",
-                total, chars, sec, chars / sec, total / sec, threads, repeat);
+                    + "\"docs_per_s\":%.1f,\"threads\":%d,\"repeat\":%d,\"thread_cpu_seconds\":%.3f,"
+                    + "\"chars_per_cpu_s\":%.1f}%n",
+                total, chars, sec, chars / sec, total / sec, threads, repeat, threadCpu, chars / threadCpu);
         } finally {
             deleteTree(tmp);
         }
