@@ -30,6 +30,8 @@ from . import config
 # Tags whose morpheme is a content term.
 NOUN_TAGS = frozenset({"NNG", "NNP", "NR"})
 CONTENT_TAGS = NOUN_TAGS | {"XR", "VV", "VA", "SH", "SL", "SN", "W_URL", "W_EMAIL", "W_HASHTAG", "W_MENTION", "W_SERIAL"}
+# Light verbs and adjectives that carry grammar, not topic (하다, 있다, 대하다, 위하다, ...).
+STOP_STEMS = frozenset("하 되 있 없 않 같 대하 위하 통하 관하 의하 따르 이 아니 보 주 말 그렇 이렇 어떻 어떠하 이러하 그러하".split())
 # Tags that glue into a compound run when written without a space.
 RUN_TAGS = NOUN_TAGS | {"XR", "SL", "SN", "SH"}
 ALNUM_TAGS = frozenset({"SL", "SN"})
@@ -118,7 +120,7 @@ def segments(tokens) -> Iterator[tuple[list[Part], str]]:
     while i < n:
         tok = tokens[i]
         if tok.tag not in RUN_TAGS and tok.tag != "XPN":
-            if tok.tag in CONTENT_TAGS:
+            if tok.tag in CONTENT_TAGS and not (tok.tag in ("VV", "VA") and tok.form in STOP_STEMS):
                 yield [Part(_norm(tok.form, tok.tag), tok.start, tok.start + tok.len, tok.tag)], ""
             i += 1
             continue
@@ -241,7 +243,7 @@ def fingerprint() -> str:
     """Identifies the analysis rules and Kiwi version: a change means documents need re-analysis."""
     import kiwipiepy
 
-    return f"a1:kiwi{kiwipiepy.__version__}"
+    return f"a2:kiwi{kiwipiepy.__version__}"
 
 
 def analyze(text: str) -> list[Term]:

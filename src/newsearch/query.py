@@ -18,6 +18,12 @@ from .analysis import QueryUnit, phrase_terms, query_units
 FIELDS = ("title", "body")
 MAX_QUERY_CHARS = 2000  # longer input is cut: no reader types more, and Kiwi time grows with it
 COORD_SCALE = 0.25
+# A compound's parts also count one by one, at this weight (0: only as the compound or a phrase).
+PART_WEIGHT = 0.0
+# Proximity (sequential dependence): adjacent query concepts found near each other in the body
+# earn a bonus clause of this weight, within this many positions.
+PROXIMITY_WEIGHT = 0.0
+PROXIMITY_SLOP = 8
 # Query-time field weights (BM25F-style: a title match counts more than a body match).
 FIELD_WEIGHTS = {"title": 2.0, "body": 1.0}
 
@@ -155,7 +161,28 @@ def _clause_queries(clause: Clause, units_out: list[QueryUnit], terms_out: set[s
     units_out.extend(units)
     for u in units:
         terms_out.update(u.terms())
-    return [unit_query(u, fields) for u in units]
+    out = []
+    if PROXIMITY_WEIGHT and "body" in fields:
+        heads = [u.alternatives[0] for u in units]
+        for a, b in zip(heads, heads[1:]):
+            if len(a) == 1 and len(b) == 1 and a != b:
+                out.append(SpanNear2Query(a[0], b[0]))
+    for u in units:
+        out.append(unit_query(u, fields))
+        if PART_WEIGHT:
+            parts = [a for a in u.alternatives if len(a) > 1]
+            for term in (parts[0] if parts else ()):
+                out.append(Q.Or([Q.Term(f, term, boost=FIELD_WEIGHTS.get(f, 1.0) * PART_WEIGHT) for f in fields]))
+    return out
+
+
+def SpanNear2Query(a: str, b: str) -> Q.Query:
+    """Two body terms within PROXIMITY_SLOP positions of each other, in either order."""
+    from whoosh.query.spans import SpanNear2
+
+    q = SpanNear2([Q.Term("body", a), Q.Term("body", b)], slop=PROXIMITY_SLOP, ordered=False)
+    q.boost = PROXIMITY_WEIGHT
+    return q
 
 
 def parse(text: str) -> ParsedQuery:

@@ -17,7 +17,7 @@ from whoosh import scoring, sorting
 
 from . import highlight
 from .analysis import query_units
-from .index import open_index
+from .index import body_offset, open_index
 from .query import QuerySyntaxError, clean, parse
 
 log = logging.getLogger(__name__)
@@ -169,9 +169,9 @@ class Searcher:
         spans = self._spans(s, docnums, parsed.highlight_terms if snippets else set())
         for hit in page_hits:
             stored = hit.fields()
-            body_spans = spans["body"].get(hit.docnum, [])
-            title_spans = spans["title"].get(hit.docnum, [])
             title = stored.get("title", "")
+            body_spans = _body_spans(spans["body"].get(hit.docnum, []), title)
+            title_spans = spans["title"].get(hit.docnum, [])
             res.hits.append(Hit(
                 id=stored["id"], title=title, date=_opt(stored.get("date")),
                 publisher=_opt(stored.get("publisher")), url=_opt(stored.get("url")),
@@ -280,7 +280,8 @@ class Searcher:
         spans = self._spans(s, [docnum], terms)
         body = stored.get("body", "")
         title = stored.get("title", "")
-        stored["body_html"] = highlight.mark(body, [(a, b) for a, b, _ in spans["body"].get(docnum, [])])
+        body_spans = _body_spans(spans["body"].get(docnum, []), title)
+        stored["body_html"] = highlight.mark(body, [(a, b) for a, b, _ in body_spans])
         stored["title_html"] = highlight.mark(title, [(a, b) for a, b, _ in spans["title"].get(docnum, [])])
         for key in ("date", "publisher", "reporter", "url"):
             stored[key] = _opt(stored.get(key))
@@ -321,6 +322,12 @@ class Searcher:
             if name:
                 counts[name] = counts.get(name, 0) + 1
         return sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+
+
+def _body_spans(spans: list, title: str) -> list:
+    """Spans of the indexed body field, moved from title+body offsets to the stored body's."""
+    off = body_offset(title)
+    return [(a - off, b - off, t) for a, b, t in spans if a >= off]
 
 
 def warm_up() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import date
 from urllib.parse import urlsplit
@@ -12,10 +11,8 @@ from flask import (Blueprint, Flask, current_app, jsonify, redirect, render_temp
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from . import config
+from . import config as settings
 from .search import Results, Searcher
-
-log = logging.getLogger(__name__)
 
 bp = Blueprint("web", __name__)
 
@@ -45,21 +42,19 @@ REASONS_KO = {
     "no searchable words in the query (only particles, endings or punctuation)":
         "검색할 수 있는 낱말이 없습니다. 조사·어미·문장부호만으로는 검색할 수 없으니 명사나 동사를 넣어 주세요.",
 }
-SORT_LABELS = {"relevance": "정확도순", "newest": "최신순"}
 
 
 class ParamError(ValueError):
     """A request parameter that cannot be used, with a Korean one-line reason."""
 
 
-def create_app(config_overrides: dict | None = None) -> Flask:
-    """Build the app; opens the index and loads Kiwi now, not in the first request."""
-    app = Flask(__name__, template_folder=str(config.WEB_DIR / "templates"),
-                static_folder=str(config.WEB_DIR / "static"), static_url_path="/static")
-    app.config.from_mapping(INDEX_DIR=str(config.index_dir()), TESTING=False, PAGE_SIZE=PAGE_SIZE,
-                            JSON_SORT_KEYS=False)
-    if config_overrides:
-        app.config.update(config_overrides)
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app (keys: INDEX_DIR, TESTING, PAGE_SIZE); opens the index and loads Kiwi now."""
+    app = Flask(__name__, template_folder=str(settings.WEB_DIR / "templates"),
+                static_folder=str(settings.WEB_DIR / "static"), static_url_path="/static")
+    app.config.from_mapping(INDEX_DIR=str(settings.index_dir()), TESTING=False, PAGE_SIZE=PAGE_SIZE)
+    if config:
+        app.config.update(config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["newsearch.searcher"] = Searcher(app.config["INDEX_DIR"])
@@ -155,7 +150,10 @@ def search():
 def article(doc_id: str):
     """One stored article with the query's words highlighted, and related articles."""
     q = request.args.get("q", "").strip() or None
-    art = searcher().article(doc_id, q)
+    try:
+        art = searcher().article(doc_id, q)
+    except ValueError:  # a query that cannot be parsed only loses its highlighting
+        art = searcher().article(doc_id)
     if art is None:
         return render_template("error.html", code=404, title="기사를 찾을 수 없습니다",
                                message="요청한 기사가 색인에 없습니다. 주소를 확인하거나 다시 검색해 주세요."), 404
