@@ -354,6 +354,7 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
     try:
         existing = {} if rebuild else _existing(ix)
         salt = analysis_fingerprint()
+        sources = [Path(s) for s in sources]
         keys = {source_key(s) for s in sources}
         seen: set[str] = set()
         todo: list[SourceDoc] = []

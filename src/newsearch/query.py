@@ -12,20 +12,24 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import query as Q
+from whoosh.matching import DisjunctionMaxMatcher, WrappingMatcher
+from whoosh.scoring import bm25
 
 from .analysis import QueryUnit, phrase_terms, query_units
 
 FIELDS = ("title", "body")
 MAX_QUERY_CHARS = 2000  # longer input is cut: no reader types more, and Kiwi time grows with it
 COORD_SCALE = 0.25
+# Weight of a compound's other forms (its parts as a phrase) against the form as written.
+SPLIT_WEIGHT = 1.0
 # A compound's parts also count one by one, at this weight (0: only as the compound or a phrase).
-PART_WEIGHT = 0.0
+PART_WEIGHT = 0.4
 # Proximity (sequential dependence): adjacent query concepts found near each other in the body
 # earn a bonus clause of this weight, within this many positions.
 PROXIMITY_WEIGHT = 0.0
 PROXIMITY_SLOP = 8
 # Query-time field weights (BM25F-style: a title match counts more than a body match).
-FIELD_WEIGHTS = {"title": 2.0, "body": 1.0}
+FIELD_WEIGHTS = {"title": 0.5, "body": 1.0}
 
 _CLAUSE = re.compile(
     r'(?P<sign>[+-]?)(?:(?P<field>title|body|제목|본문):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>\S+))'
@@ -126,19 +130,91 @@ def _fields(clause_field: str | None) -> tuple[str, ...]:
     return (clause_field,) if clause_field else FIELDS
 
 
-def _alt_query(fieldname: str, alt: tuple[str, ...]) -> Q.Query:
-    boost = FIELD_WEIGHTS.get(fieldname, 1.0)
+class ScoredPhrase(Q.Phrase):
+    """A phrase scored as one pseudo-term by BM25 over its own frequency in the document.
+
+    Whoosh scores a phrase by the sum of its words' scores over all their occurrences, so
+    `카카오 ... 헬스케어` scattered through an article would rank like the phrase itself.
+    """
+
+    def matcher(self, searcher, context=None):
+        boost, self.boost = self.boost, 1.0
+        try:
+            m = super().matcher(searcher, context)
+        finally:
+            self.boost = boost
+        if not m.is_active():
+            return m
+        parent = searcher.get_parent()
+        idf = max(parent.idf(self.fieldname, w) for w in self.words)
+        weighting = searcher.weighting
+        b = getattr(weighting, "_field_B", {}).get(self.fieldname, getattr(weighting, "B", 0.75))
+        k1 = getattr(weighting, "K1", 1.2)
+        avgfl = parent.avg_field_length(self.fieldname) or 1
+        return _PhraseScorer(m, searcher.reader(), self.fieldname, idf * boost, avgfl, b, k1)
+
+
+class _PhraseScorer(WrappingMatcher):
+    def __init__(self, child, reader, fieldname, idf, avgfl, b, k1):
+        super().__init__(child)
+        self._args = (reader, fieldname, idf, avgfl, b, k1)
+
+    def _replacement(self, newchild):
+        return self.__class__(newchild, *self._args)
+
+    def copy(self):
+        return self.__class__(self.child.copy(), *self._args)
+
+    def supports_block_quality(self):
+        return False
+
+    def score(self):
+        reader, fieldname, idf, avgfl, b, k1 = self._args
+        tf = len(self.child.spans()) or 1
+        fl = reader.doc_field_length(self.child.id(), fieldname, 1)
+        return bm25(idf, tf, fl, avgfl, b, k1)
+
+
+class _BestMatcher(DisjunctionMaxMatcher):
+    """Whoosh's DisjunctionMaxMatcher scores a child that sits on another document; this does not."""
+
+    def score(self):
+        a, b = self.a, self.b
+        if not a.is_active():
+            return b.score()
+        if not b.is_active():
+            return a.score()
+        ida, idb = a.id(), b.id()
+        if ida < idb:
+            return a.score()
+        if idb < ida:
+            return b.score()
+        return max(a.score(), b.score())
+
+
+class BestOf(Q.DisjunctionMax):
+    """Matches any subquery; a document scores by its best-scoring one."""
+
+    def _matcher(self, subs, searcher, context):
+        r = searcher.reader()
+        return self._tree_matcher(subs, _BestMatcher, searcher, context, lambda q: q.estimate_size(r),
+                                  tiebreak=self.tiebreak)
+
+
+def _alt_query(fieldname: str, alt: tuple[str, ...], weight: float = 1.0) -> Q.Query:
+    boost = FIELD_WEIGHTS.get(fieldname, 1.0) * weight
     if len(alt) == 1:
         return Q.Term(fieldname, alt[0], boost=boost)
-    return Q.Phrase(fieldname, list(alt), slop=1, boost=boost)
+    return ScoredPhrase(fieldname, list(alt), slop=1, boost=boost)
 
 
 def unit_query(unit: QueryUnit, fields: tuple[str, ...]) -> Q.Query:
     """Any form of the concept, in any of the fields (best form per field, fields summed)."""
     per_field = []
     for f in fields:
-        alts = [_alt_query(f, alt) for alt in unit.alternatives]
-        per_field.append(alts[0] if len(alts) == 1 else Q.DisjunctionMax(alts))
+        # The form as written (the compound) outranks its parts found apart.
+        alts = [_alt_query(f, alt, 1.0 if k == 0 else SPLIT_WEIGHT) for k, alt in enumerate(unit.alternatives)]
+        per_field.append(alts[0] if len(alts) == 1 else BestOf(alts))
     return per_field[0] if len(per_field) == 1 else Q.Or(per_field)
 
 
