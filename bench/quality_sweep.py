@@ -38,7 +38,14 @@ def main() -> int:
     ap.add_argument("index_dir", type=Path)
     ap.add_argument("--sample", type=int, default=0)
     ap.add_argument("--set", action="append", default=[])
+    ap.add_argument("--kiwi", default="", help='JSON of Kiwi(...) options to try, e.g. {"load_multi_dict": true}')
     args = ap.parse_args()
+    if args.kiwi:
+        from kiwipiepy import Kiwi
+
+        from newsearch import config
+
+        analysis._kiwi = Kiwi(num_workers=config.kiwi_workers(), **json.loads(args.kiwi))
     update_index(args.index_dir, [args.eval_dir / "corpus.jsonl"])
     qrels = load_qrels(args.eval_dir / "qrels.tsv")
     queries = [json.loads(line) for line in open(args.eval_dir / "queries.jsonl", encoding="utf-8")]
@@ -56,6 +63,7 @@ def main() -> int:
         for combo in itertools.product(*grid) if grid else [()]:
             for name, value in combo:
                 _setter(name)(value)
+            query.query_units.cache_clear()
             s._searcher = s._ix.searcher(weighting=search._weighting())
             t0 = time.perf_counter()
             run = {}

@@ -78,9 +78,11 @@ def _codec_name(label: str | None) -> str | None:
     if label in _KOREAN_ALIASES:
         return "cp949"
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         return None
+    # "base64", "zlib", "rot13" are codecs too, but not text encodings
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def _mostly_hangul(text: str) -> bool:
@@ -108,7 +110,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             text = data.decode(declared_codec)
             if declared_codec not in _LATIN_CODECS or not _try_cp949(data):
                 return text
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # UnicodeError: "idna" and friends raise the base class
             log.debug("declared charset %s does not decode; detecting", declared)
     text = _try_cp949(data)
     if text is not None:
@@ -166,7 +168,12 @@ def _clean_line(line: str) -> str:
     return _SPACES.sub(" ", line.translate(_ZERO_WIDTH)).strip()
 
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _normalise(text: str) -> str:
+    # JSON rows can carry lone surrogates ("\ud800"): Kiwi and UTF-8 output cannot take them.
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

@@ -10,13 +10,16 @@ state readable; `--rebuild` builds beside the live index and swaps directories.
 
 from __future__ import annotations
 
+import glob
 import gzip
 import hashlib
 import json
 import logging
 import os
 import shutil
+import stat
 import time
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +40,9 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 # Bump when analysis or stored fields change meaning: every document then counts as changed.
 SCHEMA_VERSION = "4"
 WRITE_LOCK_TIMEOUT = 60.0
+# A .txt/.html source file larger than this is reported ("file too large") and not indexed: news
+# pages are well under 1 MiB, and Kiwi needs minutes for tens of megabytes.
+MAX_FILE_BYTES = 16 * 2**20
 
 
 class IndexError_(Exception):
@@ -85,6 +91,8 @@ class Problem:
 
     where: str
     reason: str
+    # The whole source could not be read (missing, truncated): its indexed documents are kept.
+    source_failed: bool = False
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -99,7 +107,22 @@ def source_key(path: Path) -> str:
     return str(path.resolve())
 
 
+def _refuse(reason: str) -> Callable[[], Article]:
+    def load() -> Article:
+        raise ExtractError(reason)
+    return load
+
+
 def _file_doc(path: Path, doc_id: str, source: str, salt: str) -> SourceDoc:
+    st = path.stat()
+    # A FIFO or device named *.txt would block or never end; a huge file would stall Kiwi for
+    # minutes. Neither is read: the placeholder digest never matches, so every run reports it again.
+    if not stat.S_ISREG(st.st_mode):
+        return SourceDoc(doc_id, source, f"refused:{st.st_mtime_ns}", str(path), _refuse("not a regular file"))
+    if st.st_size > MAX_FILE_BYTES:
+        return SourceDoc(doc_id, source, f"refused:{st.st_size}:{st.st_mtime_ns}", str(path),
+                         _refuse(f"file too large ({st.st_size / 2**20:.1f} MiB; limit "
+                                 f"{MAX_FILE_BYTES // 2**20} MiB)"))
     data = path.read_bytes()
     kind = TEXT_SUFFIXES.get(path.suffix.lower(), "txt")
     return SourceDoc(doc_id, source, _digest(data, salt), str(path),
@@ -141,6 +164,15 @@ def _open_jsonl(path: Path):
 
 def _jsonl_docs(path: Path, source: str, salt: str, problems: list[Problem]) -> Iterator[SourceDoc]:
     first_line: dict[str, int] = {}
+    try:
+        yield from _jsonl_rows(path, source, salt, problems, first_line)
+    except (OSError, EOFError, zlib.error) as e:  # missing, unreadable, or a truncated .gz
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else (str(e) or type(e).__name__)
+        problems.append(Problem(str(path), f"cannot read file: {reason}", source_failed=True))
+
+
+def _jsonl_rows(path: Path, source: str, salt: str, problems: list[Problem],
+                first_line: dict[str, int]) -> Iterator[SourceDoc]:
     with _open_jsonl(path) as fh:
         for lineno, raw in enumerate(fh, 1):
             if not raw.strip():
@@ -150,6 +182,9 @@ def _jsonl_docs(path: Path, source: str, salt: str, problems: list[Problem]) -> 
                 rec = json.loads(raw)
             except (json.JSONDecodeError, UnicodeDecodeError) as e:
                 problems.append(Problem(where, f"invalid JSON ({e.msg if hasattr(e, 'msg') else e})"))
+                continue
+            except RecursionError:  # json recurses per nesting level: a hostile row must not end the run
+                problems.append(Problem(where, "invalid JSON (nested too deeply)"))
                 continue
             if not isinstance(rec, dict):
                 problems.append(Problem(where, "row is not a JSON object"))
@@ -187,9 +222,17 @@ def iter_source(path: Path, problems: list[Problem], salt: str) -> Iterator[Sour
         except OSError as e:
             problems.append(Problem(str(path), f"cannot read file: {e.strerror or e}"))
     elif not path.exists():
-        problems.append(Problem(str(path), "no such file or folder"))
+        problems.append(Problem(str(path), "no such file or folder", source_failed=True))
     else:
         problems.append(Problem(str(path), "not a regular file or folder"))
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _unreadable() -> Article:
@@ -209,9 +252,35 @@ def _recover_swap(index_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _remove_dead_rebuilds(index_dir: Path) -> None:
+    """Delete `<index>.rebuild-PID` folders left by killed rebuilds (their process is gone)."""
+    for d in index_dir.parent.glob(glob.escape(index_dir.name) + ".rebuild-*"):
+        pid = d.name.rsplit("-", 1)[1]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except OSError:  # alive, owned by someone else
+            pass
+
+
 def index_exists(index_dir: Path) -> bool:
     _recover_swap(index_dir)
     return index_dir.is_dir() and windex.exists_in(str(index_dir), indexname=INDEX_NAME)
+
+
+class _FreshReaderIndex(windex.FileIndex):
+    """Whoosh's FileIndex without reader reuse.
+
+    `Searcher.refresh()` asks for `reader(reuse=old_reader)`, which keeps the old reader's segments even
+    when the new commit merged them away (documents show up twice, deletions come back) and closes files
+    that other threads are still reading. A fresh reader costs a few milliseconds, once per commit.
+    """
+
+    def reader(self, reuse=None):
+        return super().reader()
 
 
 def open_index(index_dir: Path):
@@ -220,15 +289,27 @@ def open_index(index_dir: Path):
     if not index_exists(index_dir):
         raise IndexError_(f"no index at {index_dir}: run `newsearch index` first")
     try:
-        return windex.open_dir(str(index_dir), indexname=INDEX_NAME)
+        return FileStorage(str(index_dir)).open_index(INDEX_NAME, indexclass=_FreshReaderIndex)
     except Exception as e:  # whoosh raises many kinds on a damaged index
         raise IndexError_(f"cannot open index at {index_dir}: {e}") from e
 
 
-def create_index(index_dir: Path):
-    """Create an empty index in `index_dir` (made if needed)."""
+def create_index(index_dir: Path, generation: int = 0):
+    """Create an empty index in `index_dir` (made if needed), its first commit numbered `generation`."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    return FileStorage(str(index_dir)).create_index(build_schema(), indexname=INDEX_NAME)
+    storage = FileStorage(str(index_dir))
+    ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+    if generation > 0:
+        windex.TOC(ix.schema, [], generation).write(storage, INDEX_NAME)
+        ix = storage.open_index(INDEX_NAME)
+    return ix
+
+
+def _generation(index_dir: Path) -> int:
+    """The live index's latest commit number (-1 if there is none)."""
+    if not index_dir.is_dir():
+        return -1
+    return windex.TOC._latest_generation(FileStorage(str(index_dir)), INDEX_NAME)
 
 
 def _writer(ix, timeout: float):
@@ -238,6 +319,18 @@ def _writer(ix, timeout: float):
         return ix.writer(timeout=timeout, delay=0.25, limitmb=256)
     except LockError:
         raise IndexError_(f"the index is locked by another `newsearch index` (waited {timeout:.0f}s); try again later")
+
+
+def _live_lock(index_dir: Path, timeout: float):
+    """Acquire the live index's write lock (None when there is no index yet), or raise IndexError_."""
+    from whoosh.util.filelock import try_for
+
+    if not index_exists(index_dir):
+        return None
+    lock = FileStorage(str(index_dir)).lock(INDEX_NAME + "_WRITELOCK")
+    if not try_for(lock.acquire, timeout=timeout, delay=0.25):
+        raise IndexError_(f"the index is locked by another `newsearch index` (waited {timeout:.0f}s); try again later")
+    return lock
 
 
 def _existing(ix) -> dict[str, tuple[str, str]]:
@@ -341,10 +434,16 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
         if on_problem:
             on_problem(p)
 
+    live_lock = None
     if rebuild:
+        # Hold the live index's write lock until the swap: an update committed meanwhile would be lost
+        # with the old folder, and two rebuilds would race on the renames.
+        live_lock = _live_lock(index_dir, lock_timeout)
+        _remove_dead_rebuilds(index_dir)
         target = index_dir.with_name(index_dir.name + f".rebuild-{os.getpid()}")
         shutil.rmtree(target, ignore_errors=True)
-        ix = create_index(target)
+        # Readers notice a new index by its generation: the swapped-in one must not repeat the old one's.
+        ix = create_index(target, generation=_generation(index_dir) + 1)
     else:
         target = index_dir
         ix = open_index(index_dir) if index_exists(index_dir) else create_index(index_dir)
@@ -359,10 +458,20 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
         seen: set[str] = set()
         todo: list[SourceDoc] = []
         scan_problems: list[Problem] = []
+
+        def drain(src) -> None:
+            while scan_problems:
+                p = scan_problems.pop(0)
+                if p.source_failed:  # do not take unread documents for deleted ones
+                    keys.discard(source_key(Path(src)))
+                report(p)
+
         for src in sources:
             for doc in iter_source(Path(src), scan_problems, salt):
-                while scan_problems:
-                    report(scan_problems.pop(0))
+                drain(src)
+                if not _is_unicode(doc.id):  # undecodable file name or "\ud800" in a JSON id
+                    report(Problem(doc.where, "id is not valid Unicode (undecodable bytes or a lone surrogate)"))
+                    continue
                 if doc.id in seen:
                     report(Problem(doc.where, f"duplicate id {doc.id!r} from another source, skipped"))
                     continue
@@ -374,8 +483,7 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
                     stats.unchanged += 1
                 else:
                     todo.append(doc)
-            while scan_problems:
-                report(scan_problems.pop(0))
+            drain(src)
 
         def articles() -> Iterator[tuple[SourceDoc, Article]]:
             for doc in todo:
@@ -414,11 +522,17 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
             writer.cancel()
             if rebuild:
                 shutil.rmtree(target, ignore_errors=True)
+            if live_lock:
+                live_lock.release()
     ix.close()
     # Every problem stands for one file, row or document that is not (re)indexed.
     stats.failed = len(problems)
     if rebuild:
-        _swap(target, index_dir)
+        try:
+            _swap(target, index_dir)
+        finally:
+            if live_lock:
+                live_lock.release()
     stats.seconds = time.monotonic() - t0
     return stats
 

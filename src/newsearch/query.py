@@ -26,8 +26,8 @@ SPLIT_WEIGHT = 1.0
 PART_WEIGHT = 0.4
 # Proximity (sequential dependence): adjacent query concepts found near each other in the body
 # earn a bonus clause of this weight, within this many positions.
-PROXIMITY_WEIGHT = 0.0
-PROXIMITY_SLOP = 8
+PROXIMITY_WEIGHT = 0.3
+PROXIMITY_SLOP = 4
 # Query-time field weights (BM25F-style: a title match counts more than a body match).
 FIELD_WEIGHTS = {"title": 0.5, "body": 1.0}
 
@@ -130,6 +130,19 @@ def _fields(clause_field: str | None) -> tuple[str, ...]:
     return (clause_field,) if clause_field else FIELDS
 
 
+def _span_scorer(m, searcher, fieldname: str, words, boost: float, idf_of=max):
+    """Wrap a span matcher so it scores as one pseudo-term (BM25 over its span count)."""
+    if not m.is_active():
+        return m
+    parent = searcher.get_parent()
+    idf = idf_of(parent.idf(fieldname, w) for w in words)
+    weighting = searcher.weighting
+    b = getattr(weighting, "_field_B", {}).get(fieldname, getattr(weighting, "B", 0.75))
+    k1 = getattr(weighting, "K1", 1.2)
+    avgfl = parent.avg_field_length(fieldname) or 1
+    return _PhraseScorer(m, searcher.reader(), fieldname, idf * boost, avgfl, b, k1)
+
+
 class ScoredPhrase(Q.Phrase):
     """A phrase scored as one pseudo-term by BM25 over its own frequency in the document.
 
@@ -143,15 +156,41 @@ class ScoredPhrase(Q.Phrase):
             m = super().matcher(searcher, context)
         finally:
             self.boost = boost
-        if not m.is_active():
-            return m
-        parent = searcher.get_parent()
-        idf = max(parent.idf(self.fieldname, w) for w in self.words)
-        weighting = searcher.weighting
-        b = getattr(weighting, "_field_B", {}).get(self.fieldname, getattr(weighting, "B", 0.75))
-        k1 = getattr(weighting, "K1", 1.2)
-        avgfl = parent.avg_field_length(self.fieldname) or 1
-        return _PhraseScorer(m, searcher.reader(), self.fieldname, idf * boost, avgfl, b, k1)
+        return _span_scorer(m, searcher, self.fieldname, self.words, boost)
+
+
+class Near(Q.Query):
+    """Two terms within `slop` positions of each other in either order, scored as a pseudo-term."""
+
+    def __init__(self, fieldname: str, a: str, b: str, slop: int, boost: float = 1.0):
+        self.fieldname, self.words, self.slop, self.boost = fieldname, (a, b), slop, boost
+
+    def __eq__(self, other):
+        return (type(other) is Near and self.fieldname == other.fieldname and self.words == other.words
+                and self.slop == other.slop and self.boost == other.boost)
+
+    def __hash__(self):
+        return hash((self.fieldname, self.words, self.slop, self.boost))
+
+    def __repr__(self):
+        return f"Near({self.fieldname!r}, {self.words!r}, slop={self.slop}, boost={self.boost})"
+
+    def terms(self, phrases=False):
+        return [(self.fieldname, w) for w in self.words]
+
+    def estimate_size(self, ixreader):
+        return min(ixreader.doc_frequency(self.fieldname, w) for w in self.words)
+
+    def matcher(self, searcher, context=None):
+        from whoosh.matching import NullMatcher
+        from whoosh.query.spans import SpanNear2
+
+        reader = searcher.reader()
+        if any((self.fieldname, w) not in reader for w in self.words):
+            return NullMatcher()
+        q = SpanNear2([Q.Term(self.fieldname, w) for w in self.words], slop=self.slop, ordered=False)
+        return _span_scorer(q.matcher(searcher, context), searcher, self.fieldname, self.words, self.boost,
+                            idf_of=min)
 
 
 class _PhraseScorer(WrappingMatcher):
@@ -208,12 +247,13 @@ def _alt_query(fieldname: str, alt: tuple[str, ...], weight: float = 1.0) -> Q.Q
     return ScoredPhrase(fieldname, list(alt), slop=1, boost=boost)
 
 
-def unit_query(unit: QueryUnit, fields: tuple[str, ...]) -> Q.Query:
+def unit_query(unit: QueryUnit, fields: tuple[str, ...], weight: float = 1.0) -> Q.Query:
     """Any form of the concept, in any of the fields (best form per field, fields summed)."""
     per_field = []
     for f in fields:
         # The form as written (the compound) outranks its parts found apart.
-        alts = [_alt_query(f, alt, 1.0 if k == 0 else SPLIT_WEIGHT) for k, alt in enumerate(unit.alternatives)]
+        alts = [_alt_query(f, alt, weight * (1.0 if k == 0 else SPLIT_WEIGHT))
+                for k, alt in enumerate(unit.alternatives)]
         per_field.append(alts[0] if len(alts) == 1 else BestOf(alts))
     return per_field[0] if len(per_field) == 1 else Q.Or(per_field)
 
@@ -240,9 +280,10 @@ def _clause_queries(clause: Clause, units_out: list[QueryUnit], terms_out: set[s
     out = []
     if PROXIMITY_WEIGHT and "body" in fields:
         heads = [u.alternatives[0] for u in units]
-        for a, b in zip(heads, heads[1:]):
+        pairs = list(zip(heads, heads[1:]))
+        for a, b in pairs:
             if len(a) == 1 and len(b) == 1 and a != b:
-                out.append(SpanNear2Query(a[0], b[0]))
+                out.append(Near("body", a[0], b[0], PROXIMITY_SLOP, PROXIMITY_WEIGHT))
     for u in units:
         out.append(unit_query(u, fields))
         if PART_WEIGHT:
@@ -250,15 +291,6 @@ def _clause_queries(clause: Clause, units_out: list[QueryUnit], terms_out: set[s
             for term in (parts[0] if parts else ()):
                 out.append(Q.Or([Q.Term(f, term, boost=FIELD_WEIGHTS.get(f, 1.0) * PART_WEIGHT) for f in fields]))
     return out
-
-
-def SpanNear2Query(a: str, b: str) -> Q.Query:
-    """Two body terms within PROXIMITY_SLOP positions of each other, in either order."""
-    from whoosh.query.spans import SpanNear2
-
-    q = SpanNear2([Q.Term("body", a), Q.Term("body", b)], slop=PROXIMITY_SLOP, ordered=False)
-    q.boost = PROXIMITY_WEIGHT
-    return q
 
 
 def parse(text: str) -> ParsedQuery:

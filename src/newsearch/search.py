@@ -23,8 +23,8 @@ from .query import QuerySyntaxError, clean, parse
 log = logging.getLogger(__name__)
 
 # BM25 parameters, per field (title is short: less length normalisation).
-K1 = 0.9
-BODY_B = 0.4
+K1 = 0.8
+BODY_B = 0.5
 TITLE_B = 0.5
 FEW_HITS = 3
 MAX_PAGE = 1000

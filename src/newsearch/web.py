@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -58,6 +59,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["newsearch.searcher"] = Searcher(app.config["INDEX_DIR"])
+    app.extensions["newsearch.local"] = threading.local()
+    app.extensions["newsearch.local"].searcher = app.extensions["newsearch.searcher"]
     app.register_blueprint(bp)
     app.after_request(_security_headers)
     for code in (400, 404, 405, 500):
@@ -68,8 +71,16 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def searcher() -> Searcher:
-    """The app's one long-lived Searcher."""
-    return current_app.extensions["newsearch.searcher"]
+    """This thread's long-lived Searcher.
+
+    One per server thread: a Whoosh reader keeps one read position per file, and refreshing it after a
+    commit closes files, so threads sharing one read each other's bytes while the index changes.
+    """
+    local = current_app.extensions["newsearch.local"]
+    s = getattr(local, "searcher", None)
+    if s is None:
+        s = local.searcher = Searcher(current_app.config["INDEX_DIR"])
+    return s
 
 
 # -- parameters --------------------------------------------------------------------------------

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Query latency with highlighted snippets: in process and over HTTP, at 10k and 100k documents.
+
+    python bench/query_latency.py [--sizes 10000,100000] [--queries 1000] [--workdir bench/out/latency]
+                                  [--wrk-seconds 10] [--shared DIR]
+
+Indexes: Wikinews (x1 at 10k, x10 at 100k, distinct ids) + BigKinds leads + NSMC reviews to fill,
+built once with `newsearch index` into WORKDIR/idx-N (re-runs reuse them; delete to rebuild).
+Queries: 1,000, half KorQuAD dev questions, half news headlines (Yonhap + 2017 tweets), shuffled;
+a separate 100 warm up each path first.
+  in process   `Searcher(dir).search(q)` (limit 10, snippets on: the CLI's and API's default)
+  HTTP /api    `newsearch serve` subprocess, GET /api/search?q=..., one keep-alive connection
+  HTTP /search the HTML results page (adds publisher facets and template rendering)
+  wrk          one connection, WRK_SECONDS, cycling the same /api queries (wrk's own distribution)
+Targets at 100k docs: in process p50 <= 10 ms and p99 <= 50 ms; HTTP p50 <= 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as C  # noqa: E402
+
+
+def lat_row(label, n, xs, extra=""):
+    return [f"{n:,}", label, len(xs), C.percentile(xs, 50), C.percentile(xs, 95), C.percentile(xs, 99),
+            max(xs), sum(xs) / len(xs), extra]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--workdir", default=str(C.OUT_DIR / "latency"))
+    ap.add_argument("--wrk-seconds", type=int, default=10, help="0 skips the wrk run")
+    ap.add_argument("--no-html", action="store_true", help="skip the /search HTML measurement")
+    ap.add_argument("--shared", default=None)
+    args = ap.parse_args()
+    shared = C.shared_dir(args.shared)
+    work = Path(args.workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    queries = C.query_mix(shared, args.queries, seed=7)
+    warm = C.query_mix(shared, 100, seed=99)
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    log(C.machine_note())
+
+    from newsearch.search import Searcher
+
+    rows, mem_rows, hit_rows = [], [], []
+    targets = []
+    for n in sizes:
+        ix = C.ensure_index(shared, work, n, log)
+        docs = json.loads((work / f"idx-{n}.json").read_text())["docs"]
+
+        # -- in process
+        with Searcher(ix) as s:
+            for q in warm:
+                s.search(q)
+            lat, totals, took = [], [], []
+            for q in queries:
+                t0 = time.perf_counter()
+                res = s.search(q)
+                lat.append((time.perf_counter() - t0) * 1000)
+                totals.append(res.total)
+                took.append(res.took_ms)
+        rows.append(lat_row("in process (Searcher.search)", docs, lat))
+        hit_rows.append([f"{docs:,}", sum(1 for t in totals if t) / len(totals), C.median(totals),
+                         sum(1 for x in lat if x > 50)])
+        p50_in, p99_in = C.percentile(lat, 50), C.percentile(lat, 99)
+        log(f"{docs:,} docs in process: p50 {p50_in:.1f} ms, p99 {p99_in:.1f} ms")
+
+        # -- HTTP
+        with C.Server(ix, log_path=work / f"serve-{n}.log") as srv:
+            srv.wait_ready()
+            rss0 = C.rss_mb(srv.pid)
+            cl = C.Client(srv.port)
+            api = [C.api_path(q) for q in queries]
+            for q in warm:
+                cl.get(C.api_path(q))
+            lat_h, bad = [], 0
+            for p in api:
+                t0 = time.perf_counter()
+                status, _body = cl.get(p)
+                lat_h.append((time.perf_counter() - t0) * 1000)
+                bad += status != 200
+            rows.append(lat_row("HTTP /api/search (keep-alive)", docs, lat_h, f"non-200: {bad}"))
+            p50_http = C.percentile(lat_h, 50)
+            log(f"{docs:,} docs HTTP /api: p50 {p50_http:.1f} ms")
+            if not args.no_html:
+                html = [C.api_path(q, "/search") for q in queries]
+                for q in warm[:30]:
+                    cl.get(C.api_path(q, "/search"))
+                lat_s, bad = [], 0
+                for p in html:
+                    t0 = time.perf_counter()
+                    status, _body = cl.get(p)
+                    lat_s.append((time.perf_counter() - t0) * 1000)
+                    bad += status != 200
+                rows.append(lat_row("HTTP /search (HTML page)", docs, lat_s, f"non-200: {bad}"))
+            cl.close()
+            if args.wrk_seconds:
+                w = C.run_wrk(srv.port, api, args.wrk_seconds, 1, 1, work / "wrk-paths.txt")
+                rows.append([f"{docs:,}", f"wrk -c1 {args.wrk_seconds}s /api/search", w["requests"],
+                             w["p50_ms"], float("nan"), w["p99_ms"], w["max_ms"], w["mean_ms"],
+                             f"p90 {w['p90_ms']:.1f}; {w['rps']:.0f} req/s; non-2xx {w['non2xx']}"])
+            rss1 = C.rss_mb(srv.pid)
+            mem_rows.append([f"{docs:,}", rss0[0], rss1[0], rss1[1]])
+        if n >= 100_000:
+            targets += [[f"{docs:,}", "in process p50", p50_in, "<= 10 ms", "met" if p50_in <= 10 else "NOT met"],
+                        [f"{docs:,}", "in process p99", p99_in, "<= 50 ms", "met" if p99_in <= 50 else "NOT met"],
+                        [f"{docs:,}", "HTTP p50", p50_http, "<= 20 ms", "met" if p50_http <= 20 else "NOT met"]]
+
+    print()
+    print(f"Query latency in ms, {len(queries)} queries (KorQuAD questions + headlines), limit 10, snippets on")
+    print(C.machine_note())
+    print(C.table(["docs", "path", "queries", "p50", "p95", "p99", "max", "mean", "notes"], rows))
+    print(C.table(["docs", "queries with hits", "median total hits", "queries > 50 ms (in process)"], hit_rows,
+                  title="Query set"))
+    print(C.table(["docs", "server RSS after warm-up MB", "RSS after run MB", "peak RSS MB"], mem_rows,
+                  title="Server memory during the HTTP runs"))
+    if targets:
+        print(C.table(["docs", "figure", "ms", "target", ""], targets, title="Targets"))
+
+
+if __name__ == "__main__":
+    main()
