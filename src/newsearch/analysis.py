@@ -25,7 +25,8 @@ from typing import Iterable, Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
-from . import config
+from . import config, vocabulary
+from .vocabulary import HEADLINE_HANJA, UserWord
 
 # Tags whose morpheme is a content term.
 NOUN_TAGS = frozenset({"NNG", "NNP", "NR"})
@@ -42,16 +43,6 @@ ALNUM_GLUE = frozenset({"&", "-", "%", ".", "+", "/"})
 # Long single nouns are also split into the parts Kiwi sees in them alone.
 MIN_DECOMPOSE_LEN = 4
 
-# Single-character headline abbreviations and their Korean words.
-HEADLINE_HANJA = {
-    "美": "미국", "中": "중국", "日": "일본", "北": "북한", "南": "남한", "英": "영국", "佛": "프랑스",
-    "獨": "독일", "露": "러시아", "韓": "한국", "與": "여당", "野": "야당", "靑": "청와대", "檢": "검찰",
-    "軍": "군", "前": "전", "現": "현", "新": "신", "伊": "이탈리아", "濠": "호주", "加": "캐나다",
-    "印": "인도", "越": "베트남", "臺": "대만", "台": "대만", "比": "필리핀", "獨": "독일", "西": "스페인",
-    "亞": "아시아", "阿": "아프리카", "歐": "유럽", "EU": "유럽연합", "朴": "박", "文": "문", "尹": "윤",
-    "李": "이", "故": "고", "號": "호", "株": "주식", "稅": "세금", "銀": "은행", "警": "경찰", "法": "법원",
-    "黨": "당", "政": "정부", "對": "대", "反": "반", "親": "친", "非": "비", "訪": "방문", "外": "외",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,20 +55,41 @@ class Term:
     end: int
 
 
-_kiwi = None
+_kiwis: dict[str, object] = {}
+_active: tuple[UserWord, ...] = ()
 _kiwi_lock = threading.Lock()
 
 
-def get_kiwi():
-    """The process's Kiwi, built on first use."""
-    global _kiwi
-    if _kiwi is None:
+def use_dictionary(words: tuple[UserWord, ...]) -> None:
+    """Make `words` the user dictionary of this process's analysis (a no-op when unchanged)."""
+    global _active
+    words = tuple(words)
+    if words != _active:
         with _kiwi_lock:
-            if _kiwi is None:
+            _active = words
+            decompose.cache_clear()
+            _synonym_groups_analysed.cache_clear()
+
+
+def active_dictionary() -> tuple[UserWord, ...]:
+    return _active
+
+
+def get_kiwi():
+    """The process's Kiwi for the active user dictionary, built on first use."""
+    key = vocabulary.dict_hash(_active)
+    kiwi = _kiwis.get(key)
+    if kiwi is None:
+        with _kiwi_lock:
+            kiwi = _kiwis.get(key)
+            if kiwi is None:
                 from kiwipiepy import Kiwi
 
-                _kiwi = Kiwi(num_workers=config.kiwi_workers(), load_typo_dict=False, load_multi_dict=False)
-    return _kiwi
+                kiwi = Kiwi(num_workers=config.kiwi_workers(), load_typo_dict=False, load_multi_dict=False)
+                for w in _active:
+                    kiwi.add_user_word(w.word, w.tag, w.score)
+                _kiwis[key] = kiwi
+    return kiwi
 
 
 def _norm(form: str, tag: str) -> str:
@@ -103,6 +115,20 @@ class Part:
     end: int
     tag: str
     variants: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=50_000)
+def hanja_variants(form: str) -> tuple[str, ...]:
+    """Korean words a Hanja token also stands for: 美 -> 미국; 美中 -> 미국, 중국, 미중; 與野 -> 여당, 야당, 여야."""
+    out: list[str] = []
+    if form in HEADLINE_HANJA:
+        out.append(HEADLINE_HANJA[form])
+    elif len(form) <= 3 and all(ch in HEADLINE_HANJA for ch in form):
+        out.extend(HEADLINE_HANJA[ch] for ch in form)
+    reading = vocabulary.hanja_reading(form) if form not in HEADLINE_HANJA else None
+    if reading and reading not in out:
+        out.append(reading)
+    return tuple(dict.fromkeys(out))
 
 
 def _adjacent(a, b) -> bool:
@@ -140,8 +166,8 @@ def segments(tokens) -> Iterator[tuple[list[Part], str]]:
                 if prefix is not None:
                     parts.append(Part(prefix.form + form, prefix.start, t.start + t.len, t.tag, (form,)))
                     prefix = None
-                elif t.tag == "SH" and form in HEADLINE_HANJA:
-                    parts.append(Part(form, t.start, t.start + t.len, t.tag, (HEADLINE_HANJA[form],)))
+                elif t.tag == "SH":
+                    parts.append(Part(form, t.start, t.start + t.len, t.tag, hanja_variants(form)))
                 else:
                     parts.append(Part(form, t.start, t.start + t.len, t.tag))
             elif t.tag == "XSN" and parts and t.form not in PLAIN_SUFFIXES:
@@ -209,11 +235,12 @@ class QueryUnit:
         return {t for alt in self.alternatives for t in alt}
 
 
-def query_units(text: str) -> list[QueryUnit]:
+def query_units(text: str, synonyms: bool = True) -> list[QueryUnit]:
     """The concepts of a free-text query, matching how documents were indexed."""
     units: list[QueryUnit] = []
     if not text.strip():
         return units
+    syn = _synonym_map() if synonyms else {}
     for parts, whole in segments(get_kiwi().tokenize(text)):
         start, end = parts[0].start, parts[-1].end
         if whole:
@@ -224,14 +251,41 @@ def query_units(text: str) -> list[QueryUnit]:
         else:
             p = parts[0]
             alts = [(p.text,)]
-            if p.tag == "SH" and p.variants:
-                alts.append(p.variants[:1])
+            if p.tag == "SH":
+                alts.extend((v,) for v in p.variants)
             elif p.tag in ("NNG", "NNP") and len(p.text) >= MIN_DECOMPOSE_LEN and not p.variants:
                 sub = decompose(p.text)
                 if sub:
                     alts.append(sub)
+        for form in syn.get(alts[0], ()):
+            if form not in alts:
+                alts.append(form)
         units.append(QueryUnit(tuple(alts), start, end))
     return units
+
+
+def _form(text: str) -> tuple[str, ...]:
+    """A synonym's indexed form: its one concept's main form, or its concepts as a phrase."""
+    units = query_units(text, synonyms=False)
+    if len(units) == 1:
+        return units[0].alternatives[0]
+    return tuple(u.alternatives[0][0] for u in units)
+
+
+@lru_cache(maxsize=4)
+def _synonym_groups_analysed(groups: tuple[tuple[str, ...], ...]) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    out: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for group in groups:
+        forms = [f for f in (_form(item) for item in group) if f]
+        for f in forms:
+            others = out.setdefault(f, [])
+            others.extend(g for g in forms if g != f and g not in others)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _synonym_map() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Form -> the forms of its synonyms, under the active dictionary."""
+    return _synonym_groups_analysed(vocabulary.synonym_groups())
 
 
 def phrase_terms(text: str) -> list[str]:

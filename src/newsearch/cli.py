@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -55,7 +56,12 @@ def main(verbose: bool) -> None:
 @click.option("--rebuild", is_flag=True, help="Build a fresh index aside and swap it in.")
 @click.option("--wait", "lock_timeout", type=float, default=60.0, show_default=True,
               help="Seconds to wait for another indexer holding the index.")
-def index_cmd(sources: tuple[Path, ...], index_dir: Path | None, rebuild: bool, lock_timeout: float) -> None:
+@click.option("--user-dict", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="User dictionary (word [TAG [SCORE]] a line; default ./user_dict.txt or $NEWSEARCH_USER_DICT).")
+@click.option("--shard", "shard_spec", default=None, metavar="I/N",
+              help="Only documents whose id hashes to shard I of N (parallel workers; NEWSEARCH_BACKEND=sphinx).")
+def index_cmd(sources: tuple[Path, ...], index_dir: Path | None, rebuild: bool, lock_timeout: float,
+              user_dict: Path | None, shard_spec: str | None) -> None:
     """Index .txt/.html files, folders of them, or .jsonl files (incremental).
 
     New and changed documents are analysed and indexed, documents gone from a named source
@@ -67,8 +73,11 @@ def index_cmd(sources: tuple[Path, ...], index_dir: Path | None, rebuild: bool, 
       newsearch index                      # ./seeds into ./index
       newsearch index news.jsonl --index /tmp/news
       newsearch index seeds/ --rebuild
+      NEWSEARCH_BACKEND=sphinx newsearch index news.jsonl --shard 0/2
     """
-    from .index import IndexError_, update_index
+    from .backend import Shard, update
+    from .index import IndexError_
+    from .vocabulary import VocabularyError
 
     srcs = list(sources) or [config.seeds_dir()]
     target = index_dir or config.index_dir()
@@ -80,30 +89,46 @@ def index_cmd(sources: tuple[Path, ...], index_dir: Path | None, rebuild: bool, 
         click.echo(f"error: {p}", err=True)
 
     try:
-        stats = update_index(target, srcs, rebuild=rebuild, on_problem=problem,
-                             on_progress=bar.update if bar else None, lock_timeout=lock_timeout)
-    except IndexError_ as e:
+        shard = Shard.parse(shard_spec) if shard_spec else None
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--shard")
+    if user_dict is not None and not user_dict.is_file():
+        raise click.ClickException(f"{user_dict}: no such user dictionary")
+    try:
+        stats = update(target, srcs, shard=shard, rebuild=rebuild, on_problem=problem,
+                       on_progress=bar.update if bar else None, lock_timeout=lock_timeout,
+                       user_dict=user_dict if user_dict is not None else True)
+    except (IndexError_, VocabularyError) as e:
         raise click.ClickException(str(e))
     finally:
         if bar:
             bar.clear()
+    for note in stats.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(stats.summary())
     if stats.failed:
         sys.exit(1)
 
 
 class _ProgressBar:
-    """A one-line progress display on stderr (only used on a terminal)."""
+    """A one-line progress display on stderr (only used on a terminal).
+
+    Sources are read as a stream, so the total is not known in advance: it shows documents
+    indexed, documents scanned and the rate.
+    """
 
     def __init__(self) -> None:
         self.shown = False
+        self.t0 = time.monotonic()
+        self.last = 0.0
 
-    def update(self, done: int, total: int) -> None:
-        if done % 25 and done != total:
+    def update(self, done: int, scanned: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.2:
             return
-        width = 30
-        filled = width * done // max(total, 1)
-        sys.stderr.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        self.last = now
+        rate = done / max(now - self.t0, 1e-6)
+        sys.stderr.write(f"\rindexing: {done:,} analysed of {scanned:,} scanned ({rate:,.0f} docs/s)\x1b[K")
         sys.stderr.flush()
         self.shown = True
 
@@ -118,11 +143,11 @@ class _ProgressBar:
 
 
 def _open_searcher(index_dir: Path | None):
+    from .backend import open_searcher
     from .index import IndexError_
-    from .search import Searcher
 
     try:
-        return Searcher(index_dir or config.index_dir())
+        return open_searcher(index_dir or config.index_dir())
     except IndexError_ as e:
         raise click.ClickException(str(e))
 
@@ -291,19 +316,18 @@ def eval_cmd(corpus: Path, queries: Path, qrels: Path, index_dir: Path | None, r
       newsearch eval ../shared/eval/korquad1_dev/{corpus.jsonl,queries.jsonl,qrels.tsv} --run run.tsv
     """
     from .evaluate import format_row, load_qrels, score_run, write_run
-    from .index import update_index
-    from .search import Searcher
+    from .backend import open_searcher, update
 
     if index_dir is None:
         import hashlib
 
         key = hashlib.blake2b(str(corpus.resolve()).encode(), digest_size=6).hexdigest()
         index_dir = config.index_dir() / ".eval" / f"{corpus.stem}-{key}"
-    stats = update_index(index_dir, [corpus], on_problem=lambda p: click.echo(f"error: {p}", err=True))
+    stats = update(index_dir, [corpus], on_problem=lambda p: click.echo(f"error: {p}", err=True))
     click.echo(f"index {index_dir}: {stats.summary()}", err=True)
     judged = load_qrels(qrels)
     run: dict[str, list[tuple[str, float]]] = {}
-    with Searcher(index_dir) as searcher:
+    with open_searcher(index_dir) as searcher:
         for qid, text in _read_batch(str(queries)):
             res = searcher.search(text, limit=depth, suggest=False, snippets=False)
             run[str(qid)] = [(h.id, h.score) for h in res.hits]

@@ -28,9 +28,9 @@ from typing import Callable, Iterable, Iterator
 from whoosh import fields, index as windex
 from whoosh.filedb.filestore import FileStorage
 
-from . import analysis
+from . import analysis, vocabulary
 from .analysis import AnalyzedText, KoreanAnalyzer
-from .extract import Article, ExtractError, article_from_record, extract_bytes
+from .extract import Article, ExtractError, article_from_record, decode_bytes, extract_bytes
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,7 @@ class SourceDoc:
     digest: str
     where: str  # path (and line) for messages
     load: Callable[[], Article]
+    text: Callable[[], str] | None = None  # raw text, to find user-dictionary words in it
 
 
 @dataclass
@@ -126,7 +127,7 @@ def _file_doc(path: Path, doc_id: str, source: str, salt: str) -> SourceDoc:
     data = path.read_bytes()
     kind = TEXT_SUFFIXES.get(path.suffix.lower(), "txt")
     return SourceDoc(doc_id, source, _digest(data, salt), str(path),
-                     lambda: extract_bytes(data, kind, name=str(path)))
+                     lambda: extract_bytes(data, kind, name=str(path)), lambda: decode_bytes(data))
 
 
 def _walk(folder: Path, problems: list[Problem]) -> Iterator[Path]:
@@ -199,7 +200,8 @@ def _jsonl_rows(path: Path, source: str, salt: str, problems: list[Problem],
                 problems.append(Problem(where, f"duplicate id {doc_id!r} (first at line {first_line[doc_id]}), skipped"))
                 continue
             first_line[doc_id] = lineno
-            yield SourceDoc(doc_id, source, _digest(raw, salt), where, lambda rec=rec: article_from_record(rec))
+            yield SourceDoc(doc_id, source, _digest(raw, salt), where, lambda rec=rec: article_from_record(rec),
+                            lambda rec=rec: f"{rec.get('title')}\n{rec.get('body')}")
 
 
 def iter_source(path: Path, problems: list[Problem], salt: str) -> Iterator[SourceDoc]:
@@ -362,6 +364,8 @@ class UpdateStats:
     failed: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    scanned: int = 0
 
     def summary(self) -> str:
         return (f"added {self.added}, updated {self.updated}, deleted {self.deleted}, "
@@ -422,8 +426,14 @@ def _analysed(docs: Iterable[tuple[SourceDoc, Article]]) -> Iterator[tuple[Sourc
 def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
                  on_problem: Callable[[Problem], None] | None = None,
                  on_progress: Callable[[int, int], None] | None = None,
-                 lock_timeout: float = WRITE_LOCK_TIMEOUT) -> UpdateStats:
-    """Bring the index at `index_dir` up to date with `sources`; see the module docstring."""
+                 lock_timeout: float = WRITE_LOCK_TIMEOUT,
+                 user_dict: Path | None | bool = True) -> UpdateStats:
+    """Bring the index at `index_dir` up to date with `sources`; see the module docstring.
+
+    `user_dict` is the user dictionary file to analyse with (True: the configured one, see
+    vocabulary.user_dict_path; None: none). Documents containing a word added to or removed from
+    it since the last run are re-analysed even when their content did not change.
+    """
     t0 = time.monotonic()
     index_dir = Path(index_dir)
     stats = UpdateStats()
@@ -448,6 +458,13 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
         target = index_dir
         ix = open_index(index_dir) if index_exists(index_dir) else create_index(index_dir)
 
+    words = vocabulary.load_user_dict(vocabulary.user_dict_path() if user_dict is True else user_dict)
+    old_words = () if rebuild else vocabulary.load_user_dict(target / vocabulary.USER_DICT_NAME)
+    changed_words = sorted({w.word for w in set(words) ^ set(old_words)})
+    analysis.use_dictionary(words)
+    if changed_words and not rebuild:
+        stats.notes.append(f"user dictionary changed ({len(changed_words)} words): re-analysing the "
+                           "documents that contain them")
     writer = _writer(ix, lock_timeout)
     committed = False
     try:
@@ -456,7 +473,6 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
         sources = [Path(s) for s in sources]
         keys = {source_key(s) for s in sources}
         seen: set[str] = set()
-        todo: list[SourceDoc] = []
         scan_problems: list[Problem] = []
 
         def drain(src) -> None:
@@ -466,27 +482,30 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
                     keys.discard(source_key(Path(src)))
                 report(p)
 
-        for src in sources:
-            for doc in iter_source(Path(src), scan_problems, salt):
+        def changed_docs() -> Iterator[SourceDoc]:
+            """Scan the sources as a stream, yielding only new and changed documents."""
+            for src in sources:
+                for doc in iter_source(Path(src), scan_problems, salt):
+                    drain(src)
+                    stats.scanned += 1
+                    if not _is_unicode(doc.id):  # undecodable file name or "\ud800" in a JSON id
+                        report(Problem(doc.where, "id is not valid Unicode (undecodable bytes or a lone surrogate)"))
+                        continue
+                    if doc.id in seen:
+                        report(Problem(doc.where, f"duplicate id {doc.id!r} from another source, skipped"))
+                        continue
+                    seen.add(doc.id)
+                    old = existing.get(doc.id)
+                    if not doc.digest:  # unreadable now (already reported): keep what we had
+                        continue
+                    if old and old[1] == doc.digest and not _mentions(doc, changed_words):
+                        stats.unchanged += 1
+                    else:
+                        yield doc
                 drain(src)
-                if not _is_unicode(doc.id):  # undecodable file name or "\ud800" in a JSON id
-                    report(Problem(doc.where, "id is not valid Unicode (undecodable bytes or a lone surrogate)"))
-                    continue
-                if doc.id in seen:
-                    report(Problem(doc.where, f"duplicate id {doc.id!r} from another source, skipped"))
-                    continue
-                seen.add(doc.id)
-                old = existing.get(doc.id)
-                if not doc.digest:  # unreadable now (already reported): keep what we had
-                    continue
-                if old and old[1] == doc.digest:
-                    stats.unchanged += 1
-                else:
-                    todo.append(doc)
-            drain(src)
 
         def articles() -> Iterator[tuple[SourceDoc, Article]]:
-            for doc in todo:
+            for doc in changed_docs():
                 try:
                     yield doc, doc.load()
                 except ExtractError as e:
@@ -506,7 +525,7 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
                 stats.added += 1
             done += 1
             if on_progress:
-                on_progress(done, len(todo))
+                on_progress(done, stats.scanned)
 
         for doc_id, (src_key, _digest_) in existing.items():
             if src_key in keys and doc_id not in seen:
@@ -517,6 +536,7 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
         else:
             writer.cancel()
         committed = True
+        _store_user_dict(target, words)
     finally:
         if not committed:
             writer.cancel()
@@ -535,6 +555,28 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
                 live_lock.release()
     stats.seconds = time.monotonic() - t0
     return stats
+
+
+def _mentions(doc: SourceDoc, words: list[str]) -> bool:
+    """Whether the document's raw text contains any of `words` (only asked when the dictionary changed)."""
+    if not words or doc.text is None:
+        return False
+    try:
+        text = doc.text()
+    except Exception:
+        return True  # cannot tell: re-analyse
+    return any(w in text for w in words)
+
+
+def _store_user_dict(index_dir: Path, words) -> None:
+    """Keep the dictionary the index was analysed with beside it (queries must use the same)."""
+    path = index_dir / vocabulary.USER_DICT_NAME
+    if words:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(vocabulary.dict_text(words), encoding="utf-8")
+        os.replace(tmp, path)
+    elif path.exists():
+        path.unlink()
 
 
 def _swap(new: Path, live: Path) -> None:

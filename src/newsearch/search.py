@@ -15,7 +15,7 @@ from pathlib import Path
 from whoosh import query as Q
 from whoosh import scoring, sorting
 
-from . import highlight
+from . import analysis, highlight, vocabulary
 from .analysis import query_units
 from .index import body_offset, open_index
 from .query import QuerySyntaxError, clean, parse
@@ -23,7 +23,7 @@ from .query import QuerySyntaxError, clean, parse
 log = logging.getLogger(__name__)
 
 # BM25 parameters, per field (title is short: less length normalisation).
-K1 = 0.8
+K1 = 0.7
 BODY_B = 0.5
 TITLE_B = 0.5
 FEW_HITS = 3
@@ -103,7 +103,23 @@ class Searcher:
         self._ix = open_index(self.index_dir)
         self._searcher = self._ix.searcher(weighting=_weighting())
         self._lock = threading.Lock()
+        self._load_dictionary()
         warm_up()
+
+    def _load_dictionary(self) -> None:
+        """Analyse queries with the user dictionary the index was built with."""
+        self.dictionary = vocabulary.load_user_dict(self.index_dir / vocabulary.USER_DICT_NAME)
+        analysis.use_dictionary(self.dictionary)
+
+    def dictionary_warning(self) -> str | None:
+        """A note when the configured user dictionary differs from the one the index was built with."""
+        try:
+            configured = vocabulary.load_user_dict(vocabulary.user_dict_path())
+        except vocabulary.VocabularyError as e:
+            return str(e)
+        if configured != self.dictionary:
+            return "the user dictionary changed since the index was built: run `newsearch index` to apply it"
+        return None
 
     def close(self) -> None:
         self._searcher.close()
@@ -121,9 +137,12 @@ class Searcher:
             try:
                 if not self._searcher.up_to_date():
                     self._searcher = self._searcher.refresh()
+                    self._load_dictionary()
             except Exception:  # directory swapped under us: reopen from scratch
                 self._ix = open_index(self.index_dir)
                 self._searcher = self._ix.searcher(weighting=_weighting())
+                self._load_dictionary()
+            analysis.use_dictionary(self.dictionary)
             return self._searcher
 
     @property
