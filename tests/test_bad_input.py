@@ -436,8 +436,6 @@ def test_decode_bytes_never_raises_and_keeps_korean():
 # -- `newsearch query --batch` with bad input --------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py: _read_batch opens the file as strict UTF-8, so one invalid byte "
-                                      "ends the whole batch with a UnicodeDecodeError traceback")
 def test_batch_file_with_invalid_utf8_is_reported_per_line(seed_index, tmp_path):
     batch = tmp_path / "q.txt"
     batch.write_bytes("카카오헬스케어\n".encode() + b"kt \xff\xfe\n" + "헬스케어\n".encode())
@@ -446,8 +444,6 @@ def test_batch_file_with_invalid_utf8_is_reported_per_line(seed_index, tmp_path)
     assert len([line for line in r.stdout.splitlines() if line.startswith("{")]) >= 2
 
 
-@pytest.mark.xfail(strict=True, reason="search.py echoes the raw query: a JSON batch line with a lone surrogate "
-                                      "(\\ud800) cannot be written as UTF-8 and ends the batch")
 def test_batch_json_line_with_lone_surrogate(seed_index, tmp_path):
     batch = tmp_path / "q.jsonl"
     batch.write_text('{"id": 1, "text": "카카오 \\ud800"}\n{"id": 2, "text": "헬스케어"}\n', encoding="utf-8")

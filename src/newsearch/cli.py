@@ -154,7 +154,8 @@ def _open_searcher(index_dir: Path | None):
 
 def _read_batch(path: str):
     """(id, text) pairs from a batch file: JSON objects {"id","text"} or plain lines."""
-    fh = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    # A bad byte spoils one query, not the batch.
+    fh = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")
     with fh:
         for lineno, line in enumerate(fh, 1):
             line = line.rstrip("\n")

@@ -27,6 +27,7 @@ K1 = 0.7
 BODY_B = 0.5
 TITLE_B = 0.5
 FEW_HITS = 3
+MAX_SUGGEST_UNITS = 6
 MAX_PAGE = 1000
 
 
@@ -158,7 +159,8 @@ class Searcher:
         t0 = time.perf_counter()
         limit = max(1, min(int(limit), 100))
         page = max(1, min(int(page), MAX_PAGE))
-        res = Results(query=text, page=page, limit=limit)
+        # Echo the query as valid Unicode (a lone surrogate cannot be written as UTF-8 or JSON).
+        res = Results(query=text.encode("utf-8", "replace").decode("utf-8"), page=page, limit=limit)
         try:
             parsed = parse(text)
         except QuerySyntaxError as e:
@@ -251,7 +253,8 @@ class Searcher:
         s = s or self._current()
         text = clean(text)
         units = query_units(text) if text else []
-        if not units:
+        # Spelling help is for short queries; a long one would cost a corrector walk per word.
+        if not units or len(units) > MAX_SUGGEST_UNITS:
             return None
         reader = s.reader()
         changed = False

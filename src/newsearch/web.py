@@ -13,6 +13,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from . import config as settings
+from .backend import open_searcher
 from .search import Results, Searcher
 
 bp = Blueprint("web", __name__)
@@ -58,7 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["newsearch.searcher"] = Searcher(app.config["INDEX_DIR"])
+    app.extensions["newsearch.searcher"] = open_searcher(app.config["INDEX_DIR"])
     app.extensions["newsearch.local"] = threading.local()
     app.extensions["newsearch.local"].searcher = app.extensions["newsearch.searcher"]
     app.register_blueprint(bp)
@@ -79,7 +80,7 @@ def searcher() -> Searcher:
     local = current_app.extensions["newsearch.local"]
     s = getattr(local, "searcher", None)
     if s is None:
-        s = local.searcher = Searcher(current_app.config["INDEX_DIR"])
+        s = local.searcher = open_searcher(current_app.config["INDEX_DIR"])
     return s
 
 
