@@ -97,7 +97,7 @@ def main() -> None:
                     m.setdefault("chars", chars)
                     results.setdefault((name, eng), []).append(m)
                     print(f"  [{rep + 1}/{args.repeat}] {eng:<11} {m['seconds']:7.2f}s "
-                          f"{m['chars'] / m['seconds']:>10,.0f} chars/s", file=sys.stderr)
+                          f"{m['chars'] / m['seconds']:>10,.0f} chars/s, CPU {m['cpu']:.1f}s", file=sys.stderr, flush=True)
 
         report(results, meta, engines, datasets, threads, args)
         if args.json_out:

@@ -18,6 +18,7 @@ Particles (J*), endings (E*), punctuation and other function morphemes are dropp
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -309,7 +310,12 @@ def analyze(text: str) -> list[Term]:
 
 def analyze_many(texts: Iterable[str]) -> Iterator[list[Term]]:
     """Index terms of many texts, tokenized by Kiwi's worker threads in input order."""
-    for tokens in get_kiwi().tokenize(texts):
+    texts = iter(texts)
+    try:
+        first = next(texts)
+    except StopIteration:
+        return  # nothing to analyse: do not pay for loading Kiwi (a no-op re-index)
+    for tokens in get_kiwi().tokenize(itertools.chain([first], texts)):
         yield terms_from_tokens(tokens)
 
 

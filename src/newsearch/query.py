@@ -81,6 +81,8 @@ class ParsedQuery:
     highlight_terms: set[str]
     units: list[QueryUnit]
     reason: str | None = None
+    # Proximity clauses, scored only over the best first-pass candidates (spans are costly).
+    rerank: list[Q.Query] = field(default_factory=list)
 
 
 def clean(text: str) -> str:
@@ -258,12 +260,13 @@ def unit_query(unit: QueryUnit, fields: tuple[str, ...], weight: float = 1.0) ->
     return per_field[0] if len(per_field) == 1 else Q.Or(per_field)
 
 
-def _clause_queries(clause: Clause, units_out: list[QueryUnit], terms_out: set[str]) -> list[Q.Query]:
+def _clause_queries(clause: Clause, units_out: list[QueryUnit], terms_out: set[str],
+                    rerank_out: list[Q.Query] | None = None) -> list[Q.Query]:
     """The clause as one or more concept queries (several for a run of plain words)."""
     if clause.or_group:
         subs = []
         for c in clause.or_group:
-            subs.extend(_clause_queries(c, units_out, terms_out))
+            subs.extend(_clause_queries(c, units_out, terms_out, None))
         return [Q.Or(subs)] if subs else []
     fields = _fields(clause.fieldname)
     if clause.phrase:
@@ -278,12 +281,12 @@ def _clause_queries(clause: Clause, units_out: list[QueryUnit], terms_out: set[s
     for u in units:
         terms_out.update(u.terms())
     out = []
-    if PROXIMITY_WEIGHT and "body" in fields:
+    if PROXIMITY_WEIGHT and "body" in fields and rerank_out is not None:
         heads = [u.alternatives[0] for u in units]
         pairs = list(zip(heads, heads[1:]))
         for a, b in pairs:
             if len(a) == 1 and len(b) == 1 and a != b:
-                out.append(Near("body", a[0], b[0], PROXIMITY_SLOP, PROXIMITY_WEIGHT))
+                rerank_out.append(Near("body", a[0], b[0], PROXIMITY_SLOP, PROXIMITY_WEIGHT))
     for u in units:
         out.append(unit_query(u, fields))
         if PART_WEIGHT:
@@ -303,9 +306,11 @@ def parse(text: str) -> ParsedQuery:
     must_not: list[Q.Query] = []
     units: list[QueryUnit] = []
     terms: set[str] = set()
+    rerank: list[Q.Query] = []
     for clause in tokenize_clauses(text):
         negative = clause.sign == "-"
-        qs = _clause_queries(clause, units if not negative else [], terms if not negative else set())
+        qs = _clause_queries(clause, units if not negative else [], terms if not negative else set(),
+                             rerank if not negative else None)
         if not qs:
             continue
         if negative:
@@ -326,7 +331,7 @@ def parse(text: str) -> ParsedQuery:
         positive = _or(should)
     if must_not:
         positive = Q.AndNot(positive, Q.Or(must_not))
-    return ParsedQuery(positive, terms, units)
+    return ParsedQuery(positive, terms, units, rerank=rerank)
 
 
 def _or(queries: list[Q.Query]) -> Q.Query:

@@ -27,6 +27,8 @@ K1 = 0.7
 BODY_B = 0.5
 TITLE_B = 0.5
 FEW_HITS = 3
+# How many first-pass candidates the proximity bonus may re-order.
+RERANK_DEPTH = 100
 MAX_SUGGEST_UNITS = 6
 MAX_PAGE = 1000
 
@@ -181,22 +183,30 @@ class Searcher:
         groupedby = None
         if facets and not publisher:
             groupedby = {"publisher": sorting.FieldFacet("publisher", maptype=sorting.Count)}
-        results = s.search_page(parsed.query, page, pagelen=limit, filter=flt, sortedby=sortedby,
-                                groupedby=groupedby, terms=False)
+        first = (page - 1) * limit
+        # First pass: BM25 over concepts; the proximity bonus then re-ranks the best candidates only.
+        rerank = parsed.rerank if sort != "newest" else []
+        depth = max(first + limit, RERANK_DEPTH) if rerank else first + limit
+        results = s.search(parsed.query, limit=depth, filter=flt, sortedby=sortedby, groupedby=groupedby,
+                           terms=False)
         res.total = len(results)
-        # Whoosh clamps a page past the end to the last page; a reader expects an empty page.
-        page_hits = list(results) if (page - 1) * limit < res.total else []
-        docnums = [hit.docnum for hit in page_hits]
+        ranked = [(float(hit.score or 0.0), hit.docnum) for hit in results]
+        if rerank and ranked:
+            bonus = self._rerank_scores(s, rerank, [d for _, d in ranked])
+            ranked = sorted(((score + bonus.get(d, 0.0), d) for score, d in ranked), key=lambda x: (-x[0], x[1]))
+        # A page past the end is empty (Whoosh would clamp it to the last page).
+        page_hits = ranked[first:first + limit]
+        docnums = [d for _, d in page_hits]
         spans = self._spans(s, docnums, parsed.highlight_terms if snippets else set())
-        for hit in page_hits:
-            stored = hit.fields()
+        for score, docnum in page_hits:
+            stored = s.stored_fields(docnum)
             title = stored.get("title", "")
-            body_spans = _body_spans(spans["body"].get(hit.docnum, []), title)
-            title_spans = spans["title"].get(hit.docnum, [])
+            body_spans = _body_spans(spans["body"].get(docnum, []), title)
+            title_spans = spans["title"].get(docnum, [])
             res.hits.append(Hit(
                 id=stored["id"], title=title, date=_opt(stored.get("date")),
                 publisher=_opt(stored.get("publisher")), url=_opt(stored.get("url")),
-                score=float(hit.score or 0.0),
+                score=score,
                 snippet=highlight.snippet(stored.get("body", ""), body_spans) if snippets else "",
                 reporter=_opt(stored.get("reporter")),
                 title_html=highlight.mark(title, [(a, b) for a, b, _ in title_spans]),
@@ -207,6 +217,24 @@ class Searcher:
             res.suggestion = self.suggest(text, s)
         res.took_ms = (time.perf_counter() - t0) * 1000
         return res
+
+    @staticmethod
+    def _rerank_scores(s, queries, docnums: list[int]) -> dict[int, float]:
+        """Extra score each candidate earns from `queries` (matchers skip straight to the candidates)."""
+        bonus: dict[int, float] = {}
+        wanted = sorted(set(docnums))
+        for q in queries:
+            m = q.matcher(s)
+            for docnum in wanted:
+                if not m.is_active():
+                    break
+                if m.id() < docnum:
+                    m.skip_to(docnum)
+                    if not m.is_active():
+                        break
+                if m.id() == docnum:
+                    bonus[docnum] = bonus.get(docnum, 0.0) + m.score()
+        return bonus
 
     def _spans(self, s, docnums: list[int], terms: set[str]) -> dict[str, dict[int, list]]:
         """Character spans of `terms` in each doc, read from the postings (stored offsets)."""
@@ -237,7 +265,7 @@ class Searcher:
 
     def _publisher_counts(self, s, q, date_filter, results) -> list[tuple[str, int]]:
         if results is not None:
-            groups = results.results.groups("publisher") if hasattr(results, "results") else results.groups("publisher")
+            groups = results.groups("publisher")
         else:
             r = s.search(q, limit=1, filter=date_filter, terms=False,
                          groupedby={"publisher": sorting.FieldFacet("publisher", maptype=sorting.Count)})
