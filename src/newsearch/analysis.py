@@ -289,6 +289,19 @@ def _synonym_map() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     return _synonym_groups_analysed(vocabulary.synonym_groups())
 
 
+def alternative_terms(text: str) -> set[str]:
+    """Terms of Kiwi's second and third readings of `text` (what its best reading misses)."""
+    if not text.strip():
+        return set()
+    out: set[str] = set()
+    for tokens, _score in get_kiwi().analyze(text, top_n=3)[1:]:
+        for parts, whole in segments(tokens):
+            out.update(p.text for p in parts if len(p.text) > 1 or p.tag not in ("NNG", "NNP"))
+            if whole:
+                out.add(whole)
+    return out
+
+
 def phrase_terms(text: str) -> list[str]:
     """The main terms of `text` in order, for an exact phrase query."""
     return [p.text for parts, _ in segments(get_kiwi().tokenize(text)) for p in parts]

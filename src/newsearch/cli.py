@@ -330,7 +330,7 @@ def eval_cmd(corpus: Path, queries: Path, qrels: Path, index_dir: Path | None, r
     run: dict[str, list[tuple[str, float]]] = {}
     with open_searcher(index_dir) as searcher:
         for qid, text in _read_batch(str(queries)):
-            res = searcher.search(text, limit=depth, suggest=False, snippets=False)
+            res = searcher.search(text, limit=depth, suggest=False, snippets=False, syntax=False)
             run[str(qid)] = [(h.id, h.score) for h in res.hits]
     metrics = score_run({q: [d for d, _ in r] for q, r in run.items()}, judged)
     click.echo(format_row("newsearch", metrics))

@@ -83,6 +83,8 @@ class ParsedQuery:
     reason: str | None = None
     # Proximity clauses, scored only over the best first-pass candidates (spans are costly).
     rerank: list[Q.Query] = field(default_factory=list)
+    # Only free words (no phrase, exclusion, OR or field): looser matching may widen it.
+    plain: bool = True
 
 
 def clean(text: str) -> str:
@@ -296,8 +298,12 @@ def _clause_queries(clause: Clause, units_out: list[QueryUnit], terms_out: set[s
     return out
 
 
-def parse(text: str) -> ParsedQuery:
-    """Parse user input into a Whoosh query over title and body."""
+def parse(text: str, syntax: bool = True) -> ParsedQuery:
+    """Parse user input into a Whoosh query over title and body.
+
+    With `syntax=False` the text is taken as plain words (quotes, `-`, `OR`, `field:` mean nothing):
+    for judged question sets, whose questions are prose, not query syntax.
+    """
     text = clean(text)
     if not text:
         return ParsedQuery(None, set(), [], "empty query")
@@ -307,7 +313,9 @@ def parse(text: str) -> ParsedQuery:
     units: list[QueryUnit] = []
     terms: set[str] = set()
     rerank: list[Q.Query] = []
-    for clause in tokenize_clauses(text):
+    clauses = tokenize_clauses(text) if syntax else [Clause(text)]
+    plain = all(not (c.sign or c.fieldname or c.phrase or c.or_group) for c in clauses)
+    for clause in clauses:
         negative = clause.sign == "-"
         qs = _clause_queries(clause, units if not negative else [], terms if not negative else set(),
                              rerank if not negative else None)
@@ -331,7 +339,7 @@ def parse(text: str) -> ParsedQuery:
         positive = _or(should)
     if must_not:
         positive = Q.AndNot(positive, Q.Or(must_not))
-    return ParsedQuery(positive, terms, units, rerank=rerank)
+    return ParsedQuery(positive, terms, units, rerank=rerank, plain=plain)
 
 
 def _or(queries: list[Q.Query]) -> Q.Query:

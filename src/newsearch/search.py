@@ -16,7 +16,7 @@ from whoosh import query as Q
 from whoosh import scoring, sorting
 
 from . import analysis, highlight, vocabulary
-from .analysis import query_units
+from .analysis import alternative_terms, query_units
 from .index import body_offset, open_index
 from .query import QuerySyntaxError, clean, parse
 
@@ -29,6 +29,7 @@ TITLE_B = 0.5
 FEW_HITS = 3
 # How many first-pass candidates the proximity bonus may re-order.
 RERANK_DEPTH = 100
+OTHER_READING_WEIGHT = 0.3
 MAX_SUGGEST_UNITS = 6
 MAX_PAGE = 1000
 
@@ -156,7 +157,7 @@ class Searcher:
 
     def search(self, text: str, *, limit: int = 10, page: int = 1, sort: str = "relevance",
                publisher: str | None = None, date_from: str | None = None, date_to: str | None = None,
-               facets: bool = False, suggest: bool = True, snippets: bool = True) -> Results:
+               facets: bool = False, suggest: bool = True, snippets: bool = True, syntax: bool = True) -> Results:
         """Run a user query; never raises for bad input (the reason is in `Results.reason`)."""
         t0 = time.perf_counter()
         limit = max(1, min(int(limit), 100))
@@ -164,7 +165,7 @@ class Searcher:
         # Echo the query as valid Unicode (a lone surrogate cannot be written as UTF-8 or JSON).
         res = Results(query=text.encode("utf-8", "replace").decode("utf-8"), page=page, limit=limit)
         try:
-            parsed = parse(text)
+            parsed = parse(text, syntax=syntax)
         except QuerySyntaxError as e:
             res.reason = str(e)
             res.took_ms = (time.perf_counter() - t0) * 1000
@@ -189,6 +190,14 @@ class Searcher:
         depth = max(first + limit, RERANK_DEPTH) if rerank else first + limit
         results = s.search(parsed.query, limit=depth, filter=flt, sortedby=sortedby, groupedby=groupedby,
                            terms=False)
+        main_total = len(results)
+        if main_total == 0 and parsed.plain:
+            # Nothing: also try the words of Kiwi's other readings of the query (`이용만의` may be
+            # `이용` + `만` in the documents), weakly.
+            extra = self._other_readings(s, text, parsed.highlight_terms)
+            if extra:
+                results = s.search(Q.Or([parsed.query] + extra), limit=depth, filter=flt, sortedby=sortedby,
+                                   groupedby=groupedby, terms=False)
         res.total = len(results)
         ranked = [(float(hit.score or 0.0), hit.docnum) for hit in results]
         if rerank and ranked:
@@ -213,10 +222,20 @@ class Searcher:
             ))
         if facets:
             res.publishers = self._publisher_counts(s, parsed.query, date_filter, results if groupedby else None)
-        if suggest and res.total < FEW_HITS:
+        if suggest and main_total < FEW_HITS:
             res.suggestion = self.suggest(text, s)
         res.took_ms = (time.perf_counter() - t0) * 1000
         return res
+
+    @staticmethod
+    def _other_readings(s, text: str, known: set[str]) -> list:
+        """Weak clauses for index terms found only in Kiwi's second and third readings of `text`."""
+        reader = s.reader()
+        out = []
+        for term in alternative_terms(clean(text)[:200]) - known:
+            if ("body", term) in reader:
+                out.append(Q.Term("body", term, boost=OTHER_READING_WEIGHT))
+        return out
 
     @staticmethod
     def _rerank_scores(s, queries, docnums: list[int]) -> dict[int, float]:
