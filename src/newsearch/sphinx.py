@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from . import highlight
+from . import query as _query
 from .analysis import phrase_terms, query_units
 from .backend import Backend, IndexedDoc, Shard, id_hash, shard_of
 from .index import IndexError_, body_offset
@@ -477,7 +478,7 @@ def _scope(fieldname: str | None, expr: str) -> str:
 
 
 # Whether a compound's parts match alone too (as query.py does when PART_WEIGHT is set).
-_PARTS_MATCH = bool(getattr(__import__("newsearch.query", fromlist=["PART_WEIGHT"]), "PART_WEIGHT", 0))
+_PARTS_MATCH = bool(getattr(_query, "PART_WEIGHT", 0))
 
 
 def _clause_exprs(clause, units_out: list, terms_out: set) -> list[str]:
