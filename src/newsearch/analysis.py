@@ -68,7 +68,7 @@ def use_dictionary(words: tuple[UserWord, ...]) -> None:
     if words != _active:
         with _kiwi_lock:
             _active = words
-            decompose.cache_clear()
+            _decompositions.clear()
             _synonym_groups_analysed.cache_clear()
 
 
@@ -97,14 +97,40 @@ def _norm(form: str, tag: str) -> str:
     return form.lower() if tag in ALNUM_TAGS or tag.startswith("W_") else form
 
 
-@lru_cache(maxsize=200_000)
-def decompose(word: str) -> tuple[str, ...]:
-    """The nouns of the best split Kiwi sees in `word` written alone (empty if it has none)."""
-    for tokens, _score in get_kiwi().analyze(word, top_n=3):
+_decompositions: dict[str, tuple[str, ...]] = {}
+MAX_DECOMPOSITIONS = 500_000
+
+
+def _split_of(word: str, candidates) -> tuple[str, ...]:
+    for tokens, _score in candidates:
         parts = tuple(t.form for t in tokens)
         if len(parts) > 1 and all(t.tag in NOUN_TAGS for t in tokens) and "".join(parts) == word:
             return parts
     return ()
+
+
+def decompose(word: str) -> tuple[str, ...]:
+    """The nouns of the best split Kiwi sees in `word` written alone (empty if it has none)."""
+    parts = _decompositions.get(word)
+    if parts is None:
+        parts = _split_of(word, get_kiwi().analyze(word, top_n=3))
+        _remember(word, parts)
+    return parts
+
+
+def _remember(word: str, parts: tuple[str, ...]) -> None:
+    if len(_decompositions) >= MAX_DECOMPOSITIONS:
+        _decompositions.clear()
+    _decompositions[word] = parts
+
+
+def prime_decompositions(words) -> None:
+    """Decompose many new long nouns in one call on Kiwi's worker threads (not one by one)."""
+    todo = [w for w in dict.fromkeys(words) if w not in _decompositions]
+    if len(todo) < 2:
+        return
+    for word, candidates in zip(todo, get_kiwi().analyze(todo, top_n=3)):
+        _remember(word, _split_of(word, candidates))
 
 
 @dataclass(slots=True)
@@ -328,7 +354,23 @@ def analyze_many(texts: Iterable[str]) -> Iterator[list[Term]]:
         first = next(texts)
     except StopIteration:
         return  # nothing to analyse: do not pay for loading Kiwi (a no-op re-index)
+    batch: list = []
     for tokens in get_kiwi().tokenize(itertools.chain([first], texts)):
+        batch.append(tokens)
+        if len(batch) >= ANALYSIS_BATCH:
+            yield from _batch_terms(batch)
+            batch = []
+    yield from _batch_terms(batch)
+
+
+ANALYSIS_BATCH = 64
+
+
+def _batch_terms(batch: list) -> Iterator[list[Term]]:
+    """Terms of a batch of tokenized texts, its long nouns decomposed together first."""
+    prime_decompositions(t.form for tokens in batch for t in tokens
+                         if t.tag in ("NNG", "NNP") and t.len >= MIN_DECOMPOSE_LEN)
+    for tokens in batch:
         yield terms_from_tokens(tokens)
 
 
