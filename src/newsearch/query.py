@@ -289,12 +289,18 @@ def _clause_queries(clause: Clause, units_out: list[QueryUnit], terms_out: set[s
         for a, b in pairs:
             if len(a) == 1 and len(b) == 1 and a != b:
                 rerank_out.append(Near("body", a[0], b[0], PROXIMITY_SLOP, PROXIMITY_WEIGHT))
+    # The body field holds the title too, so candidates are found in it alone; the extra weight of a
+    # title match is added when the best candidates are re-ranked (half the matchers per query).
+    first_fields = ("body",) if fields == FIELDS and rerank_out is not None else fields
     for u in units:
-        out.append(unit_query(u, fields))
+        out.append(unit_query(u, first_fields))
+        if first_fields != fields:
+            rerank_out.append(unit_query(u, ("title",)))
         if PART_WEIGHT:
             parts = [a for a in u.alternatives if len(a) > 1]
             for term in (parts[0] if parts else ()):
-                out.append(Q.Or([Q.Term(f, term, boost=FIELD_WEIGHTS.get(f, 1.0) * PART_WEIGHT) for f in fields]))
+                out.append(Q.Or([Q.Term(f, term, boost=FIELD_WEIGHTS.get(f, 1.0) * PART_WEIGHT)
+                                 for f in first_fields]))
     return out
 
 

@@ -29,6 +29,7 @@ TITLE_B = 0.5
 FEW_HITS = 3
 # How many first-pass candidates the proximity bonus may re-order.
 RERANK_DEPTH = 100
+OPTIMIZE = False  # block-quality skipping makes counting the hits a second full pass
 OTHER_READING_WEIGHT = 0.3
 MAX_SUGGEST_UNITS = 6
 MAX_PAGE = 1000
@@ -189,7 +190,7 @@ class Searcher:
         rerank = parsed.rerank if sort != "newest" else []
         depth = max(first + limit, RERANK_DEPTH) if rerank else first + limit
         results = s.search(parsed.query, limit=depth, filter=flt, sortedby=sortedby, groupedby=groupedby,
-                           terms=False)
+                           terms=False, optimize=OPTIMIZE)
         main_total = len(results)
         if main_total == 0 and parsed.plain:
             # Nothing: also try the words of Kiwi's other readings of the query (`이용만의` may be
