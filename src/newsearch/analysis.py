@@ -205,8 +205,6 @@ def segments(tokens) -> Iterator[tuple[list[Part], str]]:
                   and nxt.tag in ALNUM_TAGS and _adjacent(t, nxt)) \
                     or (t.form == "%" and parts and parts[-1].tag == "SN"):
                 glue.append((len(parts), t.form))
-                parts[-1] = Part(parts[-1].text, parts[-1].start, parts[-1].end, parts[-1].tag, parts[-1].variants)
-                glue_end = t.start + t.len
             else:
                 break
             j += 1

@@ -15,10 +15,10 @@ import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from . import index as _index
-from .extract import Article, ExtractError
+from .extract import Article
 from .index import IndexError_, Problem, SourceDoc, UpdateStats
 
 BACKENDS = ("whoosh", "sphinx")
@@ -257,54 +257,15 @@ def update_backend(backend: Backend, sources: list, *, shard: Shard | None = Non
             on_problem(p)
 
     existing = backend.existing(shard)
-    salt = _index.analysis_fingerprint()
     sources = [Path(s) for s in sources]
     keys = {_index.source_key(s) for s in sources}
-    seen: set[str] = set()
-    todo: list[SourceDoc] = []
-    scan_problems: list[Problem] = []
-
-    def drain(src) -> None:
-        while scan_problems:
-            p = scan_problems.pop(0)
-            if p.source_failed:  # do not take unread documents for deleted ones
-                keys.discard(_index.source_key(Path(src)))
-            report(p)
+    scan = _index.Scan(existing, _index.analysis_fingerprint(), report, stats, keys,
+                       owns=shard.owns if shard is not None else None, force=rebuild)
 
     committed = False
     try:
-        for src in sources:
-            for doc in _index.iter_source(Path(src), scan_problems, salt):
-                drain(src)
-                if shard is not None and _index._is_unicode(doc.id) and not shard.owns(doc.id):
-                    continue  # another worker's document: not even read
-                if not _index._is_unicode(doc.id):
-                    report(Problem(doc.where, "id is not valid Unicode (undecodable bytes or a lone surrogate)"))
-                    continue
-                if doc.id in seen:
-                    report(Problem(doc.where, f"duplicate id {doc.id!r} from another source, skipped"))
-                    continue
-                seen.add(doc.id)
-                old = existing.get(doc.id)
-                if not doc.digest:  # unreadable now (already reported): keep what we had
-                    continue
-                if old and old[1] == doc.digest and not rebuild:
-                    stats.unchanged += 1
-                else:
-                    todo.append(doc)
-            drain(src)
-
-        def articles() -> Iterator[tuple[SourceDoc, Article]]:
-            for doc in todo:
-                try:
-                    yield doc, doc.load()
-                except ExtractError as e:
-                    report(Problem(doc.where, str(e)))
-                except Exception as e:  # a bug in extraction must not stop the run
-                    report(Problem(doc.where, f"cannot extract: {type(e).__name__}: {e}"))
-
         done = 0
-        for doc, art, title_terms, body_terms in _index._analysed(articles()):
+        for doc, art, title_terms, body_terms in _index._analysed(scan.articles(sources)):
             backend.add(IndexedDoc(doc, art, title_terms, body_terms))
             if doc.id in existing:
                 stats.updated += 1
@@ -312,11 +273,10 @@ def update_backend(backend: Backend, sources: list, *, shard: Shard | None = Non
                 stats.added += 1
             done += 1
             if on_progress:
-                on_progress(done, len(todo))  # documents analysed, documents to analyse
-        for doc_id, (src_key, _digest) in existing.items():
-            if src_key in keys and doc_id not in seen:
-                backend.delete(doc_id)
-                stats.deleted += 1
+                on_progress(done, stats.scanned)  # documents analysed, documents scanned
+        for doc_id in scan.vanished():
+            backend.delete(doc_id)
+            stats.deleted += 1
         backend.commit()
         committed = True
     finally:

@@ -472,50 +472,11 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
         salt = analysis_fingerprint()
         sources = [Path(s) for s in sources]
         keys = {source_key(s) for s in sources}
-        seen: set[str] = set()
-        scan_problems: list[Problem] = []
-
-        def drain(src) -> None:
-            while scan_problems:
-                p = scan_problems.pop(0)
-                if p.source_failed:  # do not take unread documents for deleted ones
-                    keys.discard(source_key(Path(src)))
-                report(p)
-
-        def changed_docs() -> Iterator[SourceDoc]:
-            """Scan the sources as a stream, yielding only new and changed documents."""
-            for src in sources:
-                for doc in iter_source(Path(src), scan_problems, salt):
-                    drain(src)
-                    stats.scanned += 1
-                    if not _is_unicode(doc.id):  # undecodable file name or "\ud800" in a JSON id
-                        report(Problem(doc.where, "id is not valid Unicode (undecodable bytes or a lone surrogate)"))
-                        continue
-                    if doc.id in seen:
-                        report(Problem(doc.where, f"duplicate id {doc.id!r} from another source, skipped"))
-                        continue
-                    seen.add(doc.id)
-                    old = existing.get(doc.id)
-                    if not doc.digest:  # unreadable now (already reported): keep what we had
-                        continue
-                    if old and old[1] == doc.digest and not _mentions(doc, changed_words):
-                        stats.unchanged += 1
-                    else:
-                        yield doc
-                drain(src)
-
-        def articles() -> Iterator[tuple[SourceDoc, Article]]:
-            for doc in changed_docs():
-                try:
-                    yield doc, doc.load()
-                except ExtractError as e:
-                    report(Problem(doc.where, str(e)))
-                except Exception as e:  # a bug in extraction must not stop the run
-                    log.exception("extracting %s", doc.where)
-                    report(Problem(doc.where, f"cannot extract: {type(e).__name__}: {e}"))
+        scan = Scan(existing, salt, report, stats, keys, changed_words)
+        articles = scan.articles(sources)
 
         done = 0
-        for doc, art, title_terms, body_terms in _analysed(articles()):
+        for doc, art, title_terms, body_terms in _analysed(articles):
             doc_fields = _doc_fields(doc, art, title_terms, body_terms)
             if doc.id in existing:
                 writer.update_document(**doc_fields)
@@ -527,10 +488,9 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
             if on_progress:
                 on_progress(done, stats.scanned)
 
-        for doc_id, (src_key, _digest_) in existing.items():
-            if src_key in keys and doc_id not in seen:
-                writer.delete_by_term("id", doc_id)
-                stats.deleted += 1
+        for doc_id in scan.vanished():
+            writer.delete_by_term("id", doc_id)
+            stats.deleted += 1
         if stats.added or stats.updated or stats.deleted or rebuild:
             writer.commit()
         else:
@@ -555,6 +515,74 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
                 live_lock.release()
     stats.seconds = time.monotonic() - t0
     return stats
+
+
+@dataclass
+class Scan:
+    """One streaming pass over the sources: yields what needs (re)indexing, remembers what it saw.
+
+    Shared by every backend. `owns` limits the pass to one shard's ids (others are not even
+    read); `force` re-analyses unchanged documents too.
+    """
+
+    existing: dict[str, tuple[str, str]]
+    salt: str
+    report: Callable[[Problem], None]
+    stats: "UpdateStats"
+    keys: set[str]
+    changed_words: list[str] = field(default_factory=list)
+    owns: Callable[[str], bool] | None = None
+    force: bool = False
+    seen: set[str] = field(default_factory=set)
+
+    def changed_docs(self, sources: list[Path]) -> Iterator[SourceDoc]:
+        """New and changed documents of `sources`, in order; counts the unchanged ones."""
+        problems: list[Problem] = []
+        for src in sources:
+            for doc in iter_source(Path(src), problems, self.salt):
+                self._drain(src, problems)
+                self.stats.scanned += 1
+                if not _is_unicode(doc.id):  # undecodable file name or "\ud800" in a JSON id
+                    self.report(Problem(doc.where, "id is not valid Unicode (undecodable bytes or a lone surrogate)"))
+                    continue
+                if self.owns is not None and not self.owns(doc.id):
+                    continue  # another worker's document
+                if doc.id in self.seen:
+                    self.report(Problem(doc.where, f"duplicate id {doc.id!r} from another source, skipped"))
+                    continue
+                self.seen.add(doc.id)
+                old = self.existing.get(doc.id)
+                if not doc.digest:  # unreadable now (already reported): keep what we had
+                    continue
+                if old and old[1] == doc.digest and not self.force and not _mentions(doc, self.changed_words):
+                    self.stats.unchanged += 1
+                else:
+                    yield doc
+            self._drain(src, problems)
+
+    def _drain(self, src, problems: list[Problem]) -> None:
+        while problems:
+            p = problems.pop(0)
+            if p.source_failed:  # do not take unread documents for deleted ones
+                self.keys.discard(source_key(Path(src)))
+            self.report(p)
+
+    def articles(self, sources: list[Path]) -> Iterator[tuple[SourceDoc, Article]]:
+        """Changed documents with their extracted articles; extraction failures are reported."""
+        for doc in self.changed_docs(sources):
+            try:
+                yield doc, doc.load()
+            except ExtractError as e:
+                self.report(Problem(doc.where, str(e)))
+            except Exception as e:  # a bug in extraction must not stop the run
+                log.exception("extracting %s", doc.where)
+                self.report(Problem(doc.where, f"cannot extract: {type(e).__name__}: {e}"))
+
+    def vanished(self) -> list[str]:
+        """Ids gone from a source named in this pass (call after the pass)."""
+        return [doc_id for doc_id, (src_key, _digest) in self.existing.items()
+                if src_key in self.keys and doc_id not in self.seen
+                and (self.owns is None or self.owns(doc_id))]
 
 
 def _mentions(doc: SourceDoc, words: list[str]) -> bool:

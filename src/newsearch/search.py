@@ -245,15 +245,8 @@ class Searcher:
         wanted = sorted(set(docnums))
         for q in queries:
             m = q.matcher(s)
-            for docnum in wanted:
-                if not m.is_active():
-                    break
-                if m.id() < docnum:
-                    m.skip_to(docnum)
-                    if not m.is_active():
-                        break
-                if m.id() == docnum:
-                    bonus[docnum] = bonus.get(docnum, 0.0) + m.score()
+            for docnum in _visit(m, wanted):
+                bonus[docnum] = bonus.get(docnum, 0.0) + m.score()
         return bonus
 
     def _spans(self, s, docnums: list[int], terms: set[str]) -> dict[str, dict[int, list]]:
@@ -271,16 +264,9 @@ class Searcher:
                     m = s.postings(fieldname, term)
                 except Exception:
                     continue
-                for docnum in wanted:
-                    if not m.is_active():
-                        break
-                    if m.id() < docnum:
-                        m.skip_to(docnum)
-                        if not m.is_active():
-                            break
-                    if m.id() == docnum:
-                        for _pos, start, end in m.value_as("characters"):
-                            spans.setdefault(docnum, []).append((start, end, term))
+                for docnum in _visit(m, wanted):
+                    for _pos, start, end in m.value_as("characters"):
+                        spans.setdefault(docnum, []).append((start, end, term))
         return out
 
     def _publisher_counts(self, s, q, date_filter, results) -> list[tuple[str, int]]:
@@ -392,6 +378,19 @@ class Searcher:
             if name:
                 counts[name] = counts.get(name, 0) + 1
         return sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+
+
+def _visit(m, wanted: list[int]):
+    """Walk matcher `m` over the ascending docnums `wanted`, yielding each one it sits on."""
+    for docnum in wanted:
+        if not m.is_active():
+            return
+        if m.id() < docnum:
+            m.skip_to(docnum)
+            if not m.is_active():
+                return
+        if m.id() == docnum:
+            yield docnum
 
 
 def _body_spans(spans: list, title: str) -> list:

@@ -31,7 +31,7 @@ from . import highlight
 from . import query as _query
 from .analysis import phrase_terms, query_units
 from .backend import Backend, IndexedDoc, Shard, id_hash, shard_of
-from .index import IndexError_, body_offset
+from .index import IndexError_
 from .query import clean, is_function_word, tokenize_clauses
 from .search import FEW_HITS, MAX_PAGE, Hit, Results, warm_up
 
