@@ -9,7 +9,7 @@ import logging
 import math
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import query as Q
@@ -410,11 +410,3 @@ def _date_filter(date_from: str | None, date_to: str | None):
     lo = date_from or None
     hi = (date_to + "\uffff") if date_to else None
     return Q.TermRange("date", lo, hi)
-
-
-def results_json(res: Results) -> dict:
-    """The JSON shape shared by the CLI's --json and the web API."""
-    return res.to_json()
-
-
-__all__ = ["Hit", "Results", "Searcher", "results_json", "asdict"]
