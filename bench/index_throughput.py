@@ -143,24 +143,13 @@ def measure(eng, path, texts, kiwi, threads, tmp, update_index, docs) -> dict:
 
 def whoosh_std(path: Path, d: Path) -> dict:
     """Stock Whoosh, StandardAnalyzer, the same fields as newsearch's schema."""
-    from whoosh import fields
+    from newsearch.index import build_schema
     from whoosh.analysis import StandardAnalyzer
     from whoosh.filedb.filestore import FileStorage
 
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
-    ana = StandardAnalyzer()
-    schema = fields.Schema(
-        id=fields.ID(stored=True, unique=True, sortable=True),
-        source=fields.ID(stored=True, sortable=True),
-        digest=fields.ID(stored=True, sortable=True),
-        title=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
-        body=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
-        date=fields.ID(stored=True, sortable=True),
-        publisher=fields.ID(stored=True, sortable=True),
-        reporter=fields.STORED(),
-        url=fields.STORED(),
-    )
+    schema = build_schema(StandardAnalyzer())  # newsearch's fields, a trivial analyzer
     c0, t0 = time.process_time(), time.perf_counter()
     ix = FileStorage(str(d)).create_index(schema)
     w = ix.writer(limitmb=256)

@@ -250,11 +250,7 @@ def update_backend(backend: Backend, sources: list, *, shard: Shard | None = Non
     t0 = time.monotonic()
     stats = UpdateStats()
     problems = stats.problems
-
-    def report(p: Problem) -> None:
-        problems.append(p)
-        if on_problem:
-            on_problem(p)
+    report = stats.reporter(on_problem)
 
     existing = backend.existing(shard)
     sources = [Path(s) for s in sources]

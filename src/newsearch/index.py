@@ -49,9 +49,9 @@ class IndexError_(Exception):
     """A problem with the index itself (locked, missing, unreadable), with a one-line reason."""
 
 
-def build_schema() -> fields.Schema:
-    """The one schema every index uses."""
-    ana = KoreanAnalyzer()
+def build_schema(ana=None) -> fields.Schema:
+    """The one schema every index uses (`ana` replaces the Korean analyzer, for baselines)."""
+    ana = ana or KoreanAnalyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         source=fields.ID(stored=True, sortable=True),
@@ -367,6 +367,14 @@ class UpdateStats:
     notes: list[str] = field(default_factory=list)
     scanned: int = 0
 
+    def reporter(self, on_problem: Callable[[Problem], None] | None) -> Callable[[Problem], None]:
+        """A function that records a problem and passes it on to `on_problem`."""
+        def report(p: Problem) -> None:
+            self.problems.append(p)
+            if on_problem:
+                on_problem(p)
+        return report
+
     def summary(self) -> str:
         return (f"added {self.added}, updated {self.updated}, deleted {self.deleted}, "
                 f"unchanged {self.unchanged}, failed {self.failed} in {self.seconds:.1f}s")
@@ -438,11 +446,7 @@ def update_index(index_dir: Path, sources: list[Path], *, rebuild: bool = False,
     index_dir = Path(index_dir)
     stats = UpdateStats()
     problems = stats.problems
-
-    def report(p: Problem) -> None:
-        problems.append(p)
-        if on_problem:
-            on_problem(p)
+    report = stats.reporter(on_problem)
 
     live_lock = None
     if rebuild:
