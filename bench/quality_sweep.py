@@ -68,7 +68,7 @@ def main() -> int:
             t0 = time.perf_counter()
             run = {}
             for q in queries:
-                res = s.search(q["text"], limit=100, suggest=False, snippets=False)
+                res = s.search(q["text"], limit=100, suggest=False, snippets=False, syntax=False)
                 run[q["id"]] = [h.id for h in res.hits]
             label = " ".join(f"{n.split('.', 1)[1]}={v:g}" for n, v in combo) or "current"
             print(format_row(label, score_run(run, qrels)), f"{time.perf_counter() - t0:.1f}s", flush=True)

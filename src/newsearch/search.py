@@ -16,6 +16,7 @@ from whoosh import query as Q
 from whoosh import scoring, sorting
 
 from . import analysis, highlight, vocabulary
+from .firstpass import FirstPass
 from .analysis import alternative_terms, query_units
 from .index import body_offset, open_index
 from .query import QuerySyntaxError, clean, parse
@@ -108,6 +109,7 @@ class Searcher:
         self._ix = open_index(self.index_dir)
         self._searcher = self._ix.searcher(weighting=_weighting())
         self._lock = threading.Lock()
+        self._fp: FirstPass | None = None
         self._load_dictionary()
         warm_up()
 
@@ -182,25 +184,17 @@ class Searcher:
         sortedby = None
         if sort == "newest":
             sortedby = sorting.FieldFacet("date", reverse=True)
-        groupedby = None
-        if facets and not publisher:
-            groupedby = {"publisher": sorting.FieldFacet("publisher", maptype=sorting.Count)}
         first = (page - 1) * limit
         # First pass: BM25 over concepts; the proximity bonus then re-ranks the best candidates only.
         rerank = parsed.rerank if sort != "newest" else []
         depth = max(first + limit, RERANK_DEPTH) if rerank else first + limit
-        results = s.search(parsed.query, limit=depth, filter=flt, sortedby=sortedby, groupedby=groupedby,
-                           terms=False, optimize=OPTIMIZE)
-        main_total = len(results)
-        if main_total == 0 and parsed.plain:
-            # Nothing: also try the words of Kiwi's other readings of the query (`이용만의` may be
-            # `이용` + `만` in the documents), weakly.
-            extra = self._other_readings(s, text, parsed.highlight_terms)
-            if extra:
-                results = s.search(Q.Or([parsed.query] + extra), limit=depth, filter=flt, sortedby=sortedby,
-                                   groupedby=groupedby, terms=False)
-        res.total = len(results)
-        ranked = [(float(hit.score or 0.0), hit.docnum) for hit in results]
+        if sort == "newest":
+            ranked, main_total = self._whoosh_pass(s, text, parsed, flt, depth, sortedby, res)
+            if facets:
+                hit = self._firstpass(s).matches(parsed.query).hit
+                self._facets(s, hit, date_filter, res)
+        else:
+            ranked, main_total = self._fast_pass(s, text, parsed, date_filter, publisher, depth, facets, res)
         if rerank and ranked:
             bonus = self._rerank_scores(s, rerank, [d for _, d in ranked])
             ranked = sorted(((score + bonus.get(d, 0.0), d) for score, d in ranked), key=lambda x: (-x[0], x[1]))
@@ -221,12 +215,59 @@ class Searcher:
                 reporter=_opt(stored.get("reporter")),
                 title_html=highlight.mark(title, [(a, b) for a, b, _ in title_spans]),
             ))
-        if facets:
-            res.publishers = self._publisher_counts(s, parsed.query, date_filter, results if groupedby else None)
         if suggest and main_total < FEW_HITS:
             res.suggestion = self.suggest(text, s)
         res.took_ms = (time.perf_counter() - t0) * 1000
         return res
+
+    def _firstpass(self, s) -> FirstPass:
+        """The term-at-a-time scorer of searcher `s` (one per searcher: it caches per index state)."""
+        fp = self._fp
+        if fp is None or fp.searcher is not s:
+            fp = self._fp = FirstPass(s)
+        return fp
+
+    def _fast_pass(self, s, text, parsed, date_filter, publisher, depth, facets, res):
+        """Rank by relevance term-at-a-time (firstpass.py); fills total and publisher facets."""
+        fp = self._firstpass(s)
+        scored = fp.matches(parsed.query)
+        main_total = int(scored.hit.sum())
+        if main_total == 0 and parsed.plain:
+            # Nothing: also try the words of Kiwi's other readings of the query (`이용만의` may be
+            # `이용` + `만` in the documents), weakly.
+            extra = self._other_readings(s, text, parsed.highlight_terms)
+            if extra:
+                scored = fp.matches(Q.Or([parsed.query] + extra))
+        hit = scored.hit
+        if date_filter is not None:
+            hit = hit & fp.mask_of(date_filter)
+        if facets:
+            self._facets(s, hit, None, res)
+        if publisher:
+            hit = hit & fp.mask_of(Q.Term("publisher", publisher))
+        res.total = int(hit.sum())
+        return fp.top(scored, hit, depth), main_total
+
+    def _facets(self, s, hit, date_filter, res) -> None:
+        """Publisher counts over the matches `hit` (within the date range; any publisher)."""
+        fp = self._firstpass(s)
+        if date_filter is not None:
+            hit = hit & fp.mask_of(date_filter)
+        counts = fp.counts("publisher", hit)
+        res.publishers = sorted(((k, n) for k, n in counts.items() if k), key=lambda x: (-x[1], x[0]))
+
+    def _whoosh_pass(self, s, text, parsed, flt, depth, sortedby, res):
+        """Whoosh's own search: for orders other than relevance (newest first)."""
+        results = s.search(parsed.query, limit=depth, filter=flt, sortedby=sortedby, terms=False,
+                           optimize=OPTIMIZE)
+        main_total = len(results)
+        if main_total == 0 and parsed.plain:
+            extra = self._other_readings(s, text, parsed.highlight_terms)
+            if extra:
+                results = s.search(Q.Or([parsed.query] + extra), limit=depth, filter=flt, sortedby=sortedby,
+                                   terms=False)
+        res.total = len(results)
+        return [(float(hit.score or 0.0), hit.docnum) for hit in results], main_total
 
     @staticmethod
     def _other_readings(s, text: str, known: set[str]) -> list:
@@ -268,17 +309,6 @@ class Searcher:
                     for _pos, start, end in m.value_as("characters"):
                         spans.setdefault(docnum, []).append((start, end, term))
         return out
-
-    def _publisher_counts(self, s, q, date_filter, results) -> list[tuple[str, int]]:
-        if results is not None:
-            groups = results.groups("publisher")
-        else:
-            r = s.search(q, limit=1, filter=date_filter, terms=False,
-                         groupedby={"publisher": sorting.FieldFacet("publisher", maptype=sorting.Count)})
-            groups = r.groups("publisher")
-        counts = [(name, n) for name, n in groups.items() if name]
-        counts.sort(key=lambda x: (-x[1], x[0]))
-        return counts
 
     # -- spelling ---------------------------------------------------------------------------
 
