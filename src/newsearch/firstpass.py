@@ -14,14 +14,16 @@ own Whoosh matcher, which only visits the documents holding all of their words.
 
 from __future__ import annotations
 
+import zlib
 from collections import OrderedDict
+from pickle import loads
 
 import numpy as np
 from whoosh import query as Q
 from whoosh.matching import ReadTooFar
 from whoosh.util.numeric import byte_to_length
 
-from .query import BestOf
+from .query import BestOf, Near, ScoredPhrase
 
 # Posting lists kept decoded per searcher (entries are evicted oldest first past this many postings).
 CACHE_POSTINGS = 1_000_000
@@ -116,18 +118,22 @@ class FirstPass:
         if got is not None:
             self._postings.move_to_end(key)
             return got
-        ids_parts, w_parts = [], []
+        ids_parts, w_parts, blocks = [], [], []
+        start = 0
         for sub, offset in self.leaves:
             reader = sub.reader()
             if (fieldname, text) not in reader:
                 continue
-            ids, ws = _read_postings(reader.postings(fieldname, text))
+            ids, ws, leaf_blocks = _read_postings(reader.postings(fieldname, text))
             ids_parts.append((ids + offset).astype(np.int32))
             w_parts.append(ws.astype(np.float32))
+            blocks.extend((start + b_start, where) for b_start, where in leaf_blocks)
+            start += len(ids)
         if ids_parts:
-            got = (np.concatenate(ids_parts), np.concatenate(w_parts))
+            got = (np.concatenate(ids_parts), np.concatenate(w_parts),
+                   (np.array([b for b, _ in blocks], dtype=np.int64), [w for _, w in blocks]))
         else:
-            got = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+            got = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), (np.zeros(0, dtype=np.int64), []))
         self._postings[key] = got
         self._cached += len(got[0])
         while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
@@ -151,12 +157,14 @@ class FirstPass:
             return self._andmaybe(q)
         if type(q) is Q.AndNot:
             return self._andnot(q)
+        if isinstance(q, Q.Phrase) and q.slop == 1 and isinstance(q, ScoredPhrase) and len(q.words) > 1:
+            return self._phrase(q)
         return self._matcher(q)
 
     def _term(self, q: Q.Term) -> Scored:
         score = np.zeros(self.n, dtype=np.float64)
         hit = np.zeros(self.n, dtype=bool)
-        ids, ws = self.postings(q.fieldname, q.text)
+        ids, ws, _ = self.postings(q.fieldname, q.text)
         if not len(ids):
             return Scored(score, hit, 0, None)
         w = self.weighting
@@ -229,6 +237,106 @@ class FirstPass:
         hit = pos.hit & ~neg.hit
         return Scored(np.where(hit, pos.score, 0.0), hit, pos.terms, pos.count)
 
+    # -- positions ------------------------------------------------------------------------------
+
+    def positions(self, fieldname: str, text: str, docnums) -> dict[int, list[tuple[int, int, int]]]:
+        """(position, start char, end char) of a term in each of `docnums` that holds it."""
+        ids, _ws, (starts, wheres) = self.postings(fieldname, text)
+        docnums = np.asarray(docnums, dtype=np.int64)
+        out: dict[int, list] = {}
+        if not len(ids) or not len(docnums):
+            return out
+        idx = np.searchsorted(ids, docnums)
+        inside = idx < len(ids)
+        found = np.zeros(len(docnums), dtype=bool)
+        found[inside] = ids[idx[inside]] == docnums[inside]
+        if not found.any():
+            return out
+        fmt = self.searcher.schema[fieldname].format
+        loaded: dict[int, tuple] = {}
+        for d, i in zip(docnums[found].tolist(), idx[found].tolist()):
+            bi = int(np.searchsorted(starts, i, side="right")) - 1
+            values = loaded.get(bi)
+            if values is None:
+                values = loaded[bi] = _block_values(wheres[bi])
+            out[d] = fmt.decode_characters(values[i - int(starts[bi])])
+        return out
+
+    def _span_score(self, fieldname: str, words, tf: np.ndarray, docs: np.ndarray, boost: float, idf_of) -> np.ndarray:
+        """BM25 of a phrase or proximity pseudo-term (query._PhraseScorer's formula), vectorised."""
+        w = self.weighting
+        idf = idf_of(self.searcher.idf(fieldname, t) for t in words) * boost
+        avgfl = self.searcher.avg_field_length(fieldname) or 1
+        b = getattr(w, "_field_B", {}).get(fieldname, getattr(w, "B", 0.75))
+        k1 = getattr(w, "K1", 1.2)
+        fl = self.lengths(fieldname)[docs]
+        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+
+    def _phrase(self, q) -> Scored:
+        """An exact phrase (consecutive positions), scored by its own frequency in each document."""
+        score = np.zeros(self.n, dtype=np.float64)
+        hit = np.zeros(self.n, dtype=bool)
+        words = list(q.words)
+        lists = [self.postings(q.fieldname, w)[0] for w in words]
+        if any(not len(ids) for ids in lists):
+            return Scored(score, hit, 0, None)
+        cand = lists[0]
+        for ids in lists[1:]:
+            cand = np.intersect1d(cand, ids, assume_unique=True)
+            if not len(cand):
+                return Scored(score, hit, len(words), None)
+        posmaps = [self.positions(q.fieldname, w, cand) for w in words]
+        docs, tfs = [], []
+        n = len(words)
+        for d in cand.tolist():
+            at = [{} for _ in range(n)]
+            for k in range(n):
+                for pos, sc, ec in posmaps[k].get(d, ()):
+                    at[k].setdefault(pos, []).append((sc, ec))
+            spans = set()
+            for p0, firsts in at[0].items():
+                chars = firsts
+                for k in range(1, n):
+                    nxt = at[k].get(p0 + k)
+                    if not nxt:
+                        chars = None
+                        break
+                    chars = [(min(a, c), max(b_, e)) for a, b_ in chars for c, e in nxt]
+                if chars:
+                    spans.update((p0, ch) for ch in chars)
+            if spans:
+                docs.append(d)
+                tfs.append(len(spans))
+        if docs:
+            idx = np.array(docs, dtype=np.int64)
+            score[idx] = self._span_score(q.fieldname, words, np.array(tfs, dtype=np.float64), idx, q.boost, max)
+            hit[idx] = True
+        return Scored(score, hit, n, None)
+
+    def near(self, q: Near, docnums) -> dict[int, float]:
+        """Proximity bonus of `docnums`: pairs of the two words within `slop`, either order."""
+        a, b = q.words
+        pa = self.positions(q.fieldname, a, docnums)
+        pb = self.positions(q.fieldname, b, docnums) if pa else {}
+        docs, tfs = [], []
+        for d, apos in pa.items():
+            bpos = pb.get(d)
+            if not bpos:
+                continue
+            spans = set()
+            for x, xs, xe in apos:
+                for y, ys, ye in bpos:
+                    if 1 <= abs(x - y) <= q.slop:
+                        spans.add((min(x, y), max(x, y), min(xs, ys), max(xe, ye)))
+            if spans:
+                docs.append(d)
+                tfs.append(len(spans))
+        if not docs:
+            return {}
+        idx = np.array(docs, dtype=np.int64)
+        scores = self._span_score(q.fieldname, q.words, np.array(tfs, dtype=np.float64), idx, q.boost, min)
+        return dict(zip(docs, scores.tolist()))
+
     def _matcher(self, q) -> Scored:
         """Any other node (phrases, proximity): walk its own Whoosh matcher."""
         score = np.zeros(self.n, dtype=np.float64)
@@ -236,7 +344,7 @@ class FirstPass:
         m = q.matcher(self.searcher)
         reader = self.searcher.reader()
         try:
-            words = list(q.terms())
+            words = list(q.terms(phrases=True))
         except Exception:
             words = []
         # Whoosh counts the node's term matchers: none when one of its words is missing.
@@ -329,11 +437,25 @@ def _length_bytes(reader, fieldname: str, size: int) -> np.ndarray | None:
         return np.fromiter((col[d] for d in range(size)), dtype=np.uint8, count=size)
 
 
-def _read_postings(m) -> tuple[np.ndarray, np.ndarray]:
-    """All (docnums, weights) of a segment's posting matcher, block by block."""
+def _block_values(where) -> tuple:
+    """The encoded posting values of one block (a tuple already, for inlined postings)."""
+    if isinstance(where, tuple) and len(where) == 4 and hasattr(where[0], "get"):
+        postfile, offset, length, compression = where
+        data = postfile.get(offset, length)
+        if compression:
+            data = zlib.decompress(data)
+        return loads(data)[2]
+    return where
+
+
+def _read_postings(m) -> tuple[np.ndarray, np.ndarray, list]:
+    """All (docnums, weights, blocks) of a segment's posting matcher; blocks say where values are."""
     if hasattr(m, "_read_data") and hasattr(m, "_next_block"):
-        ids_parts, w_parts = [], []
+        ids_parts, w_parts, blocks = [], [], []
+        count = 0
         while m.is_active():
+            blocks.append((count, (m._postfile, m._dataoffset, m._nextoffset - m._dataoffset, m._compression)))
+            count += m._blocklength
             if m._data is None:
                 m._read_data()
             deltas, weights = m._data[0], m._data[1]
@@ -346,10 +468,11 @@ def _read_postings(m) -> tuple[np.ndarray, np.ndarray]:
             else:
                 w_parts.append(np.asarray(weights, dtype=np.float64))
             m._next_block()
-        return np.concatenate(ids_parts), np.concatenate(w_parts)
-    ids, ws = [], []
+        return np.concatenate(ids_parts), np.concatenate(w_parts), blocks
+    ids, ws, vals = [], [], []
     while m.is_active():
         ids.append(m.id())
         ws.append(m.weight())
+        vals.append(m.value())
         m.next()
-    return np.array(ids, dtype=np.int64), np.array(ws, dtype=np.float64)
+    return np.array(ids, dtype=np.int64), np.array(ws, dtype=np.float64), [(0, tuple(vals))]

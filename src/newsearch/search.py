@@ -12,14 +12,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh import query as Q
 from whoosh import scoring, sorting
 
 from . import analysis, highlight, vocabulary
-from .firstpass import FirstPass
 from .analysis import alternative_terms, query_units
+from .firstpass import FirstPass
 from .index import body_offset, open_index
-from .query import QuerySyntaxError, clean, parse
+from .query import Near, QuerySyntaxError, clean, parse
 
 log = logging.getLogger(__name__)
 
@@ -279,15 +280,20 @@ class Searcher:
                 out.append(Q.Term("body", term, boost=OTHER_READING_WEIGHT))
         return out
 
-    @staticmethod
-    def _rerank_scores(s, queries, docnums: list[int]) -> dict[int, float]:
-        """Extra score each candidate earns from `queries` (matchers skip straight to the candidates)."""
+    def _rerank_scores(self, s, queries, docnums: list[int]) -> dict[int, float]:
+        """Extra score each candidate earns from `queries` (proximity from the candidates' positions)."""
+        fp = self._firstpass(s)
         bonus: dict[int, float] = {}
-        wanted = sorted(set(docnums))
+        wanted = np.array(sorted(set(docnums)), dtype=np.int64)
         for q in queries:
-            m = q.matcher(s)
-            for docnum in _visit(m, wanted):
-                bonus[docnum] = bonus.get(docnum, 0.0) + m.score()
+            if isinstance(q, Near):
+                extra = fp.near(q, wanted)
+            else:
+                scored = fp.evaluate(q.normalize())
+                sel = wanted[scored.hit[wanted]]
+                extra = dict(zip(sel.tolist(), scored.score[sel].tolist()))
+            for docnum, value in extra.items():
+                bonus[docnum] = bonus.get(docnum, 0.0) + value
         return bonus
 
     def _spans(self, s, docnums: list[int], terms: set[str]) -> dict[str, dict[int, list]]:
@@ -295,19 +301,13 @@ class Searcher:
         out: dict[str, dict[int, list]] = {"title": {}, "body": {}}
         if not docnums or not terms:
             return out
+        fp = self._firstpass(s)
         wanted = sorted(set(docnums))
         for fieldname in ("title", "body"):
             spans = out[fieldname]
-            for term in terms:
-                try:
-                    if (fieldname, term) not in s.reader():
-                        continue
-                    m = s.postings(fieldname, term)
-                except Exception:
-                    continue
-                for docnum in _visit(m, wanted):
-                    for _pos, start, end in m.value_as("characters"):
-                        spans.setdefault(docnum, []).append((start, end, term))
+            for term in sorted(terms):
+                for docnum, found in fp.positions(fieldname, term, wanted).items():
+                    spans.setdefault(docnum, []).extend((start, end, term) for _pos, start, end in found)
         return out
 
     # -- spelling ---------------------------------------------------------------------------
@@ -408,19 +408,6 @@ class Searcher:
             if name:
                 counts[name] = counts.get(name, 0) + 1
         return sorted(counts.items(), key=lambda x: (-x[1], x[0]))
-
-
-def _visit(m, wanted: list[int]):
-    """Walk matcher `m` over the ascending docnums `wanted`, yielding each one it sits on."""
-    for docnum in wanted:
-        if not m.is_active():
-            return
-        if m.id() < docnum:
-            m.skip_to(docnum)
-            if not m.is_active():
-                return
-        if m.id() == docnum:
-            yield docnum
 
 
 def _body_spans(spans: list, title: str) -> list:
