@@ -27,6 +27,8 @@ from .query import BestOf, Near, ScoredPhrase
 
 # Posting lists kept decoded per searcher (entries are evicted oldest first past this many postings).
 CACHE_POSTINGS = 1_000_000
+# Blocks of decoded positions kept per searcher (a block holds up to 128 documents' values).
+CACHE_BLOCKS = 2_000
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -58,6 +60,7 @@ class FirstPass:
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict = OrderedDict()
         self._cached = 0
+        self._blocks: OrderedDict = OrderedDict()  # decoded posting values, per block
         self._live: np.ndarray | None = None
         self._columns: dict[str, tuple[np.ndarray, list[str]]] = {}
 
@@ -252,14 +255,18 @@ class FirstPass:
         found[inside] = ids[idx[inside]] == docnums[inside]
         if not found.any():
             return out
-        fmt = self.searcher.schema[fieldname].format
-        loaded: dict[int, tuple] = {}
-        for d, i in zip(docnums[found].tolist(), idx[found].tolist()):
-            bi = int(np.searchsorted(starts, i, side="right")) - 1
-            values = loaded.get(bi)
+        decode = self.searcher.schema[fieldname].format.decode_characters
+        hits = idx[found]
+        blocks = np.searchsorted(starts, hits, side="right") - 1
+        cache = self._blocks
+        for d, i, bi in zip(docnums[found].tolist(), hits.tolist(), blocks.tolist()):
+            key = (fieldname, text, bi)
+            values = cache.get(key)
             if values is None:
-                values = loaded[bi] = _block_values(wheres[bi])
-            out[d] = fmt.decode_characters(values[i - int(starts[bi])])
+                values = cache[key] = _block_values(wheres[bi])
+                if len(cache) > CACHE_BLOCKS:
+                    cache.popitem(last=False)
+            out[d] = decode(values[i - int(starts[bi])])
         return out
 
     def _span_score(self, fieldname: str, words, tf: np.ndarray, docs: np.ndarray, boost: float, idf_of) -> np.ndarray:
@@ -316,8 +323,12 @@ class FirstPass:
     def near(self, q: Near, docnums) -> dict[int, float]:
         """Proximity bonus of `docnums`: pairs of the two words within `slop`, either order."""
         a, b = q.words
-        pa = self.positions(q.fieldname, a, docnums)
-        pb = self.positions(q.fieldname, b, docnums) if pa else {}
+        both = np.intersect1d(np.intersect1d(np.asarray(docnums), self.postings(q.fieldname, a)[0]),
+                              self.postings(q.fieldname, b)[0])
+        if not len(both):
+            return {}
+        pa = self.positions(q.fieldname, a, both)
+        pb = self.positions(q.fieldname, b, both)
         docs, tfs = [], []
         for d, apos in pa.items():
             bpos = pb.get(d)
