@@ -348,6 +348,40 @@ class FirstPass:
         scores = self._span_score(q.fieldname, q.words, np.array(tfs, dtype=np.float64), idx, q.boost, min)
         return dict(zip(docs, scores.tolist()))
 
+    def window_scores(self, units: list[tuple[tuple[str, ...], float]], docnums, width: int) -> dict[int, float]:
+        """Best passage of each document: the most idf-weighted distinct query concepts found within
+        `width` positions of each other (the answer to a question usually sits in one sentence).
+
+        `units` holds each concept's terms (any of which counts) and its weight.
+        """
+        wanted = np.array(sorted(set(docnums)), dtype=np.int64)
+        events: dict[int, list[tuple[int, int]]] = {}
+        for k, (terms, _weight) in enumerate(units):
+            for t in terms:
+                for d, found in self.positions("body", t, wanted).items():
+                    events.setdefault(d, []).extend((pos, k) for pos, _s, _e in found)
+        weights = [w for _t, w in units]
+        out: dict[int, float] = {}
+        for d, ev in events.items():
+            ev.sort()
+            count = [0] * len(units)
+            cur = best = 0.0
+            j = 0
+            for pos, k in ev:
+                count[k] += 1
+                if count[k] == 1:
+                    cur += weights[k]
+                while ev[j][0] < pos - width:
+                    kk = ev[j][1]
+                    count[kk] -= 1
+                    if count[kk] == 0:
+                        cur -= weights[kk]
+                    j += 1
+                if cur > best:
+                    best = cur
+            out[d] = best
+        return out
+
     def _matcher(self, q) -> Scored:
         """Any other node (phrases, proximity): walk its own Whoosh matcher."""
         score = np.zeros(self.n, dtype=np.float64)

@@ -33,6 +33,11 @@ FEW_HITS = 3
 RERANK_DEPTH = 100
 OPTIMIZE = False  # block-quality skipping makes counting the hits a second full pass
 OTHER_READING_WEIGHT = 0.3
+# Best-passage bonus: the idf of the distinct query concepts found together within WINDOW_WIDTH
+# positions, times WINDOW_WEIGHT, for the WINDOW_DEPTH best candidates (see FirstPass.window_scores).
+WINDOW_WEIGHT = 0.5
+WINDOW_WIDTH = 16
+WINDOW_DEPTH = 30
 MAX_SUGGEST_UNITS = 6
 MAX_PAGE = 1000
 
@@ -199,6 +204,8 @@ class Searcher:
         if rerank and ranked:
             bonus = self._rerank_scores(s, rerank, [d for _, d in ranked])
             ranked = sorted(((score + bonus.get(d, 0.0), d) for score, d in ranked), key=lambda x: (-x[0], x[1]))
+            if WINDOW_WEIGHT and len(parsed.units) > 1:
+                ranked = self._window_rerank(s, parsed.units, ranked)
         # A page past the end is empty (Whoosh would clamp it to the last page).
         page_hits = ranked[first:first + limit]
         docnums = [d for _, d in page_hits]
@@ -295,6 +302,18 @@ class Searcher:
             for docnum, value in extra.items():
                 bonus[docnum] = bonus.get(docnum, 0.0) + value
         return bonus
+
+    def _window_rerank(self, s, units, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """Add the best-passage bonus to the top WINDOW_DEPTH candidates (they can only move up)."""
+        fp = self._firstpass(s)
+        weighted = []
+        for u in units:
+            terms = tuple(sorted({alt[0] for alt in u.alternatives}))
+            weighted.append((terms, max(s.idf("body", t) for t in terms)))
+        head = ranked[:WINDOW_DEPTH]
+        best = fp.window_scores(weighted, [d for _, d in head], WINDOW_WIDTH)
+        head = [(score + WINDOW_WEIGHT * best.get(d, 0.0), d) for score, d in head]
+        return sorted(head, key=lambda x: (-x[0], x[1])) + ranked[WINDOW_DEPTH:]
 
     def _spans(self, s, docnums: list[int], terms: set[str]) -> dict[str, dict[int, list]]:
         """Character spans of `terms` in each doc, read from the postings (stored offsets)."""
