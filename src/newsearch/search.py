@@ -16,13 +16,14 @@ import numpy as np
 from whoosh import query as Q
 from whoosh import scoring, sorting
 
-from . import analysis, highlight, vocabulary
+from . import analysis, highlight, segment_files, vocabulary
 from .analysis import alternative_terms, query_units
 from .firstpass import FirstPass
 from .index import body_offset, open_index
 from .query import Near, QuerySyntaxError, clean, parse
 
 log = logging.getLogger(__name__)
+segment_files.install()  # readers share the mapped segment instead of copying it
 
 # BM25 parameters, per field (title is short: less length normalisation).
 K1 = 0.7
