@@ -7,7 +7,7 @@
 Indexes: Wikinews (x1 at 10k, x10 at 100k, distinct ids) + BigKinds leads + NSMC reviews to fill,
 built once with `newsearch index` into WORKDIR/idx-N (re-runs reuse them; delete to rebuild).
 Queries: 1,000, half KorQuAD dev questions, half news headlines (Yonhap + 2017 tweets), shuffled;
-a separate 100 warm up each path first.
+a separate 100 warm up each path first (and the Hanja reading table is loaded, as the server does).
   in process   `Searcher(dir).search(q)` (limit 10, snippets on: the CLI's and API's default)
   HTTP /api    `newsearch serve` subprocess, GET /api/search?q=..., one keep-alive connection
   HTTP /search the HTML results page (adds publisher facets and template rendering)
@@ -51,6 +51,7 @@ def main() -> None:
     log(C.machine_note())
 
     from newsearch.search import Searcher
+    from newsearch.vocabulary import load_hanja
 
     rows, mem_rows, hit_rows = [], [], []
     targets = []
@@ -60,6 +61,7 @@ def main() -> None:
 
         # -- in process
         with Searcher(ix) as s:
+            load_hanja()  # as `newsearch serve` does at start (web.create_app)
             for q in warm:
                 s.search(q)
             lat, totals, took = [], [], []

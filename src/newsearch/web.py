@@ -13,6 +13,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from . import config as settings
+from . import vocabulary
 from .backend import open_searcher
 from .search import Results, Searcher
 
@@ -60,6 +61,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["newsearch.searcher"] = open_searcher(app.config["INDEX_DIR"])
+    # A server lives long: load the Hanja reading table now, beside the first requests, not inside
+    # the first query with a Hanja word (a short-lived `newsearch query` does not pay for it).
+    threading.Thread(target=vocabulary.load_hanja, name="hanja-table", daemon=True).start()
     app.extensions["newsearch.local"] = threading.local()
     app.extensions["newsearch.local"].searcher = app.extensions["newsearch.searcher"]
     app.register_blueprint(bp)
