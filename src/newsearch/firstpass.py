@@ -29,6 +29,8 @@ from .query import BestOf, Near, ScoredPhrase
 CACHE_POSTINGS = 1_000_000
 # Blocks of decoded positions kept per searcher (a block holds up to 128 documents' values).
 CACHE_BLOCKS = 2_000
+# Phrases whose matching documents are kept per searcher.
+CACHE_PHRASES = 5_000
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -61,6 +63,7 @@ class FirstPass:
         self._postings: OrderedDict = OrderedDict()
         self._cached = 0
         self._blocks: OrderedDict = OrderedDict()  # decoded posting values, per block
+        self._phrases: OrderedDict = OrderedDict()  # (field, words) -> (documents, occurrences)
         self._live: np.ndarray | None = None
         self._columns: dict[str, tuple[np.ndarray, list[str]]] = {}
 
@@ -283,18 +286,42 @@ class FirstPass:
         """An exact phrase (consecutive positions), scored by its own frequency in each document."""
         score = np.zeros(self.n, dtype=np.float64)
         hit = np.zeros(self.n, dtype=bool)
-        words = list(q.words)
-        lists = [self.postings(q.fieldname, w)[0] for w in words]
-        if any(not len(ids) for ids in lists):
+        words = tuple(q.words)
+        found = self._phrase_counts(q.fieldname, words)
+        if found is None:
             return Scored(score, hit, 0, None)
-        cand = lists[0]
-        for ids in lists[1:]:
-            cand = np.intersect1d(cand, ids, assume_unique=True)
-            if not len(cand):
-                return Scored(score, hit, len(words), None)
-        posmaps = [self.positions(q.fieldname, w, cand) for w in words]
-        docs, tfs = [], []
+        idx, tfs = found
+        if len(idx):
+            score[idx] = self._span_score(q.fieldname, words, tfs, idx, q.boost, max)
+            hit[idx] = True
+        return Scored(score, hit, len(words), None)
+
+    def _phrase_counts(self, fieldname: str, words: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray] | None:
+        """(documents, occurrences) of a phrase; None when one of its words is not in the index.
+
+        Kept per searcher: the phrase forms of common compounds (`대한 민국`) recur across queries and
+        cost a position lookup in every document holding all their words.
+        """
+        key = (fieldname, words)
+        if key in self._phrases:
+            return self._phrases[key]
+        lists = [self.postings(fieldname, w)[0] for w in words]
+        if any(not len(ids) for ids in lists):
+            found = None
+        else:
+            cand = lists[0]
+            for ids in lists[1:]:
+                cand = np.intersect1d(cand, ids, assume_unique=True)
+            found = self._count_phrase(fieldname, words, cand)
+        self._phrases[key] = found
+        if len(self._phrases) > CACHE_PHRASES:
+            self._phrases.popitem(last=False)
+        return found
+
+    def _count_phrase(self, fieldname: str, words, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n = len(words)
+        posmaps = [self.positions(fieldname, w, cand) for w in words] if len(cand) else []
+        docs, tfs = [], []
         for d in cand.tolist():
             at = [{} for _ in range(n)]
             for k in range(n):
@@ -314,11 +341,7 @@ class FirstPass:
             if spans:
                 docs.append(d)
                 tfs.append(len(spans))
-        if docs:
-            idx = np.array(docs, dtype=np.int64)
-            score[idx] = self._span_score(q.fieldname, words, np.array(tfs, dtype=np.float64), idx, q.boost, max)
-            hit[idx] = True
-        return Scored(score, hit, n, None)
+        return np.array(docs, dtype=np.int64), np.array(tfs, dtype=np.float64)
 
     def near(self, q: Near, docnums) -> dict[int, float]:
         """Proximity bonus of `docnums`: pairs of the two words within `slop`, either order."""
