@@ -32,6 +32,28 @@ def lat_row(label, n, xs, extra=""):
             max(xs), sum(xs) / len(xs), extra]
 
 
+def nori_latency(work: Path, n: int, queries: list[str], log) -> dict | None:
+    """p50/p95/p99/max ms of Lucene/Nori (bench/nori) on the same documents and queries, or None."""
+    import re
+    import subprocess
+
+    qfile = work / "latency-queries.jsonl"
+    qfile.write_text("".join(json.dumps({"id": f"q{i}", "text": q}, ensure_ascii=False) + "\n"
+                             for i, q in enumerate(queries)), encoding="utf-8")
+    cmd = ["bash", str(C.BENCH_DIR / "nori" / "run.sh"), "search", str(work / f"docs-{n}.jsonl"), str(qfile),
+           str(work / f"nori-{n}.tsv"), "--hits", "10", "--fields", "combined", "--warm-passes", "1"]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        log(f"note: Lucene/Nori latency skipped ({e})")
+        return None
+    m = re.search(r"latency ms p50 ([\d.]+) p95 ([\d.]+) p99 ([\d.]+) max ([\d.]+)", out.stderr)
+    if out.returncode or not m:
+        log(f"note: Lucene/Nori latency skipped: {out.stderr.strip()[-300:]}")
+        return None
+    return dict(zip(("p50", "p95", "p99", "max"), map(float, m.groups())))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10000,100000")
@@ -39,6 +61,7 @@ def main() -> None:
     ap.add_argument("--workdir", default=str(C.OUT_DIR / "latency"))
     ap.add_argument("--wrk-seconds", type=int, default=10, help="0 skips the wrk run")
     ap.add_argument("--no-html", action="store_true", help="skip the /search HTML measurement")
+    ap.add_argument("--no-nori", action="store_true", help="skip the Lucene/Nori row")
     ap.add_argument("--shared", default=None)
     args = ap.parse_args()
     shared = C.shared_dir(args.shared)
@@ -113,6 +136,12 @@ def main() -> None:
                              f"p90 {w['p90_ms']:.1f}; {w['rps']:.0f} req/s; non-2xx {w['non2xx']}"])
             rss1 = C.rss_mb(srv.pid)
             mem_rows.append([f"{docs:,}", rss0[0], rss1[0], rss1[1]])
+        if not args.no_nori:
+            nori = nori_latency(work, n, queries, log)
+            if nori:
+                rows.append([f"{docs:,}", "Lucene/Nori in process (no snippets)", len(queries), nori["p50"],
+                             nori["p95"], nori["p99"], nori["max"], float("nan"),
+                             "BM25, one title+body field, top 10 ids; 1 warm pass"])
         if n >= 100_000:
             targets += [[f"{docs:,}", "in process p50", p50_in, "<= 10 ms", "met" if p50_in <= 10 else "NOT met"],
                         [f"{docs:,}", "in process p99", p99_in, "<= 50 ms", "met" if p99_in <= 50 else "NOT met"],

@@ -218,11 +218,13 @@ public final class NoriRun {
     // ------------------------------------------------------------------ search mode
 
     private static void search(String[] args) throws Exception {
-        Opts o = new Opts(args, 1, "k1", "b", "hits", "tag", "fields");
+        Opts o = new Opts(args, 1, "k1", "b", "hits", "tag", "fields", "warm-passes");
         if (o.pos.size() != 3) throw new IllegalArgumentException("search needs CORPUS QUERIES RUN_OUT");
         String corpus = o.pos.get(0), queries = o.pos.get(1), out = o.pos.get(2);
         float k1 = o.flt("k1", 0.9f), b = o.flt("b", 0.4f);
         int hits = (int) o.lng("hits", 100);
+        // Untimed passes over all queries first (JIT, caches), so the timed pass is warm.
+        int warmPasses = (int) o.lng("warm-passes", 0);
         String tag = o.str("tag", "nori");
         boolean combined = combinedFields(o);
 
@@ -267,7 +269,18 @@ public final class NoriRun {
 
             List<Map<String, String>> qs = new ArrayList<>();
             forEachRow(queries, -1, qs::add);
+            for (int pass = 0; pass < warmPasses; pass++) {
+                for (Map<String, String> q : qs) {
+                    Query query = qp.parse(QueryParser.escape(q.get("text")));
+                    if (query == null) continue;
+                    for (ScoreDoc sd : searcher.search(query, hits).scoreDocs) reader.document(sd.doc).get("id");
+                }
+            }
+            t1 = System.nanoTime();
+            long[] lat = new long[qs.size()];
+            int nl = 0;
             for (Map<String, String> q : qs) {
+                long tq = System.nanoTime();
                 String qid = q.get("id");
                 String text = q.get("text");
                 if (qid == null || text == null) throw new IllegalStateException("query row needs id and text: " + q);
@@ -278,7 +291,7 @@ public final class NoriRun {
                 } catch (ParseException e) {
                     throw new IllegalStateException("cannot parse query " + qid + ": " + text, e);
                 }
-                if (query == null) { empty++; continue; }   // every token was a stop tag
+                if (query == null) { empty++; lat[nl++] = System.nanoTime() - tq; continue; }   // every token was a stop tag
                 TopDocs td = searcher.search(query, hits);
                 int rank = 0;
                 for (ScoreDoc sd : td.scoreDocs) {
@@ -286,6 +299,14 @@ public final class NoriRun {
                     pw.printf(Locale.ROOT, "%s Q0 %s %d %.6f %s%n", qid, docId, ++rank, sd.score, tag);
                     lines++;
                 }
+                lat[nl++] = System.nanoTime() - tq;
+            }
+            long[] sorted = java.util.Arrays.copyOf(lat, nl);
+            java.util.Arrays.sort(sorted);
+            if (nl > 0) {
+                System.err.printf(Locale.ROOT, "nori: latency ms p50 %.2f p95 %.2f p99 %.2f max %.2f (%d queries, %d warm passes)%n",
+                    sorted[(int) (nl * 0.50)] / 1e6, sorted[Math.min(nl - 1, (int) (nl * 0.95))] / 1e6,
+                    sorted[Math.min(nl - 1, (int) (nl * 0.99))] / 1e6, sorted[nl - 1] / 1e6, nl, warmPasses);
             }
         }
         double querySec = (System.nanoTime() - t1) / 1e9;
