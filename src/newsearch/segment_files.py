@@ -35,6 +35,8 @@ class _ViewReader:
     def readline(self, limit: int = -1) -> bytes:
         view, start = self._view, self._pos
         end = len(view) if limit is None or limit < 0 else min(start + limit, len(view))
+        if start >= end:
+            return b""
         i = start
         while i < end and view[i] != 10:
             i += 1
