@@ -14,7 +14,9 @@ own Whoosh matcher, which only visits the documents holding all of their words.
 
 from __future__ import annotations
 
+import threading
 import zlib
+from bisect import bisect_right
 from collections import OrderedDict
 from pickle import loads
 
@@ -25,13 +27,63 @@ from whoosh.util.numeric import byte_to_length
 
 from .query import BestOf, Near, ScoredPhrase
 
-# Posting lists kept decoded per searcher (entries are evicted oldest first past this many postings).
-CACHE_POSTINGS = 1_000_000
-# Blocks of decoded positions kept per searcher (a block holds up to 128 documents' values).
-CACHE_BLOCKS = 2_000
+# Decoded posting lists kept for the whole process, shared by every thread's searcher (segments never
+# change once written): least recently used first out past this many postings (8 bytes each).
+CACHE_POSTINGS = 8_000_000
+# Blocks of encoded positions kept the same way (a block holds up to 128 documents' values).
+CACHE_BLOCKS = 8_000
+# Per searcher: posting lists joined over segments (a view, not a copy, for a one-segment index).
+CACHE_JOINED = 512
 # Phrases whose matching documents are kept per searcher.
 CACHE_PHRASES = 5_000
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+class _SegmentCache:
+    """Posting lists and position blocks of immutable segments, shared by all threads."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._postings: OrderedDict = OrderedDict()
+        self._count = 0
+        self._blocks: OrderedDict = OrderedDict()
+
+    def postings(self, key, load):
+        with self._lock:
+            got = self._postings.get(key)
+            if got is not None:
+                self._postings.move_to_end(key)
+                return got
+        got = load()  # outside the lock: other threads go on meanwhile
+        with self._lock:
+            if key not in self._postings:
+                self._postings[key] = got
+                self._count += len(got[0])
+                while self._count > CACHE_POSTINGS and len(self._postings) > 1:
+                    _, old = self._postings.popitem(last=False)
+                    self._count -= len(old[0])
+        return got
+
+    def block(self, key, load):
+        with self._lock:
+            got = self._blocks.get(key)
+            if got is not None:
+                return got
+        got = load()
+        with self._lock:
+            self._blocks[key] = got
+            while len(self._blocks) > CACHE_BLOCKS:
+                self._blocks.popitem(last=False)
+        return got
+
+    def clear(self) -> None:
+        with self._lock:
+            self._postings.clear()
+            self._blocks.clear()
+            self._count = 0
+
+
+_SHARED = _SegmentCache()
 
 
 class Scored:
@@ -60,9 +112,10 @@ class FirstPass:
         self.leaves = searcher.leaf_searchers()
         self.weighting = searcher.weighting
         self._lengths: dict[str, np.ndarray] = {}
-        self._postings: OrderedDict = OrderedDict()
-        self._cached = 0
-        self._blocks: OrderedDict = OrderedDict()  # decoded posting values, per block
+        self._joined: OrderedDict = OrderedDict()
+        folder = getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None)
+        self._segment_keys = [(folder, _segment_id(sub.reader())) for sub, _off in self.leaves]
+        self._postfiles = [getattr(getattr(sub.reader(), "_terms", None), "_postfile", None) for sub, _off in self.leaves]
         self._phrases: OrderedDict = OrderedDict()  # (field, words) -> (documents, occurrences)
         self._live: np.ndarray | None = None
         self._columns: dict[str, tuple[np.ndarray, list[str]]] = {}
@@ -117,34 +170,38 @@ class FirstPass:
             self._columns[fieldname] = got
         return got
 
-    def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(global docnums, weights) of a term; empty arrays when it is not in the index."""
+    def postings(self, fieldname: str, text: str):
+        """(global docnums, weights, parts) of a term; empty arrays when it is not in the index.
+
+        `parts` says where each segment's postings start in the joined arrays, for positions().
+        """
         key = (fieldname, text)
-        got = self._postings.get(key)
+        got = self._joined.get(key)
         if got is not None:
-            self._postings.move_to_end(key)
+            self._joined.move_to_end(key)
             return got
-        ids_parts, w_parts, blocks = [], [], []
+        ids_parts, w_parts, parts = [], [], []
         start = 0
-        for sub, offset in self.leaves:
+        for k, (sub, offset) in enumerate(self.leaves):
             reader = sub.reader()
             if (fieldname, text) not in reader:
                 continue
-            ids, ws, leaf_blocks = _read_postings(reader.postings(fieldname, text))
-            ids_parts.append((ids + offset).astype(np.int32))
-            w_parts.append(ws.astype(np.float32))
-            blocks.extend((start + b_start, where) for b_start, where in leaf_blocks)
+            seg_key = (self._segment_keys[k], fieldname, text)
+            ids, ws, starts, wheres = _SHARED.postings(
+                seg_key, lambda: _decode_postings(reader.postings(fieldname, text)))
+            ids_parts.append(ids + offset if offset else ids)
+            w_parts.append(ws)
+            parts.append((start, seg_key, self._postfiles[k], starts, wheres))
             start += len(ids)
-        if ids_parts:
-            got = (np.concatenate(ids_parts), np.concatenate(w_parts),
-                   (np.array([b for b, _ in blocks], dtype=np.int64), [w for _, w in blocks]))
+        if len(ids_parts) == 1:
+            got = (ids_parts[0], w_parts[0], parts)
+        elif ids_parts:
+            got = (np.concatenate(ids_parts), np.concatenate(w_parts), parts)
         else:
-            got = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), (np.zeros(0, dtype=np.int64), []))
-        self._postings[key] = got
-        self._cached += len(got[0])
-        while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
-            _, old = self._postings.popitem(last=False)
-            self._cached -= len(old[0])
+            got = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), [])
+        self._joined[key] = got
+        if len(self._joined) > CACHE_JOINED:
+            self._joined.popitem(last=False)
         return got
 
     # -- evaluation ---------------------------------------------------------------------------
@@ -247,7 +304,7 @@ class FirstPass:
 
     def positions(self, fieldname: str, text: str, docnums) -> dict[int, list[tuple[int, int, int]]]:
         """(position, start char, end char) of a term in each of `docnums` that holds it."""
-        ids, _ws, (starts, wheres) = self.postings(fieldname, text)
+        ids, _ws, parts = self.postings(fieldname, text)
         docnums = np.asarray(docnums, dtype=np.int64)
         out: dict[int, list] = {}
         if not len(ids) or not len(docnums):
@@ -259,17 +316,13 @@ class FirstPass:
         if not found.any():
             return out
         decode = self.searcher.schema[fieldname].format.decode_characters
-        hits = idx[found]
-        blocks = np.searchsorted(starts, hits, side="right") - 1
-        cache = self._blocks
-        for d, i, bi in zip(docnums[found].tolist(), hits.tolist(), blocks.tolist()):
-            key = (fieldname, text, bi)
-            values = cache.get(key)
-            if values is None:
-                values = cache[key] = _block_values(wheres[bi])
-                if len(cache) > CACHE_BLOCKS:
-                    cache.popitem(last=False)
-            out[d] = decode(values[i - int(starts[bi])])
+        part_starts = [p[0] for p in parts]
+        for d, i in zip(docnums[found].tolist(), idx[found].tolist()):
+            start, seg_key, postfile, starts, wheres = parts[bisect_right(part_starts, i) - 1]
+            local = i - start
+            bi = bisect_right(starts, local) - 1
+            values = _SHARED.block(seg_key + (bi,), lambda: _block_values(postfile, wheres[bi]))
+            out[d] = decode(values[local - starts[bi]])
         return out
 
     def _span_score(self, fieldname: str, words, tf: np.ndarray, docs: np.ndarray, boost: float, idf_of) -> np.ndarray:
@@ -505,15 +558,26 @@ def _length_bytes(reader, fieldname: str, size: int) -> np.ndarray | None:
         return np.fromiter((col[d] for d in range(size)), dtype=np.uint8, count=size)
 
 
-def _block_values(where) -> tuple:
+def _segment_id(reader) -> str:
+    segment = getattr(reader, "_segment", None)
+    return segment.segment_id() if segment is not None else str(id(reader))
+
+
+def _block_values(postfile, where) -> tuple:
     """The encoded posting values of one block (a tuple already, for inlined postings)."""
-    if isinstance(where, tuple) and len(where) == 4 and hasattr(where[0], "get"):
-        postfile, offset, length, compression = where
+    if isinstance(where, tuple) and len(where) == 3 and isinstance(where[0], int):
+        offset, length, compression = where
         data = postfile.get(offset, length)
         if compression:
             data = zlib.decompress(data)
         return loads(data)[2]
     return where
+
+
+def _decode_postings(m) -> tuple[np.ndarray, np.ndarray, list[int], list]:
+    """A segment's (docnums, weights, block starts, block locations) for one term, read whole."""
+    ids, ws, blocks = _read_postings(m)
+    return (ids.astype(np.int32), ws.astype(np.float32), [b for b, _ in blocks], [w for _, w in blocks])
 
 
 def _read_postings(m) -> tuple[np.ndarray, np.ndarray, list]:
@@ -522,7 +586,7 @@ def _read_postings(m) -> tuple[np.ndarray, np.ndarray, list]:
         ids_parts, w_parts, blocks = [], [], []
         count = 0
         while m.is_active():
-            blocks.append((count, (m._postfile, m._dataoffset, m._nextoffset - m._dataoffset, m._compression)))
+            blocks.append((count, (m._dataoffset, m._nextoffset - m._dataoffset, m._compression)))
             count += m._blocklength
             if m._data is None:
                 m._read_data()
