@@ -1,0 +1,476 @@
+"""A faster Whoosh segment writer that writes the standard W3 format.
+
+Whoosh's `SegmentWriter` sends every posting through a sorting pool of tuples, then at commit
+re-reads them in order and writes them with per-posting overheads (a `tell()` system call per
+term in the postings and term files, a file-existence check per posting for the field length of
+an ID field, a `Token` object per term occurrence on the way in). For bulk loads those costs are
+several times the cost of the analysis.
+
+`FastSegmentWriter` keeps the on-disk result: the same files with the same postings, term
+statistics, columns and stored fields (tests/test_index_fast.py checks them against the stock
+writer, and byte for byte with MIN_COMPRESS = 0; by default posting blocks too small for deflate
+to shrink are stored uncompressed, which the W3 block header allows). What changes:
+
+* `add_document` turns `AnalyzedText` terms straight into posting values, and an ID field's value
+  straight into its one term, without Whoosh's tokenizer/format generators;
+* postings go to an in-memory inverted table (term -> doc numbers, weights, values) instead of the
+  sorting pool; the commit writes them term by term in sorted order, tracking file positions in
+  Python and reading field lengths from one list per field;
+* when the table grows past `limitmb` (a rough estimate), the documents added so far are written
+  out as a segment of their own and a new one is started, so memory does not grow with the corpus;
+* columns (ids, lengths, stored fields) collect values in lists and write them in large pieces.
+
+Anything unusual (vectors, spelling fields, boosts, inlined postings) takes Whoosh's own path.
+"""
+
+from __future__ import annotations
+
+import zlib
+from array import array
+from pickle import dumps
+
+from whoosh import columns, writing
+from whoosh.analysis import IDTokenizer
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PerDocWriter, W3TermInfo, _lenfield, LENGTHS_COLUMN
+from whoosh.formats import Characters, Existence
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from .analysis import AnalyzedText, KiwiTokenizer
+
+_W3_MAGIC = b"W3Bl"
+_TERMINFO = W3TermInfo._struct
+_LENGTHS = __import__("whoosh.filedb.filetables", fromlist=["_lengths"])._lengths
+# Rough bytes per posting held in memory (doc number, weight, value bytes, list slots, term keys):
+# 100k reviews (about 2M postings) grew the process by about 370 MB.
+_POSTING_BYTES = 150
+# Buffered column values are written out once they add up to this many bytes.
+_COLUMN_BUFFER = 1 << 20
+# Posting blocks whose pickle is shorter than this are stored uncompressed (the block header says
+# so, as Whoosh's reader expects): deflate does not shrink them and costs a call per term. Whoosh
+# itself meant to skip compressing blocks under 20 bytes (W3PostingsWriter._write_block).
+MIN_COMPRESS = 100
+
+
+class FastSegmentWriter(writing.SegmentWriter):
+    """SegmentWriter with an in-memory posting table and a fast W3 flush (see the module docstring)."""
+
+    def __init__(self, ix, limitmb: int = 256, **kwargs):
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self._fast = (type(self.codec) is W3Codec and self.codec._inlinelimit <= 1
+                      and not any(f.vector or f.separate_spelling() for _, f in self.schema.items()))
+        if self._fast and type(self.perdocwriter) is W3PerDocWriter:
+            self.perdocwriter._cols._temp.close()  # nothing written to it yet
+            self.perdocwriter = FastPerDocWriter(self.codec, self.storage, self.newsegment)
+        self._limit_postings = max(1, limitmb * 2**20 // _POSTING_BYTES)
+        self._table: dict[str, dict[bytes, list]] = {}
+        self._npostings = 0
+        self._done_segments: list = []  # segments written when the table grew too large
+        # Per field: how to index a value quickly (or None: Whoosh's field.index).
+        self._plans = {}
+        for name, field in self.schema.items():
+            plan = None
+            if field.indexed and field.format is not None and field.format.field_boost == 1.0:
+                if type(field.format) is Existence and type(field.analyzer) is IDTokenizer:
+                    plan = "id"
+                elif (type(field.format) is Characters and isinstance(field.analyzer, KiwiTokenizer)
+                      and field.scorable):
+                    plan = "chars"
+            self._plans[name] = plan
+
+    # -- adding documents ---------------------------------------------------------------------
+
+    def add_document(self, **fields):
+        if not self._fast or any(k.startswith("_") and k.endswith("_boost") for k in fields):
+            return super().add_document(**fields)
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        table = self._table
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+
+        perdocwriter.start_doc(docnum)
+        added = 0
+        try:
+            for fieldname in fieldnames:
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    ftable = table.get(fieldname)
+                    if ftable is None:
+                        ftable = table[fieldname] = {}
+                    plan = self._plans[fieldname]
+                    if plan == "chars" and type(value) is AnalyzedText:
+                        length, n = _add_characters(ftable, docnum, value.terms)
+                        added += n
+                    elif plan == "id" and isinstance(value, str):
+                        tb = value.encode("utf-8")
+                        entry = ftable.get(tb)
+                        if entry is None:
+                            ftable[tb] = entry = [array("I"), array("f"), None]
+                        entry[0].append(docnum)
+                        entry[1].append(1.0)
+                        added += 1
+                    else:
+                        scorable = field.scorable
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            if scorable:
+                                length += freq
+                            _add_posting(ftable, tbytes, docnum, weight, vbytes)
+                            added += 1
+                customval = fields.get("_stored_%s" % fieldname, value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+        self._npostings += added
+        if self._npostings > self._limit_postings:
+            self._roll_segment()
+
+    def add_postings_to_pool(self, reader, startdoc, docmap):
+        # Postings of segments merged into this one (MERGE_SMALL / optimize) join the table too.
+        if not self._fast:
+            return super().add_postings_to_pool(reader, startdoc, docmap)
+        table = self._table
+        for fieldname, tbytes, docnum, weight, vbytes in self._process_posts(reader.iter_postings(), startdoc, docmap):
+            if docnum < 0:
+                continue
+            ftable = table.get(fieldname)
+            if ftable is None:
+                ftable = table[fieldname] = {}
+            _add_posting(ftable, tbytes, docnum, weight, vbytes)
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _flush_segment(self):
+        if not self._fast:
+            return super()._flush_segment()
+        self.perdocwriter.close()
+        pdr = self.per_document_reader() if self.codec.length_stats else None
+        try:
+            _write_table(self.fieldwriter, self.schema, self._table, pdr, self.docnum, self.codec)
+        finally:
+            self._table = {}
+            self._npostings = 0
+            self.fieldwriter.close()
+            if pdr:
+                pdr.close()
+
+    def _roll_segment(self):
+        """Write the documents so far as a finished segment and start a new, empty one."""
+        self._flush_segment()
+        self._close_segment()
+        self._assemble_segment()
+        self._done_segments.append(self.get_segment())
+        codec = self.codec
+        self.newsegment = codec.new_segment(self.storage, self.indexname)
+        self.compound = self.compound and self.newsegment.should_assemble()
+        self.docnum = self.docbase = 0
+        self.pool = writing.PostingPool(self._tempstorage, self.newsegment, limitmb=1)
+        self.perdocwriter = FastPerDocWriter(codec, self.storage, self.newsegment)
+        self.fieldwriter = codec.field_writer(self.storage, self.newsegment)
+
+    def _merge_segments(self, mergetype, optimize, merge):
+        finals = super()._merge_segments(mergetype, optimize, merge)
+        return list(finals) + self._done_segments
+
+    def commit(self, mergetype=None, optimize=None, merge=None):
+        if not self._done_segments:
+            return super().commit(mergetype, optimize, merge)
+        # Segments were rolled: they join the TOC; the current one only if it holds documents.
+        self._check_state()
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        if self.docnum:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
+
+
+class FastPerDocWriter(W3PerDocWriter):
+    """W3PerDocWriter whose common columns buffer their values and write them once at the end."""
+
+    def _create_column(self, fieldname, column):
+        writers = self._colwriters
+        if fieldname in writers:
+            raise Exception("Already added column %r" % fieldname)
+        f = self._cols.create_file(fieldname)
+        if type(column) is columns.VarBytesColumn:
+            writers[fieldname] = _BufferedVarBytes(f, column.allow_offsets, column.write_offsets_cutoff)
+        elif type(column) is columns.NumericColumn:
+            writers[fieldname] = _BufferedNumeric(f, column._typecode, column._default)
+        elif (type(column) is columns.PickleColumn and type(column._child) is columns.CompressedBytesColumn
+              and column._child._module == "zlib"):
+            writers[fieldname] = _BufferedPickleZlib(f, column._child._level)
+        else:
+            writers[fieldname] = column.writer(f)
+
+    def add_column_value(self, fieldname, column, value):
+        w = self._colwriters.get(fieldname)
+        if w is None:
+            self._create_column(fieldname, column)
+            w = self._colwriters[fieldname]
+        w.add(self._docnum, value)
+
+    def add_field(self, fieldname, fieldobj, value, length):
+        if value is not None:
+            self._storedfields[fieldname] = value
+        if length:
+            self.add_column_value("_%s_len" % fieldname, LENGTHS_COLUMN, length_to_byte(length))
+            self._fieldlengths[fieldname] += length
+
+
+class _BufferedVarBytes(columns.VarBytesColumn.Writer):
+    """VarBytesColumn.Writer that keeps values in a list until a gap or the end (same bytes)."""
+
+    def __init__(self, dbfile, allow_offsets=True, cutoff=2**15):
+        super().__init__(dbfile, allow_offsets, cutoff)
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
+
+    def _drain(self):
+        vals = self._pending
+        if not vals:
+            return
+        self._pending = []
+        self._pending_bytes = 0
+        self._dbfile.write(b"".join(vals))
+        lens = list(map(len, vals))
+        base = self._offset_base
+        offs = []
+        for n in lens:
+            offs.append(base)
+            base += n
+        self._lengths.extend(lens)
+        self._offsets.extend(offs)
+        self._offset_base = base
+
+    def fill(self, docnum):
+        self._drain()
+        super().fill(docnum)
+
+    def add(self, docnum, v):
+        if docnum > self._count:
+            self.fill(docnum)
+        self._pending.append(v)
+        self._count = docnum + 1
+        self._pending_bytes += len(v)
+        if self._pending_bytes > _COLUMN_BUFFER:
+            self._drain()
+
+    def finish(self, doccount):
+        self._drain()
+        super().finish(doccount)
+
+
+class _BufferedPickleZlib(_BufferedVarBytes):
+    """PickleColumn(CompressedBytesColumn()) writer: pickle, deflate, buffer (same bytes)."""
+
+    def __init__(self, dbfile, level):
+        super().__init__(dbfile)
+        self._level = level
+
+    def add(self, docnum, v):
+        super().add(docnum, zlib.compress(b"" if v is None else dumps(v, 2), self._level))
+
+
+class _BufferedNumeric(columns.NumericColumn.Writer):
+    """NumericColumn.Writer that collects values and writes the column once (same bytes)."""
+
+    def __init__(self, dbfile, typecode, default):
+        super().__init__(dbfile, typecode, default)
+        self._vals: dict[int, object] = {}
+
+    def add(self, docnum, v):
+        if v != self._default:
+            self._vals[docnum] = v
+            self._count = docnum + 1
+
+    def finish(self, doccount):
+        # Like FixedBytesColumn: defaults up to the last value written, none after it.
+        pack, default, vals = self._pack, self._defaultbytes, self._vals
+        self._dbfile.write(b"".join([pack(vals[d]) if d in vals else default for d in range(self._count)]))
+        self._vals = {}
+
+
+def _add_posting(ftable: dict, tbytes: bytes, docnum: int, weight: float, vbytes) -> None:
+    entry = ftable.get(tbytes)
+    if entry is None:
+        ftable[tbytes] = entry = [array("I"), array("f"), [] if vbytes else None]
+    entry[0].append(docnum)
+    entry[1].append(weight)
+    if vbytes:
+        if entry[2] is None:  # values appeared after empty ones (never with one format per field)
+            entry[2] = []
+        entry[2].append(vbytes)
+
+
+def _add_characters(ftable: dict, docnum: int, terms) -> tuple[int, int]:
+    """Postings of one document's terms in a Characters (positions + chars) field.
+
+    The value bytes are exactly `Characters.encode` of the term's (pos, start, end) list in
+    order of occurrence. Returns (field length, number of postings).
+    """
+    seen: dict[str, list] = {}
+    for t in terms:
+        lst = seen.get(t.text)
+        if lst is None:
+            seen[t.text] = [t]
+        else:
+            lst.append(t)
+    for text, lst in seen.items():
+        if len(lst) == 1:
+            t = lst[0]
+            vbytes = b"\x00\x00\x00\x01" + dumps([(t.pos, t.start, t.end - t.start)], 2)
+        else:
+            deltas = []
+            posbase = charbase = 0
+            for t in lst:
+                deltas.append((t.pos - posbase, t.start - charbase, t.end - t.start))
+                posbase = t.pos
+                charbase = t.end
+            vbytes = pack_uint(len(deltas)) + dumps(deltas, 2)
+        tb = text.encode("utf-8")
+        entry = ftable.get(tb)
+        if entry is None:
+            ftable[tb] = entry = [array("I"), array("f"), []]
+        entry[0].append(docnum)
+        entry[1].append(float(len(lst)))
+        entry[2].append(vbytes)
+    return len(terms), len(seen)
+
+
+def _field_lengths(pdr, fieldname: str, doccount: int) -> list | None:
+    """Each document's field length as the postings writer sees it (None: no length)."""
+    if pdr is None:
+        return None
+    lenfield = _lenfield(fieldname)
+    if not pdr.has_column(lenfield):
+        return None
+    reader = pdr.column_reader(lenfield, LENGTHS_COLUMN)
+    return [byte_to_length(b) if b else None for b in (reader[i] for i in range(doccount))]
+
+
+def _write_table(fw: W3FieldWriter, schema, table: dict, pdr, doccount: int, codec: W3Codec) -> None:
+    """Write the posting table as W3FieldWriter.add_postings would, byte for byte."""
+    blocklimit = codec._blocklimit
+    comp = codec._compression
+    min_compress = MIN_COMPRESS
+    compress = zlib.compress
+    postfile = fw._postfile
+    tindex = fw._tindex
+    tfile = tindex.dbfile
+    hashfn = tindex.hashfn
+    buckets = tindex.buckets
+    tindex_positions = tindex.index
+    fmap = fw._fieldmap
+    ppos = postfile.tell()
+    tpos = tfile.tell()
+    pchunks: list[bytes] = []
+    lastkey = tindex.lastkey
+
+    for fieldname in sorted(table):
+        ftable = table[fieldname]
+        if not ftable or fieldname not in schema:
+            continue
+        fieldobj = schema[fieldname]
+        fixedsize = fieldobj.format.fixed_value_size()
+        if fieldname not in fmap:
+            fmap[fieldname] = len(fmap)
+        fieldid = pack_ushort(fmap[fieldname])
+        lens = _field_lengths(pdr, fieldname, doccount)
+        for tbytes in sorted(ftable):
+            docs, weights, values = ftable[tbytes]
+            n = len(docs)
+            start = ppos
+            pchunks.append(_W3_MAGIC)
+            ppos += 4
+            tweight = 0
+            tminlen = None
+            tmaxlen = 0
+            tmaxweight = 0
+            for s in range(0, n, blocklimit):
+                ids = docs[s:s + blocklimit]
+                ws = weights[s:s + blocklimit]
+                last = s + blocklimit >= n
+                # Block statistics, as W3PostingsWriter.add_posting gathers them.
+                maxweight = 0
+                for w in ws:
+                    if w > maxweight:
+                        maxweight = w
+                if lens is not None:
+                    bl = [x for x in map(lens.__getitem__, ids) if x]
+                    minlen = min(bl) if bl else None
+                    maxlen = max(bl) if bl else 0
+                else:
+                    minlen, maxlen = None, 0
+                # Mini ids, weights, values.
+                prev = 0
+                dids = []
+                for d in ids:
+                    dids.append(d - prev)
+                    prev = d
+                w0 = ws[0]
+                if all(w == 1.0 for w in ws):
+                    mw = None
+                elif all(w == w0 for w in ws):
+                    mw = w0
+                else:
+                    mw = tuple(ws)
+                if fixedsize is None or fixedsize < 0:
+                    vs = tuple(values[s:s + blocklimit]) if values is not None else ()
+                elif fixedsize == 0:
+                    vs = None
+                else:
+                    vs = b"".join(values[s:s + blocklimit]) if values is not None else b""
+                databytes = dumps((tuple(dids), mw, vs), 2)
+                bcomp = comp if len(databytes) >= min_compress else 0
+                if bcomp:
+                    databytes = compress(databytes, bcomp)
+                infobytes = dumps((len(ids), ids[-1], maxweight, bcomp, length_to_byte(minlen),
+                                   length_to_byte(maxlen)), 2)
+                blen = len(infobytes) + len(databytes)
+                pchunks.append(pack_int(-blen if last else blen))
+                pchunks.append(infobytes)
+                pchunks.append(databytes)
+                ppos += 4 + blen
+                # W3TermInfo.add_block
+                tweight += sum(ws)
+                if tminlen is None:
+                    tminlen = minlen
+                elif minlen is not None:
+                    tminlen = min(tminlen, minlen)
+                tmaxlen = max(tmaxlen, maxlen)
+                tmaxweight = max(tmaxweight, maxweight)
+            # W3TermInfo.to_bytes (never inlined: inlinelimit <= 1)
+            valbytes = _TERMINFO.pack(False, tweight, n, 0 if tminlen is None else length_to_byte(tminlen),
+                                      length_to_byte(tmaxlen), tmaxweight, docs[0], docs[-1]) \
+                + pack_long(start) + pack_int(ppos - start)
+            # OrderedHashWriter.add
+            key = fieldid + tbytes
+            if key <= lastkey:
+                raise ValueError("Keys must increase: %r..%r" % (lastkey, key))
+            tindex_positions.append(tpos)
+            h = hashfn(key)
+            buckets[h & 255].append((h, tpos))
+            tfile.write(_LENGTHS.pack(len(key), len(valbytes)) + key + valbytes)
+            tpos += _LENGTHS.size + len(key) + len(valbytes)
+            lastkey = key
+            if len(pchunks) > 4096:
+                postfile.write(b"".join(pchunks))
+                pchunks = []
+    if pchunks:
+        postfile.write(b"".join(pchunks))
+    tindex.lastkey = lastkey
