@@ -99,7 +99,7 @@ def test_several_segments_and_deletions(tmp_path, kiwi):
         q = parse("지하철 시민 불편").query
         res = fp.matches(q)
         assert int(res.hit.sum()) == len(set(s.docs_for_query(q))) == 9
-        ids = {s.stored_fields(int(d))["id"] for d in np.flatnonzero(res.hit)}
+        ids = {s.stored_fields(int(d))["id"] for d in res.docnums(res.hit)}
         assert "a6" not in ids and {"a1", "b4"} <= ids
         results = searcher.search("지하철 시민 불편", limit=20)
         assert results.total == 9 and len(results.hits) == 9

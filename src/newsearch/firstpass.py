@@ -89,13 +89,24 @@ _SHARED = _SegmentCache()
 class Scored:
     """A query node's scores over all documents: `score[d]` counts where `hit[d]`."""
 
-    __slots__ = ("score", "hit", "terms", "count")
+    __slots__ = ("score", "hit", "terms", "count", "docs")
 
     def __init__(self, score: np.ndarray, hit: np.ndarray, terms: int, count: np.ndarray | None):
         self.score = score
         self.hit = hit
         self.terms = terms  # how many term matchers Whoosh would build for the node
         self.count = count  # per document, how many of those match it (None: as `hit` * terms)
+        # The docnum at each index of the arrays (None: the index is the docnum).
+        self.docs: np.ndarray | None = None
+
+    def docnums(self, mask: np.ndarray) -> np.ndarray:
+        """The docnums where `mask` (indexed like the arrays) is true."""
+        idx = np.flatnonzero(mask)
+        return idx if self.docs is None else self.docs[idx]
+
+    def dense(self, mask: np.ndarray) -> np.ndarray:
+        """A mask over all docnums, taken to the arrays' index space."""
+        return mask if self.docs is None else mask[self.docs]
 
     def matched_terms(self) -> np.ndarray:
         if self.count is not None:
@@ -113,6 +124,7 @@ class FirstPass:
         self.weighting = searcher.weighting
         self._lengths: dict[str, np.ndarray] = {}
         self._joined: OrderedDict = OrderedDict()
+        self._space: np.ndarray | None = None
         folder = getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None)
         self._segment_keys = [(folder, _segment_id(sub.reader())) for sub, _off in self.leaves]
         self._postfiles = [getattr(getattr(sub.reader(), "_terms", None), "_postfile", None) for sub, _off in self.leaves]
@@ -206,8 +218,36 @@ class FirstPass:
 
     # -- evaluation ---------------------------------------------------------------------------
 
-    def evaluate(self, q) -> Scored:
-        """Scores of every document for query tree `q` (see the module docstring)."""
+    def evaluate(self, q, space: np.ndarray | None = None) -> Scored:
+        """Scores for query tree `q` of every document, or of the sorted docnums `space` only (the
+        arrays are then indexed like `space`, and `docs` is set to it)."""
+        outer = self._space
+        self._space = space
+        try:
+            res = self._eval(q)
+        finally:
+            self._space = outer
+        res.docs = space
+        return res
+
+    def _size(self) -> int:
+        return self.n if self._space is None else len(self._space)
+
+    def _locate(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Indexes of docnums `ids` in the evaluation space, and which of `ids` are in it (None: all)."""
+        space = self._space
+        if space is None:
+            return ids, None
+        pos = np.searchsorted(space, ids)
+        if not len(space):
+            return pos[:0], np.zeros(len(ids), dtype=bool)
+        pos_c = np.minimum(pos, len(space) - 1)
+        keep = space[pos_c] == ids
+        if keep.all():
+            return pos, None
+        return pos[keep], keep
+
+    def _eval(self, q) -> Scored:
         if isinstance(q, Q.Term):
             return self._term(q)
         if isinstance(q, BestOf):
@@ -225,11 +265,14 @@ class FirstPass:
         return self._matcher(q)
 
     def _term(self, q: Q.Term) -> Scored:
-        score = np.zeros(self.n, dtype=np.float64)
-        hit = np.zeros(self.n, dtype=bool)
+        score = np.zeros(self._size(), dtype=np.float64)
+        hit = np.zeros(self._size(), dtype=bool)
         ids, ws, _ = self.postings(q.fieldname, q.text)
         if not len(ids):
             return Scored(score, hit, 0, None)
+        at, keep = self._locate(ids)
+        if keep is not None:
+            ids, ws = ids[keep], ws[keep]
         w = self.weighting
         parent = self.searcher
         idf = parent.idf(q.fieldname, q.text)
@@ -238,17 +281,17 @@ class FirstPass:
         k1 = getattr(w, "K1", 1.2)
         fl = self.lengths(q.fieldname)[ids]
         ws = ws.astype(np.float64)
-        score[ids] = idf * ((ws * (k1 + 1)) / (ws + k1 * ((1 - b) + b * fl / avgfl))) * q.boost
-        hit[ids] = True
+        score[at] = idf * ((ws * (k1 + 1)) / (ws + k1 * ((1 - b) + b * fl / avgfl))) * q.boost
+        hit[at] = True
         return Scored(score, hit, 1, None)
 
     def _children(self, q) -> list[Scored]:
-        return [self.evaluate(sub) for sub in q.subqueries]
+        return [self._eval(sub) for sub in q.subqueries]
 
     def _best(self, q) -> Scored:
         subs = self._children(q)
-        score = np.full(self.n, -np.inf)
-        hit = np.zeros(self.n, dtype=bool)
+        score = np.full(self._size(), -np.inf)
+        hit = np.zeros(self._size(), dtype=bool)
         for s in subs:
             np.maximum(score, np.where(s.hit, s.score, -np.inf), out=score)
             hit |= s.hit
@@ -259,8 +302,8 @@ class FirstPass:
 
     def _or(self, q) -> Scored:
         subs = self._children(q)
-        score = np.zeros(self.n, dtype=np.float64)
-        hit = np.zeros(self.n, dtype=bool)
+        score = np.zeros(self._size(), dtype=np.float64)
+        hit = np.zeros(self._size(), dtype=bool)
         for s in subs:
             score += s.score
             hit |= s.hit
@@ -274,14 +317,14 @@ class FirstPass:
             if tc != scale:
                 out.score = (out.score + (out.matched_terms() - 1) / (tc - scale) ** 2) * ((tc - 1) / tc)
             else:
-                out.score = np.zeros(self.n)
+                out.score = np.zeros(self._size())
             out.score[~hit] = 0.0
         return out
 
     def _and(self, q) -> Scored:
         subs = self._children(q)
-        hit = np.ones(self.n, dtype=bool)
-        score = np.zeros(self.n, dtype=np.float64)
+        hit = np.ones(self._size(), dtype=bool)
+        score = np.zeros(self._size(), dtype=np.float64)
         for s in subs:
             hit &= s.hit
             score += s.score
@@ -291,12 +334,12 @@ class FirstPass:
         return _combined(score, hit, subs)
 
     def _andmaybe(self, q) -> Scored:
-        req, opt = self.evaluate(q.a), self.evaluate(q.b)
+        req, opt = self._eval(q.a), self._eval(q.b)
         score = np.where(req.hit, req.score + opt.score, 0.0)
         return _combined(score, req.hit.copy(), [req, opt])
 
     def _andnot(self, q) -> Scored:
-        pos, neg = self.evaluate(q.a), self.evaluate(q.b)
+        pos, neg = self._eval(q.a), self._eval(q.b)
         hit = pos.hit & ~neg.hit
         return Scored(np.where(hit, pos.score, 0.0), hit, pos.terms, pos.count)
 
@@ -337,16 +380,19 @@ class FirstPass:
 
     def _phrase(self, q) -> Scored:
         """An exact phrase (consecutive positions), scored by its own frequency in each document."""
-        score = np.zeros(self.n, dtype=np.float64)
-        hit = np.zeros(self.n, dtype=bool)
+        score = np.zeros(self._size(), dtype=np.float64)
+        hit = np.zeros(self._size(), dtype=bool)
         words = tuple(q.words)
         found = self._phrase_counts(q.fieldname, words)
         if found is None:
             return Scored(score, hit, 0, None)
         idx, tfs = found
+        at, keep = self._locate(idx)
+        if keep is not None:
+            idx, tfs = idx[keep], tfs[keep]
         if len(idx):
-            score[idx] = self._span_score(q.fieldname, words, tfs, idx, q.boost, max)
-            hit[idx] = True
+            score[at] = self._span_score(q.fieldname, words, tfs, idx, q.boost, max)
+            hit[at] = True
         return Scored(score, hit, len(words), None)
 
     def _phrase_counts(self, fieldname: str, words: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -460,8 +506,8 @@ class FirstPass:
 
     def _matcher(self, q) -> Scored:
         """Any other node (phrases, proximity): walk its own Whoosh matcher."""
-        score = np.zeros(self.n, dtype=np.float64)
-        hit = np.zeros(self.n, dtype=bool)
+        score = np.zeros(self._size(), dtype=np.float64)
+        hit = np.zeros(self._size(), dtype=bool)
         m = q.matcher(self.searcher)
         reader = self.searcher.reader()
         try:
@@ -479,26 +525,52 @@ class FirstPass:
         except ReadTooFar:
             pass
         if ids:
-            idx = np.array(ids, dtype=np.int64)
-            score[idx] = scores
-            hit[idx] = True
+            at, keep = self._locate(np.array(ids, dtype=np.int64))
+            values = np.array(scores, dtype=np.float64)
+            score[at] = values if keep is None else values[keep]
+            hit[at] = True
         return Scored(score, hit, terms, None)
 
     # -- ranking --------------------------------------------------------------------------------
 
     def matches(self, q) -> Scored:
-        """Scores of the live documents for `q` (normalised first, as Whoosh's searcher does)."""
-        res = self.evaluate(q.normalize())
-        res.hit &= self.live()
+        """Scores of the live documents for `q` (normalised first, as Whoosh's searcher does).
+
+        Only documents holding one of the query's words can match, so the arrays cover the union of
+        their posting lists (a few thousand documents for most queries, not the whole index).
+        """
+        q = q.normalize()
+        res = self.evaluate(q, self._universe(q))
+        res.hit &= res.dense(self.live())
         return res
+
+    def _universe(self, q) -> np.ndarray | None:
+        """The sorted union of the posting lists of every word in `q` (None: some node may match others)."""
+        lists = []
+        stack = [q]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Q.Term):
+                lists.append(self.postings(node.fieldname, node.text)[0])
+            elif isinstance(node, ScoredPhrase):
+                lists.append(self.postings(node.fieldname, node.words[0])[0])
+            elif type(node) in (Q.Or, Q.DisjunctionMax, Q.And, Q.AndMaybe, Q.AndNot) or isinstance(node, BestOf):
+                stack.extend(node.children())
+            else:
+                return None
+        mark = np.zeros(self.n, dtype=bool)
+        for ids in lists:
+            mark[ids] = True
+        return np.flatnonzero(mark)
 
     @staticmethod
     def top(res: Scored, hit: np.ndarray, depth: int) -> list[tuple[float, int]]:
         """The `depth` best (score, docnum) among `hit`, by score, then docnum."""
-        docs = np.flatnonzero(hit)
-        if not len(docs) or depth <= 0:
+        idx = np.flatnonzero(hit)
+        if not len(idx) or depth <= 0:
             return []
-        scores = res.score[docs]
+        scores = res.score[idx]
+        docs = idx if res.docs is None else res.docs[idx]
         if len(docs) > depth:
             # Everything scoring at least the depth-th best, so ties at the cut keep docnum order.
             kth = np.partition(scores, len(docs) - depth)[len(docs) - depth]
@@ -514,10 +586,10 @@ class FirstPass:
         mask[ids] = True
         return mask
 
-    def counts(self, fieldname: str, hit: np.ndarray) -> dict[str, int]:
-        """How many matching documents have each value of a column."""
+    def counts(self, fieldname: str, res: Scored, hit: np.ndarray) -> dict[str, int]:
+        """How many of the matches `hit` (indexed like `res`) have each value of a column."""
         codes, names = self.column_codes(fieldname)
-        tally = np.bincount(codes[hit], minlength=len(names))
+        tally = np.bincount(codes[res.docnums(hit)], minlength=len(names))
         return {names[i]: int(c) for i, c in enumerate(tally) if c}
 
 

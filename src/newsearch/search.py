@@ -198,8 +198,8 @@ class Searcher:
         if sort == "newest":
             ranked, main_total = self._whoosh_pass(s, text, parsed, flt, depth, sortedby, res)
             if facets:
-                hit = self._firstpass(s).matches(parsed.query).hit
-                self._facets(s, hit, date_filter, res)
+                scored = self._firstpass(s).matches(parsed.query)
+                self._facets(s, scored, scored.hit, date_filter, res)
         else:
             ranked, main_total = self._fast_pass(s, text, parsed, date_filter, publisher, depth, facets, res)
         if rerank and ranked:
@@ -249,20 +249,20 @@ class Searcher:
                 scored = fp.matches(Q.Or([parsed.query] + extra))
         hit = scored.hit
         if date_filter is not None:
-            hit = hit & fp.mask_of(date_filter)
+            hit = hit & scored.dense(fp.mask_of(date_filter))
         if facets:
-            self._facets(s, hit, None, res)
+            self._facets(s, scored, hit, None, res)
         if publisher:
-            hit = hit & fp.mask_of(Q.Term("publisher", publisher))
+            hit = hit & scored.dense(fp.mask_of(Q.Term("publisher", publisher)))
         res.total = int(hit.sum())
         return fp.top(scored, hit, depth), main_total
 
-    def _facets(self, s, hit, date_filter, res) -> None:
-        """Publisher counts over the matches `hit` (within the date range; any publisher)."""
+    def _facets(self, s, scored, hit, date_filter, res) -> None:
+        """Publisher counts over the matches `hit` of `scored` (within the date range; any publisher)."""
         fp = self._firstpass(s)
         if date_filter is not None:
-            hit = hit & fp.mask_of(date_filter)
-        counts = fp.counts("publisher", hit)
+            hit = hit & scored.dense(fp.mask_of(date_filter))
+        counts = fp.counts("publisher", scored, hit)
         res.publishers = sorted(((k, n) for k, n in counts.items() if k), key=lambda x: (-x[1], x[0]))
 
     def _whoosh_pass(self, s, text, parsed, flt, depth, sortedby, res):
@@ -297,9 +297,8 @@ class Searcher:
             if isinstance(q, Near):
                 extra = fp.near(q, wanted)
             else:
-                scored = fp.evaluate(q.normalize())
-                sel = wanted[scored.hit[wanted]]
-                extra = dict(zip(sel.tolist(), scored.score[sel].tolist()))
+                scored = fp.evaluate(q.normalize(), wanted)  # over the candidates only
+                extra = dict(zip(wanted[scored.hit].tolist(), scored.score[scored.hit].tolist()))
             for docnum, value in extra.items():
                 bonus[docnum] = bonus.get(docnum, 0.0) + value
         return bonus
