@@ -32,6 +32,17 @@ def lat_row(label, n, xs, extra=""):
             max(xs), sum(xs) / len(xs), extra]
 
 
+def timed_gets(cl, paths: list[str]) -> tuple[list[float], int]:
+    """GET each path in turn: the latencies in ms and how many answers were not 200."""
+    lat, bad = [], 0
+    for p in paths:
+        t0 = time.perf_counter()
+        status, _body = cl.get(p)
+        lat.append((time.perf_counter() - t0) * 1000)
+        bad += status != 200
+    return lat, bad
+
+
 def nori_latency(work: Path, n: int, queries: list[str], log) -> dict | None:
     """p50/p95/p99/max ms of Lucene/Nori (bench/nori) on the same documents and queries, or None."""
     import re
@@ -108,12 +119,7 @@ def main() -> None:
             api = [C.api_path(q) for q in queries]
             for q in warm:
                 cl.get(C.api_path(q))
-            lat_h, bad = [], 0
-            for p in api:
-                t0 = time.perf_counter()
-                status, _body = cl.get(p)
-                lat_h.append((time.perf_counter() - t0) * 1000)
-                bad += status != 200
+            lat_h, bad = timed_gets(cl, api)
             rows.append(lat_row("HTTP /api/search (keep-alive)", docs, lat_h, f"non-200: {bad}"))
             p50_http = C.percentile(lat_h, 50)
             log(f"{docs:,} docs HTTP /api: p50 {p50_http:.1f} ms")
@@ -121,12 +127,7 @@ def main() -> None:
                 html = [C.api_path(q, "/search") for q in queries]
                 for q in warm[:30]:
                     cl.get(C.api_path(q, "/search"))
-                lat_s, bad = [], 0
-                for p in html:
-                    t0 = time.perf_counter()
-                    status, _body = cl.get(p)
-                    lat_s.append((time.perf_counter() - t0) * 1000)
-                    bad += status != 200
+                lat_s, bad = timed_gets(cl, html)
                 rows.append(lat_row("HTTP /search (HTML page)", docs, lat_s, f"non-200: {bad}"))
             cl.close()
             if args.wrk_seconds:

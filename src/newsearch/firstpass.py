@@ -3,13 +3,14 @@
 Whoosh scores document-at-a-time through a tree of Python matchers: every candidate document
 costs a walk of the tree, so a ten-word question over 100k articles spends most of its time in
 `next()` and `score()` calls. Here each term's posting list is read once (whole blocks, decoded
-by pickle and numpy; kept in a small per-searcher cache), scored with the same BM25F formula
-in one vector operation, and the query tree is combined over dense score arrays. The result is
-the same ranking Whoosh gives for the same query tree (same idf, length normalisation, boosts,
-best-of alternatives and coordination bonus), in a fraction of the time.
+by pickle and numpy; cached once per process, since segments never change), scored with the
+same BM25F formula in one vector operation, and the query tree is combined over score arrays
+that cover the union of the query's posting lists. The result is the same ranking Whoosh gives
+for the same query tree (same idf, length normalisation, boosts, best-of alternatives and
+coordination bonus), in a fraction of the time.
 
-Query nodes other than terms and boolean combinations (phrases, proximity) are run through their
-own Whoosh matcher, which only visits the documents holding all of their words.
+Phrases, proximity and highlight spans read positions for their candidate documents only, block
+by block. Query nodes of any other kind run through their own Whoosh matcher.
 """
 
 from __future__ import annotations
@@ -75,12 +76,6 @@ class _SegmentCache:
             while len(self._blocks) > CACHE_BLOCKS:
                 self._blocks.popitem(last=False)
         return got
-
-    def clear(self) -> None:
-        with self._lock:
-            self._postings.clear()
-            self._blocks.clear()
-            self._count = 0
 
 
 _SHARED = _SegmentCache()
@@ -273,15 +268,8 @@ class FirstPass:
         at, keep = self._locate(ids)
         if keep is not None:
             ids, ws = ids[keep], ws[keep]
-        w = self.weighting
-        parent = self.searcher
-        idf = parent.idf(q.fieldname, q.text)
-        avgfl = parent.avg_field_length(q.fieldname) or 1
-        b = getattr(w, "_field_B", {}).get(q.fieldname, getattr(w, "B", 0.75))
-        k1 = getattr(w, "K1", 1.2)
-        fl = self.lengths(q.fieldname)[ids]
-        ws = ws.astype(np.float64)
-        score[at] = idf * ((ws * (k1 + 1)) / (ws + k1 * ((1 - b) + b * fl / avgfl))) * q.boost
+        idf = self.searcher.idf(q.fieldname, q.text)
+        score[at] = self._bm25(q.fieldname, idf, ws.astype(np.float64), ids) * q.boost
         hit[at] = True
         return Scored(score, hit, 1, None)
 
@@ -368,15 +356,18 @@ class FirstPass:
             out[d] = decode(values[local - starts[bi]])
         return out
 
-    def _span_score(self, fieldname: str, words, tf: np.ndarray, docs: np.ndarray, boost: float, idf_of) -> np.ndarray:
-        """BM25 of a phrase or proximity pseudo-term (query._PhraseScorer's formula), vectorised."""
+    def _bm25(self, fieldname: str, idf: float, tf: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F (`scoring.bm25`) for frequencies `tf` in documents `docs`, vectorised."""
         w = self.weighting
-        idf = idf_of(self.searcher.idf(fieldname, t) for t in words) * boost
         avgfl = self.searcher.avg_field_length(fieldname) or 1
         b = getattr(w, "_field_B", {}).get(fieldname, getattr(w, "B", 0.75))
         k1 = getattr(w, "K1", 1.2)
         fl = self.lengths(fieldname)[docs]
         return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+
+    def _span_score(self, fieldname: str, words, tf: np.ndarray, docs: np.ndarray, boost: float, idf_of) -> np.ndarray:
+        """BM25 of a phrase or proximity pseudo-term (query._PhraseScorer's formula), vectorised."""
+        return self._bm25(fieldname, idf_of(self.searcher.idf(fieldname, t) for t in words) * boost, tf, docs)
 
     def _phrase(self, q) -> Scored:
         """An exact phrase (consecutive positions), scored by its own frequency in each document."""

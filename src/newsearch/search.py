@@ -241,12 +241,9 @@ class Searcher:
         fp = self._firstpass(s)
         scored = fp.matches(parsed.query)
         main_total = int(scored.hit.sum())
-        if main_total == 0 and parsed.plain:
-            # Nothing: also try the words of Kiwi's other readings of the query (`이용만의` may be
-            # `이용` + `만` in the documents), weakly.
-            extra = self._other_readings(s, text, parsed.highlight_terms)
-            if extra:
-                scored = fp.matches(Q.Or([parsed.query] + extra))
+        wider = self._widened(s, text, parsed) if main_total == 0 else None
+        if wider is not None:
+            scored = fp.matches(wider)
         hit = scored.hit
         if date_filter is not None:
             hit = hit & scored.dense(fp.mask_of(date_filter))
@@ -270,23 +267,24 @@ class Searcher:
         results = s.search(parsed.query, limit=depth, filter=flt, sortedby=sortedby, terms=False,
                            optimize=OPTIMIZE)
         main_total = len(results)
-        if main_total == 0 and parsed.plain:
-            extra = self._other_readings(s, text, parsed.highlight_terms)
-            if extra:
-                results = s.search(Q.Or([parsed.query] + extra), limit=depth, filter=flt, sortedby=sortedby,
-                                   terms=False)
+        wider = self._widened(s, text, parsed) if main_total == 0 else None
+        if wider is not None:
+            results = s.search(wider, limit=depth, filter=flt, sortedby=sortedby, terms=False)
         res.total = len(results)
         return [(float(hit.score or 0.0), hit.docnum) for hit in results], main_total
 
     @staticmethod
-    def _other_readings(s, text: str, known: set[str]) -> list:
-        """Weak clauses for index terms found only in Kiwi's second and third readings of `text`."""
+    def _widened(s, text: str, parsed):
+        """For a plain query with no hits: the query plus weak clauses for index terms found only in
+        Kiwi's second and third readings of `text` (`이용만의` may be `이용` + `만` in the documents);
+        None when there is nothing to add."""
+        if not parsed.plain:
+            return None
         reader = s.reader()
-        out = []
-        for term in alternative_terms(clean(text)[:200]) - known:
-            if ("body", term) in reader:
-                out.append(Q.Term("body", term, boost=OTHER_READING_WEIGHT))
-        return out
+        extra = [Q.Term("body", term, boost=OTHER_READING_WEIGHT)
+                 for term in alternative_terms(clean(text)[:200]) - parsed.highlight_terms
+                 if ("body", term) in reader]
+        return Q.Or([parsed.query] + extra) if extra else None
 
     def _rerank_scores(self, s, queries, docnums: list[int]) -> dict[int, float]:
         """Extra score each candidate earns from `queries` (proximity from the candidates' positions)."""
@@ -419,14 +417,11 @@ class Searcher:
 
     def publishers(self) -> list[tuple[str, int]]:
         """Every publisher in the index with its article count."""
-        s = self._current()
-        counts: dict[str, int] = {}
-        col = s.reader().column_reader("publisher")
-        for docnum in s.reader().all_doc_ids():
-            name = col[docnum]
-            if name:
-                counts[name] = counts.get(name, 0) + 1
-        return sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+        fp = self._firstpass(self._current())
+        codes, names = fp.column_codes("publisher")
+        tally = np.bincount(codes[fp.live()], minlength=len(names))
+        return sorted(((names[i], int(n)) for i, n in enumerate(tally) if n and names[i]),
+                      key=lambda x: (-x[1], x[0]))
 
 
 def _body_spans(spans: list, title: str) -> list:

@@ -88,10 +88,15 @@ def load_user_dict(path: str | Path | None) -> tuple[UserWord, ...]:
 
 def user_dict_path() -> Path | None:
     """The configured user dictionary: $NEWSEARCH_USER_DICT, else ./user_dict.txt if present."""
-    env = os.environ.get("NEWSEARCH_USER_DICT")
+    return _configured("NEWSEARCH_USER_DICT", USER_DICT_NAME)
+
+
+def _configured(env_var: str, default_name: str) -> Path | None:
+    """The file named by `env_var`, else `default_name` in the working folder if it is a file."""
+    env = os.environ.get(env_var)
     if env:
         return Path(env)
-    p = Path(USER_DICT_NAME)
+    p = Path(default_name)
     return p if p.is_file() else None
 
 
@@ -123,11 +128,7 @@ def parse_synonyms(text: str) -> list[tuple[str, ...]]:
 
 def synonyms_path() -> Path | None:
     """The user's synonym file: $NEWSEARCH_SYNONYMS, else ./synonyms.txt if present."""
-    env = os.environ.get("NEWSEARCH_SYNONYMS")
-    if env:
-        return Path(env)
-    p = Path(SYNONYMS_NAME)
-    return p if p.is_file() else None
+    return _configured("NEWSEARCH_SYNONYMS", SYNONYMS_NAME)
 
 
 @lru_cache(maxsize=8)
