@@ -470,13 +470,22 @@ def _title_from_lines(lines: list[str], body_start: int) -> str | None:
     return best
 
 
+_LEADING_BRACKETS = re.compile(r"^[\[(【<][^\])】>]{2,30}[\])】>]\s*")
+_FIRST_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
 def _title_from_body(paragraphs: list[str]) -> str | None:
     """Fallback title: the first sentence of the body, without its dateline."""
     if not paragraphs:
         return None
-    text = re.sub(r"^[\[(【<][^\])】>]{2,30}[\])】>]\s*", "", paragraphs[0])
-    sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    text = _LEADING_BRACKETS.sub("", paragraphs[0], count=1)
+    sentence = _FIRST_SENTENCE_END.split(text, maxsplit=1)[0]
     return sentence if len(sentence) <= 100 else sentence[:97].rstrip() + "..."
+
+
+def fallback_title(body: str) -> str | None:
+    """The title extraction gives an article whose page or row names none (see _title_from_body)."""
+    return _title_from_body(body.split("\n\n", 1)[:1]) if body else None
 
 
 # --------------------------------------------------------------------------- public entry points

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from whoosh import fields, index as windex
+from whoosh import columns, fields, index as windex
 from whoosh.filedb.filestore import FileStorage
 
 from . import analysis, vocabulary
 from .analysis import AnalyzedText, KoreanAnalyzer
-from .extract import Article, ExtractError, article_from_record, decode_bytes, extract_bytes
+from .extract import Article, ExtractError, article_from_record, decode_bytes, extract_bytes, fallback_title
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ INDEX_NAME = "MAIN"
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html"}
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 # Bump when analysis or stored fields change meaning: every document then counts as changed.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 WRITE_LOCK_TIMEOUT = 60.0
 # A .txt/.html source file larger than this is reported ("file too large") and not indexed: news
 # pages are well under 1 MiB, and Kiwi needs minutes for tens of megabytes.
@@ -52,13 +52,30 @@ class IndexError_(Exception):
     """A problem with the index itself (locked, missing, unreadable), with a one-line reason."""
 
 
+class DigestColumn(fields.COLUMN):
+    """A document's content digest: a column only, read back in bulk by `_existing`.
+
+    Nothing searches by digest, so it is neither an index term (one unique term per document
+    would be a quarter of a bulk load's term dictionary) nor a stored field.
+    """
+
+    def __init__(self):
+        super().__init__(columns.VarBytesColumn())
+
+    def to_column_value(self, value):
+        return value.encode("utf-8")
+
+    def from_column_value(self, value):
+        return value.decode("utf-8")
+
+
 def build_schema(ana=None) -> fields.Schema:
     """The one schema every index uses (`ana` replaces the Korean analyzer, for baselines)."""
     ana = ana or KoreanAnalyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         source=fields.ID(stored=True, sortable=True),
-        digest=fields.ID(stored=True, sortable=True),
+        digest=DigestColumn(),
         title=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         body=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         date=fields.ID(stored=True, sortable=True),
@@ -385,18 +402,53 @@ class UpdateStats:
                 f"unchanged {self.unchanged}, failed {self.failed} in {self.seconds:.1f}s")
 
 
-def body_offset(title: str) -> int:
-    """Where the body starts in the indexed `body` field, which holds title, blank line, body."""
-    return len(title) + 2 if title else 0
+def title_in_body(title: str, body: str) -> tuple[int, int] | None:
+    """Where a title taken from the body stands in it: (start, end); None for a title of its own.
+
+    Extraction falls back to the body's first sentence when a page or row names no title (every
+    review is its own title). Such a title's terms are cut from the body's analysis instead of
+    running Kiwi on the same words twice, and the indexed body does not repeat it.
+    """
+    if not title or title != fallback_title(body):
+        return None
+    core = title[:-3] if title.endswith("...") else title  # cut short at 100 characters
+    start = body.find(core)
+    return (start, start + len(core)) if core and start >= 0 else None
 
 
-def _combined_terms(title: str, title_terms, body_terms) -> list:
-    """Title terms, then body terms shifted past the title (positions and characters)."""
-    if not title_terms:
+def body_offset(title: str, body: str) -> int:
+    """Where the body starts in the indexed `body` field: after "title, blank line", unless the
+    title is the body's own first sentence (see title_in_body)."""
+    if not title or title_in_body(title, body):
+        return 0
+    return len(title) + 2
+
+
+def terms_within(terms: list, start: int, end: int) -> list:
+    """The terms inside characters [start, end), as if that span had been analysed alone.
+
+    Character offsets count from `start` and positions from the first term kept. Kiwi read the
+    span in its context, which can only help at its edges; a term crossing an edge is left out.
+    """
+    inside = [t for t in terms if t.start >= start and t.end <= end]
+    if len(inside) == len(terms) and start == 0 and (not terms or terms[0].pos == 0):
+        return terms  # the whole text: the very same list (the writer encodes it once)
+    if not inside:
+        return []
+    first = min(t.pos for t in inside)
+    Term = analysis.Term
+    return [Term(t.text, t.pos - first, t.start - start, t.end - start) for t in inside]
+
+
+def _combined_terms(title: str, body: str, title_terms, body_terms) -> list:
+    """The indexed body field's terms: title terms, then body terms shifted past the title
+    (positions and characters); only the body's when the title is its first sentence."""
+    if not title_terms or title_in_body(title, body):
         return body_terms
     pos_shift = title_terms[-1].pos + 2  # a gap, so phrases do not run from title into body
-    char_shift = body_offset(title)
-    return list(title_terms) + [analysis.Term(t.text, t.pos + pos_shift, t.start + char_shift, t.end + char_shift)
+    char_shift = body_offset(title, body)
+    Term = analysis.Term
+    return list(title_terms) + [Term(t.text, t.pos + pos_shift, t.start + char_shift, t.end + char_shift)
                                 for t in body_terms]
 
 
@@ -410,7 +462,7 @@ def _doc_fields(doc: SourceDoc, art: Article, title_terms, body_terms) -> dict:
         "digest": doc.digest,
         "title": AnalyzedText(title, title_terms),
         "_stored_title": title,
-        "body": AnalyzedText(art.body, _combined_terms(title, title_terms, body_terms)),
+        "body": AnalyzedText(art.body, _combined_terms(title, art.body, title_terms, body_terms)),
         "_stored_body": art.body,
         "date": art.date or "",
         "publisher": art.publisher or "",
@@ -420,19 +472,30 @@ def _doc_fields(doc: SourceDoc, art: Article, title_terms, body_terms) -> dict:
 
 
 def _analysed(docs: Iterable[tuple[SourceDoc, Article]]) -> Iterator[tuple[SourceDoc, Article, list, list]]:
-    """Run Kiwi's worker threads over titles and bodies as one ordered stream."""
+    """Run Kiwi's worker threads over titles and bodies as one ordered stream.
+
+    A title that is a copy of the body's start (see `title_in_body`) is not analysed again.
+    """
     pending: deque = deque()
 
     def texts():
         for doc, art in docs:
-            pending.append((doc, art))
-            yield art.title or ""
+            span = title_in_body(art.title or "", art.body)
+            pending.append((doc, art, span))
+            if span is None and art.title:
+                yield art.title
             yield art.body
 
     stream = analysis.analyze_many(texts())
-    for title_terms in stream:
-        body_terms = next(stream)
-        doc, art = pending.popleft()
+    for first in stream:
+        doc, art, span = pending.popleft()
+        if span is not None:
+            body_terms = first
+            title_terms = terms_within(body_terms, *span)
+        elif art.title:
+            title_terms, body_terms = first, next(stream)
+        else:
+            title_terms, body_terms = [], first
         yield doc, art, title_terms, body_terms
 
 

@@ -214,7 +214,7 @@ class Searcher:
         for score, docnum in page_hits:
             stored = s.stored_fields(docnum)
             title = stored.get("title", "")
-            body_spans = _body_spans(spans["body"].get(docnum, []), title)
+            body_spans = _body_spans(spans["body"].get(docnum, []), title, stored.get("body", ""))
             title_spans = spans["title"].get(docnum, [])
             res.hits.append(Hit(
                 id=stored["id"], title=title, date=_opt(stored.get("date")),
@@ -383,7 +383,7 @@ class Searcher:
         spans = self._spans(s, [docnum], terms)
         body = stored.get("body", "")
         title = stored.get("title", "")
-        body_spans = _body_spans(spans["body"].get(docnum, []), title)
+        body_spans = _body_spans(spans["body"].get(docnum, []), title, body)
         stored["body_html"] = highlight.mark(body, [(a, b) for a, b, _ in body_spans])
         stored["title_html"] = highlight.mark(title, [(a, b) for a, b, _ in spans["title"].get(docnum, [])])
         for key in ("date", "publisher", "reporter", "url"):
@@ -424,9 +424,9 @@ class Searcher:
                       key=lambda x: (-x[1], x[0]))
 
 
-def _body_spans(spans: list, title: str) -> list:
+def _body_spans(spans: list, title: str, body: str) -> list:
     """Spans of the indexed body field, moved from title+body offsets to the stored body's."""
-    off = body_offset(title)
+    off = body_offset(title, body)
     return [(a - off, b - off, t) for a, b, t in spans if a >= off]
 
 

@@ -231,7 +231,7 @@ def row(ns: int, item: IndexedDoc) -> tuple:
 
     art, doc = item.article, item.doc
     title = art.title or ""
-    combined = _combined_terms(title, item.title_terms, item.body_terms)
+    combined = _combined_terms(title, art.body or "", item.title_terms, item.body_terms)
     return (doc_key(ns, doc.id), morpheme_text(item.title_terms), morpheme_text(combined), ns,
             date_int(art.date), doc.id, doc.source, doc.digest, title, art.body or "", art.date or "",
             art.publisher or "", art.reporter or "", art.url or "",

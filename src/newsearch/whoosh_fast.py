@@ -93,6 +93,7 @@ class FastSegmentWriter(writing.SegmentWriter):
 
         perdocwriter.start_doc(docnum)
         added = 0
+        encoded_terms = postings = None
         try:
             for fieldname in fieldnames:
                 value = fields[fieldname]
@@ -106,8 +107,12 @@ class FastSegmentWriter(writing.SegmentWriter):
                         ftable = table[fieldname] = {}
                     plan = self._plans[fieldname]
                     if plan == "chars" and type(value) is AnalyzedText:
-                        length, n = _add_characters(ftable, docnum, value.terms)
-                        added += n
+                        terms = value.terms
+                        if terms is not encoded_terms:  # a title that is the whole body: encoded once
+                            encoded_terms, postings = terms, _char_postings(terms)
+                        _add_characters(ftable, docnum, postings)
+                        length = len(terms)
+                        added += len(postings)
                     elif plan == "id" and isinstance(value, str):
                         tb = value.encode("utf-8")
                         entry = ftable.get(tb)
@@ -317,11 +322,11 @@ def _add_posting(ftable: dict, tbytes: bytes, docnum: int, weight: float, vbytes
         entry[2].append(vbytes)
 
 
-def _add_characters(ftable: dict, docnum: int, terms) -> tuple[int, int]:
-    """Postings of one document's terms in a Characters (positions + chars) field.
+def _char_postings(terms) -> list[tuple[bytes, float, bytes]]:
+    """One document's postings in a Characters (positions + chars) field: (term, weight, value).
 
     The value bytes are exactly `Characters.encode` of the term's (pos, start, end) list in
-    order of occurrence. Returns (field length, number of postings).
+    order of occurrence.
     """
     seen: dict[str, list] = {}
     for t in terms:
@@ -330,6 +335,7 @@ def _add_characters(ftable: dict, docnum: int, terms) -> tuple[int, int]:
             seen[t.text] = [t]
         else:
             lst.append(t)
+    out = []
     for text, lst in seen.items():
         if len(lst) == 1:
             t = lst[0]
@@ -342,14 +348,19 @@ def _add_characters(ftable: dict, docnum: int, terms) -> tuple[int, int]:
                 posbase = t.pos
                 charbase = t.end
             vbytes = pack_uint(len(deltas)) + dumps(deltas, 2)
-        tb = text.encode("utf-8")
+        out.append((text.encode("utf-8"), float(len(lst)), vbytes))
+    return out
+
+
+def _add_characters(ftable: dict, docnum: int, postings) -> None:
+    """Add one document's `_char_postings` to a field's table."""
+    for tb, weight, vbytes in postings:
         entry = ftable.get(tb)
         if entry is None:
             ftable[tb] = entry = [array("I"), array("f"), []]
         entry[0].append(docnum)
-        entry[1].append(float(len(lst)))
+        entry[1].append(weight)
         entry[2].append(vbytes)
-    return len(terms), len(seen)
 
 
 def _field_lengths(pdr, fieldname: str, doccount: int) -> list | None:
