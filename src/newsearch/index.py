@@ -440,10 +440,23 @@ def terms_within(terms: list, start: int, end: int) -> list:
     return [Term(t.text, t.pos - first, t.start - start, t.end - start) for t in inside]
 
 
+def indexed_terms(title: str, body: str, title_terms, body_terms) -> tuple[list, list]:
+    """The terms of the indexed title and body fields.
+
+    The body field is the title's terms, then the body's shifted past the title (positions and
+    characters): one BM25 field over the whole article ranks better than summing separate title
+    and body scores. A title that is the body's own first sentence (see title_in_body) is not
+    repeated in the body field; when it is the whole body (a one-sentence review) there is no
+    title apart from the text, and it earns no title match (its highlights come from the body).
+    """
+    span = title_in_body(title, body)
+    if span is None:
+        return title_terms, _combined_terms(title, body, title_terms, body_terms)
+    return ([] if span == (0, len(body)) else title_terms), body_terms
+
+
 def _combined_terms(title: str, body: str, title_terms, body_terms) -> list:
-    """The indexed body field's terms: title terms, then body terms shifted past the title
-    (positions and characters); only the body's when the title is its first sentence."""
-    if not title_terms or title_in_body(title, body):
+    if not title_terms:
         return body_terms
     pos_shift = title_terms[-1].pos + 2  # a gap, so phrases do not run from title into body
     char_shift = body_offset(title, body)
@@ -454,15 +467,14 @@ def _combined_terms(title: str, body: str, title_terms, body_terms) -> list:
 
 def _doc_fields(doc: SourceDoc, art: Article, title_terms, body_terms) -> dict:
     title = art.title or ""
-    # `body` is indexed as title + body: one BM25 field over the whole article ranks better than
-    # summing separate title and body scores (a title repeats for every paragraph of a story).
+    title_field, body_field = indexed_terms(title, art.body, title_terms, body_terms)
     return {
         "id": doc.id,
         "source": doc.source,
         "digest": doc.digest,
-        "title": AnalyzedText(title, title_terms),
+        "title": AnalyzedText(title, title_field),
         "_stored_title": title,
-        "body": AnalyzedText(art.body, _combined_terms(title, art.body, title_terms, body_terms)),
+        "body": AnalyzedText(art.body, body_field),
         "_stored_body": art.body,
         "date": art.date or "",
         "publisher": art.publisher or "",

@@ -19,7 +19,7 @@ from whoosh import scoring, sorting
 from . import analysis, highlight, segment_files, vocabulary
 from .analysis import alternative_terms, query_units
 from .firstpass import FirstPass
-from .index import body_offset, open_index
+from .index import body_offset, open_index, title_in_body
 from .query import Near, QuerySyntaxError, clean, parse
 
 log = logging.getLogger(__name__)
@@ -214,8 +214,7 @@ class Searcher:
         for score, docnum in page_hits:
             stored = s.stored_fields(docnum)
             title = stored.get("title", "")
-            body_spans = _body_spans(spans["body"].get(docnum, []), title, stored.get("body", ""))
-            title_spans = spans["title"].get(docnum, [])
+            body_spans, title_spans = _field_spans(spans, docnum, title, stored.get("body", ""))
             res.hits.append(Hit(
                 id=stored["id"], title=title, date=_opt(stored.get("date")),
                 publisher=_opt(stored.get("publisher")), url=_opt(stored.get("url")),
@@ -383,9 +382,9 @@ class Searcher:
         spans = self._spans(s, [docnum], terms)
         body = stored.get("body", "")
         title = stored.get("title", "")
-        body_spans = _body_spans(spans["body"].get(docnum, []), title, body)
+        body_spans, title_spans = _field_spans(spans, docnum, title, body)
         stored["body_html"] = highlight.mark(body, [(a, b) for a, b, _ in body_spans])
-        stored["title_html"] = highlight.mark(title, [(a, b) for a, b, _ in spans["title"].get(docnum, [])])
+        stored["title_html"] = highlight.mark(title, [(a, b) for a, b, _ in title_spans])
         for key in ("date", "publisher", "reporter", "url"):
             stored[key] = _opt(stored.get(key))
         return stored
@@ -424,10 +423,19 @@ class Searcher:
                       key=lambda x: (-x[1], x[0]))
 
 
-def _body_spans(spans: list, title: str, body: str) -> list:
-    """Spans of the indexed body field, moved from title+body offsets to the stored body's."""
-    off = body_offset(title, body)
-    return [(a - off, b - off, t) for a, b, t in spans if a >= off]
+def _field_spans(spans: dict, docnum: int, title: str, body: str) -> tuple[list, list]:
+    """Highlight spans in the stored body and title of one document.
+
+    The indexed body field holds title + body (offsets move back by the title); a title that is
+    the body's own first sentence is not indexed apart, its spans are the body's within it.
+    """
+    derived = title_in_body(title, body)
+    off = 0 if derived else body_offset(title, body)
+    body_spans = [(a - off, b - off, t) for a, b, t in spans["body"].get(docnum, []) if a >= off]
+    if derived:
+        start, end = derived
+        return body_spans, [(a - start, b - start, t) for a, b, t in body_spans if a >= start and b <= end]
+    return body_spans, spans["title"].get(docnum, [])
 
 
 def warm_up() -> None:

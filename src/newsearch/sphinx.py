@@ -227,12 +227,12 @@ def date_int(date: str | None) -> int:
 
 def row(ns: int, item: IndexedDoc) -> tuple:
     """The REPLACE INTO values of one document."""
-    from .index import _combined_terms
+    from .index import indexed_terms
 
     art, doc = item.article, item.doc
     title = art.title or ""
-    combined = _combined_terms(title, art.body or "", item.title_terms, item.body_terms)
-    return (doc_key(ns, doc.id), morpheme_text(item.title_terms), morpheme_text(combined), ns,
+    title_field, body_field = indexed_terms(title, art.body or "", item.title_terms, item.body_terms)
+    return (doc_key(ns, doc.id), morpheme_text(title_field), morpheme_text(body_field), ns,
             date_int(art.date), doc.id, doc.source, doc.digest, title, art.body or "", art.date or "",
             art.publisher or "", art.reporter or "", art.url or "",
             encode_spans(item.title_terms), encode_spans(item.body_terms))

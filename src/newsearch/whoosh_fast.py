@@ -31,7 +31,7 @@ from pickle import dumps
 
 from whoosh import columns, writing
 from whoosh.analysis import IDTokenizer
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PerDocWriter, W3TermInfo, _lenfield, LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PerDocWriter, W3TermInfo, LENGTHS_COLUMN
 from whoosh.formats import Characters, Existence
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -162,15 +162,13 @@ class FastSegmentWriter(writing.SegmentWriter):
         if not self._fast:
             return super()._flush_segment()
         self.perdocwriter.close()
-        pdr = self.per_document_reader() if self.codec.length_stats else None
+        lengths = self.perdocwriter.length_bytes if self.codec.length_stats else None
         try:
-            _write_table(self.fieldwriter, self.schema, self._table, pdr, self.docnum, self.codec)
+            _write_table(self.fieldwriter, self.schema, self._table, lengths, self.docnum, self.codec)
         finally:
             self._table = {}
             self._npostings = 0
             self.fieldwriter.close()
-            if pdr:
-                pdr.close()
 
     def _roll_segment(self):
         """Write the documents so far as a finished segment and start a new, empty one."""
@@ -205,7 +203,15 @@ class FastSegmentWriter(writing.SegmentWriter):
 
 
 class FastPerDocWriter(W3PerDocWriter):
-    """W3PerDocWriter whose common columns buffer their values and write them once at the end."""
+    """W3PerDocWriter whose common columns buffer their values and write them once at the end.
+
+    It also keeps each field's length bytes (as written to the lengths column) in memory, for the
+    postings' length statistics: reading them back from the column cost a call per document.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.length_bytes: dict[str, bytearray] = {}
 
     def _create_column(self, fieldname, column):
         writers = self._colwriters
@@ -233,8 +239,18 @@ class FastPerDocWriter(W3PerDocWriter):
         if value is not None:
             self._storedfields[fieldname] = value
         if length:
-            self.add_column_value("_%s_len" % fieldname, LENGTHS_COLUMN, length_to_byte(length))
+            lbyte = length_to_byte(length)
+            self.add_column_value("_%s_len" % fieldname, LENGTHS_COLUMN, lbyte)
             self._fieldlengths[fieldname] += length
+            lb = self.length_bytes.get(fieldname)
+            if lb is None:
+                lb = self.length_bytes[fieldname] = bytearray()
+            docnum, n = self._docnum, len(lb)
+            if n < docnum:
+                lb.extend(bytes(docnum - n))
+            elif n > docnum:  # left by a cancelled document
+                del lb[docnum:]
+            lb.append(lbyte)
 
 
 class _BufferedVarBytes(columns.VarBytesColumn.Writer):
@@ -363,19 +379,12 @@ def _add_characters(ftable: dict, docnum: int, postings) -> None:
         entry[2].append(vbytes)
 
 
-def _field_lengths(pdr, fieldname: str, doccount: int) -> list | None:
-    """Each document's field length as the postings writer sees it (None: no length)."""
-    if pdr is None:
-        return None
-    lenfield = _lenfield(fieldname)
-    if not pdr.has_column(lenfield):
-        return None
-    reader = pdr.column_reader(lenfield, LENGTHS_COLUMN)
-    return [byte_to_length(b) if b else None for b in (reader[i] for i in range(doccount))]
+def _write_table(fw: W3FieldWriter, schema, table: dict, lengths, doccount: int, codec: W3Codec) -> None:
+    """Write the posting table as W3FieldWriter.add_postings would, byte for byte.
 
-
-def _write_table(fw: W3FieldWriter, schema, table: dict, pdr, doccount: int, codec: W3Codec) -> None:
-    """Write the posting table as W3FieldWriter.add_postings would, byte for byte."""
+    `lengths` maps a field to its documents' length bytes (0: none). Block and term statistics
+    keep them as bytes: the byte scale is monotonic, and the W3 format stores bytes.
+    """
     blocklimit = codec._blocklimit
     comp = codec._compression
     min_compress = MIN_COMPRESS
@@ -391,6 +400,9 @@ def _write_table(fw: W3FieldWriter, schema, table: dict, pdr, doccount: int, cod
     tpos = tfile.tell()
     pchunks: list[bytes] = []
     lastkey = tindex.lastkey
+    lenpack = _LENGTHS.pack
+    lensize = _LENGTHS.size
+    tipack = _TERMINFO.pack
 
     for fieldname in sorted(table):
         ftable = table[fieldname]
@@ -401,73 +413,99 @@ def _write_table(fw: W3FieldWriter, schema, table: dict, pdr, doccount: int, cod
         if fieldname not in fmap:
             fmap[fieldname] = len(fmap)
         fieldid = pack_ushort(fmap[fieldname])
-        lens = _field_lengths(pdr, fieldname, doccount)
+        lens = None
+        if lengths is not None and fieldname in lengths:
+            lens = lengths[fieldname][:doccount]
+            lens.extend(bytes(doccount - len(lens)))
         for tbytes in sorted(ftable):
             docs, weights, values = ftable[tbytes]
             n = len(docs)
             start = ppos
-            pchunks.append(_W3_MAGIC)
-            ppos += 4
-            tweight = 0
-            tminlen = None
-            tmaxlen = 0
-            tmaxweight = 0
-            for s in range(0, n, blocklimit):
-                ids = docs[s:s + blocklimit]
-                ws = weights[s:s + blocklimit]
-                last = s + blocklimit >= n
-                # Block statistics, as W3PostingsWriter.add_posting gathers them.
-                maxweight = 0
-                for w in ws:
-                    if w > maxweight:
-                        maxweight = w
-                if lens is not None:
-                    bl = [x for x in map(lens.__getitem__, ids) if x]
-                    minlen = min(bl) if bl else None
-                    maxlen = max(bl) if bl else 0
-                else:
-                    minlen, maxlen = None, 0
-                # Mini ids, weights, values.
-                prev = 0
-                dids = []
-                for d in ids:
-                    dids.append(d - prev)
-                    prev = d
-                w0 = ws[0]
-                if all(w == 1.0 for w in ws):
-                    mw = None
-                elif all(w == w0 for w in ws):
-                    mw = w0
-                else:
-                    mw = tuple(ws)
+            if n == 1:
+                # One posting (most terms): the general loop below, unrolled.
+                d = docs[0]
+                w = weights[0]
+                maxweight = w if w > 0 else 0
+                minb = maxb = lens[d] if lens is not None else 0
                 if fixedsize is None or fixedsize < 0:
-                    vs = tuple(values[s:s + blocklimit]) if values is not None else ()
+                    vs = (values[0],) if values is not None else ()
                 elif fixedsize == 0:
                     vs = None
                 else:
-                    vs = b"".join(values[s:s + blocklimit]) if values is not None else b""
-                databytes = dumps((tuple(dids), mw, vs), 2)
+                    vs = values[0] if values is not None else b""
+                databytes = dumps(((d,), None if w == 1.0 else w, vs), 2)
                 bcomp = comp if len(databytes) >= min_compress else 0
                 if bcomp:
                     databytes = compress(databytes, bcomp)
-                infobytes = dumps((len(ids), ids[-1], maxweight, bcomp, length_to_byte(minlen),
-                                   length_to_byte(maxlen)), 2)
+                infobytes = dumps((1, d, maxweight, bcomp, minb, maxb), 2)
                 blen = len(infobytes) + len(databytes)
-                pchunks.append(pack_int(-blen if last else blen))
-                pchunks.append(infobytes)
-                pchunks.append(databytes)
-                ppos += 4 + blen
-                # W3TermInfo.add_block
-                tweight += sum(ws)
-                if tminlen is None:
-                    tminlen = minlen
-                elif minlen is not None:
-                    tminlen = min(tminlen, minlen)
-                tmaxlen = max(tmaxlen, maxlen)
-                tmaxweight = max(tmaxweight, maxweight)
+                pchunks.append(_W3_MAGIC + pack_int(-blen) + infobytes + databytes)
+                ppos += 8 + blen
+                tweight = w
+                tminb = minb
+                tmaxb = maxb
+                tmaxweight = maxweight
+            else:
+                pchunks.append(_W3_MAGIC)
+                ppos += 4
+                tweight = 0
+                tminb = 0
+                tmaxb = 0
+                tmaxweight = 0
+                for s in range(0, n, blocklimit):
+                    ids = docs[s:s + blocklimit]
+                    ws = weights[s:s + blocklimit]
+                    last = s + blocklimit >= n
+                    # Block statistics, as W3PostingsWriter.add_posting gathers them.
+                    maxweight = 0
+                    for w in ws:
+                        if w > maxweight:
+                            maxweight = w
+                    if lens is not None:
+                        bl = [x for x in map(lens.__getitem__, ids) if x]
+                        minb = min(bl) if bl else 0
+                        maxb = max(bl) if bl else 0
+                    else:
+                        minb = maxb = 0
+                    # Mini ids, weights, values.
+                    prev = 0
+                    dids = []
+                    for d in ids:
+                        dids.append(d - prev)
+                        prev = d
+                    w0 = ws[0]
+                    if all(w == 1.0 for w in ws):
+                        mw = None
+                    elif all(w == w0 for w in ws):
+                        mw = w0
+                    else:
+                        mw = tuple(ws)
+                    if fixedsize is None or fixedsize < 0:
+                        vs = tuple(values[s:s + blocklimit]) if values is not None else ()
+                    elif fixedsize == 0:
+                        vs = None
+                    else:
+                        vs = b"".join(values[s:s + blocklimit]) if values is not None else b""
+                    databytes = dumps((tuple(dids), mw, vs), 2)
+                    bcomp = comp if len(databytes) >= min_compress else 0
+                    if bcomp:
+                        databytes = compress(databytes, bcomp)
+                    infobytes = dumps((len(ids), ids[-1], maxweight, bcomp, minb, maxb), 2)
+                    blen = len(infobytes) + len(databytes)
+                    pchunks.append(pack_int(-blen if last else blen))
+                    pchunks.append(infobytes)
+                    pchunks.append(databytes)
+                    ppos += 4 + blen
+                    # W3TermInfo.add_block
+                    tweight += sum(ws)
+                    if minb and (not tminb or minb < tminb):
+                        tminb = minb
+                    if maxb > tmaxb:
+                        tmaxb = maxb
+                    if maxweight > tmaxweight:
+                        tmaxweight = maxweight
             # W3TermInfo.to_bytes (never inlined: inlinelimit <= 1)
-            valbytes = _TERMINFO.pack(False, tweight, n, 0 if tminlen is None else length_to_byte(tminlen),
-                                      length_to_byte(tmaxlen), tmaxweight, docs[0], docs[-1]) \
+            valbytes = tipack(False, tweight, n, tminb, tmaxb, tmaxweight, docs[0], docs[-1]) \
                 + pack_long(start) + pack_int(ppos - start)
             # OrderedHashWriter.add
             key = fieldid + tbytes
@@ -476,8 +514,8 @@ def _write_table(fw: W3FieldWriter, schema, table: dict, pdr, doccount: int, cod
             tindex_positions.append(tpos)
             h = hashfn(key)
             buckets[h & 255].append((h, tpos))
-            tfile.write(_LENGTHS.pack(len(key), len(valbytes)) + key + valbytes)
-            tpos += _LENGTHS.size + len(key) + len(valbytes)
+            tfile.write(lenpack(len(key), len(valbytes)) + key + valbytes)
+            tpos += lensize + len(key) + len(valbytes)
             lastkey = key
             if len(pchunks) > 4096:
                 postfile.write(b"".join(pchunks))
