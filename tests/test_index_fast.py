@@ -82,8 +82,9 @@ def stock(monkeypatch):
 
 
 def test_fast_writer_is_used_and_writes_the_same_bytes(tmp_path, monkeypatch, stock):
-    src = _write(tmp_path / "docs.jsonl", _rows(300))  # `source`, `pub*` and common words exceed a 128-posting block
+    src = _write(tmp_path / "docs.jsonl", _rows(300))  # `pub*` and common words exceed a 128-posting block
     monkeypatch.setattr(whoosh_fast, "MIN_COMPRESS", 0)  # compress every block, as Whoosh does
+    monkeypatch.setattr(whoosh_fast, "STORE_UNDER", 0)  # and every document's stored fields
     monkeypatch.setattr(whoosh_fast, "_COLUMN_BUFFER", 300)  # buffered columns written out many times
     used = []
     orig_flush = whoosh_fast._write_table
@@ -197,3 +198,11 @@ def test_analyze_many_ahead_keeps_order_and_raises(monkeypatch):
             break
         time.sleep(0.1)
     assert not any(t.name == "newsearch-analysis" for t in threading.enumerate())
+
+
+@pytest.mark.parametrize("size", [0, 1, 200, 511, 65535])
+def test_stored_zlib_stream_reads_back(size):
+    import zlib
+
+    data = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+    assert zlib.decompress(whoosh_fast._zlib_stored(data)) == data

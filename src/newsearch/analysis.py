@@ -48,9 +48,13 @@ MIN_DECOMPOSE_LEN = 4
 
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Term:
-    """One index term: text, token position, character span in the analysed text."""
+    """One index term: text, token position, character span in the analysed text.
+
+    Not frozen: a frozen dataclass costs three times as much to build, and indexing builds
+    millions (treat it as immutable all the same).
+    """
 
     text: str
     pos: int

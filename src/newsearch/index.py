@@ -52,11 +52,12 @@ class IndexError_(Exception):
     """A problem with the index itself (locked, missing, unreadable), with a one-line reason."""
 
 
-class DigestColumn(fields.COLUMN):
-    """A document's content digest: a column only, read back in bulk by `_existing`.
+class TextColumn(fields.COLUMN):
+    """A per-document string kept in a column only: neither an index term nor a stored field.
 
-    Nothing searches by digest, so it is neither an index term (one unique term per document
-    would be a quarter of a bulk load's term dictionary) nor a stored field.
+    For what only `_existing` reads back, in bulk: a document's source and content digest.
+    Nothing searches by them; as terms, the digests (one per document) were a quarter of a bulk
+    load's term dictionary.
     """
 
     def __init__(self):
@@ -74,8 +75,8 @@ def build_schema(ana=None) -> fields.Schema:
     ana = ana or KoreanAnalyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
-        source=fields.ID(stored=True, sortable=True),
-        digest=DigestColumn(),
+        source=TextColumn(),
+        digest=TextColumn(),
         title=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         body=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         date=fields.ID(stored=True, sortable=True),

@@ -77,6 +77,10 @@ class FastSegmentWriter(writing.SegmentWriter):
                       and field.scorable):
                     plan = "chars"
             self._plans[name] = plan
+        # Per field, what add_document looks up for every document.
+        self._fieldinfo = {name: (field, self._plans[name], field.indexed, field.stored, field.column_type,
+                                  "_stored_" + name) for name, field in self.schema.items()}
+        self._fieldnames_of: dict[tuple, list[str]] = {}  # keyword names of a call -> checked field names
 
     # -- adding documents ---------------------------------------------------------------------
 
@@ -85,11 +89,15 @@ class FastSegmentWriter(writing.SegmentWriter):
             return super().add_document(**fields)
         self._check_state()
         perdocwriter = self.perdocwriter
-        schema = self.schema
         docnum = self.docnum
         table = self._table
-        fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, fieldnames)
+        keys = tuple(fields)
+        fieldnames = self._fieldnames_of.get(keys)
+        if fieldnames is None:
+            fieldnames = sorted(name for name in fields if not name.startswith("_"))
+            self._check_fields(self.schema, fieldnames)
+            self._fieldnames_of[keys] = fieldnames
+        fieldinfo = self._fieldinfo
 
         perdocwriter.start_doc(docnum)
         added = 0
@@ -99,13 +107,12 @@ class FastSegmentWriter(writing.SegmentWriter):
                 value = fields[fieldname]
                 if value is None:
                     continue
-                field = schema[fieldname]
+                field, plan, indexed, stored, column, stored_key = fieldinfo[fieldname]
                 length = 0
-                if field.indexed:
+                if indexed:
                     ftable = table.get(fieldname)
                     if ftable is None:
                         ftable = table[fieldname] = {}
-                    plan = self._plans[fieldname]
                     if plan == "chars" and type(value) is AnalyzedText:
                         terms = value.terms
                         if terms is not encoded_terms:  # a title that is the whole body: encoded once
@@ -128,9 +135,8 @@ class FastSegmentWriter(writing.SegmentWriter):
                                 length += freq
                             _add_posting(ftable, tbytes, docnum, weight, vbytes)
                             added += 1
-                customval = fields.get("_stored_%s" % fieldname, value)
-                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
-                column = field.column_type
+                customval = fields.get(stored_key, value)
+                perdocwriter.add_field(fieldname, field, customval if stored else None, length)
                 if column and customval is not None:
                     perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
         except Exception:
@@ -297,14 +303,37 @@ class _BufferedVarBytes(columns.VarBytesColumn.Writer):
 
 
 class _BufferedPickleZlib(_BufferedVarBytes):
-    """PickleColumn(CompressedBytesColumn()) writer: pickle, deflate, buffer (same bytes)."""
+    """PickleColumn(CompressedBytesColumn()) writer: pickle, deflate, buffer.
+
+    A pickle shorter than STORE_UNDER bytes goes into a zlib stream as a "stored" (uncompressed)
+    deflate block (see `_zlib_stored`): deflate saves a few bytes on it and costs more than all
+    the rest of writing the document's stored fields. Longer ones are deflated as Whoosh does.
+    """
 
     def __init__(self, dbfile, level):
         super().__init__(dbfile)
         self._level = level
 
     def add(self, docnum, v):
-        super().add(docnum, zlib.compress(b"" if v is None else dumps(v, 2), self._level))
+        data = b"" if v is None else dumps(v, 2)
+        if len(data) < STORE_UNDER:
+            super().add(docnum, _zlib_stored(data))
+        else:
+            super().add(docnum, zlib.compress(data, self._level))
+
+
+# Stored-field pickles under this many bytes are not deflated (0: deflate all, as Whoosh does).
+STORE_UNDER = 512
+_STORED_BLOCK = __import__("struct").Struct("<BHH").pack
+
+
+def _zlib_stored(data: bytes) -> bytes:
+    """`data` as a zlib stream of one uncompressed deflate block (RFC 1950/1951; under 64 KiB).
+
+    zlib.decompress reads it like any other stream; building it costs no deflate state.
+    """
+    n = len(data)
+    return b"\x78\x01" + _STORED_BLOCK(1, n, n ^ 0xFFFF) + data + zlib.adler32(data).to_bytes(4, "big")
 
 
 class _BufferedNumeric(columns.NumericColumn.Writer):
