@@ -96,8 +96,11 @@ def main() -> None:
                     m.setdefault("docs", docs)
                     m.setdefault("chars", chars)
                     results.setdefault((name, eng), []).append(m)
+                    split = (f" (Kiwi workers {m['cpu_kiwi']:.1f}s, Python threads {m['cpu_python']:.1f}s)"
+                             if "cpu_kiwi" in m else "")
                     print(f"  [{rep + 1}/{args.repeat}] {eng:<11} {m['seconds']:7.2f}s "
-                          f"{m['chars'] / m['seconds']:>10,.0f} chars/s, CPU {m['cpu']:.1f}s", file=sys.stderr, flush=True)
+                          f"{m['chars'] / m['seconds']:>10,.0f} chars/s, CPU {m['cpu']:.1f}s{split}",
+                          file=sys.stderr, flush=True)
 
         report(results, meta, engines, datasets, threads, args)
         if args.json_out:
@@ -107,7 +110,79 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+class ThreadCPU:
+    """CPU seconds of this process's threads during a block, split into Python threads and the rest
+    (Kiwi's native workers), read from /proc (Linux; elsewhere both stay NaN).
+
+    A sampler reads every thread's counters every SAMPLE_S seconds, so a thread that ends inside the
+    block (newsearch's read-ahead helper) still counts; the sampler's own time is left out.
+    """
+
+    SAMPLE_S = 0.2
+
+    def __enter__(self):
+        import threading
+
+        self._stop = threading.Event()
+        self._python: set[str] = set()
+        self._seen: dict[str, float] = {}
+        self._start = self._snap()
+        self._thread = threading.Thread(target=self._run, name="bench-cpu-sampler", daemon=True)
+        self._thread.start()
+        return self
+
+    def _snap(self) -> dict[str, float]:
+        import threading
+
+        out = {}
+        try:
+            tids = os.listdir("/proc/self/task")
+        except OSError:
+            return out
+        tick = os.sysconf("SC_CLK_TCK")
+        for tid in tids:
+            try:
+                fields = open(f"/proc/self/task/{tid}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            out[tid] = (int(fields[11]) + int(fields[12])) / tick
+        self._python.update(str(t.native_id) for t in threading.enumerate() if t.native_id)
+        return out
+
+    def _run(self):
+        import threading
+
+        me = str(threading.get_native_id())
+        while not self._stop.wait(self.SAMPLE_S):
+            for tid, c in self._snap().items():
+                if tid != me:
+                    self._seen[tid] = max(c, self._seen.get(tid, 0.0))
+        self._me = me
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        for tid, c in self._snap().items():
+            if tid != self._me:
+                self._seen[tid] = max(c, self._seen.get(tid, 0.0))
+        deltas = {tid: c - self._start.get(tid, 0.0) for tid, c in self._seen.items()}
+        if not deltas:
+            self.python = self.native = float("nan")
+            return
+        self.python = sum(d for tid, d in deltas.items() if tid in self._python)
+        self.native = sum(d for tid, d in deltas.items() if tid not in self._python)
+
+
 def measure(eng, path, texts, kiwi, threads, tmp, update_index, docs) -> dict:
+    if eng in ("kiwi-alone", "newsearch"):
+        with ThreadCPU() as tc:
+            m = _measure(eng, path, texts, kiwi, threads, tmp, update_index, docs)
+        m["cpu_python"], m["cpu_kiwi"] = tc.python, tc.native
+        return m
+    return _measure(eng, path, texts, kiwi, threads, tmp, update_index, docs)
+
+
+def _measure(eng, path, texts, kiwi, threads, tmp, update_index, docs) -> dict:
     if eng == "kiwi-alone":
         def stream():
             for title, body in texts:
@@ -209,6 +284,20 @@ def report(results, meta, engines, datasets, threads, args) -> None:
                           ("met" if ratio >= target else "NOT met") if target else "-"])
         print(C.table(["dataset", "newsearch / kiwi-alone (wall)", "per-rep range", "CPU ratio", "target", ""],
                       hrows, title="Headline: newsearch throughput as a fraction of Kiwi alone"))
+        print()
+        crows = []
+        for name, _ in datasets:
+            for eng in ("kiwi-alone", "newsearch"):
+                runs = results[(name, eng)]
+                docs = runs[0]["docs"]
+                kiwi_s = C.median([r["cpu_kiwi"] for r in runs])
+                py_s = C.median([r["cpu_python"] for r in runs])
+                crows.append([name, eng, kiwi_s, py_s, f"{kiwi_s / docs * 1e6:,.0f}", f"{py_s / docs * 1e6:,.0f}",
+                              f"{(kiwi_s + py_s) / (2 * C.median([r['seconds'] for r in runs])):.2f}"
+                              if threads == 2 else "-"])
+        print(C.table(["dataset", "engine", "Kiwi workers CPU-s", "Python threads CPU-s", "Kiwi us/doc",
+                       "Python us/doc", "cores busy (of 2)"], crows,
+                      title="Where the CPU goes (medians; Python threads: the caller, newsearch's read-ahead helper)"))
 
 
 if __name__ == "__main__":
