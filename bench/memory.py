@@ -47,7 +47,7 @@ def main() -> None:
             shutil.rmtree(ix, ignore_errors=True)
             wall, peak, summary = C.run_index_cli([src], ix)
             log(f"{docs:,} reviews: {summary}; peak RSS {peak:.0f} MB")
-            idx_rows.append([f"nsmc reviews", docs, f"{chars / 1e6:.2f}M", wall, peak,
+            idx_rows.append(["nsmc reviews", docs, f"{chars / 1e6:.2f}M", wall, peak,
                              "<= 1536 MB" if n >= 100_000 else "", ("met" if peak <= 1536 else "NOT met") if n >= 100_000 else ""])
             size = C.du_mb(ix)
             disk_rows.append([f"nsmc reviews {docs:,}", nbytes / 1e6, size, size / (nbytes / 1e6)])

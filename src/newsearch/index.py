@@ -457,6 +457,7 @@ def indexed_terms(title: str, body: str, title_terms, body_terms) -> tuple[list,
 
 
 def _combined_terms(title: str, body: str, title_terms, body_terms) -> list:
+    """Title terms, then body terms shifted past the title (positions and characters)."""
     if not title_terms:
         return body_terms
     pos_shift = title_terms[-1].pos + 2  # a gap, so phrases do not run from title into body
@@ -487,7 +488,8 @@ def _doc_fields(doc: SourceDoc, art: Article, title_terms, body_terms) -> dict:
 def _analysed(docs: Iterable[tuple[SourceDoc, Article]]) -> Iterator[tuple[SourceDoc, Article, list, list]]:
     """Run Kiwi's worker threads over titles and bodies as one ordered stream.
 
-    A title that is a copy of the body's start (see `title_in_body`) is not analysed again.
+    A title taken from the body's first sentence (see `title_in_body`) is not analysed again:
+    its terms are cut from the body's.
     """
     pending: deque = deque()
 

@@ -426,8 +426,9 @@ class Searcher:
 def _field_spans(spans: dict, docnum: int, title: str, body: str) -> tuple[list, list]:
     """Highlight spans in the stored body and title of one document.
 
-    The indexed body field holds title + body (offsets move back by the title); a title that is
-    the body's own first sentence is not indexed apart, its spans are the body's within it.
+    The indexed body field holds title + body (offsets move back by the title). A title that is
+    the body's own first sentence (index.title_in_body) is not repeated there: its spans are the
+    body's within it (a one-sentence text has no title field at all).
     """
     derived = title_in_body(title, body)
     off = 0 if derived else body_offset(title, body)

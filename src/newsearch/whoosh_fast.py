@@ -34,7 +34,7 @@ from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PerDocWriter, W3TermInfo, LENGTHS_COLUMN
 from whoosh.formats import Characters, Existence
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import length_to_byte
 
 from .analysis import AnalyzedText, KiwiTokenizer
 
