@@ -24,6 +24,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Iterable, Iterator
 
 from whoosh.analysis import Token, Tokenizer
@@ -155,23 +156,21 @@ def hanja_variants(form: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _adjacent(a, b) -> bool:
-    return b.start == a.start + a.len
-
-
 def segments(tokens) -> Iterator[tuple[list[Part], str]]:
     """Group Kiwi tokens into runs of content morphemes written together.
 
     Yields (parts, whole): `whole` is the run's text as one term (or "" when the run is a
     single plain morpheme). Function morphemes are skipped.
     """
-    n = len(tokens)
+    # (form, tag, start, end) once per token: a Kiwi token's attributes are built on each access.
+    toks = [(t.form, t.tag, t.start, t.start + t.len) for t in tokens]
+    n = len(toks)
     i = 0
     while i < n:
-        tok = tokens[i]
-        if tok.tag not in RUN_TAGS and tok.tag != "XPN":
-            if tok.tag in CONTENT_TAGS and not (tok.tag in ("VV", "VA") and tok.form in STOP_STEMS):
-                yield [Part(_norm(tok.form, tok.tag), tok.start, tok.start + tok.len, tok.tag)], ""
+        form, tag, start, end = toks[i]
+        if tag not in RUN_TAGS and tag != "XPN":
+            if tag in CONTENT_TAGS and not (tag in ("VV", "VA") and form in STOP_STEMS):
+                yield [Part(_norm(form, tag), start, end, tag)], ""
             i += 1
             continue
         parts: list[Part] = []
@@ -179,29 +178,28 @@ def segments(tokens) -> Iterator[tuple[list[Part], str]]:
         prefix = None
         j = i
         while j < n:
-            t = tokens[j]
-            if j > i and not _adjacent(tokens[j - 1], t):
+            tform, ttag, tstart, tend = toks[j]
+            if j > i and toks[j - 1][3] != tstart:  # not written together with the previous token
                 break
-            nxt = tokens[j + 1] if j + 1 < n else None
-            if t.tag == "XPN" and nxt is not None and nxt.tag in NOUN_TAGS and _adjacent(t, nxt):
-                prefix = t
-            elif t.tag in RUN_TAGS:
-                form = _norm(t.form, t.tag)
+            nxt = toks[j + 1] if j + 1 < n else None
+            if ttag == "XPN" and nxt is not None and nxt[1] in NOUN_TAGS and nxt[2] == tend:
+                prefix = toks[j]
+            elif ttag in RUN_TAGS:
+                norm = _norm(tform, ttag)
                 if prefix is not None:
-                    parts.append(Part(prefix.form + form, prefix.start, t.start + t.len, t.tag, (form,)))
+                    parts.append(Part(prefix[0] + norm, prefix[2], tend, ttag, (norm,)))
                     prefix = None
-                elif t.tag == "SH":
-                    parts.append(Part(form, t.start, t.start + t.len, t.tag, hanja_variants(form)))
+                elif ttag == "SH":
+                    parts.append(Part(norm, tstart, tend, ttag, hanja_variants(norm)))
                 else:
-                    parts.append(Part(form, t.start, t.start + t.len, t.tag))
-            elif t.tag == "XSN" and parts and t.form not in PLAIN_SUFFIXES:
+                    parts.append(Part(norm, tstart, tend, ttag))
+            elif ttag == "XSN" and parts and tform not in PLAIN_SUFFIXES:
                 last = parts[-1]
-                parts[-1] = Part(last.text + t.form, last.start, t.start + t.len, last.tag,
-                                 last.variants + (last.text,))
-            elif (t.form in ALNUM_GLUE and parts and parts[-1].tag in ALNUM_TAGS and nxt is not None
-                  and nxt.tag in ALNUM_TAGS and _adjacent(t, nxt)) \
-                    or (t.form == "%" and parts and parts[-1].tag == "SN"):
-                glue.append((len(parts), t.form))
+                parts[-1] = Part(last.text + tform, last.start, tend, last.tag, last.variants + (last.text,))
+            elif (tform in ALNUM_GLUE and parts and parts[-1].tag in ALNUM_TAGS and nxt is not None
+                  and nxt[1] in ALNUM_TAGS and nxt[2] == tend) \
+                    or (tform == "%" and parts and parts[-1].tag == "SN"):
+                glue.append((len(parts), tform))
             else:
                 break
             j += 1
@@ -223,6 +221,9 @@ def segments(tokens) -> Iterator[tuple[list[Part], str]]:
         i = j
 
 
+_BY_POSITION = attrgetter("pos", "start")
+
+
 def terms_from_tokens(tokens) -> list[Term]:
     """Turn Kiwi tokens into index terms (see the module docstring for the rules)."""
     out: list[Term] = []
@@ -241,7 +242,7 @@ def terms_from_tokens(tokens) -> list[Term]:
             end = parts[-1].end + (1 if whole.endswith("%") and not parts[-1].text.endswith("%") else 0)
             out.append(Term(whole, first, parts[0].start, end))
     # Whoosh delta-encodes each term's positions: keep them ascending.
-    out.sort(key=lambda t: (t.pos, t.start))
+    out.sort(key=_BY_POSITION)
     return out
 
 
