@@ -30,8 +30,9 @@ def test_a_title_the_source_gave_is_not_taken_for_a_derived_one(kiwi):
     body = "카카오헬스케어가 업무협약을 체결했다. 협약은 다음 달부터다."
     assert index.title_in_body("카카오헬스케어", body) is None  # the body's first word, not its first sentence
     assert index.title_in_body("", body) is None
-    assert index.body_offset("카카오헬스케어", body) == len("카카오헬스케어") + 2
-    assert index.body_offset(fallback_title(body), body) == 0
+    own, derived = "카카오헬스케어", fallback_title(body)
+    assert index.body_offset(own, index.title_in_body(own, body)) == len(own) + 2
+    assert index.body_offset(derived, index.title_in_body(derived, body)) == 0
 
 
 def test_a_title_cut_short_keeps_only_the_terms_inside_it(kiwi):

@@ -417,10 +417,10 @@ def title_in_body(title: str, body: str) -> tuple[int, int] | None:
     return (start, start + len(core)) if core and start >= 0 else None
 
 
-def body_offset(title: str, body: str) -> int:
+def body_offset(title: str, span: tuple[int, int] | None) -> int:
     """Where the body starts in the indexed `body` field: after "title, blank line", unless the
-    title is the body's own first sentence (see title_in_body)."""
-    if not title or title_in_body(title, body):
+    title is the body's own first sentence (`span`, from title_in_body, is then not None)."""
+    if not title or span is not None:
         return 0
     return len(title) + 2
 
@@ -433,7 +433,7 @@ def terms_within(terms: list, start: int, end: int) -> list:
     """
     inside = [t for t in terms if t.start >= start and t.end <= end]
     if len(inside) == len(terms) and start == 0 and (not terms or terms[0].pos == 0):
-        return terms  # the whole text: the very same list (the writer encodes it once)
+        return terms  # the whole text: the same list, not a copy
     if not inside:
         return []
     first = min(t.pos for t in inside)
@@ -452,16 +452,15 @@ def indexed_terms(title: str, body: str, title_terms, body_terms) -> tuple[list,
     """
     span = title_in_body(title, body)
     if span is None:
-        return title_terms, _combined_terms(title, body, title_terms, body_terms)
+        return title_terms, _combined_terms(title_terms, body_terms, body_offset(title, span))
     return ([] if span == (0, len(body)) else title_terms), body_terms
 
 
-def _combined_terms(title: str, body: str, title_terms, body_terms) -> list:
-    """Title terms, then body terms shifted past the title (positions and characters)."""
+def _combined_terms(title_terms, body_terms, char_shift: int) -> list:
+    """Title terms, then body terms shifted past the title (positions, and `char_shift` characters)."""
     if not title_terms:
         return body_terms
     pos_shift = title_terms[-1].pos + 2  # a gap, so phrases do not run from title into body
-    char_shift = body_offset(title, body)
     Term = analysis.Term
     return list(title_terms) + [Term(t.text, t.pos + pos_shift, t.start + char_shift, t.end + char_shift)
                                 for t in body_terms]

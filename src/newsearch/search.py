@@ -431,7 +431,7 @@ def _field_spans(spans: dict, docnum: int, title: str, body: str) -> tuple[list,
     body's within it (a one-sentence text has no title field at all).
     """
     derived = title_in_body(title, body)
-    off = 0 if derived else body_offset(title, body)
+    off = body_offset(title, derived)
     body_spans = [(a - off, b - off, t) for a, b, t in spans["body"].get(docnum, []) if a >= off]
     if derived:
         start, end = derived

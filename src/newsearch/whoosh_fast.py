@@ -25,6 +25,7 @@ Anything unusual (vectors, spelling fields, boosts, inlined postings) takes Whoo
 
 from __future__ import annotations
 
+import struct
 import zlib
 from array import array
 from pickle import dumps
@@ -32,6 +33,7 @@ from pickle import dumps
 from whoosh import columns, writing
 from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PerDocWriter, W3TermInfo, LENGTHS_COLUMN
+from whoosh.filedb.filetables import _lengths as _LENGTHS
 from whoosh.formats import Characters, Existence
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
@@ -40,7 +42,6 @@ from .analysis import AnalyzedText, KiwiTokenizer
 
 _W3_MAGIC = b"W3Bl"
 _TERMINFO = W3TermInfo._struct
-_LENGTHS = __import__("whoosh.filedb.filetables", fromlist=["_lengths"])._lengths
 # Rough bytes per posting held in memory (doc number, weight, value bytes, list slots, term keys):
 # 100k reviews (about 2M postings) grew the process by about 370 MB.
 _POSTING_BYTES = 150
@@ -50,6 +51,16 @@ _COLUMN_BUFFER = 1 << 20
 # so, as Whoosh's reader expects): deflate does not shrink them and costs a call per term. Whoosh
 # itself meant to skip compressing blocks under 20 bytes (W3PostingsWriter._write_block).
 MIN_COMPRESS = 100
+
+
+def _plan(field) -> str | None:
+    """How add_document indexes a field's value quickly (None: through Whoosh's field.index)."""
+    if field.indexed and field.format is not None and field.format.field_boost == 1.0:
+        if type(field.format) is Existence and type(field.analyzer) is IDTokenizer:
+            return "id"
+        if type(field.format) is Characters and isinstance(field.analyzer, KiwiTokenizer) and field.scorable:
+            return "chars"
+    return None
 
 
 class FastSegmentWriter(writing.SegmentWriter):
@@ -66,19 +77,8 @@ class FastSegmentWriter(writing.SegmentWriter):
         self._table: dict[str, dict[bytes, list]] = {}
         self._npostings = 0
         self._done_segments: list = []  # segments written when the table grew too large
-        # Per field: how to index a value quickly (or None: Whoosh's field.index).
-        self._plans = {}
-        for name, field in self.schema.items():
-            plan = None
-            if field.indexed and field.format is not None and field.format.field_boost == 1.0:
-                if type(field.format) is Existence and type(field.analyzer) is IDTokenizer:
-                    plan = "id"
-                elif (type(field.format) is Characters and isinstance(field.analyzer, KiwiTokenizer)
-                      and field.scorable):
-                    plan = "chars"
-            self._plans[name] = plan
         # Per field, what add_document looks up for every document.
-        self._fieldinfo = {name: (field, self._plans[name], field.indexed, field.stored, field.column_type,
+        self._fieldinfo = {name: (field, _plan(field), field.indexed, field.stored, field.column_type,
                                   "_stored_" + name) for name, field in self.schema.items()}
         self._fieldnames_of: dict[tuple, list[str]] = {}  # keyword names of a call -> checked field names
 
@@ -101,7 +101,6 @@ class FastSegmentWriter(writing.SegmentWriter):
 
         perdocwriter.start_doc(docnum)
         added = 0
-        encoded_terms = postings = None
         try:
             for fieldname in fieldnames:
                 value = fields[fieldname]
@@ -114,19 +113,10 @@ class FastSegmentWriter(writing.SegmentWriter):
                     if ftable is None:
                         ftable = table[fieldname] = {}
                     if plan == "chars" and type(value) is AnalyzedText:
-                        terms = value.terms
-                        if terms is not encoded_terms:  # a title that is the whole body: encoded once
-                            encoded_terms, postings = terms, _char_postings(terms)
-                        _add_characters(ftable, docnum, postings)
-                        length = len(terms)
-                        added += len(postings)
+                        length = len(value.terms)
+                        added += _add_characters(ftable, docnum, value.terms)
                     elif plan == "id" and isinstance(value, str):
-                        tb = value.encode("utf-8")
-                        entry = ftable.get(tb)
-                        if entry is None:
-                            ftable[tb] = entry = [array("I"), array("f"), None]
-                        entry[0].append(docnum)
-                        entry[1].append(1.0)
+                        _add_posting(ftable, value.encode("utf-8"), docnum, 1.0, None)
                         added += 1
                     else:
                         scorable = field.scorable
@@ -324,7 +314,7 @@ class _BufferedPickleZlib(_BufferedVarBytes):
 
 # Stored-field pickles under this many bytes are not deflated (0: deflate all, as Whoosh does).
 STORE_UNDER = 512
-_STORED_BLOCK = __import__("struct").Struct("<BHH").pack
+_STORED_BLOCK = struct.Struct("<BHH").pack
 
 
 def _zlib_stored(data: bytes) -> bytes:
@@ -367,8 +357,8 @@ def _add_posting(ftable: dict, tbytes: bytes, docnum: int, weight: float, vbytes
         entry[2].append(vbytes)
 
 
-def _char_postings(terms) -> list[tuple[bytes, float, bytes]]:
-    """One document's postings in a Characters (positions + chars) field: (term, weight, value).
+def _add_characters(ftable: dict, docnum: int, terms) -> int:
+    """Add one document's postings in a Characters (positions + chars) field; returns how many.
 
     The value bytes are exactly `Characters.encode` of the term's (pos, start, end) list in
     order of occurrence.
@@ -380,7 +370,6 @@ def _char_postings(terms) -> list[tuple[bytes, float, bytes]]:
             seen[t.text] = [t]
         else:
             lst.append(t)
-    out = []
     for text, lst in seen.items():
         if len(lst) == 1:
             t = lst[0]
@@ -393,19 +382,14 @@ def _char_postings(terms) -> list[tuple[bytes, float, bytes]]:
                 posbase = t.pos
                 charbase = t.end
             vbytes = pack_uint(len(deltas)) + dumps(deltas, 2)
-        out.append((text.encode("utf-8"), float(len(lst)), vbytes))
-    return out
-
-
-def _add_characters(ftable: dict, docnum: int, postings) -> None:
-    """Add one document's `_char_postings` to a field's table."""
-    for tb, weight, vbytes in postings:
+        tb = text.encode("utf-8")
         entry = ftable.get(tb)
         if entry is None:
             ftable[tb] = entry = [array("I"), array("f"), []]
         entry[0].append(docnum)
-        entry[1].append(weight)
+        entry[1].append(float(len(lst)))
         entry[2].append(vbytes)
+    return len(seen)
 
 
 def _write_table(fw: W3FieldWriter, schema, table: dict, lengths, doccount: int, codec: W3Codec) -> None:
