@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsearch import index, whoosh_fast
+from newsearch import analysis, index, whoosh_fast
+from newsearch.compiled import speedups
 from whoosh.writing import SegmentWriter
 
 REVIEWS = ["정말 재미있는 영화였다", "배우들의 연기가 좋았다 5G 시대", "스토리가 지루해서 졸았다",
@@ -81,7 +82,20 @@ def stock(monkeypatch):
     return use_stock
 
 
-def test_fast_writer_is_used_and_writes_the_same_bytes(tmp_path, monkeypatch, stock):
+@pytest.fixture(params=["compiled", "python"])
+def kernels(request, monkeypatch):
+    """The writer's and analysis's hot loops: the compiled ones (newsearch._speedups), or their Python twins."""
+    if request.param == "compiled":
+        if speedups is None:
+            pytest.skip("newsearch._speedups was not built")
+        return request.param
+    monkeypatch.setattr(whoosh_fast, "_add_characters", whoosh_fast._add_characters_py)
+    monkeypatch.setattr(whoosh_fast, "_encode_term", whoosh_fast._encode_term_py)
+    monkeypatch.setattr(analysis, "terms_from_tokens", analysis.terms_from_tokens_py)
+    return request.param
+
+
+def test_fast_writer_is_used_and_writes_the_same_bytes(tmp_path, monkeypatch, stock, kernels):
     src = _write(tmp_path / "docs.jsonl", _rows(300))  # `pub*` and common words exceed a 128-posting block
     monkeypatch.setattr(whoosh_fast, "MIN_COMPRESS", 0)  # compress every block, as Whoosh does
     monkeypatch.setattr(whoosh_fast, "STORE_UNDER", 0)  # and every document's stored fields

@@ -30,6 +30,7 @@ from typing import Iterable, Iterator
 from whoosh.analysis import Token, Tokenizer
 
 from . import config, vocabulary
+from .compiled import speedups
 from .vocabulary import HEADLINE_HANJA, UserWord
 
 # Tags whose morpheme is a content term.
@@ -244,6 +245,21 @@ def terms_from_tokens(tokens) -> list[Term]:
     # Whoosh delta-encodes each term's positions: keep them ascending.
     out.sort(key=_BY_POSITION)
     return out
+
+
+def tag_flags(tag: str) -> int:
+    """The tag's classes above as bits, in the order _speedups.c numbers them."""
+    bits = (tag in CONTENT_TAGS, tag in RUN_TAGS, tag in NOUN_TAGS, tag in ALNUM_TAGS,
+            tag in ALNUM_TAGS or tag.startswith("W_"), tag == "XPN", tag == "XSN", tag == "SH", tag == "SN",
+            tag in ("VV", "VA"), tag in ("NNG", "NNP"))
+    return sum(1 << k for k, on in enumerate(bits) if on)
+
+
+terms_from_tokens_py = terms_from_tokens
+if speedups:
+    speedups.configure(tag_flags, STOP_STEMS, PLAIN_SUFFIXES, ALNUM_GLUE, Term, hanja_variants, decompose,
+                       _decompositions, MIN_DECOMPOSE_LEN)
+    terms_from_tokens = speedups.terms_from_tokens  # noqa: F811 (the compiled twin)
 
 
 @dataclass(frozen=True, slots=True)

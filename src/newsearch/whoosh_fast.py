@@ -39,6 +39,7 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 from .analysis import AnalyzedText, KiwiTokenizer
+from .compiled import speedups
 
 _W3_MAGIC = b"W3Bl"
 _TERMINFO = W3TermInfo._struct
@@ -357,11 +358,11 @@ def _add_posting(ftable: dict, tbytes: bytes, docnum: int, weight: float, vbytes
         entry[2].append(vbytes)
 
 
-def _add_characters(ftable: dict, docnum: int, terms) -> int:
+def _add_characters_py(ftable: dict, docnum: int, terms) -> int:
     """Add one document's postings in a Characters (positions + chars) field; returns how many.
 
     The value bytes are exactly `Characters.encode` of the term's (pos, start, end) list in
-    order of occurrence.
+    order of occurrence. The twin of _speedups.add_characters.
     """
     seen: dict[str, list] = {}
     for t in terms:
@@ -401,7 +402,7 @@ def _write_table(fw: W3FieldWriter, schema, table: dict, lengths, doccount: int,
     blocklimit = codec._blocklimit
     comp = codec._compression
     min_compress = MIN_COMPRESS
-    compress = zlib.compress
+    encode_term = _encode_term
     postfile = fw._postfile
     tindex = fw._tindex
     tfile = tindex.dbfile
@@ -430,93 +431,15 @@ def _write_table(fw: W3FieldWriter, schema, table: dict, lengths, doccount: int,
         if lengths is not None and fieldname in lengths:
             lens = lengths[fieldname][:doccount]
             lens.extend(bytes(doccount - len(lens)))
+        fixed = -1 if fixedsize is None or fixedsize < 0 else fixedsize
         for tbytes in sorted(ftable):
             docs, weights, values = ftable[tbytes]
-            n = len(docs)
             start = ppos
-            if n == 1:
-                # One posting (most terms): the general loop below, unrolled.
-                d = docs[0]
-                w = weights[0]
-                maxweight = w if w > 0 else 0
-                minb = maxb = lens[d] if lens is not None else 0
-                if fixedsize is None or fixedsize < 0:
-                    vs = (values[0],) if values is not None else ()
-                elif fixedsize == 0:
-                    vs = None
-                else:
-                    vs = values[0] if values is not None else b""
-                databytes = dumps(((d,), None if w == 1.0 else w, vs), 2)
-                bcomp = comp if len(databytes) >= min_compress else 0
-                if bcomp:
-                    databytes = compress(databytes, bcomp)
-                infobytes = dumps((1, d, maxweight, bcomp, minb, maxb), 2)
-                blen = len(infobytes) + len(databytes)
-                pchunks.append(_W3_MAGIC + pack_int(-blen) + infobytes + databytes)
-                ppos += 8 + blen
-                tweight = w
-                tminb = minb
-                tmaxb = maxb
-                tmaxweight = maxweight
-            else:
-                pchunks.append(_W3_MAGIC)
-                ppos += 4
-                tweight = 0
-                tminb = 0
-                tmaxb = 0
-                tmaxweight = 0
-                for s in range(0, n, blocklimit):
-                    ids = docs[s:s + blocklimit]
-                    ws = weights[s:s + blocklimit]
-                    last = s + blocklimit >= n
-                    # Block statistics, as W3PostingsWriter.add_posting gathers them.
-                    maxweight = 0
-                    for w in ws:
-                        if w > maxweight:
-                            maxweight = w
-                    if lens is not None:
-                        bl = [x for x in map(lens.__getitem__, ids) if x]
-                        minb = min(bl) if bl else 0
-                        maxb = max(bl) if bl else 0
-                    else:
-                        minb = maxb = 0
-                    # Mini ids, weights, values.
-                    prev = 0
-                    dids = []
-                    for d in ids:
-                        dids.append(d - prev)
-                        prev = d
-                    w0 = ws[0]
-                    if all(w == 1.0 for w in ws):
-                        mw = None
-                    elif all(w == w0 for w in ws):
-                        mw = w0
-                    else:
-                        mw = tuple(ws)
-                    if fixedsize is None or fixedsize < 0:
-                        vs = tuple(values[s:s + blocklimit]) if values is not None else ()
-                    elif fixedsize == 0:
-                        vs = None
-                    else:
-                        vs = b"".join(values[s:s + blocklimit]) if values is not None else b""
-                    databytes = dumps((tuple(dids), mw, vs), 2)
-                    bcomp = comp if len(databytes) >= min_compress else 0
-                    if bcomp:
-                        databytes = compress(databytes, bcomp)
-                    infobytes = dumps((len(ids), ids[-1], maxweight, bcomp, minb, maxb), 2)
-                    blen = len(infobytes) + len(databytes)
-                    pchunks.append(pack_int(-blen if last else blen))
-                    pchunks.append(infobytes)
-                    pchunks.append(databytes)
-                    ppos += 4 + blen
-                    # W3TermInfo.add_block
-                    tweight += sum(ws)
-                    if minb and (not tminb or minb < tminb):
-                        tminb = minb
-                    if maxb > tmaxb:
-                        tmaxb = maxb
-                    if maxweight > tmaxweight:
-                        tmaxweight = maxweight
+            chunk, tweight, tminb, tmaxb, tmaxweight = encode_term(docs, weights, values, lens, blocklimit, fixed,
+                                                                   comp, min_compress)
+            pchunks.append(chunk)
+            ppos += len(chunk)
+            n = len(docs)
             # W3TermInfo.to_bytes (never inlined: inlinelimit <= 1)
             valbytes = tipack(False, tweight, n, tminb, tmaxb, tmaxweight, docs[0], docs[-1]) \
                 + pack_long(start) + pack_int(ppos - start)
@@ -536,3 +459,94 @@ def _write_table(fw: W3FieldWriter, schema, table: dict, lengths, doccount: int,
     if pchunks:
         postfile.write(b"".join(pchunks))
     tindex.lastkey = lastkey
+
+
+def _encode_term_py(docs, weights, values, lens, blocklimit: int, fixedsize: int, comp: int, min_compress: int):
+    """One term's posting blocks as W3FieldWriter writes them, and the term's statistics.
+
+    Returns (bytes, total weight, min length byte, max length byte, max weight). `fixedsize` is the
+    format's fixed value size, -1 when values vary in size. The twin of _speedups.encode_term.
+    """
+    n = len(docs)
+    compress = zlib.compress
+    if n == 1:
+        # One posting (most terms): the general loop below, unrolled.
+        d = docs[0]
+        w = weights[0]
+        maxweight = w if w > 0 else 0
+        minb = maxb = lens[d] if lens is not None else 0
+        if fixedsize < 0:
+            vs = (values[0],) if values is not None else ()
+        elif fixedsize == 0:
+            vs = None
+        else:
+            vs = values[0] if values is not None else b""
+        databytes = dumps(((d,), None if w == 1.0 else w, vs), 2)
+        bcomp = comp if len(databytes) >= min_compress else 0
+        if bcomp:
+            databytes = compress(databytes, bcomp)
+        infobytes = dumps((1, d, maxweight, bcomp, minb, maxb), 2)
+        blen = len(infobytes) + len(databytes)
+        return _W3_MAGIC + pack_int(-blen) + infobytes + databytes, w, minb, maxb, maxweight
+    chunks = [_W3_MAGIC]
+    tweight = 0
+    tminb = 0
+    tmaxb = 0
+    tmaxweight = 0
+    for s in range(0, n, blocklimit):
+        ids = docs[s:s + blocklimit]
+        ws = weights[s:s + blocklimit]
+        last = s + blocklimit >= n
+        # Block statistics, as W3PostingsWriter.add_posting gathers them.
+        maxweight = 0
+        for w in ws:
+            if w > maxweight:
+                maxweight = w
+        if lens is not None:
+            bl = [x for x in map(lens.__getitem__, ids) if x]
+            minb = min(bl) if bl else 0
+            maxb = max(bl) if bl else 0
+        else:
+            minb = maxb = 0
+        # Mini ids, weights, values.
+        prev = 0
+        dids = []
+        for d in ids:
+            dids.append(d - prev)
+            prev = d
+        w0 = ws[0]
+        if all(w == 1.0 for w in ws):
+            mw = None
+        elif all(w == w0 for w in ws):
+            mw = w0
+        else:
+            mw = tuple(ws)
+        if fixedsize < 0:
+            vs = tuple(values[s:s + blocklimit]) if values is not None else ()
+        elif fixedsize == 0:
+            vs = None
+        else:
+            vs = b"".join(values[s:s + blocklimit]) if values is not None else b""
+        databytes = dumps((tuple(dids), mw, vs), 2)
+        bcomp = comp if len(databytes) >= min_compress else 0
+        if bcomp:
+            databytes = compress(databytes, bcomp)
+        infobytes = dumps((len(ids), ids[-1], maxweight, bcomp, minb, maxb), 2)
+        blen = len(infobytes) + len(databytes)
+        chunks.append(pack_int(-blen if last else blen))
+        chunks.append(infobytes)
+        chunks.append(databytes)
+        # W3TermInfo.add_block
+        tweight += sum(ws)
+        if minb and (not tminb or minb < tminb):
+            tminb = minb
+        if maxb > tmaxb:
+            tmaxb = maxb
+        if maxweight > tmaxweight:
+            tmaxweight = maxweight
+    return b"".join(chunks), tweight, tminb, tmaxb, tmaxweight
+
+
+
+_add_characters = speedups.add_characters if speedups else _add_characters_py
+_encode_term = speedups.encode_term if speedups else _encode_term_py

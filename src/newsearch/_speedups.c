@@ -1,0 +1,1151 @@
+/*
+ * newsearch._speedups: compiled versions of the index writer's per-posting loops.
+ *
+ * Each function here has a pure-Python twin (whoosh_fast._add_characters_py,
+ * whoosh_fast._encode_term_py) that produces exactly the same bytes; tests/test_speedups.py
+ * checks the two against each other. The module is an optional build: without a C compiler
+ * newsearch runs the Python versions.
+ *
+ *   add_characters(ftable, docnum, terms) -> int
+ *       One document's postings in a positions + characters field: the terms (objects with
+ *       .text, .pos, .start, .end, in position order) are grouped by text; each group's value is
+ *       Whoosh's Characters encoding (a big-endian count, then the pickle (protocol 2) of the
+ *       list of (pos delta, start delta, length) tuples), appended with the doc number and the
+ *       weight (occurrences) to ftable[text.encode()] = [array('I'), array('f'), list].
+ *
+ *   encode_term(docs, weights, values, lens, blocklimit, fixedsize, comp, min_compress)
+ *       -> (bytes, total weight, min length byte, max length byte, max weight)
+ *       One term's W3 posting blocks (the "W3Bl" magic, then per block its signed length,
+ *       pickled info and pickled, maybe deflated, data), as W3FieldWriter writes them.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+#include <structmember.h>
+#ifndef NEWSEARCH_PY_ZLIB
+#include <zlib.h>
+#endif
+
+static PyObject *s_text, *s_pos, *s_start, *s_end, *s_append;
+/* Set by configure() (see terms_from_tokens). */
+static PyObject *cfg_tag_flags, *cfg_flag_cache, *cfg_stop_stems, *cfg_plain_suffixes, *cfg_alnum_glue;
+static PyObject *cfg_term_type, *cfg_hanja_variants, *cfg_decompose, *cfg_decompositions;
+static Py_ssize_t cfg_min_decompose_len;
+static Py_ssize_t off_text, off_pos, off_start, off_end; /* the Term slots */
+static PyObject *array_type, *code_I, *code_f;
+static PyObject *pickle_dumps, *zlib_compress, *proto2;
+
+/* ---- a growable byte buffer ---------------------------------------------------------------- */
+
+typedef struct {
+    char *p;
+    Py_ssize_t len, cap;
+} Buf;
+
+static int buf_reserve(Buf *b, Py_ssize_t more) {
+    if (b->len + more <= b->cap) return 0;
+    Py_ssize_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + more) cap *= 2;
+    char *p = PyMem_Realloc(b->p, cap);
+    if (!p) { PyErr_NoMemory(); return -1; }
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+static inline void buf_byte(Buf *b, unsigned char c) { b->p[b->len++] = (char)c; }
+
+static inline void buf_u32le(Buf *b, uint32_t v) {
+    b->p[b->len++] = (char)(v & 0xff);
+    b->p[b->len++] = (char)((v >> 8) & 0xff);
+    b->p[b->len++] = (char)((v >> 16) & 0xff);
+    b->p[b->len++] = (char)((v >> 24) & 0xff);
+}
+
+/* An int as _pickle.c's save_long writes it at protocol 2 (it must fit a signed 32-bit int). */
+static inline void pk_int(Buf *b, long v) {
+    uint32_t u = (uint32_t)v;
+    if ((u >> 16) != 0) {
+        buf_byte(b, 'J');
+        buf_u32le(b, u);
+    } else if ((u >> 8) != 0) {
+        buf_byte(b, 'M');
+        buf_byte(b, u & 0xff);
+        buf_byte(b, (u >> 8) & 0xff);
+    } else {
+        buf_byte(b, 'K');
+        buf_byte(b, u & 0xff);
+    }
+}
+
+/* A memo slot, as memo_put writes it below protocol 4. */
+static inline void pk_put(Buf *b, uint32_t idx) {
+    if (idx < 256) {
+        buf_byte(b, 'q');
+        buf_byte(b, idx);
+    } else {
+        buf_byte(b, 'r');
+        buf_u32le(b, idx);
+    }
+}
+
+static inline int fits_i32(long v) { return v >= -2147483647L - 1 && v <= 2147483647L; }
+
+/* ---- add_characters -------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject *text; /* borrowed from the term */
+    long pos, start, end;
+    Py_ssize_t next; /* next occurrence of the same text, or -1 */
+} Occ;
+
+static long attr_long(PyObject *obj, PyObject *name, int *err) {
+    PyObject *v = PyObject_GetAttr(obj, name);
+    if (!v) { *err = 1; return 0; }
+    long r = PyLong_AsLong(v);
+    Py_DECREF(v);
+    if (r == -1 && PyErr_Occurred()) *err = 1;
+    return r;
+}
+
+/* Whoosh's Characters value for one text's occurrences; NULL with an exception on failure,
+   or NULL without one when a number does not fit the hand-written pickle (the caller falls back). */
+static PyObject *characters_value(Occ *occ, Py_ssize_t first, Py_ssize_t count, Buf *b) {
+    b->len = 0;
+    /* 4 (count) + 3 (header + list + memo) + per item (3 ints of at most 5 + TUPLE3 + memo 5) + 2 */
+    if (buf_reserve(b, 16 + count * 21 + (count / 1000 + 1) * 2)) return NULL;
+    uint32_t n = (uint32_t)count;
+    buf_byte(b, (n >> 24) & 0xff);
+    buf_byte(b, (n >> 16) & 0xff);
+    buf_byte(b, (n >> 8) & 0xff);
+    buf_byte(b, n & 0xff);
+    buf_byte(b, 0x80);
+    buf_byte(b, 2);
+    buf_byte(b, ']');
+    pk_put(b, 0);
+    uint32_t memo = 1;
+    long posbase = 0, charbase = 0;
+    Py_ssize_t i = first, done = 0, in_batch = 0;
+    if (count > 1) buf_byte(b, '(');
+    while (i >= 0) {
+        Occ *o = &occ[i];
+        long a = o->pos - posbase, c = o->start - charbase, l = o->end - o->start;
+        if (count > 1) {
+            posbase = o->pos;
+            charbase = o->end;
+        }
+        if (!fits_i32(a) || !fits_i32(c) || !fits_i32(l)) return NULL;
+        pk_int(b, a);
+        pk_int(b, c);
+        pk_int(b, l);
+        buf_byte(b, 0x87); /* TUPLE3 */
+        pk_put(b, memo++);
+        done++;
+        i = o->next;
+        if (count > 1 && ++in_batch == 1000) { /* _pickle's BATCHSIZE */
+            buf_byte(b, 'e');
+            if (done < count) buf_byte(b, '(');
+            in_batch = 0;
+        }
+    }
+    if (count == 1)
+        buf_byte(b, 'a');
+    else if (in_batch)
+        buf_byte(b, 'e');
+    buf_byte(b, '.');
+    return PyBytes_FromStringAndSize(b->p, b->len);
+}
+
+/* The value the pure-Python path builds, for numbers beyond 32 bits. */
+static PyObject *characters_value_slow(Occ *occ, Py_ssize_t first, Py_ssize_t count) {
+    PyObject *lst = PyList_New(0), *res = NULL;
+    if (!lst) return NULL;
+    long posbase = 0, charbase = 0;
+    for (Py_ssize_t i = first; i >= 0; i = occ[i].next) {
+        Occ *o = &occ[i];
+        long a = o->pos - posbase, c = o->start - charbase, l = o->end - o->start;
+        if (count > 1) {
+            posbase = o->pos;
+            charbase = o->end;
+        }
+        PyObject *t = Py_BuildValue("(lll)", a, c, l);
+        if (!t || PyList_Append(lst, t)) { Py_XDECREF(t); goto done; }
+        Py_DECREF(t);
+    }
+    PyObject *pickled = PyObject_CallFunctionObjArgs(pickle_dumps, lst, proto2, NULL);
+    if (!pickled) goto done;
+    unsigned char head[4] = {(count >> 24) & 0xff, (count >> 16) & 0xff, (count >> 8) & 0xff, count & 0xff};
+    res = PyBytes_FromStringAndSize((const char *)head, 4);
+    if (res) PyBytes_ConcatAndDel(&res, pickled);
+    else Py_DECREF(pickled);
+done:
+    Py_DECREF(lst);
+    return res;
+}
+
+static PyObject *new_entry(void) {
+    PyObject *docs = PyObject_CallOneArg(array_type, code_I);
+    PyObject *weights = docs ? PyObject_CallOneArg(array_type, code_f) : NULL;
+    PyObject *values = weights ? PyList_New(0) : NULL;
+    PyObject *entry = values ? PyList_New(3) : NULL;
+    if (!entry) {
+        Py_XDECREF(docs);
+        Py_XDECREF(weights);
+        Py_XDECREF(values);
+        return NULL;
+    }
+    PyList_SET_ITEM(entry, 0, docs);
+    PyList_SET_ITEM(entry, 1, weights);
+    PyList_SET_ITEM(entry, 2, values);
+    return entry;
+}
+
+static PyObject *array_append; /* the unbound array.append */
+
+static int append_to(PyObject *seq, PyObject *item) {
+    PyObject *args[2] = {seq, item};
+    PyObject *r = PyObject_Vectorcall(array_append, args, 2, NULL);
+    if (!r) return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+static PyObject *add_characters(PyObject *self, PyObject *args) {
+    PyObject *ftable, *docnum, *terms;
+    if (!PyArg_ParseTuple(args, "O!OO", &PyDict_Type, &ftable, &docnum, &terms)) return NULL;
+    PyObject *seq = PySequence_Fast(terms, "terms must be a sequence");
+    if (!seq) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Occ *occ = PyMem_Malloc((n ? n : 1) * sizeof(Occ));
+    Py_ssize_t *last = PyMem_Malloc((n ? n : 1) * sizeof(Py_ssize_t));
+    PyObject *seen = PyDict_New(); /* text -> index of its first occurrence */
+    PyObject *texts = NULL;        /* strong references to the texts read */
+    Buf b = {NULL, 0, 0};
+    Py_ssize_t groups = 0;
+    PyObject *result = NULL;
+    if (!occ || !last || !seen) { PyErr_NoMemory(); goto fail; }
+    texts = PyList_New(n);
+    if (!texts) goto fail;
+
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = items[i];
+        int err = 0;
+        PyObject *text;
+        if (cfg_term_type && Py_IS_TYPE(t, (PyTypeObject *)cfg_term_type)) { /* its slots, directly */
+            text = *(PyObject **)((char *)t + off_text);
+            PyObject *p = *(PyObject **)((char *)t + off_pos), *s = *(PyObject **)((char *)t + off_start),
+                     *e = *(PyObject **)((char *)t + off_end);
+            if (!text || !p || !s || !e) {
+                PyErr_SetString(PyExc_AttributeError, "a Term slot is unset");
+                goto fail;
+            }
+            Py_INCREF(text);
+            occ[i].pos = PyLong_AsLong(p);
+            occ[i].start = PyLong_AsLong(s);
+            occ[i].end = PyLong_AsLong(e);
+            err = PyErr_Occurred() != NULL;
+        } else {
+            text = PyObject_GetAttr(t, s_text);
+            if (!text) goto fail;
+            occ[i].pos = attr_long(t, s_pos, &err);
+            occ[i].start = attr_long(t, s_start, &err);
+            occ[i].end = attr_long(t, s_end, &err);
+        }
+        PyList_SET_ITEM(texts, i, text);
+        occ[i].text = text;
+        occ[i].next = -1;
+        if (err) goto fail;
+        PyObject *firstobj = PyDict_GetItemWithError(seen, text);
+        if (firstobj) {
+            Py_ssize_t f = PyLong_AsSsize_t(firstobj);
+            occ[last[f]].next = i;
+            last[f] = i;
+        } else {
+            if (PyErr_Occurred()) goto fail;
+            PyObject *idx = PyLong_FromSsize_t(i);
+            if (!idx || PyDict_SetItem(seen, text, idx)) { Py_XDECREF(idx); goto fail; }
+            Py_DECREF(idx);
+            last[i] = i;
+            groups++;
+        }
+    }
+
+    Py_ssize_t pos = 0;
+    PyObject *key, *firstobj;
+    while (PyDict_Next(seen, &pos, &key, &firstobj)) {
+        Py_ssize_t f = PyLong_AsSsize_t(firstobj);
+        Py_ssize_t count = 0;
+        for (Py_ssize_t i = f; i >= 0; i = occ[i].next) count++;
+        PyObject *vbytes = characters_value(occ, f, count, &b);
+        if (!vbytes) {
+            if (PyErr_Occurred()) goto fail;
+            vbytes = characters_value_slow(occ, f, count);
+            if (!vbytes) goto fail;
+        }
+        PyObject *tb = PyUnicode_AsUTF8String(key);
+        if (!tb) { Py_DECREF(vbytes); goto fail; }
+        PyObject *entry = PyDict_GetItemWithError(ftable, tb); /* borrowed */
+        if (!entry) {
+            if (PyErr_Occurred() || !(entry = new_entry()) || PyDict_SetItem(ftable, tb, entry)) {
+                Py_XDECREF(entry);
+                Py_DECREF(tb);
+                Py_DECREF(vbytes);
+                goto fail;
+            }
+            Py_DECREF(entry); /* the table holds it */
+        }
+        Py_DECREF(tb);
+        PyObject *weight = PyFloat_FromDouble((double)count);
+        int bad = !weight || append_to(PyList_GET_ITEM(entry, 0), docnum)
+                  || append_to(PyList_GET_ITEM(entry, 1), weight)
+                  || PyList_Append(PyList_GET_ITEM(entry, 2), vbytes);
+        Py_XDECREF(weight);
+        Py_DECREF(vbytes);
+        if (bad) goto fail;
+    }
+    result = PyLong_FromSsize_t(groups);
+fail:
+    PyMem_Free(b.p);
+    PyMem_Free(occ);
+    PyMem_Free(last);
+    Py_XDECREF(seen);
+    Py_XDECREF(texts);
+    Py_DECREF(seq);
+    return result;
+}
+
+/* ---- encode_term ----------------------------------------------------------------------------- */
+
+static PyObject *dumps2(PyObject *obj) {
+    return PyObject_CallFunctionObjArgs(pickle_dumps, obj, proto2, NULL);
+}
+
+static inline void put_i32be(Buf *b, int32_t v) {
+    uint32_t u = (uint32_t)v;
+    buf_byte(b, (u >> 24) & 0xff);
+    buf_byte(b, (u >> 16) & 0xff);
+    buf_byte(b, (u >> 8) & 0xff);
+    buf_byte(b, u & 0xff);
+}
+
+/* A memo reference (BINGET / LONG_BINGET). */
+static inline void pk_get(Buf *b, uint32_t idx) {
+    if (idx < 256) {
+        buf_byte(b, 'h');
+        buf_byte(b, idx);
+    } else {
+        buf_byte(b, 'j');
+        buf_u32le(b, idx);
+    }
+}
+
+/* BINFLOAT: a double, big-endian. */
+static inline void pk_float(Buf *b, double x) {
+    uint64_t u;
+    memcpy(&u, &x, 8);
+    buf_byte(b, 'G');
+    for (int sh = 56; sh >= 0; sh -= 8) buf_byte(b, (u >> sh) & 0xff);
+}
+
+/* The end of a tuple of m items (m >= 1); a MARK came before its items when m > 3. */
+static inline void pk_tuple_end(Buf *b, Py_ssize_t m, uint32_t *memo) {
+    buf_byte(b, m <= 3 ? (unsigned char)(0x84 + m) : 't');
+    pk_put(b, (*memo)++);
+}
+
+enum { MW_NONE, MW_SAME, MW_EACH };
+
+/* pickle.dumps((ids deltas, mw, vs), 2) for the common case, written by hand: ids that fit 32 bits
+   and values that are distinct non-empty bytes objects (or none). Returns 1 when written, 0 when
+   the block needs the general path, -1 on error. */
+static int pk_block_data(Buf *b, const unsigned int *docs, const float *weights, Py_ssize_t s, Py_ssize_t e,
+                         int mwkind, PyObject *values, Py_ssize_t fixedsize) {
+    Py_ssize_t m = e - s;
+    if (fixedsize > 0) return 0;
+    Py_ssize_t need = 64 + m * 24;
+    if (fixedsize < 0 && values != Py_None) {
+        for (Py_ssize_t k = s; k < e; k++) {
+            PyObject *v = PyList_GET_ITEM(values, k);
+            if (!PyBytes_CheckExact(v) || PyBytes_GET_SIZE(v) == 0) return 0;
+            for (Py_ssize_t j = s; j < k; j++) /* one object twice would be a memo reference */
+                if (PyList_GET_ITEM(values, j) == v) return 0;
+            need += 64 + 2 * PyBytes_GET_SIZE(v);
+        }
+    }
+    if (docs[e - 1] > 0x7fffffffu) return 0;
+    b->len = 0;
+    if (buf_reserve(b, need)) return -1;
+    uint32_t memo = 0;
+    buf_byte(b, 0x80);
+    buf_byte(b, 2);
+    /* ids, as deltas */
+    if (m > 3) buf_byte(b, '(');
+    unsigned int prev = 0;
+    for (Py_ssize_t k = s; k < e; k++) {
+        pk_int(b, (long)docs[k] - (long)prev);
+        prev = docs[k];
+    }
+    pk_tuple_end(b, m, &memo);
+    /* weights */
+    if (mwkind == MW_NONE) {
+        buf_byte(b, 'N');
+    } else if (mwkind == MW_SAME) {
+        pk_float(b, weights[s]);
+    } else {
+        if (m > 3) buf_byte(b, '(');
+        for (Py_ssize_t k = s; k < e; k++) pk_float(b, weights[k]);
+        pk_tuple_end(b, m, &memo);
+    }
+    /* values: each bytes object pickles as _codecs.encode(its latin-1 text, "latin1") */
+    if (fixedsize == 0) {
+        buf_byte(b, 'N');
+    } else if (values == Py_None) {
+        buf_byte(b, ')');
+    } else {
+        if (m > 3) buf_byte(b, '(');
+        uint32_t enc_idx = 0, lat_idx = 0;
+        for (Py_ssize_t k = s; k < e; k++) {
+            PyObject *v = PyList_GET_ITEM(values, k);
+            const unsigned char *src = (const unsigned char *)PyBytes_AS_STRING(v);
+            Py_ssize_t len = PyBytes_GET_SIZE(v), ulen = len;
+            for (Py_ssize_t i = 0; i < len; i++) ulen += src[i] >> 7;
+            if (ulen > 0xffffffffLL) return 0;
+            if (k == s) {
+                memcpy(b->p + b->len, "c_codecs\nencode\n", 16);
+                b->len += 16;
+                enc_idx = memo;
+                pk_put(b, memo++);
+            } else {
+                pk_get(b, enc_idx);
+            }
+            buf_byte(b, 'X');
+            buf_u32le(b, (uint32_t)ulen);
+            for (Py_ssize_t i = 0; i < len; i++) {
+                unsigned char c = src[i];
+                if (c < 0x80) {
+                    buf_byte(b, c);
+                } else {
+                    buf_byte(b, 0xc0 | (c >> 6));
+                    buf_byte(b, 0x80 | (c & 0x3f));
+                }
+            }
+            pk_put(b, memo++);
+            if (k == s) {
+                memcpy(b->p + b->len, "X\x06\x00\x00\x00latin1", 11);
+                b->len += 11;
+                lat_idx = memo;
+                pk_put(b, memo++);
+            } else {
+                pk_get(b, lat_idx);
+            }
+            buf_byte(b, 0x86); /* TUPLE2: the arguments */
+            pk_put(b, memo++);
+            buf_byte(b, 'R');
+            pk_put(b, memo++);
+        }
+        pk_tuple_end(b, m, &memo);
+    }
+    buf_byte(b, 0x87);
+    pk_put(b, memo++);
+    buf_byte(b, '.');
+    return 1;
+}
+
+/* The same pickle through the pickle module, for whatever pk_block_data leaves to it. */
+static PyObject *block_data_generic(const unsigned int *docs, const float *weights, Py_ssize_t s, Py_ssize_t e,
+                                    int mwkind, PyObject *values, Py_ssize_t fixedsize) {
+    Py_ssize_t m = e - s;
+    PyObject *dids = PyTuple_New(m), *mw = NULL, *vs = NULL, *res = NULL;
+    if (!dids) return NULL;
+    unsigned int prev = 0;
+    for (Py_ssize_t k = s; k < e; k++) {
+        PyObject *x = PyLong_FromLong((long)docs[k] - (long)prev);
+        if (!x) goto done;
+        PyTuple_SET_ITEM(dids, k - s, x);
+        prev = docs[k];
+    }
+    if (mwkind == MW_NONE) {
+        mw = Py_NewRef(Py_None);
+    } else if (mwkind == MW_SAME) {
+        mw = PyFloat_FromDouble(weights[s]);
+    } else {
+        mw = PyTuple_New(m);
+        if (mw)
+            for (Py_ssize_t k = s; k < e; k++) {
+                PyObject *x = PyFloat_FromDouble(weights[k]);
+                if (!x) { Py_CLEAR(mw); break; }
+                PyTuple_SET_ITEM(mw, k - s, x);
+            }
+    }
+    if (!mw) goto done;
+    if (fixedsize < 0) {
+        vs = values == Py_None ? PyTuple_New(0) : PyList_GetSlice(values, s, e);
+        if (vs && values != Py_None) Py_SETREF(vs, PyList_AsTuple(vs));
+    } else if (fixedsize == 0) {
+        vs = Py_NewRef(Py_None);
+    } else if (values == Py_None) {
+        vs = PyBytes_FromStringAndSize("", 0);
+    } else {
+        PyObject *part = PyList_GetSlice(values, s, e), *empty = PyBytes_FromStringAndSize("", 0);
+        vs = part && empty ? PyObject_CallMethod(empty, "join", "O", part) : NULL;
+        Py_XDECREF(part);
+        Py_XDECREF(empty);
+    }
+    if (!vs) goto done;
+    PyObject *triple = PyTuple_Pack(3, dids, mw, vs);
+    if (triple) {
+        res = dumps2(triple);
+        Py_DECREF(triple);
+    }
+done:
+    Py_XDECREF(dids);
+    Py_XDECREF(mw);
+    Py_XDECREF(vs);
+    return res;
+}
+
+#ifndef NEWSEARCH_PY_ZLIB
+/* zlib.compress(data, level) (the same parameters, so the same bytes) on one deflate stream that is
+   reset between blocks: setting a stream up and tearing it down cost more than deflating a block. */
+static z_stream zs;
+static int zs_level = -99;
+
+static int deflate_into(const char *p, Py_ssize_t n, int level, Buf *outb) {
+    if (n > 0x7fffffff) {
+        PyErr_SetString(PyExc_OverflowError, "posting block too large");
+        return -1;
+    }
+    if (zs_level != level) {
+        if (zs_level != -99) deflateEnd(&zs);
+        zs_level = -99;
+        memset(&zs, 0, sizeof zs);
+        if (deflateInit2(&zs, level, Z_DEFLATED, MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+            PyErr_Format(PyExc_ValueError, "zlib cannot compress at level %d", level);
+            return -1;
+        }
+        zs_level = level;
+    } else if (deflateReset(&zs) != Z_OK) {
+        PyErr_SetString(PyExc_RuntimeError, "zlib deflateReset failed");
+        return -1;
+    }
+    uLong bound = deflateBound(&zs, (uLong)n);
+    outb->len = 0;
+    if (buf_reserve(outb, (Py_ssize_t)bound)) return -1;
+    zs.next_in = (Bytef *)p;
+    zs.avail_in = (uInt)n;
+    zs.next_out = (Bytef *)outb->p;
+    zs.avail_out = (uInt)bound;
+    if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
+        deflateEnd(&zs);
+        zs_level = -99;
+        PyErr_SetString(PyExc_RuntimeError, "zlib deflate failed");
+        return -1;
+    }
+    outb->len = (Py_ssize_t)(bound - zs.avail_out);
+    return 0;
+}
+#endif
+
+static PyObject *encode_term(PyObject *self, PyObject *args) {
+    PyObject *docs_o, *weights_o, *values, *lens_o;
+    Py_ssize_t blocklimit, fixedsize, min_compress;
+    int comp;
+    if (!PyArg_ParseTuple(args, "OOOOnnin", &docs_o, &weights_o, &values, &lens_o, &blocklimit, &fixedsize,
+                          &comp, &min_compress))
+        return NULL;
+    if (blocklimit < 1) {
+        PyErr_SetString(PyExc_ValueError, "blocklimit must be positive");
+        return NULL;
+    }
+    Py_buffer dv = {0}, wv = {0}, lv = {0};
+    int have_lens = lens_o != Py_None;
+    PyObject *result = NULL;
+    Buf out = {NULL, 0, 0}, db = {NULL, 0, 0}, zb = {NULL, 0, 0};
+    if (PyObject_GetBuffer(docs_o, &dv, PyBUF_FORMAT) < 0) return NULL;
+    if (PyObject_GetBuffer(weights_o, &wv, PyBUF_FORMAT) < 0) { PyBuffer_Release(&dv); return NULL; }
+    if (have_lens && PyObject_GetBuffer(lens_o, &lv, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&dv);
+        PyBuffer_Release(&wv);
+        return NULL;
+    }
+    if (dv.itemsize != sizeof(unsigned int) || strcmp(dv.format ? dv.format : "B", "I") != 0
+        || wv.itemsize != sizeof(float) || strcmp(wv.format ? wv.format : "B", "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "docs must be array('I') and weights array('f')");
+        goto done;
+    }
+    const unsigned int *docs = dv.buf;
+    const float *weights = wv.buf;
+    const unsigned char *lens = have_lens ? lv.buf : NULL;
+    Py_ssize_t nlens = have_lens ? lv.len : 0;
+    Py_ssize_t n = dv.len / (Py_ssize_t)sizeof(unsigned int);
+    if (n < 1 || wv.len / (Py_ssize_t)sizeof(float) != n) {
+        PyErr_SetString(PyExc_ValueError, "docs and weights must be non-empty and of one length");
+        goto done;
+    }
+    if (values != Py_None && (!PyList_Check(values) || PyList_GET_SIZE(values) != n)) {
+        PyErr_SetString(PyExc_ValueError, "values must be None or a list as long as docs");
+        goto done;
+    }
+
+    double tweight = 0, tmaxweight = 0;
+    long tminb = 0, tmaxb = 0;
+    if (buf_reserve(&out, 4)) goto done;
+    memcpy(out.p, "W3Bl", 4);
+    out.len = 4;
+    for (Py_ssize_t s = 0; s < n; s += blocklimit) {
+        Py_ssize_t e = s + blocklimit < n ? s + blocklimit : n;
+        Py_ssize_t m = e - s;
+        int last = e >= n;
+        double maxweight = 0, bsum = 0;
+        int all_one = 1, all_same = 1;
+        long minb = 0, maxb = 0;
+        for (Py_ssize_t k = s; k < e; k++) {
+            double w = weights[k];
+            if (w > maxweight) maxweight = w;
+            if (w != 1.0) all_one = 0;
+            if (w != (double)weights[s]) all_same = 0;
+            bsum += w;
+            if (lens) {
+                unsigned int d = docs[k];
+                long x = d < (unsigned int)nlens ? lens[d] : 0;
+                if (x) {
+                    if (!minb || x < minb) minb = x;
+                    if (x > maxb) maxb = x;
+                }
+            }
+        }
+        int mwkind = all_one ? MW_NONE : all_same ? MW_SAME : MW_EACH;
+        /* data: pickled by hand, else by the pickle module; deflated when long enough */
+        PyObject *data = NULL;
+        const char *dp;
+        Py_ssize_t dlen;
+        int hand = pk_block_data(&db, docs, weights, s, e, mwkind, values, fixedsize);
+        if (hand < 0) goto done;
+        if (hand) {
+            dp = db.p;
+            dlen = db.len;
+        } else {
+            data = block_data_generic(docs, weights, s, e, mwkind, values, fixedsize);
+            if (!data) goto done;
+            dp = PyBytes_AS_STRING(data);
+            dlen = PyBytes_GET_SIZE(data);
+        }
+        int bcomp = dlen >= min_compress ? comp : 0;
+        if (bcomp) {
+#ifdef NEWSEARCH_PY_ZLIB
+            PyObject *raw = data ? data : PyBytes_FromStringAndSize(dp, dlen);
+            PyObject *level = raw ? PyLong_FromLong(bcomp) : NULL;
+            PyObject *z = level ? PyObject_CallFunctionObjArgs(zlib_compress, raw, level, NULL) : NULL;
+            Py_XDECREF(level);
+            Py_XDECREF(raw);
+            data = z;
+            if (!z) goto done;
+            dp = PyBytes_AS_STRING(z);
+            dlen = PyBytes_GET_SIZE(z);
+#else
+            int r = deflate_into(dp, dlen, bcomp, &zb);
+            Py_CLEAR(data);
+            if (r) goto done;
+            dp = zb.p;
+            dlen = zb.len;
+#endif
+        }
+        /* info: (count, last id, max weight, compression, min length, max length); a max weight
+           that stayed at its starting 0 is the int 0, as in the Python writer */
+        char info[64];
+        Buf ib = {info, 0, sizeof info};
+        PyObject *info_obj = NULL;
+        if (docs[e - 1] > 0x7fffffffu) { /* beyond the hand-written pickle */
+            PyObject *mwo = maxweight > 0 ? PyFloat_FromDouble(maxweight) : PyLong_FromLong(0);
+            PyObject *t = mwo ? Py_BuildValue("(nkOill)", m, (unsigned long)docs[e - 1], mwo, bcomp, minb, maxb)
+                              : NULL;
+            Py_XDECREF(mwo);
+            info_obj = t ? dumps2(t) : NULL;
+            Py_XDECREF(t);
+            if (!info_obj) { Py_XDECREF(data); goto done; }
+            ib.p = PyBytes_AS_STRING(info_obj);
+            ib.len = PyBytes_GET_SIZE(info_obj);
+        } else {
+            buf_byte(&ib, 0x80);
+            buf_byte(&ib, 2);
+            buf_byte(&ib, '(');
+            pk_int(&ib, (long)m);
+            pk_int(&ib, (long)docs[e - 1]);
+            if (maxweight > 0) pk_float(&ib, maxweight);
+            else pk_int(&ib, 0);
+            pk_int(&ib, bcomp);
+            pk_int(&ib, minb);
+            pk_int(&ib, maxb);
+            buf_byte(&ib, 't');
+            pk_put(&ib, 0);
+            buf_byte(&ib, '.');
+        }
+        Py_ssize_t blen = ib.len + dlen;
+        if (blen > 0x7fffffff) {
+            PyErr_SetString(PyExc_OverflowError, "posting block too large");
+            Py_XDECREF(data);
+            Py_XDECREF(info_obj);
+            goto done;
+        }
+        if (buf_reserve(&out, 4 + blen)) { Py_XDECREF(data); Py_XDECREF(info_obj); goto done; }
+        put_i32be(&out, last ? -(int32_t)blen : (int32_t)blen);
+        memcpy(out.p + out.len, ib.p, ib.len);
+        out.len += ib.len;
+        memcpy(out.p + out.len, dp, dlen);
+        out.len += dlen;
+        Py_XDECREF(data);
+        Py_XDECREF(info_obj);
+        tweight += bsum;
+        if (minb && (!tminb || minb < tminb)) tminb = minb;
+        if (maxb > tmaxb) tmaxb = maxb;
+        if (maxweight > tmaxweight) tmaxweight = maxweight;
+    }
+    {
+        PyObject *chunk = PyBytes_FromStringAndSize(out.p, out.len);
+        if (!chunk) goto done;
+        PyObject *mwo = tmaxweight > 0 ? PyFloat_FromDouble(tmaxweight) : PyLong_FromLong(0);
+        if (!mwo) { Py_DECREF(chunk); goto done; }
+        result = Py_BuildValue("(NdllN)", chunk, tweight, tminb, tmaxb, mwo);
+    }
+done:
+    PyMem_Free(out.p);
+    PyMem_Free(db.p);
+    PyMem_Free(zb.p);
+    PyBuffer_Release(&dv);
+    PyBuffer_Release(&wv);
+    if (have_lens) PyBuffer_Release(&lv);
+    return result;
+}
+
+/* ---- terms_from_tokens ------------------------------------------------------------------------ */
+
+/* What analysis.py tells configure(): tag flags come from its tag_flags(tag) (cached here). */
+enum {
+    F_CONTENT = 1, F_RUN = 2, F_NOUN = 4, F_ALNUM = 8, F_LOWER = 16, F_XPN = 32, F_XSN = 64, F_SH = 128,
+    F_SN = 256, F_VVVA = 512, F_DECOMPOSE = 1024
+};
+static PyObject *s_form, *s_tag, *s_len, *s_lower, *s_percent, *s_empty;
+
+static Py_ssize_t slot_offset(PyObject *type, const char *name) {
+    PyObject *d = PyObject_GetAttrString(type, name);
+    if (!d) return -1;
+    Py_ssize_t off = -1;
+    if (Py_IS_TYPE(d, &PyMemberDescr_Type)) {
+        PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
+        if (m->type == T_OBJECT_EX) off = m->offset;
+    }
+    Py_DECREF(d);
+    if (off < 0) PyErr_Format(PyExc_TypeError, "Term.%s must be a __slots__ member", name);
+    return off;
+}
+
+static PyObject *configure(PyObject *self, PyObject *args) {
+    PyObject *tag_flags, *stop, *plain, *glue, *term, *hanja, *decomp, *decomps;
+    Py_ssize_t minlen;
+    if (!PyArg_ParseTuple(args, "OOOOO!OOO!n", &tag_flags, &stop, &plain, &glue, &PyType_Type, &term, &hanja, &decomp,
+                          &PyDict_Type, &decomps, &minlen))
+        return NULL;
+    Py_ssize_t o1 = slot_offset(term, "text"), o2 = o1 < 0 ? -1 : slot_offset(term, "pos"),
+               o3 = o2 < 0 ? -1 : slot_offset(term, "start"), o4 = o3 < 0 ? -1 : slot_offset(term, "end");
+    if (o4 < 0) return NULL;
+    if (((PyTypeObject *)term)->tp_itemsize || ((PyTypeObject *)term)->tp_new == NULL) {
+        PyErr_SetString(PyExc_TypeError, "Term must be a plain __slots__ class");
+        return NULL;
+    }
+    PyObject *cache = PyDict_New();
+    if (!cache) return NULL;
+    off_text = o1, off_pos = o2, off_start = o3, off_end = o4;
+    Py_XSETREF(cfg_flag_cache, cache);
+    Py_XSETREF(cfg_tag_flags, Py_NewRef(tag_flags));
+    Py_XSETREF(cfg_stop_stems, Py_NewRef(stop));
+    Py_XSETREF(cfg_plain_suffixes, Py_NewRef(plain));
+    Py_XSETREF(cfg_alnum_glue, Py_NewRef(glue));
+    Py_XSETREF(cfg_term_type, Py_NewRef(term));
+    Py_XSETREF(cfg_hanja_variants, Py_NewRef(hanja));
+    Py_XSETREF(cfg_decompose, Py_NewRef(decomp));
+    Py_XSETREF(cfg_decompositions, Py_NewRef(decomps));
+    cfg_min_decompose_len = minlen;
+    Py_RETURN_NONE;
+}
+
+static int flags_of(PyObject *tag) {
+    PyObject *f = PyDict_GetItemWithError(cfg_flag_cache, tag);
+    if (!f) {
+        if (PyErr_Occurred()) return -1;
+        f = PyObject_CallOneArg(cfg_tag_flags, tag);
+        if (!f) return -1;
+        int r = PyDict_SetItem(cfg_flag_cache, tag, f);
+        Py_DECREF(f);
+        if (r) return -1;
+    }
+    long v = PyLong_AsLong(f);
+    return v == -1 && PyErr_Occurred() ? -1 : (int)v;
+}
+
+typedef struct {
+    PyObject *form, *tag; /* strong */
+    int flags;
+    long start, end;
+} Tok;
+
+typedef struct {
+    PyObject *text;     /* strong */
+    PyObject *variants; /* strong tuple, or NULL */
+    long start, end;
+    int flags;
+} Part;
+
+typedef struct {
+    PyObject *text; /* strong */
+    long pos, start, end;
+    Py_ssize_t seq;
+} CTerm;
+
+typedef struct {
+    CTerm *a;
+    Py_ssize_t n, cap;
+} Terms;
+
+static int terms_add(Terms *t, PyObject *text, long pos, long start, long end) {
+    if (t->n == t->cap) {
+        Py_ssize_t cap = t->cap ? t->cap * 2 : 64;
+        CTerm *a = PyMem_Realloc(t->a, cap * sizeof(CTerm));
+        if (!a) { PyErr_NoMemory(); return -1; }
+        t->a = a;
+        t->cap = cap;
+    }
+    CTerm *c = &t->a[t->n];
+    c->text = Py_NewRef(text);
+    c->pos = pos;
+    c->start = start;
+    c->end = end;
+    c->seq = t->n++;
+    return 0;
+}
+
+static int cterm_cmp(const void *x, const void *y) {
+    const CTerm *a = x, *b = y;
+    if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
+    if (a->start != b->start) return a->start < b->start ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static PyObject *norm_form(Tok *t) {
+    if (t->flags & F_LOWER) return PyObject_CallMethodNoArgs(t->form, s_lower);
+    return Py_NewRef(t->form);
+}
+
+static int set_contains(PyObject *set, PyObject *key) { return PySet_Contains(set, key); }
+
+static void parts_clear(Part *parts, Py_ssize_t n) {
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_CLEAR(parts[k].text);
+        Py_CLEAR(parts[k].variants);
+    }
+}
+
+/* The terms of one run of parts (analysis.terms_from_tokens' loop body). */
+static int emit_run(Terms *out, Part *parts, Py_ssize_t np, PyObject *whole, long *pos) {
+    long first = *pos;
+    for (Py_ssize_t k = 0; k < np; k++) {
+        Part *p = &parts[k];
+        if (terms_add(out, p->text, *pos, p->start, p->end)) return -1;
+        Py_ssize_t nv = p->variants ? PyTuple_GET_SIZE(p->variants) : 0;
+        for (Py_ssize_t v = 0; v < nv; v++)
+            if (terms_add(out, PyTuple_GET_ITEM(p->variants, v), *pos, p->start, p->end)) return -1;
+        if ((p->flags & F_DECOMPOSE) && nv == 0 && PyUnicode_GET_LENGTH(p->text) >= cfg_min_decompose_len) {
+            PyObject *subs = PyDict_GetItemWithError(cfg_decompositions, p->text);
+            if (subs) {
+                Py_INCREF(subs);
+            } else {
+                if (PyErr_Occurred()) return -1;
+                subs = PyObject_CallOneArg(cfg_decompose, p->text);
+                if (!subs) return -1;
+            }
+            PyObject *seq = PySequence_Fast(subs, "decompose must return a sequence");
+            Py_DECREF(subs);
+            if (!seq) return -1;
+            for (Py_ssize_t s = 0; s < PySequence_Fast_GET_SIZE(seq); s++)
+                if (terms_add(out, PySequence_Fast_GET_ITEM(seq, s), *pos + (long)s, p->start, p->end)) {
+                    Py_DECREF(seq);
+                    return -1;
+                }
+            Py_DECREF(seq);
+        }
+        (*pos)++;
+    }
+    if (whole) {
+        long end = parts[np - 1].end;
+        int w = PyUnicode_Tailmatch(whole, s_percent, 0, PY_SSIZE_T_MAX, 1);
+        int l = w == 1 ? PyUnicode_Tailmatch(parts[np - 1].text, s_percent, 0, PY_SSIZE_T_MAX, 1) : 0;
+        if (w < 0 || l < 0) return -1;
+        if (w == 1 && l == 0) end += 1;
+        if (terms_add(out, whole, first, parts[0].start, end)) return -1;
+    }
+    return 0;
+}
+
+static PyObject *terms_from_tokens(PyObject *self, PyObject *tokens_in) {
+    if (!cfg_term_type) {
+        PyErr_SetString(PyExc_RuntimeError, "_speedups.configure() was not called");
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(tokens_in, "tokens must be a sequence");
+    if (!seq) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Tok *toks = PyMem_Calloc(n ? n : 1, sizeof(Tok));
+    Part *parts = PyMem_Calloc(n ? n : 1, sizeof(Part));
+    Py_ssize_t *glue_at = PyMem_Malloc((n ? n : 1) * sizeof(Py_ssize_t));
+    PyObject **glue_form = PyMem_Calloc(n ? n : 1, sizeof(PyObject *)); /* borrowed from toks */
+    Terms out = {NULL, 0, 0};
+    PyObject *result = NULL, *pieces = NULL;
+    Py_ssize_t np = 0, ntok = 0;
+    if (!toks || !parts || !glue_at || !glue_form) { PyErr_NoMemory(); goto done; }
+
+    /* (form, tag, start, end) once per token: a Kiwi token's attributes are built on each access */
+    for (; ntok < n; ntok++) {
+        PyObject *t = items[ntok];
+        Tok *k = &toks[ntok];
+        k->form = PyObject_GetAttr(t, s_form);
+        if (!k->form) goto done;
+        k->tag = PyObject_GetAttr(t, s_tag);
+        if (!k->tag) goto done;
+        PyObject *st = PyObject_GetAttr(t, s_start);
+        if (!st) goto done;
+        k->start = PyLong_AsLong(st);
+        Py_DECREF(st);
+        PyObject *ln = PyObject_GetAttr(t, s_len);
+        if (!ln) goto done;
+        long len = PyLong_AsLong(ln);
+        Py_DECREF(ln);
+        if (PyErr_Occurred()) goto done;
+        k->end = k->start + len;
+        k->flags = flags_of(k->tag);
+        if (k->flags < 0) goto done;
+    }
+
+    long pos = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Tok *t = &toks[i];
+        if (!(t->flags & (F_RUN | F_XPN))) {
+            if (t->flags & F_CONTENT) {
+                int stop = 0;
+                if (t->flags & F_VVVA) {
+                    stop = set_contains(cfg_stop_stems, t->form);
+                    if (stop < 0) goto done;
+                }
+                if (!stop) {
+                    parts[0].text = norm_form(t);
+                    if (!parts[0].text) goto done;
+                    parts[0].variants = NULL;
+                    parts[0].start = t->start;
+                    parts[0].end = t->end;
+                    parts[0].flags = t->flags;
+                    np = 1;
+                    int r = emit_run(&out, parts, 1, NULL, &pos);
+                    parts_clear(parts, np);
+                    np = 0;
+                    if (r) goto done;
+                }
+            }
+            i++;
+            continue;
+        }
+        Py_ssize_t ng = 0, j = i, prefix = -1;
+        np = 0;
+        while (j < n) {
+            Tok *c = &toks[j];
+            if (j > i && toks[j - 1].end != c->start) break;
+            Tok *nxt = j + 1 < n ? &toks[j + 1] : NULL;
+            if ((c->flags & F_XPN) && nxt && (nxt->flags & F_NOUN) && nxt->start == c->end) {
+                prefix = j;
+            } else if (c->flags & F_RUN) {
+                PyObject *norm = norm_form(c);
+                if (!norm) goto done;
+                Part *p = &parts[np];
+                p->start = c->start;
+                p->end = c->end;
+                p->flags = c->flags;
+                p->variants = NULL;
+                if (prefix >= 0) {
+                    p->text = PyUnicode_Concat(toks[prefix].form, norm);
+                    p->start = toks[prefix].start;
+                    p->variants = p->text ? PyTuple_Pack(1, norm) : NULL;
+                    Py_DECREF(norm);
+                    prefix = -1;
+                    np++;
+                    if (!p->variants) goto done;
+                } else if (c->flags & F_SH) {
+                    p->text = norm;
+                    np++;
+                    PyObject *v = PyObject_CallOneArg(cfg_hanja_variants, norm);
+                    if (!v) goto done;
+                    p->variants = PySequence_Tuple(v);
+                    Py_DECREF(v);
+                    if (!p->variants) goto done;
+                } else {
+                    p->text = norm;
+                    np++;
+                }
+            } else {
+                int plain = 0, in_glue = 0;
+                if ((c->flags & F_XSN) && np) {
+                    plain = set_contains(cfg_plain_suffixes, c->form);
+                    if (plain < 0) goto done;
+                }
+                if ((c->flags & F_XSN) && np && !plain) {
+                    Part *last = &parts[np - 1];
+                    PyObject *text = PyUnicode_Concat(last->text, c->form);
+                    if (!text) goto done;
+                    Py_ssize_t nv = last->variants ? PyTuple_GET_SIZE(last->variants) : 0;
+                    PyObject *vars = PyTuple_New(nv + 1);
+                    if (!vars) { Py_DECREF(text); goto done; }
+                    for (Py_ssize_t v = 0; v < nv; v++)
+                        PyTuple_SET_ITEM(vars, v, Py_NewRef(PyTuple_GET_ITEM(last->variants, v)));
+                    PyTuple_SET_ITEM(vars, nv, last->text); /* the reference moves */
+                    last->text = text;
+                    Py_XSETREF(last->variants, vars);
+                    last->end = c->end;
+                } else {
+                    if (np) {
+                        in_glue = set_contains(cfg_alnum_glue, c->form);
+                        if (in_glue < 0) goto done;
+                        in_glue = in_glue && (parts[np - 1].flags & F_ALNUM) && nxt && (nxt->flags & F_ALNUM)
+                                  && nxt->start == c->end;
+                        if (!in_glue && (parts[np - 1].flags & F_SN)) {
+                            int pc = PyUnicode_Compare(c->form, s_percent);
+                            if (pc == -1 && PyErr_Occurred()) goto done;
+                            in_glue = pc == 0;
+                        }
+                    }
+                    if (!in_glue) break;
+                    glue_at[ng] = np;
+                    glue_form[ng] = c->form;
+                    ng++;
+                }
+            }
+            j++;
+        }
+        if (j == i) j++;
+        if (np) {
+            PyObject *whole = NULL;
+            if (np > 1 || ng) {
+                pieces = PyList_New(0);
+                if (!pieces) goto done;
+                for (Py_ssize_t k = 0; k < np; k++) {
+                    if (PyList_Append(pieces, parts[k].text)) goto done;
+                    /* dict(glue): the last glue after the (k+1)th part wins */
+                    PyObject *g = NULL;
+                    for (Py_ssize_t q = 0; q < ng; q++)
+                        if (glue_at[q] == k + 1) g = glue_form[q];
+                    if (g && PyList_Append(pieces, g)) goto done;
+                }
+                whole = PyUnicode_Join(s_empty, pieces);
+                Py_CLEAR(pieces);
+                if (!whole) goto done;
+            }
+            int r = emit_run(&out, parts, np, whole, &pos);
+            Py_XDECREF(whole);
+            parts_clear(parts, np);
+            np = 0;
+            if (r) goto done;
+        }
+        i = j;
+    }
+
+    /* Whoosh delta-encodes each term's positions: keep them ascending (a stable sort) */
+    qsort(out.a, out.n, sizeof(CTerm), cterm_cmp);
+    result = PyList_New(out.n);
+    if (!result) goto done;
+    PyTypeObject *tt = (PyTypeObject *)cfg_term_type;
+    for (Py_ssize_t k = 0; k < out.n; k++) {
+        CTerm *c = &out.a[k];
+        PyObject *obj = tt->tp_alloc(tt, 0);
+        PyObject *pv = obj ? PyLong_FromLong(c->pos) : NULL;
+        PyObject *sv = pv ? PyLong_FromLong(c->start) : NULL;
+        PyObject *ev = sv ? PyLong_FromLong(c->end) : NULL;
+        if (!ev) {
+            Py_XDECREF(obj);
+            Py_XDECREF(pv);
+            Py_XDECREF(sv);
+            Py_CLEAR(result);
+            goto done;
+        }
+        *(PyObject **)((char *)obj + off_text) = Py_NewRef(c->text);
+        *(PyObject **)((char *)obj + off_pos) = pv;
+        *(PyObject **)((char *)obj + off_start) = sv;
+        *(PyObject **)((char *)obj + off_end) = ev;
+        PyList_SET_ITEM(result, k, obj);
+    }
+done:
+    Py_XDECREF(pieces);
+    if (parts) parts_clear(parts, np);
+    if (toks)
+        for (Py_ssize_t k = 0; k < ntok + (ntok < n ? 1 : 0) && k < n; k++) {
+            Py_XDECREF(toks[k].form);
+            Py_XDECREF(toks[k].tag);
+        }
+    for (Py_ssize_t k = 0; k < out.n; k++) Py_DECREF(out.a[k].text);
+    PyMem_Free(out.a);
+    PyMem_Free(toks);
+    PyMem_Free(parts);
+    PyMem_Free(glue_at);
+    PyMem_Free(glue_form);
+    Py_DECREF(seq);
+    return result;
+}
+
+/* ---- module ---------------------------------------------------------------------------------- */
+
+static PyMethodDef methods[] = {
+    {"add_characters", add_characters, METH_VARARGS,
+     "add_characters(ftable, docnum, terms) -> number of distinct texts added"},
+    {"configure", configure, METH_VARARGS,
+     "configure(tag_flags, stop_stems, plain_suffixes, alnum_glue, Term, hanja_variants, decompose,"
+     " decompositions, min_decompose_len): what terms_from_tokens needs from newsearch.analysis"},
+    {"terms_from_tokens", terms_from_tokens, METH_O, "terms_from_tokens(tokens) -> list of Term (see analysis.py)"},
+    {"encode_term", encode_term, METH_VARARGS,
+     "encode_term(docs, weights, values, lens, blocklimit, fixedsize, comp, min_compress)"
+     " -> (bytes, weight, min length byte, max length byte, max weight)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef moddef = {PyModuleDef_HEAD_INIT, "_speedups", NULL, -1, methods};
+
+static PyObject *import_attr(const char *module, const char *name) {
+    PyObject *m = PyImport_ImportModule(module);
+    if (!m) return NULL;
+    PyObject *a = PyObject_GetAttrString(m, name);
+    Py_DECREF(m);
+    return a;
+}
+
+PyMODINIT_FUNC PyInit__speedups(void) {
+    s_text = PyUnicode_InternFromString("text");
+    s_pos = PyUnicode_InternFromString("pos");
+    s_start = PyUnicode_InternFromString("start");
+    s_end = PyUnicode_InternFromString("end");
+    s_append = PyUnicode_InternFromString("append");
+    s_form = PyUnicode_InternFromString("form");
+    s_tag = PyUnicode_InternFromString("tag");
+    s_len = PyUnicode_InternFromString("len");
+    s_lower = PyUnicode_InternFromString("lower");
+    s_percent = PyUnicode_InternFromString("%");
+    s_empty = PyUnicode_InternFromString("");
+    if (!s_form || !s_tag || !s_len || !s_lower || !s_percent || !s_empty) return NULL;
+    code_I = PyUnicode_FromString("I");
+    code_f = PyUnicode_FromString("f");
+    proto2 = PyLong_FromLong(2);
+    array_type = import_attr("array", "array");
+    array_append = array_type ? PyObject_GetAttrString(array_type, "append") : NULL;
+    pickle_dumps = import_attr("pickle", "dumps");
+    zlib_compress = import_attr("zlib", "compress");
+    if (!s_text || !s_pos || !s_start || !s_end || !s_append || !code_I || !code_f || !proto2 || !array_type || !array_append
+        || !pickle_dumps || !zlib_compress)
+        return NULL;
+    return PyModule_Create(&moddef);
+}

@@ -1,0 +1,166 @@
+"""The compiled kernels (newsearch._speedups) give exactly what their pure-Python twins give.
+
+Each kernel is fed the same input as its twin, including the corners of the hand-written pickles
+(negative deltas, numbers past 16 and 32 bits, more than 255 memo slots, more than 1,000 list items,
+bytes past 0x7f, tuples of one to four items) and the fallbacks to the pickle module.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import os
+import pickle
+import random
+from array import array
+from pathlib import Path
+
+import pytest
+
+from newsearch import analysis, whoosh_fast
+from newsearch.analysis import Term
+from newsearch.compiled import speedups
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+needs_speedups = pytest.mark.skipif(speedups is None, reason="newsearch._speedups was not built (no C compiler)")
+
+
+def _terms(rng: random.Random, n: int, vocab: list[str], big: bool = False) -> list[Term]:
+    out, pos = [], 0
+    for _ in range(n):
+        pos += rng.choice((0, 1, 1, 2, 300, 70_000)) if big else rng.choice((0, 1, 1, 2))
+        start = rng.randrange(0, 3_000_000_000 if big and rng.random() < 0.1 else 5000)
+        end = start + rng.choice((1, 2, 5, 300))
+        out.append(Term(rng.choice(vocab), pos, start, end))
+    out.sort(key=lambda t: (t.pos, t.start))
+    return out
+
+
+def _tables_equal(a: dict, b: dict) -> None:
+    assert list(a) == list(b)
+    for key in a:
+        (d1, w1, v1), (d2, w2, v2) = a[key][:3], b[key][:3]
+        assert (d1.typecode, d1.tolist(), w1.typecode, w1.tolist(), v1) == \
+            (d2.typecode, d2.tolist(), w2.typecode, w2.tolist(), v2), key
+
+
+@needs_speedups
+@pytest.mark.parametrize("seed", range(6))
+def test_add_characters_matches_python(seed):
+    rng = random.Random(seed)
+    vocab = ["카카오", "헬스케어", "5g", "美", "미국", "a" * 40, "KT&G"] + [f"w{k}" for k in range(30)]
+    fast, slow = {}, {}
+    for docnum in range(40):
+        n = rng.choice((0, 1, 3, 20, 400))
+        terms = _terms(rng, n, vocab[: rng.choice((1, 3, len(vocab)))], big=seed % 2 == 1)
+        assert speedups.add_characters(fast, docnum, terms) == whoosh_fast._add_characters_py(slow, docnum, terms)
+    _tables_equal(fast, slow)
+
+
+@needs_speedups
+def test_add_characters_long_lists_and_memo():
+    # 1,500 occurrences of one text: two APPENDS batches and memo slots past 255 (LONG_BINPUT)
+    terms = [Term("같은", k, k * 3, k * 3 + 2) for k in range(1500)]
+    fast, slow = {}, {}
+    speedups.add_characters(fast, 7, terms)
+    whoosh_fast._add_characters_py(slow, 7, terms)
+    _tables_equal(fast, slow)
+    value = fast["같은".encode()][2][0]
+    assert [tuple(x) for x in pickle.loads(value[4:])][:2] == [(0, 0, 2), (1, 1, 2)]
+
+
+def _entry(rng: random.Random, n: int, weights: str, values: str) -> tuple:
+    docs = array("I", sorted(rng.sample(range(1, 50_000), n)))
+    if weights == "one":
+        ws = array("f", [1.0] * n)
+    elif weights == "same":
+        ws = array("f", [3.0] * n)
+    elif weights == "zero":
+        ws = array("f", [0.0] * n)
+    else:
+        ws = array("f", [float(rng.choice((1, 2, 7))) for _ in range(n)])
+    if values == "none":
+        vals = None
+    elif values == "dup":  # one bytes object twice in a block: the pickle refers back to it
+        v = bytes([0, 0, 0, 1, 200, 17])
+        vals = [v] * n
+    else:
+        vals = [bytes(rng.randrange(256) for _ in range(rng.choice((4, 9, 60)))) for _ in range(n)]
+    return docs, ws, vals
+
+
+@needs_speedups
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 130, 300])
+@pytest.mark.parametrize("weights", ["one", "same", "mixed", "zero"])
+@pytest.mark.parametrize("values", ["bytes", "none", "dup"])
+def test_encode_term_matches_python(n, weights, values):
+    rng = random.Random(n * 31 + len(weights) + len(values))
+    docs, ws, vals = _entry(rng, n, weights, values)
+    lens = bytearray(rng.randrange(0, 40) for _ in range(50_000))
+    for blocklimit, lens_, comp, min_compress in ((128, lens, 3, 100), (4, None, 3, 0), (3, lens, 0, 100),
+                                                   (2, lens, 1, 10**9)):
+        args = (docs, ws, vals, lens_, blocklimit, -1, comp, min_compress)
+        assert speedups.encode_term(*args) == whoosh_fast._encode_term_py(*args)
+    for fixed in (0, 6):  # fixed-size values: none, or joined
+        fixed_vals = None if vals is None or fixed == 0 else [v[:6].ljust(6, b"x") for v in vals]
+        args = (docs, ws, fixed_vals, lens, 128, fixed, 3, 100)
+        assert speedups.encode_term(*args) == whoosh_fast._encode_term_py(*args)
+
+
+@needs_speedups
+def test_encode_term_past_32_bits():
+    docs = array("I", [5, 2**31 + 7])
+    ws = array("f", [1.0, 2.0])
+    args = (docs, ws, [b"\x00\x00\x00\x01ab", b"\x00\x00\x00\x01cd"], None, 128, -1, 3, 0)
+    assert speedups.encode_term(*args) == whoosh_fast._encode_term_py(*args)
+
+
+@needs_speedups
+def test_encode_term_rejects_bad_input():
+    with pytest.raises(TypeError):
+        speedups.encode_term([1], array("f", [1.0]), None, None, 128, -1, 3, 100)
+    with pytest.raises(ValueError):
+        speedups.encode_term(array("I", [1, 2]), array("f", [1.0]), None, None, 128, -1, 3, 100)
+
+
+def _texts(shared) -> list[str]:
+    texts = ["카카오헬스케어가 美中 정상회담 뒤 5G·COVID-19 35.47% 비급여 항목을 늘렸다.", "",
+             "KT&G 3.5GHz 사업 www.example.com 메일 a@b.kr #해시태그 1,000원 50%% 늘었다",
+             "아산카카오메디컬데이터 과학자들 상용화 與野 합의", "ㅋㅋㅋ 정말 재미없다... 10점 만점에 1점!!"]
+    for path in sorted((REPO / "seeds").rglob("*")):
+        if path.is_file() and path.suffix in (".txt", ".html", ".htm"):
+            texts.append(path.read_text(encoding="utf-8", errors="replace")[:20_000])
+    if shared is not None:
+        with (shared / "corpus" / "wikinews_ko.jsonl").open(encoding="utf-8") as f:
+            for line in itertools.islice(f, 300):
+                row = json.loads(line)
+                texts += [row.get("title") or "", row.get("body") or row.get("text") or ""]
+        with gzip.open(shared / "corpus" / "nsmc_reviews.jsonl.gz", "rt", encoding="utf-8") as f:
+            for line in itertools.islice(f, 3000):
+                row = json.loads(line)
+                texts.append(row.get("body") or row.get("text") or "")
+    return texts
+
+
+@needs_speedups
+def test_terms_from_tokens_matches_python(kiwi):
+    texts = _texts(SHARED if SHARED.is_dir() else None)
+    assert analysis.terms_from_tokens is speedups.terms_from_tokens
+    for text, tokens in zip(texts, kiwi.tokenize(texts)):
+        assert speedups.terms_from_tokens(tokens) == analysis.terms_from_tokens_py(tokens), text[:60]
+
+
+def test_built_where_a_compiler_is_available():
+    """pip builds the extension wherever it can; a silent fallback to Python would halve indexing speed."""
+    import shutil
+    import sysconfig
+
+    if os.environ.get("NEWSEARCH_PURE_PYTHON"):
+        pytest.skip("NEWSEARCH_PURE_PYTHON is set")
+    headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
+    if not (shutil.which("cc") or shutil.which("gcc")) or not headers.exists():
+        pytest.skip("no C compiler or no Python headers here")
+    import newsearch._speedups  # noqa: F401 (raises when the build was skipped)
