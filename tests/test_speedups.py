@@ -164,3 +164,28 @@ def test_built_where_a_compiler_is_available():
     if not (shutil.which("cc") or shutil.which("gcc")) or not headers.exists():
         pytest.skip("no C compiler or no Python headers here")
     import newsearch._speedups  # noqa: F401 (raises when the build was skipped)
+
+
+@needs_speedups
+def test_md5_hash_matches_whoosh():
+    from whoosh.filedb.filetables import md5_hash
+
+    rng = random.Random(5)
+    for n in (0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 300):
+        key = bytes(rng.randrange(256) for _ in range(n))
+        assert speedups.md5_hash(key) == md5_hash(key)
+
+
+@needs_speedups
+def test_write_terms_is_the_compiled_path(tmp_path, monkeypatch):
+    """The byte-identity test in test_index_fast.py covers write_terms only if the writer takes it."""
+    calls = []
+    real = speedups.write_terms
+    monkeypatch.setattr(speedups, "write_terms", lambda *a: calls.append(1) or real(*a))
+    from newsearch import index
+
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps({"id": "a", "title": "제목", "body": "카카오 헬스케어 사업"}, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    index.update_index(tmp_path / "ix", [src], user_dict=None)
+    assert calls

@@ -548,52 +548,25 @@ static int deflate_into(const char *p, Py_ssize_t n, int level, Buf *outb) {
 }
 #endif
 
-static PyObject *encode_term(PyObject *self, PyObject *args) {
-    PyObject *docs_o, *weights_o, *values, *lens_o;
-    Py_ssize_t blocklimit, fixedsize, min_compress;
-    int comp;
-    if (!PyArg_ParseTuple(args, "OOOOnnin", &docs_o, &weights_o, &values, &lens_o, &blocklimit, &fixedsize,
-                          &comp, &min_compress))
-        return NULL;
-    if (blocklimit < 1) {
-        PyErr_SetString(PyExc_ValueError, "blocklimit must be positive");
-        return NULL;
-    }
-    Py_buffer dv = {0}, wv = {0}, lv = {0};
-    int have_lens = lens_o != Py_None;
-    PyObject *result = NULL;
-    Buf out = {NULL, 0, 0}, db = {NULL, 0, 0}, zb = {NULL, 0, 0};
-    if (PyObject_GetBuffer(docs_o, &dv, PyBUF_FORMAT) < 0) return NULL;
-    if (PyObject_GetBuffer(weights_o, &wv, PyBUF_FORMAT) < 0) { PyBuffer_Release(&dv); return NULL; }
-    if (have_lens && PyObject_GetBuffer(lens_o, &lv, PyBUF_SIMPLE) < 0) {
-        PyBuffer_Release(&dv);
-        PyBuffer_Release(&wv);
-        return NULL;
-    }
-    if (dv.itemsize != sizeof(unsigned int) || strcmp(dv.format ? dv.format : "B", "I") != 0
-        || wv.itemsize != sizeof(float) || strcmp(wv.format ? wv.format : "B", "f") != 0) {
-        PyErr_SetString(PyExc_TypeError, "docs must be array('I') and weights array('f')");
-        goto done;
-    }
-    const unsigned int *docs = dv.buf;
-    const float *weights = wv.buf;
-    const unsigned char *lens = have_lens ? lv.buf : NULL;
-    Py_ssize_t nlens = have_lens ? lv.len : 0;
-    Py_ssize_t n = dv.len / (Py_ssize_t)sizeof(unsigned int);
-    if (n < 1 || wv.len / (Py_ssize_t)sizeof(float) != n) {
-        PyErr_SetString(PyExc_ValueError, "docs and weights must be non-empty and of one length");
-        goto done;
-    }
-    if (values != Py_None && (!PyList_Check(values) || PyList_GET_SIZE(values) != n)) {
-        PyErr_SetString(PyExc_ValueError, "values must be None or a list as long as docs");
-        goto done;
-    }
+typedef struct {
+    double tweight, tmaxweight;
+    long tminb, tmaxb;
+    Py_ssize_t n;
+    unsigned int first, last;
+} TermStats;
 
-    double tweight = 0, tmaxweight = 0;
-    long tminb = 0, tmaxb = 0;
-    if (buf_reserve(&out, 4)) goto done;
-    memcpy(out.p, "W3Bl", 4);
-    out.len = 4;
+/* The block loop of encode_blocks, on the arrays' memory. */
+static int encode_blocks_raw(const unsigned int *docs, const float *weights, Py_ssize_t n, PyObject *values,
+                             const unsigned char *lens, Py_ssize_t nlens, Py_ssize_t blocklimit, Py_ssize_t fixedsize,
+                             int comp, Py_ssize_t min_compress, Buf *out, Buf *db, Buf *zb, TermStats *st) {
+    st->tweight = st->tmaxweight = 0;
+    st->tminb = st->tmaxb = 0;
+    st->n = n;
+    st->first = docs[0];
+    st->last = docs[n - 1];
+    if (buf_reserve(out, 4)) return -1;
+    memcpy(out->p + out->len, "W3Bl", 4);
+    out->len += 4;
     for (Py_ssize_t s = 0; s < n; s += blocklimit) {
         Py_ssize_t e = s + blocklimit < n ? s + blocklimit : n;
         Py_ssize_t m = e - s;
@@ -621,14 +594,14 @@ static PyObject *encode_term(PyObject *self, PyObject *args) {
         PyObject *data = NULL;
         const char *dp;
         Py_ssize_t dlen;
-        int hand = pk_block_data(&db, docs, weights, s, e, mwkind, values, fixedsize);
-        if (hand < 0) goto done;
+        int hand = pk_block_data(db, docs, weights, s, e, mwkind, values, fixedsize);
+        if (hand < 0) return -1;
         if (hand) {
-            dp = db.p;
-            dlen = db.len;
+            dp = db->p;
+            dlen = db->len;
         } else {
             data = block_data_generic(docs, weights, s, e, mwkind, values, fixedsize);
-            if (!data) goto done;
+            if (!data) return -1;
             dp = PyBytes_AS_STRING(data);
             dlen = PyBytes_GET_SIZE(data);
         }
@@ -641,15 +614,15 @@ static PyObject *encode_term(PyObject *self, PyObject *args) {
             Py_XDECREF(level);
             Py_XDECREF(raw);
             data = z;
-            if (!z) goto done;
+            if (!z) return -1;
             dp = PyBytes_AS_STRING(z);
             dlen = PyBytes_GET_SIZE(z);
 #else
-            int r = deflate_into(dp, dlen, bcomp, &zb);
+            int r = deflate_into(dp, dlen, bcomp, zb);
             Py_CLEAR(data);
-            if (r) goto done;
-            dp = zb.p;
-            dlen = zb.len;
+            if (r) return -1;
+            dp = zb->p;
+            dlen = zb->len;
 #endif
         }
         /* info: (count, last id, max weight, compression, min length, max length); a max weight
@@ -664,7 +637,7 @@ static PyObject *encode_term(PyObject *self, PyObject *args) {
             Py_XDECREF(mwo);
             info_obj = t ? dumps2(t) : NULL;
             Py_XDECREF(t);
-            if (!info_obj) { Py_XDECREF(data); goto done; }
+            if (!info_obj) { Py_XDECREF(data); return -1; }
             ib.p = PyBytes_AS_STRING(info_obj);
             ib.len = PyBytes_GET_SIZE(info_obj);
         } else {
@@ -687,35 +660,356 @@ static PyObject *encode_term(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_OverflowError, "posting block too large");
             Py_XDECREF(data);
             Py_XDECREF(info_obj);
-            goto done;
+            return -1;
         }
-        if (buf_reserve(&out, 4 + blen)) { Py_XDECREF(data); Py_XDECREF(info_obj); goto done; }
-        put_i32be(&out, last ? -(int32_t)blen : (int32_t)blen);
-        memcpy(out.p + out.len, ib.p, ib.len);
-        out.len += ib.len;
-        memcpy(out.p + out.len, dp, dlen);
-        out.len += dlen;
+        if (buf_reserve(out, 4 + blen)) { Py_XDECREF(data); Py_XDECREF(info_obj); return -1; }
+        put_i32be(out, last ? -(int32_t)blen : (int32_t)blen);
+        memcpy(out->p + out->len, ib.p, ib.len);
+        out->len += ib.len;
+        memcpy(out->p + out->len, dp, dlen);
+        out->len += dlen;
         Py_XDECREF(data);
         Py_XDECREF(info_obj);
-        tweight += bsum;
-        if (minb && (!tminb || minb < tminb)) tminb = minb;
-        if (maxb > tmaxb) tmaxb = maxb;
-        if (maxweight > tmaxweight) tmaxweight = maxweight;
+        st->tweight += bsum;
+        if (minb && (!st->tminb || minb < st->tminb)) st->tminb = minb;
+        if (maxb > st->tmaxb) st->tmaxb = maxb;
+        if (maxweight > st->tmaxweight) st->tmaxweight = maxweight;
     }
-    {
-        PyObject *chunk = PyBytes_FromStringAndSize(out.p, out.len);
-        if (!chunk) goto done;
-        PyObject *mwo = tmaxweight > 0 ? PyFloat_FromDouble(tmaxweight) : PyLong_FromLong(0);
-        if (!mwo) { Py_DECREF(chunk); goto done; }
-        result = Py_BuildValue("(NdllN)", chunk, tweight, tminb, tmaxb, mwo);
+    return 0;
+}
+
+/* Appends one term's posting blocks ("W3Bl", then the blocks) to out and fills st. */
+static int encode_blocks(PyObject *docs_o, PyObject *weights_o, PyObject *values, const unsigned char *lens,
+                         Py_ssize_t nlens, Py_ssize_t blocklimit, Py_ssize_t fixedsize, int comp,
+                         Py_ssize_t min_compress, Buf *out, Buf *db, Buf *zb, TermStats *st) {
+    Py_buffer dv = {0}, wv = {0};
+    if (PyObject_GetBuffer(docs_o, &dv, PyBUF_FORMAT) < 0) return -1;
+    if (PyObject_GetBuffer(weights_o, &wv, PyBUF_FORMAT) < 0) {
+        PyBuffer_Release(&dv);
+        return -1;
     }
+    int r = -1;
+    if (dv.itemsize != sizeof(unsigned int) || strcmp(dv.format ? dv.format : "B", "I") != 0
+        || wv.itemsize != sizeof(float) || strcmp(wv.format ? wv.format : "B", "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "docs must be array('I') and weights array('f')");
+        goto done;
+    }
+    Py_ssize_t n = dv.len / (Py_ssize_t)sizeof(unsigned int);
+    if (n < 1 || wv.len / (Py_ssize_t)sizeof(float) != n) {
+        PyErr_SetString(PyExc_ValueError, "docs and weights must be non-empty and of one length");
+        goto done;
+    }
+    if (values != Py_None && (!PyList_Check(values) || PyList_GET_SIZE(values) != n)) {
+        PyErr_SetString(PyExc_ValueError, "values must be None or a list as long as docs");
+        goto done;
+    }
+    r = encode_blocks_raw(dv.buf, wv.buf, n, values, lens, nlens, blocklimit, fixedsize, comp, min_compress,
+                          out, db, zb, st);
 done:
+    PyBuffer_Release(&dv);
+    PyBuffer_Release(&wv);
+    return r;
+}
+
+static PyObject *encode_term(PyObject *self, PyObject *args) {
+    PyObject *docs_o, *weights_o, *values, *lens_o;
+    Py_ssize_t blocklimit, fixedsize, min_compress;
+    int comp;
+    if (!PyArg_ParseTuple(args, "OOOOnnin", &docs_o, &weights_o, &values, &lens_o, &blocklimit, &fixedsize,
+                          &comp, &min_compress))
+        return NULL;
+    if (blocklimit < 1) {
+        PyErr_SetString(PyExc_ValueError, "blocklimit must be positive");
+        return NULL;
+    }
+    Py_buffer lv = {0};
+    int have_lens = lens_o != Py_None;
+    if (have_lens && PyObject_GetBuffer(lens_o, &lv, PyBUF_SIMPLE) < 0) return NULL;
+    Buf out = {NULL, 0, 0}, db = {NULL, 0, 0}, zb = {NULL, 0, 0};
+    TermStats st = {0};
+    PyObject *result = NULL;
+    if (encode_blocks(docs_o, weights_o, values, have_lens ? lv.buf : NULL, have_lens ? lv.len : 0, blocklimit,
+                      fixedsize, comp, min_compress, &out, &db, &zb, &st) == 0) {
+        PyObject *chunk = PyBytes_FromStringAndSize(out.p, out.len);
+        PyObject *mwo = st.tmaxweight > 0 ? PyFloat_FromDouble(st.tmaxweight) : PyLong_FromLong(0);
+        if (chunk && mwo)
+            result = Py_BuildValue("(NdllN)", chunk, st.tweight, st.tminb, st.tmaxb, mwo);
+        else {
+            Py_XDECREF(chunk);
+            Py_XDECREF(mwo);
+        }
+    }
     PyMem_Free(out.p);
     PyMem_Free(db.p);
     PyMem_Free(zb.p);
-    PyBuffer_Release(&dv);
-    PyBuffer_Release(&wv);
     if (have_lens) PyBuffer_Release(&lv);
+    return result;
+}
+
+/* ---- write_terms ------------------------------------------------------------------------------ */
+
+/* MD5 (RFC 1321): Whoosh's term index hashes keys with the low 32 bits of their MD5 digest. */
+static const uint32_t md5_k[64] = {
+    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+    0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+    0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+    0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+    0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+    0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+    0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+    0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+static const unsigned char md5_r[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+                                        5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
+                                        4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+                                        6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+
+static void md5_block(uint32_t h[4], const unsigned char *p) {
+    uint32_t w[16];
+    for (int i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 | (uint32_t)p[4 * i + 2] << 16
+               | (uint32_t)p[4 * i + 3] << 24;
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+    for (int i = 0; i < 64; i++) {
+        uint32_t f;
+        int g;
+        if (i < 16) { f = (b & c) | (~b & d); g = i; }
+        else if (i < 32) { f = (d & b) | (~d & c); g = (5 * i + 1) & 15; }
+        else if (i < 48) { f = b ^ c ^ d; g = (3 * i + 5) & 15; }
+        else { f = c ^ (b | ~d); g = (7 * i) & 15; }
+        uint32_t t = d;
+        d = c;
+        c = b;
+        uint32_t x = a + f + md5_k[i] + w[g];
+        b = b + ((x << md5_r[i]) | (x >> (32 - md5_r[i])));
+        a = t;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+}
+
+/* int(md5(key).hexdigest(), 16) & 0xFFFFFFFF: the digest's last four bytes, big-endian. */
+static uint32_t md5_hash32(const unsigned char *key, Py_ssize_t len) {
+    uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
+    Py_ssize_t i = 0;
+    for (; i + 64 <= len; i += 64) md5_block(h, key + i);
+    unsigned char tail[128] = {0};
+    Py_ssize_t rest = len - i;
+    memcpy(tail, key + i, rest);
+    tail[rest] = 0x80;
+    Py_ssize_t tl = rest + 9 <= 64 ? 64 : 128;
+    uint64_t bits = (uint64_t)len * 8;
+    for (int k = 0; k < 8; k++) tail[tl - 8 + k] = (unsigned char)(bits >> (8 * k));
+    md5_block(h, tail);
+    if (tl == 128) md5_block(h, tail + 64);
+    uint32_t d = h[3]; /* bytes 12..15 of the digest, little-endian in the state word */
+    return (d & 0xff) << 24 | ((d >> 8) & 0xff) << 16 | ((d >> 16) & 0xff) << 8 | (d >> 24);
+}
+
+static PyObject *md5_hash(PyObject *self, PyObject *arg) {
+    Py_buffer v;
+    if (PyObject_GetBuffer(arg, &v, PyBUF_SIMPLE) < 0) return NULL;
+    uint32_t h = md5_hash32(v.buf, v.len);
+    PyBuffer_Release(&v);
+    return PyLong_FromUnsignedLong(h);
+}
+
+static inline void put_u32be(Buf *b, uint32_t u) { put_i32be(b, (int32_t)u); }
+
+static inline void put_f32be(Buf *b, double x) {
+    float f = (float)x;
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    put_u32be(b, u);
+}
+
+/* write_terms(ftable, lens, fieldid, blocklimit, fixedsize, comp, min_compress, ppos, tpos, lastkey,
+ *             positions, buckets) -> (postings bytes, term records bytes, ppos, tpos, lastkey)
+ * One field's terms in key order, as whoosh_fast._write_table writes them with encode_term: each term's
+ * posting blocks, and its record in the ordered hash of terms (W3TermInfo; the key's position goes to
+ * `positions`, (md5 hash, position) to buckets[hash & 255]). */
+static PyObject *write_terms(PyObject *self, PyObject *args) {
+    PyObject *ftable, *lens_o, *positions, *buckets;
+    Py_buffer fid, last;
+    Py_ssize_t blocklimit, fixedsize, min_compress;
+    long long ppos, tpos;
+    int comp;
+    if (!PyArg_ParseTuple(args, "O!Oy*nninLLy*O!O!", &PyDict_Type, &ftable, &lens_o, &fid, &blocklimit, &fixedsize,
+                          &comp, &min_compress, &ppos, &tpos, &last, &PyList_Type, &positions, &PyList_Type,
+                          &buckets))
+        return NULL;
+    Py_buffer lv = {0};
+    int have_lens = lens_o != Py_None;
+    Buf out = {NULL, 0, 0}, db = {NULL, 0, 0}, zb = {NULL, 0, 0}, tb = {NULL, 0, 0}, key = {NULL, 0, 0};
+    PyObject *keys = NULL, *result = NULL;
+    if (blocklimit < 1 || PyList_GET_SIZE(buckets) != 256) {
+        PyErr_SetString(PyExc_ValueError, "blocklimit must be positive and buckets 256 lists");
+        goto done;
+    }
+    if (have_lens && PyObject_GetBuffer(lens_o, &lv, PyBUF_SIMPLE) < 0) { have_lens = 0; goto done; }
+    keys = PyDict_Keys(ftable);
+    if (!keys || PyList_Sort(keys)) goto done;
+    if (buf_reserve(&key, last.len + 1)) goto done;
+    memcpy(key.p, last.buf, last.len);
+    key.len = last.len;
+    Py_ssize_t nkeys = PyList_GET_SIZE(keys);
+    for (Py_ssize_t i = 0; i < nkeys; i++) {
+        PyObject *k = PyList_GET_ITEM(keys, i);
+        if (!PyBytes_Check(k)) {
+            PyErr_SetString(PyExc_TypeError, "terms must be bytes");
+            goto done;
+        }
+        PyObject *entry = PyDict_GetItemWithError(ftable, k);
+        if (!entry || !PyList_Check(entry) || PyList_GET_SIZE(entry) < 3) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "a posting entry must be [docs, weights, values]");
+            goto done;
+        }
+        long long start = ppos;
+        Py_ssize_t before = out.len;
+        TermStats st;
+        if (encode_blocks(PyList_GET_ITEM(entry, 0), PyList_GET_ITEM(entry, 1), PyList_GET_ITEM(entry, 2),
+                          have_lens ? lv.buf : NULL, have_lens ? lv.len : 0, blocklimit, fixedsize, comp,
+                          min_compress, &out, &db, &zb, &st))
+            goto done;
+        ppos += out.len - before;
+        /* the key: field id + term, after the last one */
+        Py_ssize_t klen = fid.len + PyBytes_GET_SIZE(k);
+        char *prev = PyMem_Malloc(key.len ? key.len : 1);
+        if (!prev) { PyErr_NoMemory(); goto done; }
+        Py_ssize_t plen = key.len;
+        memcpy(prev, key.p, plen);
+        key.len = 0;
+        if (buf_reserve(&key, klen)) { PyMem_Free(prev); goto done; }
+        memcpy(key.p, fid.buf, fid.len);
+        memcpy(key.p + fid.len, PyBytes_AS_STRING(k), PyBytes_GET_SIZE(k));
+        key.len = klen;
+        Py_ssize_t common = plen < klen ? plen : klen;
+        int c = memcmp(key.p, prev, common);
+        PyMem_Free(prev);
+        if (c < 0 || (c == 0 && klen <= plen)) {
+            PyErr_SetString(PyExc_ValueError, "Keys must increase");
+            goto done;
+        }
+        /* the term record: lengths, key, W3TermInfo (never inlined), postings offset and length */
+        if (buf_reserve(&tb, 8 + klen + 35)) goto done;
+        put_i32be(&tb, (int32_t)klen);
+        put_i32be(&tb, 35);
+        memcpy(tb.p + tb.len, key.p, klen);
+        tb.len += klen;
+        buf_byte(&tb, 0);
+        put_f32be(&tb, st.tweight);
+        put_u32be(&tb, (uint32_t)st.n);
+        buf_byte(&tb, (unsigned char)st.tminb);
+        buf_byte(&tb, (unsigned char)st.tmaxb);
+        put_f32be(&tb, st.tmaxweight);
+        put_u32be(&tb, st.first);
+        put_u32be(&tb, st.last);
+        put_u32be(&tb, (uint32_t)((unsigned long long)start >> 32));
+        put_u32be(&tb, (uint32_t)start);
+        put_i32be(&tb, (int32_t)(ppos - start));
+        /* OrderedHashWriter.add */
+        uint32_t h = md5_hash32((const unsigned char *)key.p, klen);
+        PyObject *pos = PyLong_FromLongLong(tpos);
+        PyObject *hv = pos ? PyLong_FromUnsignedLong(h) : NULL;
+        PyObject *pair = hv ? PyTuple_Pack(2, hv, pos) : NULL;
+        int bad = !pair || PyList_Append(positions, pos) || PyList_Append(PyList_GET_ITEM(buckets, h & 255), pair);
+        Py_XDECREF(pos);
+        Py_XDECREF(hv);
+        Py_XDECREF(pair);
+        if (bad) goto done;
+        tpos += 8 + klen + 35;
+    }
+    {
+        PyObject *pb = PyBytes_FromStringAndSize(out.p, out.len);
+        PyObject *tbo = pb ? PyBytes_FromStringAndSize(tb.p, tb.len) : NULL;
+        PyObject *lk = tbo ? PyBytes_FromStringAndSize(key.p, key.len) : NULL;
+        if (lk) result = Py_BuildValue("(NNLLN)", pb, tbo, ppos, tpos, lk);
+        else {
+            Py_XDECREF(pb);
+            Py_XDECREF(tbo);
+        }
+    }
+done:
+    Py_XDECREF(keys);
+    PyMem_Free(out.p);
+    PyMem_Free(db.p);
+    PyMem_Free(zb.p);
+    PyMem_Free(tb.p);
+    PyMem_Free(key.p);
+    if (have_lens) PyBuffer_Release(&lv);
+    PyBuffer_Release(&fid);
+    PyBuffer_Release(&last);
+    return result;
+}
+
+/* hash_tables(buckets, start) -> (bytes, directory): HashWriter._write_hashes' 256 open-addressing
+ * tables of (hash, position) pointers ("!Iq"), written from file position `start`, and the
+ * (position, slots) directory entry of each. */
+static PyObject *hash_tables(PyObject *self, PyObject *args) {
+    PyObject *buckets;
+    long long pos;
+    if (!PyArg_ParseTuple(args, "O!L", &PyList_Type, &buckets, &pos)) return NULL;
+    if (PyList_GET_SIZE(buckets) != 256) {
+        PyErr_SetString(PyExc_ValueError, "buckets must be 256 lists");
+        return NULL;
+    }
+    Buf out = {NULL, 0, 0};
+    uint32_t *hs = NULL;
+    long long *ps = NULL;
+    Py_ssize_t cap = 0;
+    PyObject *dir = PyList_New(256), *result = NULL;
+    if (!dir) return NULL;
+    for (Py_ssize_t bi = 0; bi < 256; bi++) {
+        PyObject *entries = PyList_GET_ITEM(buckets, bi);
+        if (!PyList_Check(entries)) {
+            PyErr_SetString(PyExc_TypeError, "a bucket must be a list");
+            goto done;
+        }
+        Py_ssize_t ne = PyList_GET_SIZE(entries), slots = 2 * ne;
+        PyObject *d = Py_BuildValue("(Ln)", pos + out.len, slots);
+        if (!d) goto done;
+        PyList_SET_ITEM(dir, bi, d);
+        if (slots > cap) {
+            uint32_t *h2 = PyMem_Realloc(hs, slots * sizeof(uint32_t));
+            if (h2) hs = h2;
+            long long *p2 = h2 ? PyMem_Realloc(ps, slots * sizeof(long long)) : NULL;
+            if (!p2) { PyErr_NoMemory(); goto done; }
+            ps = p2;
+            cap = slots;
+        }
+        memset(hs, 0, slots * sizeof(uint32_t));
+        memset(ps, 0, slots * sizeof(long long));
+        for (Py_ssize_t k = 0; k < ne; k++) {
+            PyObject *e = PyList_GET_ITEM(entries, k);
+            if (!PyTuple_Check(e) || PyTuple_GET_SIZE(e) != 2) {
+                PyErr_SetString(PyExc_TypeError, "a bucket entry must be (hash, position)");
+                goto done;
+            }
+            unsigned long h = PyLong_AsUnsignedLong(PyTuple_GET_ITEM(e, 0));
+            long long p = PyLong_AsLongLong(PyTuple_GET_ITEM(e, 1));
+            if (PyErr_Occurred()) goto done;
+            Py_ssize_t slot = (Py_ssize_t)((h >> 8) % (unsigned long)slots);
+            while (hs[slot] != 0 || ps[slot] != 0) slot = (slot + 1) % slots; /* (0, 0) marks a free slot */
+            hs[slot] = (uint32_t)h;
+            ps[slot] = p;
+        }
+        if (buf_reserve(&out, slots * 12)) goto done;
+        for (Py_ssize_t k = 0; k < slots; k++) {
+            put_u32be(&out, hs[k]);
+            put_u32be(&out, (uint32_t)((unsigned long long)ps[k] >> 32));
+            put_u32be(&out, (uint32_t)ps[k]);
+        }
+    }
+    {
+        PyObject *bytes = PyBytes_FromStringAndSize(out.p ? out.p : "", out.len);
+        if (bytes) result = Py_BuildValue("(NO)", bytes, dir);
+    }
+done:
+    Py_DECREF(dir);
+    PyMem_Free(out.p);
+    PyMem_Free(hs);
+    PyMem_Free(ps);
     return result;
 }
 
@@ -1108,6 +1402,11 @@ static PyMethodDef methods[] = {
      "configure(tag_flags, stop_stems, plain_suffixes, alnum_glue, Term, hanja_variants, decompose,"
      " decompositions, min_decompose_len): what terms_from_tokens needs from newsearch.analysis"},
     {"terms_from_tokens", terms_from_tokens, METH_O, "terms_from_tokens(tokens) -> list of Term (see analysis.py)"},
+    {"write_terms", write_terms, METH_VARARGS,
+     "write_terms(ftable, lens, fieldid, blocklimit, fixedsize, comp, min_compress, ppos, tpos, lastkey,"
+     " positions, buckets) -> (postings, term records, ppos, tpos, lastkey)"},
+    {"hash_tables", hash_tables, METH_VARARGS, "hash_tables(buckets, start) -> (bytes, directory)"},
+    {"md5_hash", md5_hash, METH_O, "md5_hash(key) -> int(md5(key).hexdigest(), 16) & 0xFFFFFFFF"},
     {"encode_term", encode_term, METH_VARARGS,
      "encode_term(docs, weights, values, lens, blocklimit, fixedsize, comp, min_compress)"
      " -> (bytes, weight, min length byte, max length byte, max weight)"},

@@ -33,7 +33,7 @@ from pickle import dumps
 from whoosh import columns, writing
 from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PerDocWriter, W3TermInfo, LENGTHS_COLUMN
-from whoosh.filedb.filetables import _lengths as _LENGTHS
+from whoosh.filedb.filetables import HashWriter, _lengths as _LENGTHS, md5_hash
 from whoosh.formats import Characters, Existence
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
@@ -160,6 +160,9 @@ class FastSegmentWriter(writing.SegmentWriter):
             return super()._flush_segment()
         self.perdocwriter.close()
         lengths = self.perdocwriter.length_bytes if self.codec.length_stats else None
+        if speedups is not None and type(self.fieldwriter._tindex)._write_hashes is HashWriter._write_hashes:
+            tindex = self.fieldwriter._tindex
+            tindex._write_hashes = lambda: _write_hashes(tindex)
         try:
             _write_table(self.fieldwriter, self.schema, self._table, lengths, self.docnum, self.codec)
         finally:
@@ -271,8 +274,8 @@ class _BufferedVarBytes(columns.VarBytesColumn.Writer):
         for n in lens:
             offs.append(base)
             base += n
-        self._lengths.extend(lens)
-        self._offsets.extend(offs)
+        _extend_growable(self._lengths, lens)
+        _extend_growable(self._offsets, offs)
         self._offset_base = base
 
     def fill(self, docnum):
@@ -417,6 +420,9 @@ def _write_table(fw: W3FieldWriter, schema, table: dict, lengths, doccount: int,
     lenpack = _LENGTHS.pack
     lensize = _LENGTHS.size
     tipack = _TERMINFO.pack
+    # The compiled writer, unless the Python twins are in use (tests) or the hash is not Whoosh's MD5 one.
+    compiled = speedups is not None and _encode_term is speedups.encode_term and tindex.hashfn is md5_hash
+    positions: list[int] = []
 
     for fieldname in sorted(table):
         ftable = table[fieldname]
@@ -432,6 +438,18 @@ def _write_table(fw: W3FieldWriter, schema, table: dict, lengths, doccount: int,
             lens = lengths[fieldname][:doccount]
             lens.extend(bytes(doccount - len(lens)))
         fixed = -1 if fixedsize is None or fixedsize < 0 else fixedsize
+        if compiled:
+            # The whole field in C: posting blocks, term records and hash entries, as the loop below.
+            postings, records, ppos, tpos, lastkey = speedups.write_terms(
+                ftable, lens, fieldid, blocklimit, fixed, comp, min_compress, ppos, tpos, lastkey, positions, buckets)
+            if pchunks:
+                postfile.write(b"".join(pchunks))
+                pchunks = []
+            postfile.write(postings)
+            tfile.write(records)
+            _extend_growable(tindex_positions, positions)
+            positions.clear()
+            continue
         for tbytes in sorted(ftable):
             docs, weights, values = ftable[tbytes]
             start = ppos
@@ -459,6 +477,29 @@ def _write_table(fw: W3FieldWriter, schema, table: dict, lengths, doccount: int,
     if pchunks:
         postfile.write(b"".join(pchunks))
     tindex.lastkey = lastkey
+
+
+def _extend_growable(grow, values: list[int]) -> None:
+    """GrowableArray.extend without a Python call per value: the same array, widened as it would be."""
+    if not values:
+        return
+    arr = grow.array
+    if isinstance(arr, array):
+        try:
+            array(arr.typecode, (min(values), max(values)))
+        except OverflowError:
+            for v in values:
+                grow.append(v)
+            return
+    arr.extend(values)
+
+
+def _write_hashes(tindex) -> None:
+    """HashWriter._write_hashes (the 256 hash tables of the term index), built by _speedups.hash_tables."""
+    dbfile = tindex.dbfile
+    tables, directory = speedups.hash_tables(tindex.buckets, dbfile.tell())
+    tindex.directory.extend(directory)
+    dbfile.write(tables)
 
 
 def _encode_term_py(docs, weights, values, lens, blocklimit: int, fixedsize: int, comp: int, min_compress: int):
