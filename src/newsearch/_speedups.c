@@ -27,7 +27,7 @@
 #include <zlib.h>
 #endif
 
-static PyObject *s_text, *s_pos, *s_start, *s_end, *s_append;
+static PyObject *s_text, *s_pos, *s_start, *s_end;
 /* Set by configure() (see terms_from_tokens). */
 static PyObject *cfg_tag_flags, *cfg_flag_cache, *cfg_stop_stems, *cfg_plain_suffixes, *cfg_alnum_glue;
 static PyObject *cfg_term_type, *cfg_hanja_variants, *cfg_decompose, *cfg_decompositions;
@@ -79,15 +79,26 @@ static inline void pk_int(Buf *b, long v) {
     }
 }
 
-/* A memo slot, as memo_put writes it below protocol 4. */
-static inline void pk_put(Buf *b, uint32_t idx) {
+/* A memo opcode with its slot: the one-byte form below 256, else the four-byte one. */
+static inline void pk_memo(Buf *b, uint32_t idx, unsigned char short_op, unsigned char long_op) {
     if (idx < 256) {
-        buf_byte(b, 'q');
+        buf_byte(b, short_op);
         buf_byte(b, idx);
     } else {
-        buf_byte(b, 'r');
+        buf_byte(b, long_op);
         buf_u32le(b, idx);
     }
+}
+
+/* A memo slot, as memo_put writes it below protocol 4 (BINPUT / LONG_BINPUT). */
+static inline void pk_put(Buf *b, uint32_t idx) { pk_memo(b, idx, 'q', 'r'); }
+
+static inline void put_i32be(Buf *b, int32_t v) {
+    uint32_t u = (uint32_t)v;
+    buf_byte(b, (u >> 24) & 0xff);
+    buf_byte(b, (u >> 16) & 0xff);
+    buf_byte(b, (u >> 8) & 0xff);
+    buf_byte(b, u & 0xff);
 }
 
 static inline int fits_i32(long v) { return v >= -2147483647L - 1 && v <= 2147483647L; }
@@ -115,11 +126,7 @@ static PyObject *characters_value(Occ *occ, Py_ssize_t first, Py_ssize_t count, 
     b->len = 0;
     /* 4 (count) + 3 (header + list + memo) + per item (3 ints of at most 5 + TUPLE3 + memo 5) + 2 */
     if (buf_reserve(b, 16 + count * 21 + (count / 1000 + 1) * 2)) return NULL;
-    uint32_t n = (uint32_t)count;
-    buf_byte(b, (n >> 24) & 0xff);
-    buf_byte(b, (n >> 16) & 0xff);
-    buf_byte(b, (n >> 8) & 0xff);
-    buf_byte(b, n & 0xff);
+    put_i32be(b, (int32_t)(uint32_t)count);
     buf_byte(b, 0x80);
     buf_byte(b, 2);
     buf_byte(b, ']');
@@ -322,24 +329,8 @@ static PyObject *dumps2(PyObject *obj) {
     return PyObject_CallFunctionObjArgs(pickle_dumps, obj, proto2, NULL);
 }
 
-static inline void put_i32be(Buf *b, int32_t v) {
-    uint32_t u = (uint32_t)v;
-    buf_byte(b, (u >> 24) & 0xff);
-    buf_byte(b, (u >> 16) & 0xff);
-    buf_byte(b, (u >> 8) & 0xff);
-    buf_byte(b, u & 0xff);
-}
-
 /* A memo reference (BINGET / LONG_BINGET). */
-static inline void pk_get(Buf *b, uint32_t idx) {
-    if (idx < 256) {
-        buf_byte(b, 'h');
-        buf_byte(b, idx);
-    } else {
-        buf_byte(b, 'j');
-        buf_u32le(b, idx);
-    }
-}
+static inline void pk_get(Buf *b, uint32_t idx) { pk_memo(b, idx, 'h', 'j'); }
 
 /* BINFLOAT: a double, big-endian. */
 static inline void pk_float(Buf *b, double x) {
@@ -841,7 +832,8 @@ static PyObject *write_terms(PyObject *self, PyObject *args) {
         return NULL;
     Py_buffer lv = {0};
     int have_lens = lens_o != Py_None;
-    Buf out = {NULL, 0, 0}, db = {NULL, 0, 0}, zb = {NULL, 0, 0}, tb = {NULL, 0, 0}, key = {NULL, 0, 0};
+    Buf out = {NULL, 0, 0}, db = {NULL, 0, 0}, zb = {NULL, 0, 0}, tb = {NULL, 0, 0}, key = {NULL, 0, 0},
+        spare = {NULL, 0, 0};
     PyObject *keys = NULL, *result = NULL;
     if (blocklimit < 1 || PyList_GET_SIZE(buckets) != 256) {
         PyErr_SetString(PyExc_ValueError, "blocklimit must be positive and buckets 256 lists");
@@ -875,19 +867,17 @@ static PyObject *write_terms(PyObject *self, PyObject *args) {
         ppos += out.len - before;
         /* the key: field id + term, after the last one */
         Py_ssize_t klen = fid.len + PyBytes_GET_SIZE(k);
-        char *prev = PyMem_Malloc(key.len ? key.len : 1);
-        if (!prev) { PyErr_NoMemory(); goto done; }
-        Py_ssize_t plen = key.len;
-        memcpy(prev, key.p, plen);
+        Buf prev = key; /* the last key stays in its buffer; the new one goes into the other */
+        key = spare;
         key.len = 0;
-        if (buf_reserve(&key, klen)) { PyMem_Free(prev); goto done; }
+        spare = prev;
+        if (buf_reserve(&key, klen)) goto done;
         memcpy(key.p, fid.buf, fid.len);
         memcpy(key.p + fid.len, PyBytes_AS_STRING(k), PyBytes_GET_SIZE(k));
         key.len = klen;
-        Py_ssize_t common = plen < klen ? plen : klen;
-        int c = memcmp(key.p, prev, common);
-        PyMem_Free(prev);
-        if (c < 0 || (c == 0 && klen <= plen)) {
+        Py_ssize_t common = prev.len < klen ? prev.len : klen;
+        int c = memcmp(key.p, prev.p, common);
+        if (c < 0 || (c == 0 && klen <= prev.len)) {
             PyErr_SetString(PyExc_ValueError, "Keys must increase");
             goto done;
         }
@@ -937,6 +927,7 @@ done:
     PyMem_Free(zb.p);
     PyMem_Free(tb.p);
     PyMem_Free(key.p);
+    PyMem_Free(spare.p);
     if (have_lens) PyBuffer_Release(&lv);
     PyBuffer_Release(&fid);
     PyBuffer_Release(&last);
@@ -1131,8 +1122,6 @@ static PyObject *norm_form(Tok *t) {
     return Py_NewRef(t->form);
 }
 
-static int set_contains(PyObject *set, PyObject *key) { return PySet_Contains(set, key); }
-
 static void parts_clear(Part *parts, Py_ssize_t n) {
     for (Py_ssize_t k = 0; k < n; k++) {
         Py_CLEAR(parts[k].text);
@@ -1229,7 +1218,7 @@ static PyObject *terms_from_tokens(PyObject *self, PyObject *tokens_in) {
             if (t->flags & F_CONTENT) {
                 int stop = 0;
                 if (t->flags & F_VVVA) {
-                    stop = set_contains(cfg_stop_stems, t->form);
+                    stop = PySet_Contains(cfg_stop_stems, t->form);
                     if (stop < 0) goto done;
                 }
                 if (!stop) {
@@ -1288,7 +1277,7 @@ static PyObject *terms_from_tokens(PyObject *self, PyObject *tokens_in) {
             } else {
                 int plain = 0, in_glue = 0;
                 if ((c->flags & F_XSN) && np) {
-                    plain = set_contains(cfg_plain_suffixes, c->form);
+                    plain = PySet_Contains(cfg_plain_suffixes, c->form);
                     if (plain < 0) goto done;
                 }
                 if ((c->flags & F_XSN) && np && !plain) {
@@ -1306,7 +1295,7 @@ static PyObject *terms_from_tokens(PyObject *self, PyObject *tokens_in) {
                     last->end = c->end;
                 } else {
                     if (np) {
-                        in_glue = set_contains(cfg_alnum_glue, c->form);
+                        in_glue = PySet_Contains(cfg_alnum_glue, c->form);
                         if (in_glue < 0) goto done;
                         in_glue = in_glue && (parts[np - 1].flags & F_ALNUM) && nxt && (nxt->flags & F_ALNUM)
                                   && nxt->start == c->end;
@@ -1428,7 +1417,6 @@ PyMODINIT_FUNC PyInit__speedups(void) {
     s_pos = PyUnicode_InternFromString("pos");
     s_start = PyUnicode_InternFromString("start");
     s_end = PyUnicode_InternFromString("end");
-    s_append = PyUnicode_InternFromString("append");
     s_form = PyUnicode_InternFromString("form");
     s_tag = PyUnicode_InternFromString("tag");
     s_len = PyUnicode_InternFromString("len");
@@ -1443,7 +1431,7 @@ PyMODINIT_FUNC PyInit__speedups(void) {
     array_append = array_type ? PyObject_GetAttrString(array_type, "append") : NULL;
     pickle_dumps = import_attr("pickle", "dumps");
     zlib_compress = import_attr("zlib", "compress");
-    if (!s_text || !s_pos || !s_start || !s_end || !s_append || !code_I || !code_f || !proto2 || !array_type || !array_append
+    if (!s_text || !s_pos || !s_start || !s_end || !code_I || !code_f || !proto2 || !array_type || !array_append
         || !pickle_dumps || !zlib_compress)
         return NULL;
     return PyModule_Create(&moddef);

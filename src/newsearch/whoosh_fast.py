@@ -160,7 +160,8 @@ class FastSegmentWriter(writing.SegmentWriter):
             return super()._flush_segment()
         self.perdocwriter.close()
         lengths = self.perdocwriter.length_bytes if self.codec.length_stats else None
-        if speedups is not None and type(self.fieldwriter._tindex)._write_hashes is HashWriter._write_hashes:
+        if (speedups is not None and _encode_term is speedups.encode_term
+                and type(self.fieldwriter._tindex)._write_hashes is HashWriter._write_hashes):
             tindex = self.fieldwriter._tindex
             tindex._write_hashes = lambda: _write_hashes(tindex)
         try:
@@ -420,7 +421,8 @@ def _write_table(fw: W3FieldWriter, schema, table: dict, lengths, doccount: int,
     lenpack = _LENGTHS.pack
     lensize = _LENGTHS.size
     tipack = _TERMINFO.pack
-    # The compiled writer, unless the Python twins are in use (tests) or the hash is not Whoosh's MD5 one.
+    # The compiled writer for every field, unless the Python twins are in use (tests) or the hash is not
+    # Whoosh's MD5 one (then pchunks collects the Python loop's output).
     compiled = speedups is not None and _encode_term is speedups.encode_term and tindex.hashfn is md5_hash
     positions: list[int] = []
 
@@ -442,9 +444,6 @@ def _write_table(fw: W3FieldWriter, schema, table: dict, lengths, doccount: int,
             # The whole field in C: posting blocks, term records and hash entries, as the loop below.
             postings, records, ppos, tpos, lastkey = speedups.write_terms(
                 ftable, lens, fieldid, blocklimit, fixed, comp, min_compress, ppos, tpos, lastkey, positions, buckets)
-            if pchunks:
-                postfile.write(b"".join(pchunks))
-                pchunks = []
             postfile.write(postings)
             tfile.write(records)
             _extend_growable(tindex_positions, positions)
