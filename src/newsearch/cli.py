@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -15,21 +13,8 @@ import click
 
 from . import config
 
-_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
-_TAG = re.compile(r"<[^>]+>")
-
-
 def _emphasis_on() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def render_html_snippet(snippet: str, color: bool) -> str:
-    """Turn a `<mark>` snippet into terminal text (bold yellow on a colour terminal)."""
-    if color:
-        snippet = _MARK.sub(lambda m: "\x1b[1;33m" + m.group(1) + "\x1b[0m", snippet)
-    else:
-        snippet = _MARK.sub(r"\1", snippet)
-    return html.unescape(_TAG.sub("", snippet))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,9 +60,10 @@ def index_cmd(sources: tuple[Path, ...], index_dir: Path | None, rebuild: bool, 
       newsearch index seeds/ --rebuild
       NEWSEARCH_BACKEND=sphinx newsearch index news.jsonl --shard 0/2
     """
-    from .backend import Shard, update
-    from .index import IndexError_
-    from .vocabulary import VocabularyError
+    from .analysis import VocabularyError
+    from .backends import update
+    from .errors import StoreError
+    from .ingest import Shard
 
     srcs = list(sources) or [config.seeds_dir()]
     target = index_dir or config.index_dir()
@@ -98,7 +84,7 @@ def index_cmd(sources: tuple[Path, ...], index_dir: Path | None, rebuild: bool, 
         stats = update(target, srcs, shard=shard, rebuild=rebuild, on_problem=problem,
                        on_progress=bar.update if bar else None, lock_timeout=lock_timeout,
                        user_dict=user_dict if user_dict is not None else True)
-    except (IndexError_, VocabularyError) as e:
+    except (StoreError, VocabularyError) as e:
         raise click.ClickException(str(e))
     finally:
         if bar:
@@ -143,32 +129,17 @@ class _ProgressBar:
 
 
 def _open_searcher(index_dir: Path | None):
-    from .backend import open_searcher
-    from .index import IndexError_
+    from .backends import open_searcher
+    from .errors import StoreError
 
     try:
         return open_searcher(index_dir or config.index_dir())
-    except IndexError_ as e:
+    except StoreError as e:
         raise click.ClickException(str(e))
 
 
-def _read_batch(path: str):
-    """(id, text) pairs from a batch file: JSON objects {"id","text"} or plain lines."""
-    # A bad byte spoils one query, not the batch.
-    fh = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")
-    with fh:
-        for lineno, line in enumerate(fh, 1):
-            line = line.rstrip("\n")
-            if not line.strip():
-                continue
-            if line.lstrip().startswith("{"):
-                try:
-                    obj = json.loads(line)
-                    yield obj.get("id", lineno), str(obj.get("text") or obj.get("query") or "")
-                    continue
-                except (json.JSONDecodeError, AttributeError):
-                    click.echo(f"error: {path}:{lineno}: invalid JSON, read as plain text", err=True)
-            yield lineno, line
+def _batch_error(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
 
 
 @main.command("query")
@@ -196,13 +167,15 @@ def query_cmd(text, index_dir, limit, page, as_json, batch, sort, publisher, dat
       newsearch query '"디지털 헬스케어" -카카오' --json
       newsearch query --batch queries.jsonl --json
     """
+    from .search.batch import read_batch
+
     if not text and not batch:
         raise click.UsageError("give a query TEXT or --batch FILE")
     searcher = _open_searcher(index_dir)
     opts = dict(limit=limit, page=page, sort=sort, publisher=publisher, date_from=date_from, date_to=date_to)
     with searcher:
         if batch:
-            for qid, qtext in _read_batch(batch):
+            for qid, qtext in read_batch(batch, _batch_error):
                 res = searcher.search(qtext, **opts)
                 if as_json:
                     click.echo(json.dumps({"id": qid, **res.to_json()}, ensure_ascii=False))
@@ -220,7 +193,7 @@ def query_cmd(text, index_dir, limit, page, as_json, batch, sort, publisher, dat
 def _print_results(res) -> None:
     color = _emphasis_on()
     if res.reason:
-        click.echo(f"no results: {res.reason}")
+        click.echo(f"no results: {res.reason_text}")
         return
     first = (res.page - 1) * res.limit
     shown = f"{first + 1}-{first + len(res.hits)} of " if res.hits else ""
@@ -228,10 +201,10 @@ def _print_results(res) -> None:
     if res.suggestion:
         click.echo(f"did you mean: {res.suggestion}")
     for rank, hit in enumerate(res.hits, first + 1):
-        title = render_html_snippet(hit.title_html or html.escape(hit.title), color)
+        title = hit.title_marks.terminal(color) if hit.title_marks else hit.title
         meta = " · ".join(x for x in (hit.date[:10] if hit.date else None, hit.publisher) if x)
         click.echo(f"\n{rank:>3}. {title}" + (f"  [{meta}]" if meta else ""))
-        click.echo(f"     {render_html_snippet(hit.snippet, color)}")
+        click.echo(f"     {hit.snippet.terminal(color)}")
         click.echo(f"     id: {hit.id}" + (f"  {hit.url}" if hit.url else ""))
 
 
@@ -285,12 +258,12 @@ def serve_cmd(index_dir: Path | None, host: str, port: int, threads: int) -> Non
     """
     from waitress import serve
 
-    from .index import IndexError_
+    from .errors import StoreError
     from .web import create_app
 
     try:
         app = create_app({"INDEX_DIR": str(index_dir or config.index_dir())})
-    except IndexError_ as e:
+    except StoreError as e:
         raise click.ClickException(str(e))
     click.echo(f"newsearch serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     serve(app, host=host, port=port, threads=threads, ident="newsearch")
@@ -316,23 +289,24 @@ def eval_cmd(corpus: Path, queries: Path, qrels: Path, index_dir: Path | None, r
     Example:
       newsearch eval ../shared/eval/korquad1_dev/{corpus.jsonl,queries.jsonl,qrels.tsv} --run run.tsv
     """
-    from .evaluate import format_row, load_qrels, score_run, write_run
-    from .backend import open_searcher, update
+    from .backends import open_searcher, update
+    from .errors import StoreError
+    from .search.batch import read_batch
+    from .search.evaluate import format_row, load_qrels, run_queries, score_run, write_run
 
     if index_dir is None:
         import hashlib
 
         key = hashlib.blake2b(str(corpus.resolve()).encode(), digest_size=6).hexdigest()
         index_dir = config.index_dir() / ".eval" / f"{corpus.stem}-{key}"
-    stats = update(index_dir, [corpus], on_problem=lambda p: click.echo(f"error: {p}", err=True))
-    click.echo(f"index {index_dir}: {stats.summary()}", err=True)
-    judged = load_qrels(qrels)
-    run: dict[str, list[tuple[str, float]]] = {}
-    with open_searcher(index_dir) as searcher:
-        for qid, text in _read_batch(str(queries)):
-            res = searcher.search(text, limit=depth, suggest=False, snippets=False, syntax=False)
-            run[str(qid)] = [(h.id, h.score) for h in res.hits]
-    metrics = score_run({q: [d for d, _ in r] for q, r in run.items()}, judged)
+    try:
+        stats = update(index_dir, [corpus], on_problem=lambda p: click.echo(f"error: {p}", err=True))
+        click.echo(f"index {index_dir}: {stats.summary()}", err=True)
+        with open_searcher(index_dir) as searcher:
+            run = run_queries(searcher, read_batch(str(queries), _batch_error), depth)
+    except StoreError as e:
+        raise click.ClickException(str(e))
+    metrics = score_run({q: [d for d, _ in r] for q, r in run.items()}, load_qrels(qrels))
     click.echo(format_row("newsearch", metrics))
     if run_out:
         write_run(run_out, run)

@@ -13,16 +13,14 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from . import config as settings
-from . import vocabulary
-from .backend import open_searcher
-from .search import Results, Searcher
+from .analysis import hanja
+from .backends import open_searcher
+from .search import Reason, Results, Searcher
+from .search.model import MAX_LIMIT, MAX_PAGE, SORTS
 
 bp = Blueprint("web", __name__)
 
 PAGE_SIZE = 10
-MAX_LIMIT = 100
-MAX_PAGE = 1000
-SORTS = ("relevance", "newest")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
@@ -37,13 +35,14 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
-# search.py gives reasons in English (the CLI prints them); the UI says them in Korean.
+# Reasons in Korean (the CLI prints them in English).
 REASONS_KO = {
-    "empty query": "검색어를 입력해 주세요.",
-    "only excluded words: add a word to search for":
-        "제외할 단어(-)만 입력되었습니다. 찾을 단어를 하나 이상 함께 입력해 주세요.",
-    "no searchable words in the query (only particles, endings or punctuation)":
+    Reason.EMPTY_QUERY: "검색어를 입력해 주세요.",
+    Reason.ONLY_EXCLUDED: "제외할 단어(-)만 입력되었습니다. 찾을 단어를 하나 이상 함께 입력해 주세요.",
+    Reason.NO_SEARCHABLE_WORDS:
         "검색할 수 있는 낱말이 없습니다. 조사·어미·문장부호만으로는 검색할 수 없으니 명사나 동사를 넣어 주세요.",
+    Reason.BACKEND_UNAVAILABLE: "검색 서버에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+    Reason.BACKEND_REFUSED: "검색 서버가 이 검색어를 처리하지 못했습니다. 검색어를 바꿔 다시 시도해 주세요.",
 }
 
 
@@ -63,7 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["newsearch.searcher"] = open_searcher(app.config["INDEX_DIR"])
     # A server lives long: load the Hanja reading table now, beside the first requests, not inside
     # the first query with a Hanja word (a short-lived `newsearch query` does not pay for it).
-    threading.Thread(target=vocabulary.load_hanja, name="hanja-table", daemon=True).start()
+    threading.Thread(target=hanja.load, name="hanja-table", daemon=True).start()
     app.extensions["newsearch.local"] = threading.local()
     app.extensions["newsearch.local"].searcher = app.extensions["newsearch.searcher"]
     app.register_blueprint(bp)
@@ -243,7 +242,7 @@ class _Nav:
 def _reason_ko(res: Results) -> str | None:
     if not res.reason:
         return None
-    return REASONS_KO.get(res.reason, f"검색어를 이해하지 못했습니다: {res.reason}")
+    return REASONS_KO.get(res.reason, f"검색어를 이해하지 못했습니다: {res.reason_text}")
 
 
 def paragraphs(body_html: str) -> list[Markup]:

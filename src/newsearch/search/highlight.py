@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from .model import Snippet
 
 SNIPPET_CHARS = 180
 _BREAKS = ".?!。\n"
@@ -20,20 +20,15 @@ def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
-    """HTML of text[start:end] with <mark> around spans; everything else escaped."""
+def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> Snippet:
+    """text[start:end] with `spans` (offsets into `text`) marked, merged and clipped to the fragment."""
     end = len(text) if end is None else end
-    out = []
-    cur = start
+    inside = []
     for s, e in merge_spans(spans):
         s, e = max(s, start), min(e, end)
-        if e <= s:
-            continue
-        out.append(escape(text[cur:s]))
-        out.append("<mark>" + escape(text[s:e]) + "</mark>")
-        cur = e
-    out.append(escape(text[cur:end]))
-    return "".join(out)
+        if e > s:
+            inside.append((s - start, e - start))
+    return Snippet(text[start:end], inside, start > 0, end < len(text))
 
 
 def _best_window(spans: list[tuple[int, int, str]], width: int) -> int:
@@ -51,12 +46,11 @@ def _best_window(spans: list[tuple[int, int, str]], width: int) -> int:
     return best
 
 
-def snippet(text: str, spans: list[tuple[int, int, str]], width: int = SNIPPET_CHARS) -> str:
-    """A window of `text` around the densest matches, as HTML with <mark>s."""
+def snippet(text: str, spans: list[tuple[int, int, str]], width: int = SNIPPET_CHARS) -> Snippet:
+    """A window of `text` around the densest matches (line breaks in it as spaces), or its start."""
     text = text or ""
     if not spans:
-        cut = text[:width]
-        return escape(cut) + ("…" if len(text) > width else "")
+        return Snippet(text[:width], [], False, len(text) > width)
     spans = sorted(spans)
     anchor = _best_window(spans, width)
     # Start at the sentence holding the first match when it is close; else a little before it.
@@ -75,6 +69,6 @@ def snippet(text: str, spans: list[tuple[int, int, str]], width: int = SNIPPET_C
         sp = text.rfind(" ", anchor, end)
         if sp > anchor + width // 2:
             end = sp
-    html = mark(text, [(s, e) for s, e, _ in spans], start, end)
-    html = html.replace("\n", " ")
-    return ("…" if start > 0 else "") + html + ("…" if end < len(text) else "")
+    fragment = mark(text, [(s, e) for s, e, _ in spans], start, end)
+    fragment.text = fragment.text.replace("\n", " ")
+    return fragment

@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
+from typing import Iterable
+
+from .core import Searcher
+from .model import SearchRequest
 
 
 def load_qrels(path: str | Path) -> dict[str, dict[str, int]]:
@@ -79,6 +83,16 @@ def score_run(run: dict[str, list[str]], qrels: dict[str, dict[str, int]]) -> di
         "recall@100": sum(recall_at(run.get(q, []), qrels[q]) for q in judged) / n,
         "queries": n,
     }
+
+
+def run_queries(searcher: Searcher, queries: Iterable[tuple[object, str]], depth: int = 100
+                ) -> dict[str, list[tuple[str, float]]]:
+    """Each query's ranked (doc-id, score) list, `depth` deep: questions as plain words, no snippets."""
+    run: dict[str, list[tuple[str, float]]] = {}
+    for qid, text in queries:
+        res = searcher.search(SearchRequest(text, limit=depth, suggest=False, snippets=False, syntax=False))
+        run[str(qid)] = [(h.id, h.score) for h in res.hits]
+    return run
 
 
 def format_row(name: str, metrics: dict[str, float]) -> str:

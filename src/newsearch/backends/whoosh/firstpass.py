@@ -26,7 +26,7 @@ from whoosh import query as Q
 from whoosh.matching import ReadTooFar
 from whoosh.util.numeric import byte_to_length
 
-from .query import BestOf, Near, ScoredPhrase
+from .queries import BestOf, Near, ScoredPhrase
 
 # Decoded posting lists kept for the whole process, shared by every thread's searcher (segments never
 # change once written): least recently used first out past this many postings (8 bytes each).
@@ -569,6 +569,22 @@ class FirstPass:
             docs, scores = docs[keep], scores[keep]
         order = np.lexsort((docs, -scores))[:depth]
         return [(float(scores[i]), int(docs[i])) for i in order]
+
+    def top_by(self, res: Scored, hit: np.ndarray, depth: int, fieldname: str) -> list[tuple[float, int]]:
+        """The `depth` first (score, docnum) among `hit` by a column's value, greatest first, then docnum."""
+        idx = np.flatnonzero(hit)
+        if not len(idx) or depth <= 0:
+            return []
+        docs = idx if res.docs is None else res.docs[idx]
+        order = np.lexsort((docs, -self.column_order(fieldname)[docs]))[:depth]
+        return [(float(res.score[idx[i]]), int(docs[i])) for i in order]
+
+    def column_order(self, fieldname: str) -> np.ndarray:
+        """Each document's rank among the sorted values of a column (equal values, equal ranks)."""
+        codes, names = self.column_codes(fieldname)
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[np.argsort(np.array(names, dtype=object), kind="stable")] = np.arange(len(names))
+        return rank[codes]
 
     def mask_of(self, q) -> np.ndarray:
         """Documents matching filter query `q`."""

@@ -6,7 +6,7 @@
   the same way the documents were.
 - Synonyms: one group a line, comma-separated (`네이버, Naver`); applied at query time, so a
   change needs no re-index. A small default set for news ships with the package.
-- Hanja: headline abbreviations (美 -> 미국) and other Hanja words' Hangul readings (與野 -> 여야).
+- Hanja: headline abbreviations (美 -> 미국); other Hanja words' readings are in hanja.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import config
+from .. import config
 
 USER_DICT_NAME = "user_dict.txt"
 SYNONYMS_NAME = "synonyms.txt"
@@ -149,24 +149,12 @@ def synonym_groups() -> tuple[tuple[str, ...], ...]:
     return _synonym_groups(str(p) if p else None, mtime)
 
 
-# -- Hanja -----------------------------------------------------------------------------------------
-
-
-def load_hanja() -> None:
-    """Load the Hanja reading table now (about 0.7 s) rather than inside the first query that needs it."""
-    hanja_reading("漢字")
-
-
-def hanja_reading(text: str) -> str | None:
-    """The Hangul reading of a Hanja word (`與野` -> `여야`), or None if unknown."""
-    try:
-        import hanja
-    except ImportError:  # optional at run time: readings just stay off
-        return None
-    try:
-        reading = hanja.translate(text, "substitution")
-    except Exception:
-        return None
-    if not reading or reading == text or any("\u4e00" <= ch <= "\u9fff" for ch in reading):
-        return None
-    return reading
+def keep_user_dict(index_dir: Path, words: tuple[UserWord, ...]) -> None:
+    """Keep the dictionary an index was analysed with beside it (queries must use the same)."""
+    path = Path(index_dir) / USER_DICT_NAME
+    if words:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(dict_text(words), encoding="utf-8")
+        os.replace(tmp, path)
+    elif path.exists():
+        path.unlink()

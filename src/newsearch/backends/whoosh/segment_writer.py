@@ -38,8 +38,8 @@ from whoosh.formats import Characters, Existence
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
-from .analysis import AnalyzedText, KiwiTokenizer
-from .compiled import speedups
+from ...compiled import speedups
+from .schema import AnalyzedText, KiwiTokenizer
 
 _W3_MAGIC = b"W3Bl"
 _TERMINFO = W3TermInfo._struct

@@ -1,0 +1,144 @@
+"""`Analyzer`: one Kiwi with one user dictionary, and everything a text or a query becomes through it.
+
+Kiwi takes a second or more to load, so analyzers are shared per dictionary within a process
+(`Analyzer.for_words`); an index keeps the dictionary it was built with beside it, and its
+searcher analyses queries with an analyzer for the same words.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterable, Iterator
+
+from .. import config
+from . import feed, terms, vocabulary
+from .concepts import Form, QueryUnit, synonym_map, unit_of
+from .terms import NOUN_TAGS, Term, segments
+from .vocabulary import UserWord
+
+# Long nouns whose split is remembered, per analyzer (the cache is emptied when full).
+MAX_DECOMPOSITIONS = 500_000
+
+
+class Analyzer(terms.Decomposer):
+    """Kiwi with a user dictionary: index terms of texts, concepts of queries."""
+
+    _shared: dict[str, "Analyzer"] = {}
+    _shared_lock = threading.Lock()
+
+    def __init__(self, words: Iterable[UserWord] = ()):
+        self.words: tuple[UserWord, ...] = tuple(words)
+        self.decompositions: dict[str, tuple[str, ...]] = {}
+        self._kiwi = None
+        self._lock = threading.Lock()
+        self._synonyms: tuple[tuple, dict] | None = None
+
+    @classmethod
+    def for_words(cls, words: Iterable[UserWord] = ()) -> "Analyzer":
+        """The process's analyzer for this user dictionary (one Kiwi per dictionary)."""
+        words = tuple(words)
+        key = vocabulary.dict_hash(words)
+        got = cls._shared.get(key)
+        if got is None:
+            with cls._shared_lock:
+                got = cls._shared.setdefault(key, cls(words))
+        return got
+
+    @property
+    def kiwi(self):
+        """Kiwi with this analyzer's user words, loaded on first use."""
+        if self._kiwi is None:
+            with self._lock:
+                if self._kiwi is None:
+                    from kiwipiepy import Kiwi
+
+                    kiwi = Kiwi(num_workers=config.kiwi_workers(), load_typo_dict=False, load_multi_dict=False)
+                    for w in self.words:
+                        kiwi.add_user_word(w.word, w.tag, w.score)
+                    self._kiwi = kiwi
+        return self._kiwi
+
+    def warm_up(self) -> None:
+        """Load Kiwi and run its slow first analysis now, not inside the first query."""
+        self.query_units("뉴스 검색")
+
+    # -- documents ------------------------------------------------------------------------
+
+    def decompose(self, word: str) -> tuple[str, ...]:
+        """The nouns of the best split Kiwi sees in `word` written alone (empty if it has none)."""
+        parts = self.decompositions.get(word)
+        if parts is None:
+            parts = _split_of(word, self.kiwi.analyze(word, top_n=3))
+            if len(self.decompositions) >= MAX_DECOMPOSITIONS:
+                self.decompositions.clear()
+            self.decompositions[word] = parts
+        return parts
+
+    def _terms_of(self, tokens) -> list[Term]:
+        terms.bind(self)  # long nouns are split with this analyzer's dictionary
+        return terms.terms_from_tokens(tokens)
+
+    def terms(self, text: str) -> list[Term]:
+        """Index terms of one text (runs Kiwi)."""
+        if not text:
+            return []
+        return self._terms_of(self.kiwi.tokenize(text))
+
+    def terms_many(self, texts: Iterable[str]) -> Iterator[list[Term]]:
+        """Index terms of many texts, tokenized by Kiwi's worker threads in input order (see feed.py)."""
+        return feed.stream(lambda it: self.kiwi.tokenize(it), self._terms_of, texts)
+
+    # -- queries --------------------------------------------------------------------------
+
+    def query_units(self, text: str, synonyms: bool = True) -> list[QueryUnit]:
+        """The concepts of a free-text query, matching how documents were indexed."""
+        if not text.strip():
+            return []
+        syn = self._synonym_map() if synonyms else {}
+        return [unit_of(parts, whole, self.decompose, syn) for parts, whole in segments(self.kiwi.tokenize(text))]
+
+    def phrase_terms(self, text: str) -> list[str]:
+        """The main terms of `text` in order, for an exact phrase query."""
+        return [p.text for parts, _ in segments(self.kiwi.tokenize(text)) for p in parts]
+
+    def alternative_terms(self, text: str) -> set[str]:
+        """Terms of Kiwi's second and third readings of `text` (what its best reading misses)."""
+        if not text.strip():
+            return set()
+        out: set[str] = set()
+        for tokens, _score in self.kiwi.analyze(text, top_n=3)[1:]:
+            for parts, whole in segments(tokens):
+                out.update(p.text for p in parts if len(p.text) > 1 or p.tag not in ("NNG", "NNP"))
+                if whole:
+                    out.add(whole)
+        return out
+
+    def _form(self, text: str) -> Form:
+        """A synonym's indexed form: its one concept's main form, or its concepts as a phrase."""
+        units = self.query_units(text, synonyms=False)
+        if len(units) == 1:
+            return units[0].alternatives[0]
+        return tuple(u.alternatives[0][0] for u in units)
+
+    def _synonym_map(self) -> dict[Form, tuple[Form, ...]]:
+        """Form -> the forms of its synonyms (the default set and the user's file, as they are now)."""
+        groups = vocabulary.synonym_groups()
+        got = self._synonyms
+        if got is None or got[0] is not groups:
+            got = self._synonyms = (groups, synonym_map(groups, self._form))
+        return got[1]
+
+
+def _split_of(word: str, candidates) -> tuple[str, ...]:
+    for tokens, _score in candidates:
+        parts = tuple(t.form for t in tokens)
+        if len(parts) > 1 and all(t.tag in NOUN_TAGS for t in tokens) and "".join(parts) == word:
+            return parts
+    return ()
+
+
+def fingerprint() -> str:
+    """Identifies the analysis rules and Kiwi version: a change means documents need re-analysis."""
+    import kiwipiepy
+
+    return f"a3:kiwi{kiwipiepy.__version__}"  # a3: Hanja readings from Unihan

@@ -1,0 +1,88 @@
+"""The stores behind the search contract, and the factory that picks one.
+
+`NEWSEARCH_BACKEND` picks the backend: `whoosh` (the default: an embedded index in a folder) or
+`sphinx` (a distributed index over `searchd` nodes). The analysis stays in Python for every
+backend: a store receives analysed documents through the ingest pipeline and answers the search
+contract with plain objects.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+from ..analysis import vocabulary
+from ..errors import StoreError
+from ..ingest import Problem, Shard, StoreWriter, UpdateStats
+from ..ingest import update as run_update
+from ..search import Searcher
+from ..search.contract import Store
+from ..search.settings import DEFAULT, Ranking
+
+BACKENDS = ("whoosh", "sphinx")
+WRITE_LOCK_TIMEOUT = 60.0
+
+
+def backend_name(name: str | None = None, index_dir: str | Path | None = None) -> str:
+    """The configured backend: `name`, else $NEWSEARCH_BACKEND, else the one `index_dir` was built with
+    (a Sphinx index leaves a small `sphinx.json` marker in its folder), else whoosh."""
+    if not name and not os.environ.get("NEWSEARCH_BACKEND") and index_dir is not None:
+        if (Path(index_dir) / "sphinx.json").is_file():
+            name = "sphinx"
+    name = (name or os.environ.get("NEWSEARCH_BACKEND") or "whoosh").strip().lower()
+    if name not in BACKENDS:
+        raise StoreError(f"unknown NEWSEARCH_BACKEND {name!r} (choose one of: {', '.join(BACKENDS)})")
+    return name
+
+
+def open_store(index_dir: str | Path, name: str | None = None, ranking: Ranking = DEFAULT) -> Store:
+    """The configured store for `index_dir` (a folder for Whoosh, a namespace for Sphinx)."""
+    if backend_name(name, index_dir) == "sphinx":
+        from .sphinx.searcher import SphinxStore
+
+        return SphinxStore(index_dir, ranking=ranking)
+    from .whoosh.searcher import WhooshStore
+
+    return WhooshStore(index_dir, ranking=ranking)
+
+
+def open_searcher(index_dir: str | Path, name: str | None = None, ranking: Ranking = DEFAULT) -> Searcher:
+    """A long-lived searcher over the configured store (`search`, `article`, `related`, `publishers`)."""
+    return Searcher(open_store(index_dir, name, ranking))
+
+
+def open_writer(index_dir: str | Path, name: str | None = None, *, rebuild: bool = False,
+                lock_timeout: float = WRITE_LOCK_TIMEOUT) -> StoreWriter:
+    """The ingest pipeline's writer for the configured store."""
+    if backend_name(name, index_dir) == "sphinx":
+        from .sphinx.writer import SphinxWriter
+
+        return SphinxWriter(index_dir)
+    from .whoosh.writer import WhooshWriter
+
+    return WhooshWriter(index_dir, rebuild=rebuild, lock_timeout=lock_timeout)
+
+
+def update(index_dir: str | Path, sources: list, *, shard: Shard | None = None, name: str | None = None,
+           rebuild: bool = False, on_problem: Callable[[Problem], None] | None = None,
+           on_progress: Callable[[int, int], None] | None = None,
+           lock_timeout: float = WRITE_LOCK_TIMEOUT, user_dict: Path | None | bool = True) -> UpdateStats:
+    """`newsearch index`: bring the configured store at `index_dir` up to date with `sources`.
+
+    `user_dict` is the user dictionary file to analyse with (True: the configured one, see
+    vocabulary.user_dict_path; None: none). `rebuild` re-analyses every document (Whoosh builds a
+    fresh index aside and swaps it in).
+    """
+    words = vocabulary.load_user_dict(vocabulary.user_dict_path() if user_dict is True else user_dict)
+    which = backend_name(name, index_dir)
+    if shard is not None and which == "whoosh":
+        raise StoreError("--shard needs a shared index: set NEWSEARCH_BACKEND=sphinx")
+    writer = open_writer(index_dir, which, rebuild=rebuild, lock_timeout=lock_timeout)
+    try:
+        return run_update(writer, sources, words=words, shard=shard, force=rebuild, on_problem=on_problem,
+                          on_progress=on_progress)
+    finally:
+        close = getattr(writer, "close", None)
+        if close:
+            close()

@@ -1,0 +1,99 @@
+"""The index schema, and Kiwi's terms handed to Whoosh as tokens."""
+
+from __future__ import annotations
+
+from whoosh import columns, fields
+from whoosh.analysis import Token, Tokenizer
+
+from ...analysis import Analyzer, Term
+
+
+class AnalyzedText(str):
+    """A string that carries its terms, so the index never runs Kiwi twice on it."""
+
+    __slots__ = ("terms",)
+
+    def __new__(cls, text: str, terms: list[Term]):
+        obj = super().__new__(cls, text)
+        obj.terms = terms
+        return obj
+
+    def __reduce__(self):  # stored as a plain string
+        return (str, (str(self),))
+
+
+class KiwiTokenizer(Tokenizer):
+    """Whoosh tokenizer over Kiwi terms; honours positions, chars, start_pos and start_char.
+
+    It holds no options (Whoosh pickles it into the schema): text arrives as `AnalyzedText`, and
+    anything else is analysed without a user dictionary.
+    """
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        terms = value.terms if isinstance(value, AnalyzedText) else Analyzer.for_words().terms(value)
+        for term in terms:
+            token.text = term.text
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = term.text
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + term.pos
+            if chars:
+                token.startchar = start_char + term.start
+                token.endchar = start_char + term.end
+            yield token
+
+
+def KoreanAnalyzer():
+    """The analyzer every text field of the index uses."""
+    return KiwiTokenizer()
+
+
+class TextColumn(fields.COLUMN):
+    """A per-document string kept in a column only: neither an index term nor a stored field.
+
+    For what only `store.existing` reads back, in bulk: a document's source and content digest.
+    Nothing searches by them; as terms, the digests (one per document) were a quarter of a bulk
+    load's term dictionary.
+    """
+
+    def __init__(self):
+        super().__init__(columns.VarBytesColumn())
+
+    def to_column_value(self, value):
+        return value.encode("utf-8")
+
+    def from_column_value(self, value):
+        return value.decode("utf-8")
+
+
+def build_schema(ana=None) -> fields.Schema:
+    """The one schema every index uses (`ana` replaces the Korean analyzer, for baselines)."""
+    ana = ana or KoreanAnalyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        source=TextColumn(),
+        digest=TextColumn(),
+        title=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
+        body=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
+        date=fields.ID(stored=True, sortable=True),
+        publisher=fields.ID(stored=True, sortable=True),
+        reporter=fields.STORED(),
+        url=fields.STORED(),
+    )

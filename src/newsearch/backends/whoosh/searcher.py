@@ -1,0 +1,321 @@
+"""`WhooshStore`: the search contract over an index folder (search/contract.py).
+
+A long-lived reader that picks up new commits by itself. Ranking is term-at-a-time (firstpass.py)
+over the compiled query tree; the best candidates are then re-ranked by title matches, proximity
+and the best passage. Highlight spans come from the stored character offsets of the postings.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from pathlib import Path
+
+import numpy as np
+from whoosh import query as Q
+from whoosh import scoring
+
+from ...analysis import Analyzer, vocabulary
+from ...ingest.documents import body_offset, title_in_body
+from ...search.contract import Match, StorePage
+from ...search.model import SearchRequest
+from ...search.querylang import QueryTree, clean
+from ...search.settings import DEFAULT, Ranking
+from . import segment_files, store
+from .firstpass import FirstPass
+from .queries import Compiled, Near, compile_tree
+
+segment_files.install()  # readers share the mapped segment instead of copying it
+
+# Spelling help is for short queries; a long one would cost a corrector walk per word.
+MAX_SUGGEST_UNITS = 6
+# Block-quality skipping makes counting the hits a second full pass.
+OPTIMIZE = False
+
+
+class NewsBM25(scoring.BM25F):
+    """BM25F with Lucene's probabilistic idf, which ranks rare terms more sharply than Whoosh's."""
+
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        n = parent.doc_frequency(fieldname, text)
+        dc = parent.doc_count_all()
+        return math.log(1 + (dc - n + 0.5) / (n + 0.5))
+
+
+def weighting(ranking: Ranking) -> scoring.WeightingModel:
+    return NewsBM25(B=ranking.body_b, K1=ranking.k1, title_B=ranking.title_b)
+
+
+class WhooshStore:
+    """Searches one index folder (`search.Searcher` is the face; this is the store)."""
+
+    name = "whoosh"
+
+    def __init__(self, index_dir: str | Path, ranking: Ranking = DEFAULT):
+        self.index_dir = Path(index_dir)
+        self.ranking = ranking
+        self._ix = store.open_index(self.index_dir)
+        self._searcher = self._ix.searcher(weighting=weighting(ranking))
+        self._lock = threading.Lock()
+        self._fp: FirstPass | None = None
+        self._load_dictionary()
+
+    def _load_dictionary(self) -> None:
+        """Analyse queries with the user dictionary the index was built with."""
+        self.dictionary = vocabulary.load_user_dict(self.index_dir / vocabulary.USER_DICT_NAME)
+        self._analyzer = Analyzer.for_words(self.dictionary)
+
+    def analyzer(self) -> Analyzer:
+        return self._analyzer
+
+    def dictionary_warning(self) -> str | None:
+        try:
+            configured = vocabulary.load_user_dict(vocabulary.user_dict_path())
+        except vocabulary.VocabularyError as e:
+            return str(e)
+        if configured != self.dictionary:
+            return "the user dictionary changed since the index was built: run `newsearch index` to apply it"
+        return None
+
+    def close(self) -> None:
+        self._searcher.close()
+        self._ix.close()
+
+    def _current(self):
+        """The searcher, refreshed if the index changed (or was swapped by a rebuild)."""
+        with self._lock:
+            try:
+                if not self._searcher.up_to_date():
+                    self._searcher = self._searcher.refresh()
+                    self._load_dictionary()
+            except Exception:  # directory swapped under us: reopen from scratch
+                self._ix = store.open_index(self.index_dir)
+                self._searcher = self._ix.searcher(weighting=weighting(self.ranking))
+                self._load_dictionary()
+            return self._searcher
+
+    def _firstpass(self, s) -> FirstPass:
+        """The term-at-a-time scorer of searcher `s` (one per searcher: it caches per index state)."""
+        fp = self._fp
+        if fp is None or fp.searcher is not s:
+            fp = self._fp = FirstPass(s)
+        return fp
+
+    def doc_count(self) -> int:
+        return self._current().doc_count()
+
+    # -- searching ------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest, tree: QueryTree) -> StorePage:
+        s = self._current()
+        fp = self._firstpass(s)
+        compiled = compile_tree(tree, self.ranking)
+        scored = fp.matches(compiled.query)
+        matched = int(scored.hit.sum())
+        wider = self._widened(s, tree, compiled) if matched == 0 else None
+        if wider is not None:
+            scored = fp.matches(wider)
+        hit = scored.hit
+        if request.date_from or request.date_to:
+            hit = hit & scored.dense(fp.mask_of(_date_filter(request.date_from, request.date_to)))
+        page = StorePage(total=0, matched=matched)
+        if request.facets:
+            page.publishers = _sorted_counts(fp.counts("publisher", scored, hit))
+        if request.publisher:
+            hit = hit & scored.dense(fp.mask_of(Q.Term("publisher", request.publisher)))
+        page.total = int(hit.sum())
+        ranked = self._ranked(s, request, tree, compiled, scored, hit)
+        terms = tree.highlight_terms if request.snippets else set()
+        page.matches = self._matches(s, ranked[request.offset:request.offset + request.limit], terms)
+        return page
+
+    def _ranked(self, s, request: SearchRequest, tree: QueryTree, compiled: Compiled, scored, hit):
+        """(score, docnum) of the best matches down to the requested page, in the requested order."""
+        fp = self._firstpass(s)
+        depth = request.offset + request.limit
+        if request.sort == "newest":
+            return fp.top_by(scored, hit, depth, "date")
+        if not compiled.rerank:
+            return fp.top(scored, hit, depth)
+        # First pass: BM25 over concepts; the title and proximity bonuses then re-rank the best candidates only.
+        ranked = fp.top(scored, hit, max(depth, self.ranking.rerank_depth))
+        if not ranked:
+            return ranked
+        bonus = self._rerank_scores(s, compiled.rerank, [d for _, d in ranked])
+        ranked = sorted(((score + bonus.get(d, 0.0), d) for score, d in ranked), key=lambda x: (-x[0], x[1]))
+        if self.ranking.window_weight and len(tree.units) > 1:
+            ranked = self._window_rerank(s, tree.units, ranked)
+        return ranked
+
+    def _widened(self, s, tree: QueryTree, compiled: Compiled):
+        """For a plain query with no hits: the query plus weak clauses for index terms found only in
+        Kiwi's second and third readings of it (`이용만의` may be `이용` + `만` in the documents);
+        None when there is nothing to add."""
+        if not tree.plain:
+            return None
+        reader = s.reader()
+        extra = [Q.Term("body", term, boost=self.ranking.other_reading_weight)
+                 for term in self._analyzer.alternative_terms(clean(tree.text)[:200]) - tree.highlight_terms
+                 if ("body", term) in reader]
+        return Q.Or([compiled.query] + extra) if extra else None
+
+    def _rerank_scores(self, s, queries, docnums: list[int]) -> dict[int, float]:
+        """Extra score each candidate earns from `queries` (proximity from the candidates' positions)."""
+        fp = self._firstpass(s)
+        bonus: dict[int, float] = {}
+        wanted = np.array(sorted(set(docnums)), dtype=np.int64)
+        for q in queries:
+            if isinstance(q, Near):
+                extra = fp.near(q, wanted)
+            else:
+                scored = fp.evaluate(q.normalize(), wanted)  # over the candidates only
+                extra = dict(zip(wanted[scored.hit].tolist(), scored.score[scored.hit].tolist()))
+            for docnum, value in extra.items():
+                bonus[docnum] = bonus.get(docnum, 0.0) + value
+        return bonus
+
+    def _window_rerank(self, s, units, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """Add the best-passage bonus to the top `window_depth` candidates (they can only move up)."""
+        fp = self._firstpass(s)
+        r = self.ranking
+        weighted = []
+        for u in units:
+            terms = tuple(sorted({alt[0] for alt in u.alternatives}))
+            weighted.append((terms, max(s.idf("body", t) for t in terms)))
+        head = ranked[:r.window_depth]
+        best = fp.window_scores(weighted, [d for _, d in head], r.window_width)
+        head = [(score + r.window_weight * best.get(d, 0.0), d) for score, d in head]
+        return sorted(head, key=lambda x: (-x[0], x[1])) + ranked[r.window_depth:]
+
+    def _matches(self, s, ranked: list[tuple[float, int]], terms: set[str]) -> list[Match]:
+        """The stored fields and highlight spans of ranked documents."""
+        spans = self._spans(s, [d for _, d in ranked], terms)
+        out = []
+        for score, docnum in ranked:
+            stored = s.stored_fields(docnum)
+            body_spans, title_spans = _field_spans(spans, docnum, stored.get("title", ""), stored.get("body", ""))
+            out.append(Match(dict(stored), score, body_spans, title_spans))
+        return out
+
+    def _spans(self, s, docnums: list[int], terms: set[str]) -> dict[str, dict[int, list]]:
+        """Character spans of `terms` in each doc, read from the postings (stored offsets)."""
+        out: dict[str, dict[int, list]] = {"title": {}, "body": {}}
+        if not docnums or not terms:
+            return out
+        fp = self._firstpass(s)
+        wanted = sorted(set(docnums))
+        for fieldname in ("title", "body"):
+            spans = out[fieldname]
+            for term in sorted(terms):
+                for docnum, found in fp.positions(fieldname, term, wanted).items():
+                    spans.setdefault(docnum, []).extend((start, end, term) for _pos, start, end in found)
+        return out
+
+    # -- spelling ---------------------------------------------------------------------------
+
+    def suggest(self, tree: QueryTree) -> str | None:
+        """A 'did you mean' rewrite of the query from the index's own vocabulary, or None."""
+        s = self._current()
+        text = tree.text
+        units = self._analyzer.query_units(text) if text else []
+        if not units or len(units) > MAX_SUGGEST_UNITS:
+            return None
+        reader = s.reader()
+        out = text
+        # Replace from the end so earlier offsets stay valid.
+        for u in sorted(units, key=lambda u: -u.start):
+            main = u.alternatives[0][0]
+            if len(main) < 2 or any(reader.doc_frequency(f, alt[0]) for f in ("body", "title")
+                                    for alt in u.alternatives):
+                continue
+            best = _correction(s, reader, main)
+            if best:
+                out = out[:u.start] + best + out[u.end:]
+        return out if out != text else None
+
+    # -- single articles ------------------------------------------------------------------
+
+    def document(self, doc_id: str, terms: set[str]) -> Match | None:
+        s = self._current()
+        docnum = s.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        stored = dict(s.stored_fields(docnum))
+        spans = self._spans(s, [docnum], terms)
+        body_spans, title_spans = _field_spans(spans, docnum, stored.get("title", ""), stored.get("body", ""))
+        return Match(stored, 0.0, body_spans, title_spans)
+
+    def related(self, doc_id: str, limit: int) -> list[Match]:
+        s = self._current()
+        docnum = s.document_number(id=doc_id)
+        if docnum is None:
+            return []
+        stored = s.stored_fields(docnum)
+        text = (stored.get("title", "") + "\n") * 2 + stored.get("body", "")[:3000]
+        keys = self._key_terms(s, text)
+        if not keys:
+            return []
+        q = Q.Or([Q.Term("body", k) for k in keys] + [Q.Term("title", k) for k in keys])
+        out = [Match(dict(hit.fields()), float(hit.score or 0)) for hit in s.search(q, limit=limit + 1, terms=False)
+               if hit.docnum != docnum]
+        return out[:limit]
+
+    def _key_terms(self, s, text: str) -> list[str]:
+        """The 12 terms of `text` most distinctive against the index (Whoosh's key terms)."""
+        from .schema import AnalyzedText
+
+        try:
+            return [t for t, _w in s.key_terms_from_text("body", AnalyzedText(text, self._analyzer.terms(text)),
+                                                          numterms=12)]
+        except Exception:
+            return []
+
+    def publishers(self) -> list[tuple[str, int]]:
+        fp = self._firstpass(self._current())
+        codes, names = fp.column_codes("publisher")
+        tally = np.bincount(codes[fp.live()], minlength=len(names))
+        return _sorted_counts({names[i]: int(n) for i, n in enumerate(tally) if n})
+
+
+def _correction(s, reader, word: str) -> str | None:
+    """The most frequent index term within one or two edits of `word` (body first, then title)."""
+    best = None
+    for f in ("body", "title"):
+        try:
+            cands = s.corrector(f).suggest(word, limit=3, maxdist=1 if len(word) < 4 else 2)
+        except Exception:
+            cands = []
+        for c in cands:
+            freq = reader.doc_frequency(f, c)
+            if best is None or freq > best[1]:
+                best = (c, freq)
+        if best:
+            break
+    return best[0] if best else None
+
+
+def _sorted_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(((k, n) for k, n in counts.items() if k), key=lambda x: (-x[1], x[0]))
+
+
+def _field_spans(spans: dict, docnum: int, title: str, body: str) -> tuple[list, list]:
+    """Highlight spans in the stored body and title of one document.
+
+    The indexed body field holds title + body (offsets move back by the title). A title that is
+    the body's own first sentence (ingest.documents.title_in_body) is not repeated there: its spans
+    are the body's within it (a one-sentence text has no title field at all).
+    """
+    derived = title_in_body(title, body)
+    off = body_offset(title, derived)
+    body_spans = [(a - off, b - off, t) for a, b, t in spans["body"].get(docnum, []) if a >= off]
+    if derived:
+        start, end = derived
+        return body_spans, [(a - start, b - start, t) for a, b, t in body_spans if a >= start and b <= end]
+    return body_spans, spans["title"].get(docnum, [])
+
+
+def _date_filter(date_from: str | None, date_to: str | None):
+    lo = date_from or None
+    hi = (date_to + "\uffff") if date_to else None
+    return Q.TermRange("date", lo, hi)

@@ -1,0 +1,71 @@
+"""The one search contract: what every store (Whoosh, Sphinx) answers, in plain objects.
+
+A store ranks, filters and counts; the `Searcher` above it (core.py) parses the query once, turns
+what the store found into `Hit`s with snippets, and asks for suggestions. Where a store cannot do
+a thing it raises `errors.Unsupported` with a `Reason`, and the results say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..analysis import Analyzer
+from .model import SearchRequest
+from .querylang import QueryTree
+
+Span = tuple[int, int, str]  # start, end, the term that matched
+
+
+@dataclass
+class Match:
+    """One document a store found: its stored fields, score, and where the query's terms are in it."""
+
+    fields: dict  # id, title, body, date, publisher, reporter, url
+    score: float = 0.0
+    body_spans: list[Span] = field(default_factory=list)  # offsets into fields["body"]
+    title_spans: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class StorePage:
+    """One page of a store's ranked matches, with counts."""
+
+    total: int  # matches after every filter
+    matched: int  # matches of the query as written (a few: worth a did-you-mean)
+    matches: list[Match] = field(default_factory=list)
+    publishers: list[tuple[str, int]] = field(default_factory=list)
+    warning: str | None = None
+
+
+class Store(Protocol):
+    """What a search backend implements (see backends/whoosh/searcher.py, backends/sphinx/searcher.py)."""
+
+    name: str
+
+    def analyzer(self) -> Analyzer:
+        """The analyzer for queries: Kiwi with the user dictionary the documents were indexed with."""
+
+    def doc_count(self) -> int:
+        """How many documents the store holds."""
+
+    def search(self, request: SearchRequest, tree: QueryTree) -> StorePage:
+        """Rank, filter and count the matches of `tree`; the page `request` asks for (with spans if snippets)."""
+
+    def suggest(self, tree: QueryTree) -> str | None:
+        """A did-you-mean rewrite of the query's text from the store's vocabulary, or None."""
+
+    def document(self, doc_id: str, terms: set[str]) -> Match | None:
+        """One stored article, with the spans of `terms` in it."""
+
+    def related(self, doc_id: str, limit: int) -> list[Match]:
+        """Articles sharing the article's most distinctive terms."""
+
+    def publishers(self) -> list[tuple[str, int]]:
+        """Every publisher with its article count, most first."""
+
+    def dictionary_warning(self) -> str | None:
+        """A note when the configured user dictionary differs from the one the documents were indexed with."""
+
+    def close(self) -> None:
+        """Release files and connections."""

@@ -1,0 +1,119 @@
+"""`Searcher`: the one search core above every store (request -> query tree -> store -> results)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from ..errors import StoreError, Unavailable, Unsupported
+from . import highlight
+from .contract import Match, Store
+from .model import Hit, Reason, Results, SearchRequest, Snippet
+from .querylang import parse
+
+log = logging.getLogger(__name__)
+
+# A query with fewer matches than this gets a did-you-mean.
+FEW_HITS = 3
+
+
+class Searcher:
+    """Searches, articles, related articles and publishers of one store; safe to share between threads."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        store.analyzer().warm_up()
+
+    @property
+    def doc_count(self) -> int:
+        return self.store.doc_count()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def search(self, request: SearchRequest | str, **options) -> Results:
+        """Run a user query; never raises for bad input (the reason is in `Results.reason`).
+
+        `request` is a `SearchRequest`, or the query text with the request's fields as keywords.
+        """
+        t0 = time.perf_counter()
+        if isinstance(request, str):
+            request = SearchRequest(request, **options)
+        request = request.clamped()
+        res = Results(query=request.text, page=request.page, limit=request.limit)
+        tree = parse(request.text, self.store.analyzer(), syntax=request.syntax)
+        res.reason = tree.reason
+        if tree.reason is None:
+            self._fill(res, request, tree)
+        res.took_ms = (time.perf_counter() - t0) * 1000
+        return res
+
+    def _fill(self, res: Results, request: SearchRequest, tree) -> None:
+        """Ask the store for the page and make its matches into hits (a store error becomes the reason)."""
+        try:
+            page = self.store.search(request, tree)
+        except StoreError as e:
+            res.reason = Reason.BACKEND_UNAVAILABLE if isinstance(e, Unavailable) else Reason.BACKEND_REFUSED
+            res.reason_detail = str(e)
+            log.warning("%s", res.reason_text)
+            return
+        res.total, res.publishers, res.warning = page.total, page.publishers, page.warning
+        if page.warning:
+            log.warning("%s", page.warning)
+        res.hits = [make_hit(m, request.snippets) for m in page.matches]
+        if request.suggest and page.matched < FEW_HITS:
+            res.suggestion = self._suggest(tree, res)
+
+    def _suggest(self, tree, res: Results) -> str | None:
+        try:
+            return self.store.suggest(tree)
+        except Unsupported as e:
+            res.unsupported.append(e.reason)
+            return None
+
+    def suggest(self, text: str) -> str | None:
+        """A did-you-mean rewrite of `text`, or None (also when the store keeps no vocabulary)."""
+        try:
+            return self.store.suggest(parse(text, self.store.analyzer()))
+        except Unsupported:
+            return None
+
+    def article(self, doc_id: str, q: str | None = None) -> dict | None:
+        """The stored article (`body_html`, `title_html` highlight `q`'s words when given), or None."""
+        terms = parse(q, self.store.analyzer()).highlight_terms if q else set()
+        match = self.store.document(doc_id, terms)
+        if match is None:
+            return None
+        out = {k: match.fields.get(k) or None for k in ("id", "date", "publisher", "reporter", "url")}
+        out["title"], out["body"] = match.fields.get("title", ""), match.fields.get("body", "")
+        out["body_html"] = highlight.mark(out["body"], [(a, b) for a, b, _ in match.body_spans]).html()
+        out["title_html"] = highlight.mark(out["title"], [(a, b) for a, b, _ in match.title_spans]).html()
+        return out
+
+    def related(self, doc_id: str, limit: int = 5) -> list[Hit]:
+        """More-like-this: articles sharing the article's most distinctive terms."""
+        return [make_hit(m, True) for m in self.store.related(doc_id, limit)]
+
+    def publishers(self) -> list[tuple[str, int]]:
+        """Every publisher in the index with its article count."""
+        return self.store.publishers()
+
+    def dictionary_warning(self) -> str | None:
+        return self.store.dictionary_warning()
+
+
+def make_hit(match: Match, snippets: bool) -> Hit:
+    """A result from a store's match: the snippet around the densest matches, the title marked."""
+    f = match.fields
+    title = f.get("title") or ""
+    return Hit(id=f["id"], title=title, date=f.get("date") or None, publisher=f.get("publisher") or None,
+               url=f.get("url") or None, score=match.score,
+               snippet=highlight.snippet(f.get("body") or "", match.body_spans) if snippets else Snippet(""),
+               reporter=f.get("reporter") or None,
+               title_marks=highlight.mark(title, [(a, b) for a, b, _ in match.title_spans]))

@@ -1,0 +1,150 @@
+"""What a search is asked and what it answers: `SearchRequest`, `Results`, `Hit`, `Snippet`, `Reason`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from html import escape
+
+MAX_LIMIT = 100
+MAX_PAGE = 1000
+SORTS = ("relevance", "newest")
+
+
+class Reason(str, Enum):
+    """Why a search has no results, or what a store cannot do (codes: the faces word them)."""
+
+    EMPTY_QUERY = "empty query"
+    ONLY_EXCLUDED = "only excluded words: add a word to search for"
+    NO_SEARCHABLE_WORDS = "no searchable words in the query (only particles, endings or punctuation)"
+    BACKEND_UNAVAILABLE = "search backend unavailable"
+    BACKEND_REFUSED = "query not understood by the search backend"
+    NO_SUGGESTIONS = "this store keeps no vocabulary for did-you-mean"
+
+    @property
+    def text(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: the user's text and the options of `newsearch query` and `/api/search`."""
+
+    text: str
+    limit: int = 10
+    page: int = 1
+    sort: str = "relevance"
+    publisher: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    facets: bool = False
+    suggest: bool = True
+    snippets: bool = True
+    syntax: bool = True  # False: quotes, -, OR and field: are plain words (judged question sets)
+
+    def clamped(self) -> "SearchRequest":
+        """The request with limit and page in range and the text valid Unicode."""
+        return replace(self, limit=max(1, min(int(self.limit), MAX_LIMIT)),
+                       page=max(1, min(int(self.page), MAX_PAGE)),
+                       text=self.text.encode("utf-8", "replace").decode("utf-8"))
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+
+Span = tuple[int, int]
+
+
+@dataclass
+class Snippet:
+    """A fragment of a text and the character spans in it that matched the query."""
+
+    text: str
+    spans: list[Span] = field(default_factory=list)
+    cut_before: bool = False  # the text goes on before / after the fragment
+    cut_after: bool = False
+
+    def html(self) -> str:
+        """The fragment as HTML: `<mark>` around matches, everything else escaped."""
+        return self._render(lambda s: "<mark>" + escape(s) + "</mark>", escape)
+
+    def terminal(self, color: bool) -> str:
+        """The fragment for a terminal: matches in bold yellow when `color`."""
+        return self._render((lambda s: "\x1b[1;33m" + s + "\x1b[0m") if color else str, str)
+
+    def _render(self, marked, plain) -> str:
+        out, cur = [], 0
+        for s, e in self.spans:
+            out.append(plain(self.text[cur:s]))
+            out.append(marked(self.text[s:e]))
+            cur = e
+        out.append(plain(self.text[cur:]))
+        return ("…" if self.cut_before else "") + "".join(out) + ("…" if self.cut_after else "")
+
+
+@dataclass
+class Hit:
+    """One ranked result: the article's fields, its score and its highlighted title and snippet."""
+
+    id: str
+    title: str
+    date: str | None
+    publisher: str | None
+    url: str | None
+    score: float
+    snippet: Snippet
+    reporter: str | None = None
+    title_marks: Snippet | None = None
+
+    @property
+    def snippet_html(self) -> str:
+        return self.snippet.html()
+
+    @property
+    def title_html(self) -> str:
+        return (self.title_marks or Snippet(self.title)).html()
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "date": self.date, "publisher": self.publisher,
+                "url": self.url, "score": round(self.score, 4), "snippet": self.snippet_html}
+
+
+@dataclass
+class Results:
+    """A page of results for one query."""
+
+    query: str
+    total: int = 0
+    took_ms: float = 0.0
+    hits: list[Hit] = field(default_factory=list)
+    page: int = 1
+    limit: int = 10
+    suggestion: str | None = None
+    reason: Reason | None = None
+    reason_detail: str | None = None  # what the store said, for a backend reason
+    warning: str | None = None  # partial results: some shards did not answer
+    publishers: list[tuple[str, int]] = field(default_factory=list)
+    unsupported: list[Reason] = field(default_factory=list)  # what the store could not do for this request
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit)) if self.limit else 1
+
+    @property
+    def reason_text(self) -> str | None:
+        """The reason in English, with the store's own words when it gave some."""
+        if self.reason is None:
+            return None
+        return f"{self.reason.text}: {self.reason_detail}" if self.reason_detail else self.reason.text
+
+    def to_json(self) -> dict:
+        out = {"query": self.query, "total": self.total, "took_ms": round(self.took_ms, 2),
+               "hits": [h.to_json() for h in self.hits]}
+        if self.suggestion:
+            out["suggestion"] = self.suggestion
+        if self.reason:
+            out["reason"] = self.reason_text
+        if self.warning:
+            out["warning"] = self.warning
+        return out
