@@ -101,52 +101,60 @@ def segments(tokens) -> Iterator[tuple[list[Part], str]]:
                 yield [Part(_norm(form, tag), start, end, tag)], ""
             i += 1
             continue
-        parts: list[Part] = []
-        glue = []  # (index in parts after which the glue stands, text)
-        prefix = None
-        j = i
-        while j < n:
-            tform, ttag, tstart, tend = toks[j]
-            if j > i and toks[j - 1][3] != tstart:  # not written together with the previous token
-                break
-            nxt = toks[j + 1] if j + 1 < n else None
-            if ttag == "XPN" and nxt is not None and nxt[1] in NOUN_TAGS and nxt[2] == tend:
-                prefix = toks[j]
-            elif ttag in RUN_TAGS:
-                norm = _norm(tform, ttag)
-                if prefix is not None:
-                    parts.append(Part(prefix[0] + norm, prefix[2], tend, ttag, (norm,)))
-                    prefix = None
-                elif ttag == "SH":
-                    parts.append(Part(norm, tstart, tend, ttag, hanja_variants(norm)))
-                else:
-                    parts.append(Part(norm, tstart, tend, ttag))
-            elif ttag == "XSN" and parts and tform not in PLAIN_SUFFIXES:
-                last = parts[-1]
-                parts[-1] = Part(last.text + tform, last.start, tend, last.tag, last.variants + (last.text,))
-            elif (tform in ALNUM_GLUE and parts and parts[-1].tag in ALNUM_TAGS and nxt is not None
-                  and nxt[1] in ALNUM_TAGS and nxt[2] == tend) \
-                    or (tform == "%" and parts and parts[-1].tag == "SN"):
-                glue.append((len(parts), tform))
-            else:
-                break
-            j += 1
-        if j == i:
-            j += 1
-        if not parts:
-            i = j
-            continue
-        whole = ""
-        if len(parts) > 1 or glue:
-            pieces = []
-            glue_at = dict(glue)
-            for k, p in enumerate(parts, 1):
-                pieces.append(p.text)
-                if k in glue_at:
-                    pieces.append(glue_at[k])
-            whole = "".join(pieces)
-        yield parts, whole
+        parts, glue, j = _run(toks, i)
+        if parts:
+            yield parts, _whole(parts, glue)
         i = j
+
+
+def _run(toks: list[tuple], i: int) -> tuple[list[Part], list[tuple[int, str]], int]:
+    """The run of morphemes written together from token i: its parts, the glue between them
+    (index in parts after which it stands, text), and the index of the first token after it."""
+    parts: list[Part] = []
+    glue = []
+    prefix = None
+    n = len(toks)
+    j = i
+    while j < n:
+        tform, ttag, tstart, tend = toks[j]
+        if j > i and toks[j - 1][3] != tstart:  # not written together with the previous token
+            break
+        nxt = toks[j + 1] if j + 1 < n else None
+        if ttag == "XPN" and nxt is not None and nxt[1] in NOUN_TAGS and nxt[2] == tend:
+            prefix = toks[j]
+        elif ttag in RUN_TAGS:
+            norm = _norm(tform, ttag)
+            if prefix is not None:
+                parts.append(Part(prefix[0] + norm, prefix[2], tend, ttag, (norm,)))
+                prefix = None
+            elif ttag == "SH":
+                parts.append(Part(norm, tstart, tend, ttag, hanja_variants(norm)))
+            else:
+                parts.append(Part(norm, tstart, tend, ttag))
+        elif ttag == "XSN" and parts and tform not in PLAIN_SUFFIXES:
+            last = parts[-1]
+            parts[-1] = Part(last.text + tform, last.start, tend, last.tag, last.variants + (last.text,))
+        elif (tform in ALNUM_GLUE and parts and parts[-1].tag in ALNUM_TAGS and nxt is not None
+              and nxt[1] in ALNUM_TAGS and nxt[2] == tend) \
+                or (tform == "%" and parts and parts[-1].tag == "SN"):
+            glue.append((len(parts), tform))
+        else:
+            break
+        j += 1
+    return parts, glue, max(j, i + 1)
+
+
+def _whole(parts: list[Part], glue: list[tuple[int, str]]) -> str:
+    """A run's text as one term ("" for a single morpheme without glue)."""
+    if len(parts) == 1 and not glue:
+        return ""
+    pieces = []
+    glue_at = dict(glue)
+    for k, p in enumerate(parts, 1):
+        pieces.append(p.text)
+        if k in glue_at:
+            pieces.append(glue_at[k])
+    return "".join(pieces)
 
 
 _BY_POSITION = attrgetter("pos", "start")
