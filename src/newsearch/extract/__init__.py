@@ -1,0 +1,42 @@
+"""Boilerplate stripping and metadata extraction for Korean news pages.
+
+Three kinds of input reach the index, and each has its module:
+
+- plain-text dumps of news pages (no DOM, cruft included, like the seeds): `text.strip_text_dump`;
+- HTML pages: `html.extract_html` finds the article container (CMS selectors, JSON-LD articleBody,
+  <article>, the densest element) and reads title, date, publisher, reporter and url from meta tags
+  and JSON-LD;
+- JSONL rows, taken as given with only whitespace normalised: `records.article_from_record`.
+
+Dumps and HTML end in the same line classifier (`lines.select_body`): every line is scored as article
+prose or cruft (share buttons, weather, bylines, captions, related-article lists, comment prompts,
+copyright notices), and the densest run of prose between end markers is taken as the article. What
+the markup does not name comes from text patterns in the lines (`metadata`). Raw bytes are decoded
+by `encoding.decode_bytes` (BOM, declared charset, CP949, detection); `dispatch.extract_bytes` and
+`extract_file` refuse empty and binary input and route the rest by kind. Every result is an
+`article.Article`; every refusal an `ExtractError` with a one-line reason.
+
+Modules import only downwards: lines <- article, encoding <- metadata <- text, html, records <- dispatch
+<- this package. Nothing here guesses: a value that is not found is None.
+"""
+
+from __future__ import annotations
+
+from .article import Article, ExtractError, fallback_title
+from .dispatch import extract_bytes, extract_file
+from .encoding import decode_bytes
+from .html import extract_html
+from .records import article_from_record
+from .text import strip_text_dump
+
+__all__ = [
+    "Article",
+    "ExtractError",
+    "decode_bytes",
+    "strip_text_dump",
+    "extract_html",
+    "extract_bytes",
+    "extract_file",
+    "article_from_record",
+    "fallback_title",
+]
