@@ -1,0 +1,240 @@
+"""The search contract, run the same way on both stores (embedded Whoosh, a two-node Sphinx cluster).
+
+Every feature goes through `newsearch.search.Searcher` over a store: query syntax, filters, facets,
+sort, paging, snippets, did-you-mean, articles, related articles, publishers, evaluation, the user
+dictionary, incremental updates, and the CLI and JSON API on top. Where a store cannot do a thing
+the contract says so with a `Reason`, and the test asserts that.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsearch.backends import open_searcher, update
+from newsearch.cli import main
+from newsearch.search import Reason, SearchRequest
+from newsearch.search.evaluate import run_queries, score_run
+
+from .conftest import SEEDS
+
+BACKENDS = ["whoosh", "sphinx"]
+KAKAO_HEALTHCARE = {"002_5199239f47117fff.txt", "004_24bd54923c893d98.txt"}
+KT_2018 = "000_7982a9e012f08afc.txt"
+SEED_IDS = {p.name for p in SEEDS.glob("*.txt")}
+
+
+def _env(request, name: str) -> dict[str, str]:
+    """The environment that points newsearch at the store (a local cluster for sphinx)."""
+    return request.getfixturevalue("sphinx_cluster").env if name == "sphinx" else {"NEWSEARCH_BACKEND": "whoosh"}
+
+
+def _build(request, name: str, index_dir: Path, sources: list[Path], **options):
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in _env(request, name).items():
+            mp.setenv(key, value)
+        return update(index_dir, sources, name=name, **options)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def searcher(request, tmp_path_factory, kiwi):
+    """A searcher over an index of the five seeds in the store named by the parameter."""
+    name = request.param
+    ix = tmp_path_factory.mktemp(f"contract-{name}") / "index"
+    stats = _build(request, name, ix, [SEEDS])
+    assert stats.added == len(SEED_IDS) and stats.failed == 0, stats.problems
+    s = open_searcher(ix, name)
+    s.index_dir = ix
+    yield s
+    s.close()
+
+
+def every_id(searcher, text: str, **options) -> set[str]:
+    """Ids of all hits of a query (one page of 100 is enough for the seeds)."""
+    res = searcher.search(text, limit=100, suggest=False, **options)
+    assert res.total == len(res.hits), text
+    return {h.id for h in res.hits}
+
+
+# -- ranking and query syntax -------------------------------------------------------------------
+
+
+def test_ranks_the_kakao_healthcare_articles_first(searcher):
+    res = searcher.search("카카오헬스케어가")
+    assert {h.id for h in res.hits[:2]} == KAKAO_HEALTHCARE
+    assert [h.score for h in res.hits] == sorted((h.score for h in res.hits), reverse=True)
+
+
+def test_phrase_matches_the_words_together(searcher):
+    res = searcher.search('"디지털 헬스케어"', limit=100)
+    assert res.hits
+    for hit in res.hits:
+        art = searcher.article(hit.id)
+        assert re.search(r"디지털\s?헬스케어", art["title"] + "\n" + art["body"]), hit.id
+
+
+def test_exclusion_requirement_and_or_combine_as_sets(searcher):
+    health, kakao, kt, naver = (every_id(searcher, q) for q in ("헬스케어", "카카오", "KT", "네이버"))
+    assert kakao and kt and naver
+    assert every_id(searcher, "헬스케어 -카카오") == health - kakao
+    assert every_id(searcher, "+KT 헬스케어") == kt
+    assert every_id(searcher, "카카오 OR 네이버") == kakao | naver
+
+
+def test_title_field_only_looks_at_titles(searcher):
+    res = searcher.search("제목:카카오", limit=100)
+    assert {h.id for h in res.hits} == KAKAO_HEALTHCARE < every_id(searcher, "카카오")
+    assert all("카카오" in h.title for h in res.hits)
+
+
+def test_reasons_come_as_codes(searcher):
+    assert searcher.search("").reason is Reason.EMPTY_QUERY
+    assert searcher.search("을를 에서").reason is Reason.NO_SEARCHABLE_WORDS
+    only_excluded = searcher.search("-카카오")
+    assert only_excluded.reason is Reason.ONLY_EXCLUDED and only_excluded.hits == []
+    assert searcher.search("헬스케어").reason is None
+
+
+# -- filters, facets, sort, paging ----------------------------------------------------------------
+
+
+def test_publisher_filter_and_facets(searcher):
+    res = searcher.search("헬스케어", facets=True)
+    counts = dict(res.publishers)
+    assert sum(counts.values()) == res.total == 4
+    one = searcher.search("헬스케어", publisher="디지털데일리", facets=True)
+    assert one.total == counts["디지털데일리"] == 1
+    assert [h.publisher for h in one.hits] == ["디지털데일리"]
+    assert dict(one.publishers) == counts  # facets count every publisher, not only the chosen one
+
+
+def test_date_range(searcher):
+    dated = searcher.search("헬스케어", date_from="2019-01-01", limit=100)
+    assert dated.hits and all(h.date and h.date >= "2019-01-01" for h in dated.hits)
+    early = searcher.search("KT", date_to="2019-12-31", limit=100)
+    assert {h.id for h in early.hits} == {KT_2018}
+
+
+def test_newest_first(searcher):
+    res = searcher.search("헬스케어", sort="newest", limit=100)
+    dates = [h.date for h in res.hits]
+    known = [d for d in dates if d]
+    assert known == sorted(known, reverse=True)
+    assert dates == known + [None] * (len(dates) - len(known))  # undated last
+    assert res.total == searcher.search("헬스케어").total
+
+
+def test_pages_walk_every_hit_once(searcher):
+    first = searcher.search("KT 헬스케어", limit=1)
+    seen = []
+    for page in range(1, first.pages + 1):
+        res = searcher.search("KT 헬스케어", limit=1, page=page)
+        assert res.page == page and len(res.hits) == 1
+        seen.append(res.hits[0].id)
+    assert len(seen) == len(set(seen)) == first.total
+    assert searcher.search("KT 헬스케어", limit=1, page=first.pages + 1).hits == []
+
+
+# -- what a hit shows ---------------------------------------------------------------------------
+
+
+def test_snippets_mark_the_query_words(searcher):
+    res = searcher.search("헬스케어")
+    for hit in res.hits:
+        assert "<mark>헬스케어</mark>" in hit.snippet_html
+        assert "<" not in hit.snippet_html.replace("<mark>", "").replace("</mark>", "")
+    bare = searcher.search("헬스케어", snippets=False)
+    assert [h.id for h in bare.hits] == [h.id for h in res.hits]
+    assert all(h.snippet.text == "" for h in bare.hits)
+
+
+def test_article_and_related(searcher):
+    art = searcher.article(KT_2018, "헬스케어")
+    assert art["id"] == KT_2018 and art["publisher"] == "뉴데일리경제"
+    assert "<mark>헬스케어</mark>" in art["body_html"] and "<mark>헬스케어</mark>" in art["title_html"]
+    assert searcher.article("no-such-id") is None
+    related = searcher.related(KT_2018)
+    assert related and KT_2018 not in {h.id for h in related} and {h.id for h in related} <= SEED_IDS
+
+
+def test_publishers_and_count(searcher):
+    assert searcher.doc_count == len(SEED_IDS)
+    assert sorted(searcher.publishers()) == sorted(
+        (p, 1) for p in ("뉴데일리경제", "디지털데일리", "아이뉴스24", "뉴스웨이", "코메디닷컴"))
+
+
+def test_did_you_mean_or_the_reason_why_not(searcher):
+    res = searcher.search("헬스캐어")
+    if searcher.store.name == "sphinx":
+        # SphinxQL 2.2 cannot list the term dictionary: the contract says so instead of guessing.
+        assert res.suggestion is None and Reason.NO_SUGGESTIONS in res.unsupported
+    else:
+        assert res.suggestion == "헬스케어" and res.unsupported == []
+
+
+# -- evaluation, dictionary, updates, faces ----------------------------------------------------
+
+
+def test_evaluation_runs_on_the_store(searcher):
+    queries = [("q1", "카카오헬스케어 업무협약 체결"), ("q2", "구현모 KT 사장 대외 협력"),
+               ("q3", "글로벌 빅테크 헬스케어 경쟁"), ("q4", "황창규 KT 디지털 헬스케어 영토확장")]
+    qrels = {"q1": {"002_5199239f47117fff.txt": 1}, "q2": {"003_aba8f5db32093a90.txt": 1},
+             "q3": {"001_2bc103dad1454d7c.txt": 1}, "q4": {KT_2018: 1}}
+    run = run_queries(searcher, queries, depth=10)
+    metrics = score_run({q: [d for d, _ in r] for q, r in run.items()}, qrels)
+    assert metrics["queries"] == 4 and metrics["mrr@10"] == 1.0
+
+
+def test_syntax_off_reads_operators_as_words(searcher):
+    res = searcher.search(SearchRequest("-카카오", syntax=False))
+    assert res.reason is None and res.total == len(every_id(searcher, "카카오"))
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_user_dictionary_is_used_for_documents_and_queries(request, tmp_path, kiwi, name):
+    words = tmp_path / "user_dict.txt"
+    words.write_text("아산카카오메디컬데이터\tNNP\n", encoding="utf-8")
+    ix = tmp_path / "index"
+    assert _build(request, name, ix, [SEEDS], user_dict=words).failed == 0
+    with open_searcher(ix, name) as s:
+        assert [w.word for w in s.store.analyzer().words] == ["아산카카오메디컬데이터"]
+        assert [h.id for h in s.search("아산카카오메디컬데이터").hits][:1] == ["001_2bc103dad1454d7c.txt"]
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_incremental_update_adds_changes_deletes_and_skips(request, tmp_path, kiwi, name):
+    src = tmp_path / "seeds"
+    shutil.copytree(SEEDS, src)
+    ix = tmp_path / "index"
+    assert _build(request, name, ix, [src]).added == 5
+    (src / "001_2bc103dad1454d7c.txt").unlink()
+    edited = src / "003_aba8f5db32093a90.txt"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("구현모", "구현모 대표이사"), encoding="utf-8")
+    shutil.copy(Path(__file__).parent / "fixtures" / "new_article.txt", src / "new_article.txt")
+    stats = _build(request, name, ix, [src])
+    assert (stats.added, stats.updated, stats.deleted, stats.unchanged) == (1, 1, 1, 3), stats.summary()
+    noop = _build(request, name, ix, [src])
+    assert (noop.added, noop.updated, noop.deleted, noop.unchanged) == (0, 0, 0, 5)
+    with open_searcher(ix, name) as s:
+        assert s.doc_count == 5
+        assert "003_aba8f5db32093a90.txt" in {h.id for h in s.search("대표이사").hits}
+        assert s.article("001_2bc103dad1454d7c.txt") is None and s.article("new_article.txt") is not None
+
+
+def test_cli_and_api_answer_as_the_library(searcher):
+    from newsearch.web import create_app
+
+    expected = searcher.search("KT 헬스케어").to_json()
+    r = CliRunner().invoke(main, ["query", "KT 헬스케어", "--index", str(searcher.index_dir), "--json"],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    client = create_app({"INDEX_DIR": str(searcher.index_dir), "TESTING": True}).test_client()
+    api = client.get("/api/search?q=KT 헬스케어").get_json()
+    for got in (json.loads(r.output), api):
+        got.pop("took_ms")
+        assert got == {k: v for k, v in expected.items() if k != "took_ms"}
