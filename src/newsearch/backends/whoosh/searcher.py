@@ -1,6 +1,6 @@
 """`WhooshStore`: the search contract over an index folder (search/contract.py).
 
-A long-lived reader that picks up new commits by itself. Ranking is term-at-a-time (firstpass.py)
+A long-lived reader that picks up new commits by itself. Ranking is term-at-a-time (snapshot.py and the modules it holds)
 over the compiled query tree; the best candidates are then re-ranked by title matches, proximity
 and the best passage. Highlight spans come from the stored character offsets of the postings.
 """
@@ -22,8 +22,8 @@ from ...search.model import SearchRequest
 from ...search.querylang import QueryTree, clean
 from ...search.settings import DEFAULT, Ranking
 from . import segment_files, store
-from .firstpass import FirstPass
 from .queries import Compiled, Near, compile_tree
+from .snapshot import Snapshot
 
 segment_files.install()  # readers share the mapped segment instead of copying it
 
@@ -58,7 +58,7 @@ class WhooshStore:
         self._ix = store.open_index(self.index_dir)
         self._searcher = self._ix.searcher(weighting=weighting(ranking))
         self._lock = threading.Lock()
-        self._fp: FirstPass | None = None
+        self._snap: Snapshot | None = None
         self._load_dictionary()
 
     def _load_dictionary(self) -> None:
@@ -95,12 +95,12 @@ class WhooshStore:
                 self._load_dictionary()
             return self._searcher
 
-    def _firstpass(self, s) -> FirstPass:
-        """The term-at-a-time scorer of searcher `s` (one per searcher: it caches per index state)."""
-        fp = self._fp
-        if fp is None or fp.searcher is not s:
-            fp = self._fp = FirstPass(s)
-        return fp
+    def _snapshot(self, s) -> Snapshot:
+        """The term-at-a-time machinery of searcher `s` (one per searcher: it caches per index state)."""
+        snap = self._snap
+        if snap is None or snap.searcher is not s:
+            snap = self._snap = Snapshot(s)
+        return snap
 
     def doc_count(self) -> int:
         return self._current().doc_count()
@@ -109,21 +109,21 @@ class WhooshStore:
 
     def search(self, request: SearchRequest, tree: QueryTree) -> StorePage:
         s = self._current()
-        fp = self._firstpass(s)
+        snap = self._snapshot(s)
         compiled = compile_tree(tree, self.ranking)
-        scored = fp.matches(compiled.query)
+        scored = snap.scorer.matches(compiled.query)
         matched = int(scored.hit.sum())
         wider = self._widened(s, tree, compiled) if matched == 0 else None
         if wider is not None:
-            scored = fp.matches(wider)
+            scored = snap.scorer.matches(wider)
         hit = scored.hit
         if request.date_from or request.date_to:
-            hit = hit & scored.dense(fp.mask_of(_date_filter(request.date_from, request.date_to)))
+            hit = hit & scored.dense(snap.collector.mask_of(_date_filter(request.date_from, request.date_to)))
         page = StorePage(total=0, matched=matched)
         if request.facets:
-            page.publishers = _sorted_counts(fp.counts("publisher", scored, hit))
+            page.publishers = _sorted_counts(snap.collector.counts("publisher", scored, hit))
         if request.publisher:
-            hit = hit & scored.dense(fp.mask_of(Q.Term("publisher", request.publisher)))
+            hit = hit & scored.dense(snap.collector.mask_of(Q.Term("publisher", request.publisher)))
         page.total = int(hit.sum())
         ranked = self._ranked(s, request, tree, compiled, scored, hit)
         terms = tree.highlight_terms if request.snippets else set()
@@ -132,14 +132,14 @@ class WhooshStore:
 
     def _ranked(self, s, request: SearchRequest, tree: QueryTree, compiled: Compiled, scored, hit):
         """(score, docnum) of the best matches down to the requested page, in the requested order."""
-        fp = self._firstpass(s)
+        collector = self._snapshot(s).collector
         depth = request.offset + request.limit
         if request.sort == "newest":
-            return fp.top_by(scored, hit, depth, "date")
+            return collector.top_by(scored, hit, depth, "date")
         if not compiled.rerank:
-            return fp.top(scored, hit, depth)
+            return collector.top(scored, hit, depth)
         # First pass: BM25 over concepts; the title and proximity bonuses then re-rank the best candidates only.
-        ranked = fp.top(scored, hit, max(depth, self.ranking.rerank_depth))
+        ranked = collector.top(scored, hit, max(depth, self.ranking.rerank_depth))
         if not ranked:
             return ranked
         bonus = self._rerank_scores(s, compiled.rerank, [d for _, d in ranked])
@@ -162,14 +162,14 @@ class WhooshStore:
 
     def _rerank_scores(self, s, queries, docnums: list[int]) -> dict[int, float]:
         """Extra score each candidate earns from `queries` (proximity from the candidates' positions)."""
-        fp = self._firstpass(s)
+        snap = self._snapshot(s)
         bonus: dict[int, float] = {}
         wanted = np.array(sorted(set(docnums)), dtype=np.int64)
         for q in queries:
             if isinstance(q, Near):
-                extra = fp.near(q, wanted)
+                extra = snap.proximity.near(q, wanted)
             else:
-                scored = fp.evaluate(q.normalize(), wanted)  # over the candidates only
+                scored = snap.scorer.evaluate(q.normalize(), wanted)  # over the candidates only
                 extra = dict(zip(wanted[scored.hit].tolist(), scored.score[scored.hit].tolist()))
             for docnum, value in extra.items():
                 bonus[docnum] = bonus.get(docnum, 0.0) + value
@@ -177,14 +177,14 @@ class WhooshStore:
 
     def _window_rerank(self, s, units, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """Add the best-passage bonus to the top `window_depth` candidates (they can only move up)."""
-        fp = self._firstpass(s)
+        proximity = self._snapshot(s).proximity
         r = self.ranking
         weighted = []
         for u in units:
             terms = tuple(sorted({alt[0] for alt in u.alternatives}))
             weighted.append((terms, max(s.idf("body", t) for t in terms)))
         head = ranked[:r.window_depth]
-        best = fp.window_scores(weighted, [d for _, d in head], r.window_width)
+        best = proximity.window_scores(weighted, [d for _, d in head], r.window_width)
         head = [(score + r.window_weight * best.get(d, 0.0), d) for score, d in head]
         return sorted(head, key=lambda x: (-x[0], x[1])) + ranked[r.window_depth:]
 
@@ -203,12 +203,12 @@ class WhooshStore:
         out: dict[str, dict[int, list]] = {"title": {}, "body": {}}
         if not docnums or not terms:
             return out
-        fp = self._firstpass(s)
+        postings = self._snapshot(s).postings
         wanted = sorted(set(docnums))
         for fieldname in ("title", "body"):
             spans = out[fieldname]
             for term in sorted(terms):
-                for docnum, found in fp.positions(fieldname, term, wanted).items():
+                for docnum, found in postings.positions(fieldname, term, wanted).items():
                     spans.setdefault(docnum, []).extend((start, end, term) for _pos, start, end in found)
         return out
 
@@ -272,10 +272,7 @@ class WhooshStore:
             return []
 
     def publishers(self) -> list[tuple[str, int]]:
-        fp = self._firstpass(self._current())
-        codes, names = fp.column_codes("publisher")
-        tally = np.bincount(codes[fp.live()], minlength=len(names))
-        return _sorted_counts({names[i]: int(n) for i, n in enumerate(tally) if n})
+        return _sorted_counts(self._snapshot(self._current()).collector.live_counts("publisher"))
 
 
 def _correction(s, reader, word: str) -> str | None:

@@ -1,0 +1,66 @@
+"""From scored matches to answers: top-k by score or by a column, facet counts, filter masks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .postings import Postings
+from .scorer import Scored
+
+
+class Collector:
+    """Collects the matches of one Whoosh searcher (its columns come from `postings`)."""
+
+    def __init__(self, postings: Postings):
+        self.postings = postings
+
+    @staticmethod
+    def top(res: Scored, hit: np.ndarray, depth: int) -> list[tuple[float, int]]:
+        """The `depth` best (score, docnum) among `hit`, by score, then docnum."""
+        idx = np.flatnonzero(hit)
+        if not len(idx) or depth <= 0:
+            return []
+        scores = res.score[idx]
+        docs = idx if res.docs is None else res.docs[idx]
+        if len(docs) > depth:
+            # Everything scoring at least the depth-th best, so ties at the cut keep docnum order.
+            kth = np.partition(scores, len(docs) - depth)[len(docs) - depth]
+            keep = scores >= kth
+            docs, scores = docs[keep], scores[keep]
+        order = np.lexsort((docs, -scores))[:depth]
+        return [(float(scores[i]), int(docs[i])) for i in order]
+
+    def top_by(self, res: Scored, hit: np.ndarray, depth: int, fieldname: str) -> list[tuple[float, int]]:
+        """The `depth` first (score, docnum) among `hit` by a column's value, greatest first, then docnum."""
+        idx = np.flatnonzero(hit)
+        if not len(idx) or depth <= 0:
+            return []
+        docs = idx if res.docs is None else res.docs[idx]
+        order = np.lexsort((docs, -self.column_order(fieldname)[docs]))[:depth]
+        return [(float(res.score[idx[i]]), int(docs[i])) for i in order]
+
+    def column_order(self, fieldname: str) -> np.ndarray:
+        """Each document's rank among the sorted values of a column (equal values, equal ranks)."""
+        codes, names = self.postings.column_codes(fieldname)
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[np.argsort(np.array(names, dtype=object), kind="stable")] = np.arange(len(names))
+        return rank[codes]
+
+    def counts(self, fieldname: str, res: Scored, hit: np.ndarray) -> dict[str, int]:
+        """How many of the matches `hit` (indexed like `res`) have each value of a column."""
+        codes, names = self.postings.column_codes(fieldname)
+        tally = np.bincount(codes[res.docnums(hit)], minlength=len(names))
+        return {names[i]: int(c) for i, c in enumerate(tally) if c}
+
+    def live_counts(self, fieldname: str) -> dict[str, int]:
+        """How many live documents have each value of a column."""
+        codes, names = self.postings.column_codes(fieldname)
+        tally = np.bincount(codes[self.postings.live()], minlength=len(names))
+        return {names[i]: int(n) for i, n in enumerate(tally) if n}
+
+    def mask_of(self, q) -> np.ndarray:
+        """Documents matching filter query `q`."""
+        mask = np.zeros(self.postings.n, dtype=bool)
+        ids = np.fromiter(self.postings.searcher.docs_for_query(q), dtype=np.int64)
+        mask[ids] = True
+        return mask

@@ -1,0 +1,26 @@
+"""`Snapshot`: the term-at-a-time machinery over one Whoosh searcher, built together.
+
+- `postings.py`: posting lists, positions and per-index arrays (segment data cached per process);
+- `scorer.py`: `Scored` and `Scorer`, query trees scored with BM25 over whole posting lists;
+- `proximity.py`: exact phrases, proximity pairs and best passages from positions;
+- `collect.py`: top-k by score or column, facet counts, filter masks.
+"""
+
+from __future__ import annotations
+
+from .collect import Collector
+from .postings import Postings
+from .proximity import Phrases, Proximity
+from .scorer import Scorer
+
+
+class Snapshot:
+    """Postings, scorer, proximity and collector of one searcher (build a new one after a refresh:
+    each caches data of the index state the searcher sees)."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.postings = Postings(searcher)
+        self.scorer = Scorer(self.postings, Phrases(self.postings))
+        self.proximity = Proximity(self.postings, self.scorer.span_score)
+        self.collector = Collector(self.postings)
