@@ -70,8 +70,8 @@ def main() -> None:
     py = sys.executable
     pieces = {"python -c pass": [py, "-c", "pass"],
               "python -c 'import newsearch.cli'": [py, "-c", "import newsearch.cli"],
-              "import + load Kiwi (get_kiwi)": [py, "-c", "from newsearch.analysis import get_kiwi; get_kiwi()"],
-              "import + Kiwi + first tokenize": [py, "-c", "from newsearch.search import warm_up; warm_up()"]}
+              "import + load Kiwi (get_kiwi)": [py, "-c", "from newsearch.analysis import Analyzer; Analyzer.for_words().kiwi"],
+              "import + Kiwi + first tokenize": [py, "-c", "from newsearch.analysis import Analyzer; Analyzer.for_words().warm_up()"]}
     time_cmd(pieces["python -c 'import newsearch.cli'"])  # warm the OS file cache
     time_query(ix, "워밍업")
 

@@ -5,9 +5,9 @@
 
 Kiwi runs once, untimed, over the dataset (long: Wikinews x3, 1,932 articles; short: the first 30k
 reviews). Then, K times and alternating between the two kernel sets (newsearch._speedups and the
-pure-Python twins in analysis.py and whoosh_fast.py), on one thread with nothing else running:
-  terms    analysis.terms_from_tokens over every Kiwi result
-  fields   index._doc_fields (the title's and body's terms as indexed, stored values)
+pure-Python twins in analysis/terms.py and backends/whoosh/segment_writer.py), on one thread with nothing else running:
+  terms    analysis.terms.terms_from_tokens over every Kiwi result
+  fields   backends.whoosh.writer.document_fields (the title's and body's terms as indexed, stored values)
   add      FastSegmentWriter.add_document for every document
   commit   the writer's commit (posting blocks, term index, columns, stored fields)
 Prints the median microseconds per document of each stage. In the pipeline these run beside Kiwi's
@@ -39,8 +39,16 @@ def main() -> None:
     args = ap.parse_args()
     shared = C.shared_dir(args.shared)
 
-    from newsearch import analysis, index, whoosh_fast
+    from newsearch.analysis import Analyzer
+    from newsearch.analysis import terms as analysis
+    from newsearch.backends.whoosh import segment_writer as whoosh_fast
+    from newsearch.backends.whoosh import store
+    from newsearch.backends.whoosh.writer import document_fields
     from newsearch.compiled import speedups
+    from newsearch.ingest import IndexedDoc, UpdateStats, analysis_fingerprint
+    from newsearch.ingest.documents import terms_within, title_in_body
+    from newsearch.ingest.scan import Scan
+    from newsearch.ingest.sources import source_key
 
     if speedups is None:
         C.die("newsearch._speedups is not built (or NEWSEARCH_PURE_PYTHON is set): nothing to compare")
@@ -50,16 +58,18 @@ def main() -> None:
         rows = C.wikinews_copies(shared, 3, args.docs) if args.dataset == "long" else \
             C.reviews(shared, args.docs or 30_000)
         C.write_jsonl(rows, src)
-        stats = index.UpdateStats()
-        scan = index.Scan({}, index.analysis_fingerprint(), stats.problems.append, stats, {index.source_key(src)})
+        stats = UpdateStats()
+        scan = Scan({}, analysis_fingerprint(), stats.problems.append, stats, {source_key(src)})
         arts = list(scan.articles([src]))
-        spans = [index.title_in_body(a.title or "", a.body) for _, a in arts]
+        spans = [title_in_body(a.title or "", a.body) for _, a in arts]
         texts = []
         for (_, a), span in zip(arts, spans):
             if span is None and a.title:
                 texts.append(a.title)
             texts.append(a.body)
-        tokens = list(analysis.get_kiwi().tokenize(texts))
+        analyzer = Analyzer.for_words()
+        analysis.bind(analyzer)  # long nouns are split with this analyzer's (empty) dictionary
+        tokens = list(analyzer.kiwi.tokenize(texts))
         for t in tokens:  # long nouns' decompositions: cached for both kernel sets alike
             analysis.terms_from_tokens_py(t)
         kernels = {
@@ -82,16 +92,16 @@ def main() -> None:
                     for (doc, art), span in zip(arts, spans):
                         if span is not None:
                             body = next(it)
-                            title = index.terms_within(body, *span)
+                            title = terms_within(body, *span)
                         elif art.title:
                             title, body = next(it), next(it)
                         else:
                             title, body = [], next(it)
                         items.append((doc, art, title, body))
-                    ix = index.create_index(tmp / f"ix-{rep}-{name}")
-                    writer = index._writer(ix, 10)
+                    ix = store.create_index(tmp / f"ix-{rep}-{name}")
+                    writer = store.segment_writer(ix, 10)
                     t0 = time.perf_counter()
-                    fields = [index._doc_fields(*x) for x in items]
+                    fields = [document_fields(IndexedDoc(*x)) for x in items]
                     t["fields"] = time.perf_counter() - t0
                     t0 = time.perf_counter()
                     for f in fields:

@@ -7,9 +7,9 @@ Datasets: (a) long articles, ../shared/corpus/wikinews_ko.jsonl x 10 with distin
 (b) short documents, the first 100k rows of nsmc_reviews.jsonl.gz. Each is written to a temp JSONL.
 
 Engines, each run K times per dataset, interleaved (medians reported):
-  newsearch   `newsearch.index.update_index` in process into a fresh index dir (reads the JSONL,
+  newsearch   `newsearch.backends.update` in process into a fresh index dir (reads the JSONL,
               hashes, runs Kiwi on its worker threads, writes and commits the Whoosh index)
-  kiwi-alone  a Kiwi built like `newsearch.analysis.get_kiwi()`, `kiwi.tokenize(texts)` over the
+  kiwi-alone  a Kiwi built like `Analyzer.for_words().kiwi`, `kiwi.tokenize(texts)` over the
               same titles and bodies (already in memory), generator consumed
   whoosh-std  stock Whoosh with StandardAnalyzer on the same fields, reading the same JSONL
   lucene-nori bench/nori/run.sh index FILE --threads N (JVM start and parsing not timed)
@@ -55,8 +55,9 @@ def main() -> None:
     shared = C.shared_dir(args.shared)
     if args.threads:
         os.environ["NEWSEARCH_THREADS"] = str(args.threads)
-    from newsearch import analysis, config
-    from newsearch.index import update_index
+    from newsearch import config
+    from newsearch.analysis import Analyzer
+    from newsearch.backends import update
 
     threads = config.kiwi_workers()
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
@@ -74,7 +75,7 @@ def main() -> None:
 
         print(C.machine_note(), file=sys.stderr)
         t = time.perf_counter()
-        analysis.get_kiwi().tokenize("뉴스 검색 엔진을 데워 둡니다.")  # load + slow first call, untimed
+        Analyzer.for_words().kiwi.tokenize("뉴스 검색 엔진을 데워 둡니다.")  # load + slow first call, untimed
         from kiwipiepy import Kiwi
         kiwi = Kiwi(num_workers=threads, load_typo_dict=False, load_multi_dict=False)
         kiwi.tokenize("뉴스 검색 엔진을 데워 둡니다.")
@@ -92,7 +93,7 @@ def main() -> None:
             print(f"{name}: {docs:,} docs, {chars:,} chars", file=sys.stderr)
             for rep in range(args.repeat):
                 for eng in engines:
-                    m = measure(eng, path, texts, kiwi, threads, tmp, update_index, docs)
+                    m = measure(eng, path, texts, kiwi, threads, tmp, update, docs)
                     m.setdefault("docs", docs)
                     m.setdefault("chars", chars)
                     results.setdefault((name, eng), []).append(m)
@@ -218,7 +219,7 @@ def _measure(eng, path, texts, kiwi, threads, tmp, update_index, docs) -> dict:
 
 def whoosh_std(path: Path, d: Path) -> dict:
     """Stock Whoosh, StandardAnalyzer, the same fields as newsearch's schema."""
-    from newsearch.index import build_schema
+    from newsearch.backends.whoosh.schema import build_schema
     from whoosh.analysis import StandardAnalyzer
     from whoosh.filedb.filestore import FileStorage
 

@@ -2,8 +2,9 @@
 
 usage: python bench/quality_sweep.py EVAL_DIR INDEX_DIR [--sample N] [--set name=v1,v2 ...]
 
-Each --set names a module attribute (query.COORD_SCALE, search.K1, search.BODY_B, search.TITLE_B,
-query.FIELD_WEIGHTS.title) and the values to try; every combination is scored and printed.
+Each --set names a field of newsearch.search.settings.Ranking (coord_scale, k1, body_b, title_b,
+field_weights.title; the old module spellings query.COORD_SCALE, search.K1, ... still work) and the
+values to try; every combination is scored and printed.
 The index is built (incrementally) from EVAL_DIR/corpus.jsonl first.
 """
 
@@ -18,18 +19,31 @@ import sys
 import time
 from pathlib import Path
 
-from newsearch import analysis, query, search
-from newsearch.evaluate import format_row, load_qrels, score_run
-from newsearch.index import update_index
+from newsearch.analysis import Analyzer, vocabulary
+from newsearch.backends import open_searcher, update
+from newsearch.search.evaluate import format_row, load_qrels, score_run
+from newsearch.search.settings import Ranking
 
 
-def _setter(name: str):
+def _field(name: str) -> str:
+    """A Ranking field (`k1`, `field_weights.title`); `search.K1`, `query.FIELD_WEIGHTS.title` also name them."""
     mod, _, attr = name.partition(".")
-    target = {"query": query, "search": search, "analysis": analysis}[mod]
-    if "." in attr:
-        dict_name, key = attr.split(".", 1)
-        return lambda v: getattr(target, dict_name).__setitem__(key, v)
-    return lambda v: setattr(target, attr, v)
+    if mod in ("query", "search") and attr:
+        dict_name, dot, key = attr.partition(".")
+        return dict_name.lower() + dot + key
+    return name
+
+
+def _ranking(combo) -> Ranking:
+    """The default ranking with the combination's values."""
+    values: dict = {}
+    for name, value in combo:
+        attr, _, key = _field(name).partition(".")
+        if key:
+            values.setdefault(attr, dict(getattr(Ranking(), attr)))[key] = value
+        else:
+            values[attr] = type(getattr(Ranking(), attr))(value)
+    return Ranking(**values)
 
 
 def main() -> int:
@@ -45,32 +59,36 @@ def main() -> int:
 
         from newsearch import config
 
-        analysis._kiwi = Kiwi(num_workers=config.kiwi_workers(), **json.loads(args.kiwi))
-    update_index(args.index_dir, [args.eval_dir / "corpus.jsonl"])
+        analyzer = Analyzer.for_words(vocabulary.load_user_dict(vocabulary.user_dict_path()))
+        kiwi = Kiwi(num_workers=config.kiwi_workers(), **json.loads(args.kiwi))
+        for w in analyzer.words:
+            kiwi.add_user_word(w.word, w.tag, w.score)
+        analyzer._kiwi = kiwi
+    update(args.index_dir, [args.eval_dir / "corpus.jsonl"])
     qrels = load_qrels(args.eval_dir / "qrels.tsv")
     queries = [json.loads(line) for line in open(args.eval_dir / "queries.jsonl", encoding="utf-8")]
     if args.sample:
         random.Random(7).shuffle(queries)
         queries = queries[: args.sample]
     qrels = {q["id"]: qrels[q["id"]] for q in queries if q["id"] in qrels}
-    # Kiwi's answer for a query does not change between settings: cache it.
-    query.query_units = functools.lru_cache(maxsize=None)(query.query_units)
     grid = []
     for spec in args.set:
         name, _, values = spec.partition("=")
         grid.append([(name, float(v)) for v in values.split(",")])
-    with search.Searcher(args.index_dir) as s:
-        for combo in itertools.product(*grid) if grid else [()]:
-            for name, value in combo:
-                _setter(name)(value)
-            query.query_units.cache_clear()
-            s._searcher = s._ix.searcher(weighting=search._weighting())
+    cached = None
+    for combo in itertools.product(*grid) if grid else [()]:
+        with open_searcher(args.index_dir, ranking=_ranking(combo)) as s:
+            analyzer = s.store.analyzer()
+            if cached is None:
+                # Kiwi's answer for a query does not change between settings: cache it.
+                cached = analyzer.query_units = functools.lru_cache(maxsize=None)(analyzer.query_units)
+            cached.cache_clear()
             t0 = time.perf_counter()
             run = {}
             for q in queries:
                 res = s.search(q["text"], limit=100, suggest=False, snippets=False, syntax=False)
                 run[q["id"]] = [h.id for h in res.hits]
-            label = " ".join(f"{n.split('.', 1)[1]}={v:g}" for n, v in combo) or "current"
+            label = " ".join(f"{_field(n)}={v:g}" for n, v in combo) or "current"
             print(format_row(label, score_run(run, qrels)), f"{time.perf_counter() - t0:.1f}s", flush=True)
     return 0
 

@@ -84,8 +84,8 @@ def main() -> None:
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     log(C.machine_note())
 
-    from newsearch.search import Searcher
-    from newsearch.vocabulary import load_hanja
+    from newsearch.analysis import hanja
+    from newsearch.backends import open_searcher
 
     rows, mem_rows, hit_rows = [], [], []
     targets = []
@@ -94,8 +94,8 @@ def main() -> None:
         docs = json.loads((work / f"idx-{n}.json").read_text())["docs"]
 
         # -- in process
-        with Searcher(ix) as s:
-            load_hanja()  # as `newsearch serve` does at start (web.create_app)
+        with open_searcher(ix) as s:
+            hanja.load()  # as `newsearch serve` does at start (web.create_app)
             for q in warm:
                 s.search(q)
             lat, totals, took = [], [], []

@@ -36,8 +36,8 @@ def main() -> None:
     args = ap.parse_args()
     shared = C.shared_dir(args.shared)
 
-    from newsearch import analysis
-    from newsearch.index import update_index
+    from newsearch.analysis import Analyzer
+    from newsearch.backends import update as update_index
 
     tmp = Path(tempfile.mkdtemp(prefix="ns-bench-reindex-"))
     try:
@@ -47,7 +47,7 @@ def main() -> None:
         n = len(rows)
         k = max(1, round(n * args.changed))
         print(C.machine_note(), file=sys.stderr)
-        analysis.get_kiwi().tokenize("뉴스 검색 엔진을 데워 둡니다.")
+        Analyzer.for_words().kiwi.tokenize("뉴스 검색 엔진을 데워 둡니다.")
 
         ix = tmp / "ix"
         builds = []

@@ -9,7 +9,7 @@ Documents: the mixed corpus of query_latency.py (Wikinews copies, BigKinds leads
   throughput  the same N documents indexed by `newsearch index` into a fresh namespace:
               one worker into a one-node cluster, then two `--shard I/2` workers in parallel into a
               two-node cluster (each worker loads only its node's shard). Docs/s = N / wall time.
-  latency     at 100k documents (loaded by two shard workers), `SphinxSearcher.search(q)` in process
+  latency     at 100k documents (loaded by two shard workers), `open_searcher(ix, name="sphinx").search(q)` in process
               (limit 10, snippets on), 1,000 queries (half KorQuAD, half headlines) after 100 warm-ups.
 """
 
@@ -61,7 +61,9 @@ def main() -> None:
         print(msg, flush=True)
         report.append(msg)
 
-    from newsearch.sphinx import LocalCluster, SphinxBackend, SphinxSearcher
+    from newsearch.backends import open_searcher
+    from newsearch.backends.sphinx.local import LocalCluster
+    from newsearch.backends.sphinx.writer import SphinxWriter
 
     log(C.machine_note())
     rows = []
@@ -89,9 +91,9 @@ def main() -> None:
             wall = index_with_workers(cluster, src, ix, 2, log)
             log(f"    loaded in {wall:.0f}s ({n / wall:.0f} docs/s)")
             os.environ.update(cluster.env)
-            log(f"    shards: {json.dumps(SphinxBackend(ix).stats()['shards'])}")
+            log(f"    shards: {json.dumps(SphinxWriter(ix).stats()['shards'])}")
             queries = C.query_mix(shared, args.queries, seed=7)
-            with SphinxSearcher(ix) as s:
+            with open_searcher(ix, name="sphinx") as s:
                 for q in C.query_mix(shared, 100, seed=99):
                     s.search(q)
                 lat, totals = [], []

@@ -15,9 +15,9 @@ SHARED = REPO.parent / "shared"
 @pytest.fixture(scope="session")
 def kiwi():
     """The process's Kiwi, loaded once for the whole test session."""
-    from newsearch.analysis import get_kiwi
+    from newsearch.analysis import Analyzer
 
-    k = get_kiwi()
+    k = Analyzer.for_words().kiwi
     k.tokenize("세션 준비")
     return k
 
@@ -66,7 +66,7 @@ def sphinx_cluster(tmp_path_factory):
     pytest.importorskip("pymysql")
     if not shutil.which("searchd"):
         pytest.skip("searchd is not installed (apt-get install sphinxsearch)")
-    from newsearch.sphinx import LocalCluster
+    from newsearch.backends.sphinx.local import LocalCluster
 
     cluster = LocalCluster(tmp_path_factory.mktemp("sphinx"), n=2)
     try:
@@ -89,19 +89,14 @@ def _backend_env(request, monkeypatch):
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory, kiwi, backend, request) -> Path:
     """A real index of the five bundled seeds, built once per session (treat as read-only)."""
-    from newsearch.index import update_index
+    from newsearch.backends import update
 
     ix = tmp_path_factory.mktemp("seed-index") / "index"
-    if backend == "sphinx":
-        from newsearch.backend import update
-
-        with pytest.MonkeyPatch.context() as mp:
+    with pytest.MonkeyPatch.context() as mp:
+        if backend == "sphinx":
             for key, value in request.getfixturevalue("sphinx_cluster").env.items():
                 mp.setenv(key, value)
-            stats = update(ix, [SEEDS], name="sphinx")
-        assert stats.added == len(list(SEEDS.glob("*.txt"))) and stats.failed == 0, stats.problems
-        return ix
-    stats = update_index(ix, [SEEDS])
+        stats = update(ix, [SEEDS], name=backend)
     assert stats.added == len(list(SEEDS.glob("*.txt"))) and stats.failed == 0, stats.problems
     return ix
 
@@ -115,10 +110,10 @@ def seeds_copy(tmp_path, backend) -> Path:
 
 
 @pytest.fixture(scope="session")
-def searcher(seed_index):
+def searcher(seed_index, backend):
     """A Searcher over the seed index, shared by the session."""
-    from newsearch.search import Searcher
+    from newsearch.backends import open_searcher
 
-    s = Searcher(seed_index)
+    s = open_searcher(seed_index, backend)
     yield s
     s.close()

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from newsearch.cli import main
 from newsearch.extract import ExtractError, decode_bytes, extract_bytes
-from newsearch.index import MAX_FILE_BYTES
+from newsearch.ingest.sources import MAX_FILE_BYTES
 
 ERROR_LINE = re.compile(r"^error: (?P<where>.+?): (?P<reason>[^:]+(?::.*)?)$")
 SUMMARY = re.compile(r"added (\d+), updated (\d+), deleted (\d+), unchanged (\d+), failed (\d+) in [\d.]+s")
@@ -66,7 +66,7 @@ def hit_ids(index: Path, text: str) -> list[str]:
 
 def stored(index: Path) -> dict[str, dict]:
     """id -> stored fields of every document in the index."""
-    from newsearch.index import open_index
+    from newsearch.backends.whoosh.store import open_index
 
     ix = open_index(index)
     try:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsearch.cli import main, render_html_snippet
+from newsearch.cli import main
+from newsearch.search import Snippet
 
 from .conftest import REPO, SEEDS
 
@@ -80,9 +81,10 @@ def test_human_output_has_rank_title_date_publisher_snippet(seed_index):
 
 
 def test_terminal_emphasis_rendering():
-    html = 'a <mark>카카오</mark> &amp; b'
-    assert render_html_snippet(html, color=True) == "a \x1b[1;33m카카오\x1b[0m & b"
-    assert render_html_snippet(html, color=False) == "a 카카오 & b"
+    snippet = Snippet("a 카카오 & b", [(2, 5)])
+    assert snippet.terminal(True) == "a \x1b[1;33m카카오\x1b[0m & b"
+    assert snippet.terminal(False) == "a 카카오 & b"
+    assert snippet.html() == 'a <mark>카카오</mark> &amp; b'
 
 
 def test_only_particles_gives_reason_not_error(seed_index):
@@ -196,7 +198,7 @@ def test_broken_jsonl_lines_name_file_and_line(tmp_path, kiwi):
 
 
 def test_rebuild_swaps_and_failed_rebuild_keeps_old_index(seeds_copy, tmp_path, kiwi):
-    from newsearch.index import update_index
+    from newsearch.backends import update
 
     ix = tmp_path / "ix"
     assert _index(seeds_copy, ix).exit_code == 0
@@ -207,7 +209,7 @@ def test_rebuild_swaps_and_failed_rebuild_keeps_old_index(seeds_copy, tmp_path, 
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        update_index(ix, [seeds_copy], rebuild=True, on_progress=boom)
+        update(ix, [seeds_copy], rebuild=True, on_progress=boom)
     assert query_json(ix, "카카오헬스케어")["total"] >= 2
     assert not list(tmp_path.glob("ix.rebuild-*"))
 

@@ -49,13 +49,13 @@ def finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[int, str, str]
 @pytest.fixture()
 def base(tmp_path, kiwi):
     """An index of N_DOCS documents (state S0) and the JSONL source it came from."""
-    from newsearch.index import update_index
+    from newsearch.backends import update
 
     state = {f"d{n:05d}": MARKERS[0] for n in range(N_DOCS)}
     corpus = tmp_path / "corpus.jsonl"
     write_corpus(corpus, state)
     index = tmp_path / "ix"
-    stats = update_index(index, [corpus])
+    stats = update(index, [corpus])
     assert stats.added == N_DOCS and stats.failed == 0
     return corpus, index, state
 
@@ -188,7 +188,7 @@ def wait_until_locked(index: Path, proc: subprocess.Popen, timeout: float = 60) 
     """Return once another process holds the index's write lock."""
     from whoosh.filedb.filestore import FileStorage
 
-    from newsearch.index import INDEX_NAME
+    from newsearch.backends.whoosh.store import INDEX_NAME
 
     lock = FileStorage(str(index)).lock(INDEX_NAME + "_WRITELOCK")
     deadline = time.monotonic() + timeout

@@ -69,12 +69,13 @@ def next_state(state: State, rng: random.Random, marker: str) -> State:
 
 def read_state(index: Path) -> State | None:
     """The index's state, checked for torn documents and against its postings; None if there is none."""
-    from newsearch.index import IndexError_, open_index
-    from newsearch.search import Searcher
+    from newsearch.backends import open_searcher
+    from newsearch.backends.whoosh.store import open_index
+    from newsearch.errors import StoreError
 
     try:
         ix = open_index(index)
-    except IndexError_ as e:
+    except StoreError as e:
         assert "no index" in str(e), e  # never "cannot open": a damaged index
         return None
     try:
@@ -90,7 +91,7 @@ def read_state(index: Path) -> State | None:
     finally:
         ix.close()
     if state:
-        with Searcher(index) as searcher:
+        with open_searcher(index) as searcher:
             for marker in sorted(set(state.values()))[:3]:
                 res = searcher.search(marker, limit=100)
                 want = sum(1 for m in state.values() if m == marker)
@@ -197,7 +198,7 @@ def test_kill_during_incremental_updates(calibration, tmp_path):
 
 
 def test_kill_during_rebuild_keeps_old_index_served(calibration, tmp_path):
-    from newsearch.search import Searcher
+    from newsearch.backends import open_searcher
 
     base, baseline, state, took = calibration
     rng = random.Random(SEED + 2)
@@ -205,7 +206,7 @@ def test_kill_during_rebuild_keeps_old_index_served(calibration, tmp_path):
     shutil.copytree(baseline, index)
     corpus = base / "corpus.jsonl"  # the baseline's source: deletions only apply within one source
     current = dict(state)
-    with Searcher(index) as live:  # a long-lived reader, like the web server's
+    with open_searcher(index) as live:  # a long-lived reader, like the web server's
         killed = 0
         for trial in range(REBUILD_TRIALS):
             target = next_state(current, rng, MARKERS[-1 - trial])

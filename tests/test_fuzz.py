@@ -1,6 +1,6 @@
 """Query and stripper robustness (issue 7): property-based tests with arbitrary Unicode.
 
-No exception but the documented ones escapes `newsearch.query.parse`, `Searcher.search`, the stripper
+No exception but the documented ones escapes `newsearch.search.querylang.parse`, `Searcher.search`, the stripper
 (`strip_text_dump`, `extract_html`, `decode_bytes`) or any web route (never a 500).
 """
 
@@ -13,7 +13,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsearch.extract import ExtractError, decode_bytes, extract_bytes, extract_html, strip_text_dump
-from newsearch.query import QuerySyntaxError, parse
+from newsearch.analysis import Analyzer
+from newsearch.backends.whoosh.queries import compile_tree
+from newsearch.search.querylang import parse
+from newsearch.search.settings import Ranking
 from newsearch.web import create_app
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -46,12 +49,12 @@ EDGE_QUERIES = [
 
 
 def check_parse(text: str) -> None:
-    try:
-        parsed = parse(text)
-    except QuerySyntaxError as e:
-        assert str(e)
-        return
-    assert parsed.query is not None or parsed.reason
+    parsed = parse(text, Analyzer.for_words())
+    if parsed.reason is None:
+        assert parsed.should or parsed.must
+        assert compile_tree(parsed, Ranking()).query is not None
+    else:
+        assert parsed.reason
     for term in parsed.highlight_terms:
         term.encode("utf-8")
 
@@ -77,7 +80,7 @@ def check_search(searcher, text: str, **opts) -> None:
     data.pop("query")  # the echo of the input: see test_search_json_echo_is_valid_utf8
     json.dumps(data, ensure_ascii=False).encode("utf-8")  # serialisable, no lone surrogates
     for hit in res.hits:
-        assert "<" not in hit.snippet.replace("<mark>", "").replace("</mark>", "")
+        assert "<" not in hit.snippet_html.replace("<mark>", "").replace("</mark>", "")
 
 
 # Long runs of one word make Searcher.suggest slow (see test_long_queries_answer_within_a_second).

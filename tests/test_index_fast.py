@@ -1,4 +1,4 @@
-"""The fast segment writer (newsearch.whoosh_fast) writes what Whoosh's own writer writes."""
+"""The fast segment writer (newsearch.backends.whoosh.segment_writer) writes what Whoosh's own writer writes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from newsearch import analysis, index, whoosh_fast
+from newsearch.analysis import terms as analysis_terms
+from newsearch.backends import update
+from newsearch.backends.whoosh import segment_writer as whoosh_fast
+from newsearch.backends.whoosh import store
 from newsearch.compiled import speedups
 from whoosh.writing import SegmentWriter
 
@@ -36,7 +39,7 @@ def _dump(ix_dir: Path, term_stats: bool = True) -> dict:
     Term statistics count deleted documents until their segment is merged, so they depend on the
     segment layout: `term_stats=False` leaves them out.
     """
-    ix = index.open_index(ix_dir)
+    ix = store.open_index(ix_dir)
     out: dict = {}
     with ix.reader() as r:
         ids = {d: r.stored_fields(d)["id"] for d in r.all_doc_ids()}
@@ -61,7 +64,7 @@ def _dump(ix_dir: Path, term_stats: bool = True) -> dict:
 
 
 def _segment_files(ix_dir: Path) -> dict[str, str]:
-    ix = index.open_index(ix_dir)
+    ix = store.open_index(ix_dir)
     files = {}
     for seg in ix._segments():
         cs = seg.open_compound_file(ix.storage) if seg.is_compound() else ix.storage
@@ -78,7 +81,7 @@ def _segment_files(ix_dir: Path) -> dict[str, str]:
 @pytest.fixture
 def stock(monkeypatch):
     def use_stock():
-        monkeypatch.setattr(whoosh_fast, "FastSegmentWriter", lambda ix, limitmb=256, **kw: SegmentWriter(ix, limitmb=limitmb, **kw))
+        monkeypatch.setattr(store, "FastSegmentWriter", lambda ix, limitmb=256, **kw: SegmentWriter(ix, limitmb=limitmb, **kw))
     return use_stock
 
 
@@ -91,7 +94,7 @@ def kernels(request, monkeypatch):
         return request.param
     monkeypatch.setattr(whoosh_fast, "_add_characters", whoosh_fast._add_characters_py)
     monkeypatch.setattr(whoosh_fast, "_encode_term", whoosh_fast._encode_term_py)
-    monkeypatch.setattr(analysis, "terms_from_tokens", analysis.terms_from_tokens_py)
+    monkeypatch.setattr(analysis_terms, "terms_from_tokens", analysis_terms.terms_from_tokens_py)
     return request.param
 
 
@@ -103,10 +106,10 @@ def test_fast_writer_is_used_and_writes_the_same_bytes(tmp_path, monkeypatch, st
     used = []
     orig_flush = whoosh_fast._write_table
     monkeypatch.setattr(whoosh_fast, "_write_table", lambda *a: used.append(1) or orig_flush(*a))
-    index.update_index(tmp_path / "fast", [src], user_dict=None)
+    update(tmp_path / "fast", [src], user_dict=None)
     assert used, "FastSegmentWriter did not write the postings"
     stock()
-    index.update_index(tmp_path / "stock", [src], user_dict=None)
+    update(tmp_path / "stock", [src], user_dict=None)
     fast_files, stock_files = _segment_files(tmp_path / "fast"), _segment_files(tmp_path / "stock")
     assert {"trm", "pst", "_stored.col", "id.col", "_body_len.col"} <= set(fast_files)
     assert fast_files == stock_files
@@ -115,9 +118,9 @@ def test_fast_writer_is_used_and_writes_the_same_bytes(tmp_path, monkeypatch, st
 
 def test_small_blocks_stored_uncompressed_read_the_same(tmp_path, stock):
     src = _write(tmp_path / "docs.jsonl", _rows(300))
-    index.update_index(tmp_path / "fast", [src], user_dict=None)
+    update(tmp_path / "fast", [src], user_dict=None)
     stock()
-    index.update_index(tmp_path / "stock", [src], user_dict=None)
+    update(tmp_path / "stock", [src], user_dict=None)
     fast = _dump(tmp_path / "fast")
     assert fast == _dump(tmp_path / "stock")
     assert fast["count"] == 300
@@ -127,10 +130,10 @@ def test_small_blocks_stored_uncompressed_read_the_same(tmp_path, stock):
 def test_updates_and_merges_match_stock_writer(tmp_path, stock):
     def run(d: Path):
         src = tmp_path / "docs.jsonl"  # the same source path for both builds
-        index.update_index(d, [_write(src, _rows(150))], user_dict=None)
+        update(d, [_write(src, _rows(150))], user_dict=None)
         rows = _rows(150, salt="새 ")[:40] + _rows(150)[40:140]  # 40 changed, 10 deleted
-        index.update_index(d, [_write(src, rows)], user_dict=None)  # merges the first segment
-        index.update_index(d, [_write(src, rows + _rows(170)[150:])], user_dict=None)
+        update(d, [_write(src, rows)], user_dict=None)  # merges the first segment
+        update(d, [_write(src, rows + _rows(170)[150:])], user_dict=None)
         return _dump(d)
 
     fast = run(tmp_path / "fast")
@@ -141,69 +144,70 @@ def test_updates_and_merges_match_stock_writer(tmp_path, stock):
 
 def test_roll_over_to_new_segments_when_the_table_is_full(tmp_path, monkeypatch, stock):
     src = _write(tmp_path / "docs.jsonl", _rows(120))
-    # limitmb=384 (index._writer) -> about 60 postings per segment
+    # limitmb=384 (store.WRITER_LIMIT_MB) -> about 60 postings per segment
     monkeypatch.setattr(whoosh_fast, "_POSTING_BYTES", 384 * 2**20 // 60)
-    stats = index.update_index(tmp_path / "fast", [src], user_dict=None)
+    stats = update(tmp_path / "fast", [src], user_dict=None)
     assert stats.added == 120
-    ix = index.open_index(tmp_path / "fast")
+    ix = store.open_index(tmp_path / "fast")
     assert len(ix._segments()) > 5
     ix.close()
     stock()
-    index.update_index(tmp_path / "stock", [src], user_dict=None)
+    update(tmp_path / "stock", [src], user_dict=None)
     fast, ref = _dump(tmp_path / "fast"), _dump(tmp_path / "stock")
     assert fast == ref
     # and a later update on the many segments still matches
     rows = _rows(120, salt="또 ")[:30] + _rows(120)[30:]
     _write(src, rows)
     monkeypatch.setattr(whoosh_fast, "_POSTING_BYTES", 150)
-    index.update_index(tmp_path / "fast", [src], user_dict=None)
-    index.update_index(tmp_path / "stock", [src], user_dict=None)
+    update(tmp_path / "fast", [src], user_dict=None)
+    update(tmp_path / "stock", [src], user_dict=None)
     assert _dump(tmp_path / "fast", term_stats=False) == _dump(tmp_path / "stock", term_stats=False)
 
 
 def test_search_reads_fast_index(tmp_path):
-    from newsearch.search import Searcher
+    from newsearch.backends import open_searcher
 
     src = _write(tmp_path / "docs.jsonl", _rows(60))
-    index.update_index(tmp_path / "ix", [src], user_dict=None)
-    res = Searcher(tmp_path / "ix").search("헬스케어 사업")
+    update(tmp_path / "ix", [src], user_dict=None)
+    res = open_searcher(tmp_path / "ix").search("헬스케어 사업")
     assert res.total == sum(1 for i in range(60) if 3 in (i % 5, i * 3 % 5))  # rows holding REVIEWS[3]
     assert res.hits and "헬스케어" in (res.hits[0].to_json().get("snippet") or json.dumps(res.hits[0].to_json(), ensure_ascii=False))
 
 
 def test_analyze_many_ahead_keeps_order_and_raises(monkeypatch):
-    from newsearch import analysis
+    from newsearch.analysis import Analyzer, feed
 
+    analyzer = Analyzer.for_words()
     texts = [f"{REVIEWS[i % len(REVIEWS)]} {i}번째 문장" if i % 4 else "" for i in range(50)]
-    expected = [analysis.analyze(t) for t in texts]
-    monkeypatch.setattr(analysis, "FEED_AHEAD", 4)  # the helper fills the queue and waits, often
-    monkeypatch.setattr(analysis, "FEED_PROBE", 3)  # looks at fewer texts than the helper queues
+    expected = [analyzer.terms(t) for t in texts]
+    monkeypatch.setattr(feed, "FEED_AHEAD", 4)  # the helper fills the queue and waits, often
+    monkeypatch.setattr(feed, "FEED_PROBE", 3)  # looks at fewer texts than the helper queues
     used = []
-    real = analysis._analyze_ahead
-    monkeypatch.setattr(analysis, "_analyze_ahead", lambda *a: used.append(1) or real(*a))
-    assert list(analysis.analyze_many(iter(texts))) == expected
+    real = feed.analyze_ahead
+    monkeypatch.setattr(feed, "analyze_ahead", lambda *a: used.append(1) or real(*a))
+    assert list(analyzer.terms_many(iter(texts))) == expected
     assert used == [1]
-    monkeypatch.setattr(analysis, "FEED_AHEAD", 0)
-    assert list(analysis.analyze_many(iter(texts))) == expected
-    monkeypatch.setattr(analysis, "FEED_AHEAD", 4)
-    monkeypatch.setattr(analysis, "FEED_SHORT_CHARS", 5)  # these texts count as long: no helper
-    assert list(analysis.analyze_many(iter(texts))) == expected
+    monkeypatch.setattr(feed, "FEED_AHEAD", 0)
+    assert list(analyzer.terms_many(iter(texts))) == expected
+    monkeypatch.setattr(feed, "FEED_AHEAD", 4)
+    monkeypatch.setattr(feed, "FEED_SHORT_CHARS", 5)  # these texts count as long: no helper
+    assert list(analyzer.terms_many(iter(texts))) == expected
     assert used == [1]
-    monkeypatch.setattr(analysis, "FEED_SHORT_CHARS", 200)
+    monkeypatch.setattr(feed, "FEED_SHORT_CHARS", 200)
 
     def broken():
         yield from texts[:10]
         raise OSError("disk gone")
 
     for ahead in (4, 0):  # Kiwi reads its input ahead: the error may come before the first results
-        monkeypatch.setattr(analysis, "FEED_AHEAD", ahead)
+        monkeypatch.setattr(feed, "FEED_AHEAD", ahead)
         got = []
         with pytest.raises(OSError, match="disk gone"):
-            for terms in analysis.analyze_many(broken()):
+            for terms in analyzer.terms_many(broken()):
                 got.append(terms)
         assert got == expected[:len(got)]
 
-    stream = analysis.analyze_many(iter(texts * 20))
+    stream = analyzer.terms_many(iter(texts * 20))
     next(stream)
     stream.close()  # stops the helper thread
     import threading, time

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsearch.cli import main
-from newsearch.evaluate import load_qrels, ndcg_at, score_run
+from newsearch.search.evaluate import load_qrels, ndcg_at, score_run
 
 SEED_EVAL = Path(__file__).parent / "fixtures" / "seed_eval"
 KT = "000_7982a9e012f08afc.txt"
@@ -123,14 +123,13 @@ def test_eval_command_prints_metrics_and_writes_run(tmp_path, kiwi):
 def test_korquad_quality_beats_nori_reference(shared_dir, tmp_path_factory, kiwi):
     """On a fixed sample of KorQuAD questions our nDCG@10 stays above Lucene/Nori's full-set 0.963."""
     d = shared_dir / "eval" / "korquad1_dev"
-    from newsearch.index import update_index
-    from newsearch.search import Searcher
+    from newsearch.backends import open_searcher, update
 
     ix = tmp_path_factory.mktemp("korquad") / "index"
-    update_index(ix, [d / "corpus.jsonl"])
+    update(ix, [d / "corpus.jsonl"])
     qrels = load_qrels(d / "qrels.tsv")
     queries = [json.loads(line) for line in (d / "queries.jsonl").open(encoding="utf-8")][::10]
-    with Searcher(ix) as s:
+    with open_searcher(ix) as s:
         run = {q["id"]: [h.id for h in s.search(q["text"], limit=10, snippets=False, suggest=False).hits]
                for q in queries}
     metrics = score_run(run, {q["id"]: qrels[q["id"]] for q in queries})

@@ -69,12 +69,12 @@ HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"}
 
 @pytest.fixture(scope="module")
 def hostile_index(tmp_path_factory, kiwi):
-    from newsearch.index import update_index
+    from newsearch.backends import update
 
     base = tmp_path_factory.mktemp("hostile")
     src = base / "hostile.jsonl"
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in HOSTILE), encoding="utf-8")
-    stats = update_index(base / "index", [src])
+    stats = update(base / "index", [src])
     assert stats.failed == 0 and stats.added == len(HOSTILE), stats.problems
     return base / "index"
 

@@ -8,8 +8,8 @@ import os
 from hypothesis import given, settings, strategies as st
 from whoosh.filedb import compound
 
-from newsearch import segment_files
-from newsearch.search import Searcher
+from newsearch.backends import open_searcher
+from newsearch.backends.whoosh import segment_files
 
 
 @settings(max_examples=200, deadline=None)
@@ -37,8 +37,8 @@ def test_searcher_reads_compound_segments_without_copies(seed_index):
     segment_files.install()
     assert compound.BufferFile is segment_files.ViewFile
     assert any(p.suffix == ".seg" for p in seed_index.iterdir())  # the index under test is compound
-    with Searcher(seed_index) as s:
-        reader = s._current().reader()
+    with open_searcher(seed_index) as s:
+        reader = s.store._current().reader()
         postfile = reader._terms._postfile
         assert isinstance(postfile, segment_files.ViewFile)
         assert isinstance(postfile.file, segment_files._ViewReader)

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from newsearch import analysis, whoosh_fast
-from newsearch.analysis import Term
+from newsearch.analysis import Analyzer, Term
+from newsearch.analysis import terms as analysis_terms
+from newsearch.backends.whoosh import segment_writer as whoosh_fast
 from newsearch.compiled import speedups
 
 REPO = Path(__file__).resolve().parents[1]
@@ -148,9 +149,10 @@ def _texts(shared) -> list[str]:
 @needs_speedups
 def test_terms_from_tokens_matches_python(kiwi):
     texts = _texts(SHARED if SHARED.is_dir() else None)
-    assert analysis.terms_from_tokens is speedups.terms_from_tokens
+    assert analysis_terms.terms_from_tokens is speedups.terms_from_tokens
+    analysis_terms.bind(Analyzer.for_words())  # the analyzer whose Kiwi `kiwi` is: long nouns split alike
     for text, tokens in zip(texts, kiwi.tokenize(texts)):
-        assert speedups.terms_from_tokens(tokens) == analysis.terms_from_tokens_py(tokens), text[:60]
+        assert speedups.terms_from_tokens(tokens) == analysis_terms.terms_from_tokens_py(tokens), text[:60]
 
 
 def test_built_where_a_compiler_is_available():
@@ -182,10 +184,10 @@ def test_write_terms_is_the_compiled_path(tmp_path, monkeypatch):
     calls = []
     real = speedups.write_terms
     monkeypatch.setattr(speedups, "write_terms", lambda *a: calls.append(1) or real(*a))
-    from newsearch import index
+    from newsearch.backends import update
 
     src = tmp_path / "d.jsonl"
     src.write_text(json.dumps({"id": "a", "title": "제목", "body": "카카오 헬스케어 사업"}, ensure_ascii=False) + "\n",
                    encoding="utf-8")
-    index.update_index(tmp_path / "ix", [src], user_dict=None)
+    update(tmp_path / "ix", [src], user_dict=None)
     assert calls

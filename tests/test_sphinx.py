@@ -16,11 +16,15 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from newsearch.analysis import Term
-from newsearch.backend import Shard, backend_name, shard_of
+from newsearch.analysis import Analyzer, Term
+from newsearch.backends import backend_name
+from newsearch.backends.sphinx import queries as sphinx_queries
+from newsearch.backends.sphinx.documents import date_int, decode_spans, encode_spans, morpheme_text, token
+from newsearch.backends.sphinx.nodes import node_config
 from newsearch.cli import main
-from newsearch.sphinx import (build_match, date_int, decode_spans, encode_spans, morpheme_text, node_config,
-                              token)
+from newsearch.ingest.shards import Shard, shard_of
+from newsearch.search.querylang import parse
+from newsearch.search.settings import Ranking
 
 from .conftest import SEEDS
 
@@ -70,6 +74,14 @@ def test_shards_are_stable_and_balanced():
         counts[shard_of(f"doc-{k}", 2)] += 1
     assert min(counts) > 900
     assert shard_of("000_7982a9e012f08afc.txt", 2) == shard_of("000_7982a9e012f08afc.txt", 2)
+
+
+def build_match(text: str):
+    """(MATCH expression, terms to highlight, reason when there is nothing to search) of `text`."""
+    tree = parse(text, Analyzer.for_words())
+    if tree.reason is not None:
+        return None, set(), tree.reason
+    return sphinx_queries.build_match(tree, Ranking()), tree.highlight_terms, None
 
 
 def test_query_translation(kiwi):
@@ -134,7 +146,7 @@ def test_snippets_and_ranking_match_whoosh(backend_pair):
     for text in QUERIES:
         a, b = whoosh.search(text), sphinx.search(text)
         assert a.total == b.total, text
-        assert {h.id: h.snippet for h in a.hits} == {h.id: h.snippet for h in b.hits}, text
+        assert {h.id: h.snippet_html for h in a.hits} == {h.id: h.snippet_html for h in b.hits}, text
         assert {h.id: h.title_html for h in a.hits} == {h.id: h.title_html for h in b.hits}, text
     for text, first in (("카카오헬스케어가", {"002_5199239f47117fff.txt", "004_24bd54923c893d98.txt"}),
                         ("KT 5G", {"000_7982a9e012f08afc.txt"})):
@@ -148,7 +160,7 @@ def test_snippets_and_ranking_match_whoosh(backend_pair):
 
 @pytest.fixture(scope="module")
 def backend_pair(seed_index_whoosh_and_sphinx):
-    from newsearch.backend import open_searcher
+    from newsearch.backends import open_searcher
 
     w_ix, s_ix = seed_index_whoosh_and_sphinx
     a, b = open_searcher(w_ix, "whoosh"), open_searcher(s_ix, "sphinx")
@@ -159,7 +171,7 @@ def backend_pair(seed_index_whoosh_and_sphinx):
 
 @pytest.fixture(scope="module")
 def seed_index_whoosh_and_sphinx(tmp_path_factory, sphinx_cluster, kiwi):
-    from newsearch.backend import update
+    from newsearch.backends import update
 
     base = tmp_path_factory.mktemp("pair")
     assert update(base / "w", [SEEDS], name="whoosh").added == 5
@@ -181,7 +193,7 @@ def _jsonl(path, n: int, prefix: str = "d") -> None:
 
 
 def test_parallel_shard_workers_fill_their_own_nodes(sphinx_cluster, tmp_path, kiwi):
-    from newsearch.sphinx import SphinxBackend
+    from newsearch.backends.sphinx.writer import SphinxWriter
 
     src = tmp_path / "news.jsonl"
     _jsonl(src, 40)
@@ -197,7 +209,7 @@ def test_parallel_shard_workers_fill_their_own_nodes(sphinx_cluster, tmp_path, k
     with pytest.MonkeyPatch.context() as mp:
         for k, v in env.items():
             mp.setenv(k, v)
-        stats = SphinxBackend(ix).stats()
+        stats = SphinxWriter(ix).stats()
     assert list(stats["shards"].values()) == added  # each worker wrote only its node's shard
     res = query(env, ix, "반도체")
     assert res["total"] == 10 and all(h["id"].startswith("d-") for h in res["hits"])
@@ -228,7 +240,7 @@ def test_filters_facets_sort_and_paging(sphinx_cluster, tmp_path, kiwi):
     assert pub["total"] > 0 and {h["publisher"] for h in pub["hits"]} == {"신문1"}
     dated = query(env, ix, "반도체", "--from", "2014-01-01", "--to", "2016-12-31", "--limit", "100")
     assert dated["total"] > 0 and all("2014" <= h["date"][:4] <= "2016" for h in dated["hits"])
-    from newsearch.backend import open_searcher
+    from newsearch.backends import open_searcher
 
     with pytest.MonkeyPatch.context() as mp:
         for k, v in env.items():
@@ -243,7 +255,7 @@ def test_a_dead_node_gives_partial_results_and_comes_back_whole(tmp_path, kiwi):
     pytest.importorskip("pymysql")
     if not shutil.which("searchd"):
         pytest.skip("searchd is not installed")
-    from newsearch.sphinx import LocalCluster
+    from newsearch.backends.sphinx.local import LocalCluster
 
     cluster = LocalCluster(tmp_path / "cluster", n=2).start()
     try:
@@ -283,7 +295,7 @@ def test_web_reports_a_dead_node_without_500(tmp_path, kiwi):
     pytest.importorskip("pymysql")
     if not shutil.which("searchd"):
         pytest.skip("searchd is not installed")
-    from newsearch.sphinx import LocalCluster
+    from newsearch.backends.sphinx.local import LocalCluster
     from newsearch.web import create_app
 
     cluster = LocalCluster(tmp_path / "cluster", n=2).start()

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newsearch import vocabulary
-from newsearch.index import update_index
-from newsearch.search import Searcher
+from newsearch.analysis import vocabulary
+from newsearch.backends import open_searcher, update
 
 ARTICLES = [
     {"id": "hanja", "title": "美 대선 앞두고 與野 공방", "body": "미국 대통령 선거를 앞두고 여야가 공방을 벌였다."},
@@ -32,14 +31,14 @@ def vocab_index(tmp_path_factory, kiwi):
     src = root / "news.jsonl"
     src.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in ARTICLES) + "\n", encoding="utf-8")
     ix = root / "index"
-    stats = update_index(ix, [src], user_dict=None)
+    stats = update(ix, [src], user_dict=None)
     assert stats.added == len(ARTICLES) and stats.failed == 0
     return ix, src
 
 
 @pytest.fixture()
 def s(vocab_index):
-    with Searcher(vocab_index[0]) as searcher:
+    with open_searcher(vocab_index[0]) as searcher:
         yield searcher
 
 
@@ -85,24 +84,24 @@ def test_user_synonym_file(s, tmp_path, monkeypatch):
 
 def test_user_dictionary_word_found_whole_after_reindex(vocab_index, tmp_path, monkeypatch):
     ix, src = vocab_index
-    with Searcher(ix) as before:
-        assert ("body", "누리호") not in before._current().reader()
+    with open_searcher(ix) as before:
+        assert ("body", "누리호") not in before.store._current().reader()
     udict = tmp_path / "user_dict.txt"
     udict.write_text("# rockets\n누리호\tNNP\n", encoding="utf-8")
     monkeypatch.setenv("NEWSEARCH_USER_DICT", str(udict))
-    with Searcher(ix) as stale:
+    with open_searcher(ix) as stale:
         assert "run `newsearch index`" in (stale.dictionary_warning() or "")
-    stats = update_index(ix, [src])
+    stats = update(ix, [src])
     # Only the article that contains the new word is re-analysed.
     assert (stats.updated, stats.unchanged, stats.added) == (1, len(ARTICLES) - 1, 0)
     assert stats.notes and "user dictionary changed" in stats.notes[0]
-    with Searcher(ix) as after:
+    with open_searcher(ix) as after:
         assert after.dictionary_warning() is None
-        assert ("body", "누리호") in after._current().reader()
+        assert ("body", "누리호") in after.store._current().reader()
         assert [h.id for h in after.search("누리호").hits] == ["rocket"]
     # Removing the word re-analyses the same article again.
     monkeypatch.setenv("NEWSEARCH_USER_DICT", str(tmp_path / "none.txt"))
-    stats = update_index(ix, [src])
+    stats = update(ix, [src])
     assert stats.updated == 1
     assert vocabulary.load_user_dict(Path(ix) / vocabulary.USER_DICT_NAME) == ()
 

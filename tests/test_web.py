@@ -39,12 +39,12 @@ def client(app):
 @pytest.fixture(scope="module")
 def jsonl_index(tmp_path_factory, kiwi):
     """A tiny index built from JSONL rows with hostile fields (javascript: urls, HTML in titles)."""
-    from newsearch.index import update_index
+    from newsearch.backends import update
 
     base = tmp_path_factory.mktemp("web-jsonl")
     src = base / "odd.jsonl"
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in JSONL_ROWS), encoding="utf-8")
-    stats = update_index(base / "index", [src])
+    stats = update(base / "index", [src])
     assert stats.failed == 0, stats.problems
     return base / "index"
 
