@@ -238,3 +238,61 @@ def test_cli_and_api_answer_as_the_library(searcher):
     for got in (json.loads(r.output), api):
         got.pop("took_ms")
         assert got == {k: v for k, v in expected.items() if k != "took_ms"}
+
+
+ODD_QUERIES = ["\x00", "\ud800", "\ufffe", "a" * 3000, '"', '"""', "-", "+", "OR OR", "title:", '제목:"', "\u200b",
+               "\n\r\t", "https://news.example.com/a?b=1&c=2", "漢" * 300, "😀" * 50, "x" * 100, "KT&G -", "(((", ")))"]
+
+
+@pytest.mark.parametrize("raw", ODD_QUERIES)
+def test_odd_queries_never_raise(searcher, raw):
+    res = searcher.search(raw)
+    json.dumps(res.to_json())  # valid JSON, whatever came in
+    assert (res.reason is None) or res.hits == []
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_other_sources_stay_and_jsonl_rows_keep_their_ids(request, tmp_path, kiwi, name):
+    rows = tmp_path / "news.jsonl"
+    rows.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"id": "n-1", "title": "오바마 대통령 취임", "body": "버락 오바마가 미국 대통령으로 취임했다.", "date": "2009-01-20"},
+        {"id": "n-2", "title": "날씨", "body": "내일은 전국에 비가 내리겠다.", "publisher": "예시일보"},
+    ]) + "\n", encoding="utf-8")
+    ix = tmp_path / "index"
+    assert _build(request, name, ix, [SEEDS]).added == 5
+    assert _build(request, name, ix, [rows]).added == 2  # the seeds are another source: they stay
+    with open_searcher(ix, name) as s:
+        assert s.doc_count == 7 and s.search("헬스케어").total == 4
+        hits = s.search("오바마").hits
+        assert [h.id for h in hits] == ["n-1"] and hits[0].date.startswith("2009-01-20")
+    rows.write_text(rows.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    assert _build(request, name, ix, [rows]).deleted == 1
+    with open_searcher(ix, name) as s:
+        assert s.doc_count == 6 and s.article("n-2") is None
+
+
+def test_web_pages_on_the_store(searcher):
+    from newsearch.web import create_app
+
+    client = create_app({"INDEX_DIR": str(searcher.index_dir), "TESTING": True}).test_client()
+    home = client.get("/")
+    assert home.status_code == 200 and 'role="search"' in home.get_data(as_text=True)
+    page = client.get("/search?q=카카오헬스케어가&limit=1").get_data(as_text=True)
+    assert "카카오" in page and "<mark>" in page
+    assert client.get("/search?q=헬스케어&limit=1&page=999").status_code == 302  # past the end: last page
+    for url in ("/search?q=헬스케어&sort=newest&publisher=디지털데일리&from=2020-01-01",
+                f"/article/{KT_2018}?q=헬스케어", "/search?q=<script>alert(1)</script>"):
+        r = client.get(url)
+        assert r.status_code == 200 and "<script>alert" not in r.get_data(as_text=True), url
+        assert r.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert client.get("/article/../../etc/passwd").status_code == 404
+    assert client.get("/article/no-such-id").status_code == 404
+
+
+def test_cli_batch_keeps_ids(searcher, tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "text": "카카오헬스케어"}\nKT 5G\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["query", "--batch", str(batch), "--json", "--index", str(searcher.index_dir)],
+                           catch_exceptions=False)
+    out = [json.loads(line) for line in r.output.splitlines()]
+    assert [o["id"] for o in out] == ["a", 2] and out[1]["hits"][0]["id"] == KT_2018

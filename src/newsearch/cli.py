@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import config
+from .search.model import MAX_LIMIT, MAX_PAGE, SORTS
 
 def _emphasis_on() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -146,12 +147,12 @@ def _batch_error(message: str) -> None:
 @click.argument("text", required=False)
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
               help="Index folder (default: ./index or $NEWSEARCH_INDEX).")
-@click.option("--limit", "-n", type=click.IntRange(1, 100), default=10, show_default=True, help="Hits per page.")
-@click.option("--page", "-p", type=click.IntRange(1, 1000), default=1, show_default=True, help="Result page.")
+@click.option("--limit", "-n", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True, help="Hits per page.")
+@click.option("--page", "-p", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True, help="Result page.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON result instead of text.")
 @click.option("--batch", type=click.Path(allow_dash=True), default=None,
               help="Run every query of FILE (JSON {\"id\",\"text\"} or plain text per line; - for stdin).")
-@click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--publisher", default=None, help="Only articles of this publisher.")
 @click.option("--from", "date_from", default=None, help="Only articles dated on or after (YYYY-MM-DD).")
 @click.option("--to", "date_to", default=None, help="Only articles dated on or before (YYYY-MM-DD).")
