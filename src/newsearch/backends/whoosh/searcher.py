@@ -59,6 +59,8 @@ class WhooshStore:
         self._searcher = self._ix.searcher(weighting=weighting(ranking))
         self._lock = threading.Lock()
         self._snap: Snapshot | None = None
+        # Re-ranking stages, in order, over the first pass's best `ranking.rerank_depth` candidates.
+        self.stages = [self._bonus_stage, self._window_stage]
         self._load_dictionary()
 
     def _load_dictionary(self) -> None:
@@ -138,15 +140,24 @@ class WhooshStore:
             return collector.top_by(scored, hit, depth, "date")
         if not compiled.rerank:
             return collector.top(scored, hit, depth)
-        # First pass: BM25 over concepts; the title and proximity bonuses then re-rank the best candidates only.
+        # First pass: BM25 over concepts; the re-ranking stages then re-order the best candidates only.
         ranked = collector.top(scored, hit, max(depth, self.ranking.rerank_depth))
-        if not ranked:
-            return ranked
-        bonus = self._rerank_scores(s, compiled.rerank, [d for _, d in ranked])
-        ranked = sorted(((score + bonus.get(d, 0.0), d) for score, d in ranked), key=lambda x: (-x[0], x[1]))
-        if self.ranking.window_weight and len(tree.units) > 1:
-            ranked = self._window_rerank(s, tree.units, ranked)
+        for stage in self.stages:
+            if not ranked:
+                break
+            ranked = stage(s, tree, compiled, ranked)
         return ranked
+
+    def _bonus_stage(self, s, tree: QueryTree, compiled: Compiled, ranked: list[tuple[float, int]]):
+        """Title matches and proximity of adjacent concepts (`compiled.rerank`) added to the candidates."""
+        bonus = self._rerank_scores(s, compiled.rerank, [d for _, d in ranked])
+        return sorted(((score + bonus.get(d, 0.0), d) for score, d in ranked), key=lambda x: (-x[0], x[1]))
+
+    def _window_stage(self, s, tree: QueryTree, compiled: Compiled, ranked: list[tuple[float, int]]):
+        """The best-passage bonus, for queries of several concepts."""
+        if not self.ranking.window_weight or len(tree.units) < 2:
+            return ranked
+        return self._window_rerank(s, tree.units, ranked)
 
     def _widened(self, s, tree: QueryTree, compiled: Compiled):
         """For a plain query with no hits: the query plus weak clauses for index terms found only in
