@@ -158,3 +158,8 @@ def keep_user_dict(index_dir: Path, words: tuple[UserWord, ...]) -> None:
         os.replace(tmp, path)
     elif path.exists():
         path.unlink()
+
+
+def kept_user_dict(index_dir: Path) -> tuple[UserWord, ...]:
+    """The dictionary kept beside an index by `keep_user_dict` (empty when there is none)."""
+    return load_user_dict(Path(index_dir) / USER_DICT_NAME)

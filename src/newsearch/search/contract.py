@@ -44,7 +44,7 @@ class Store(Protocol):
     name: str
 
     def analyzer(self) -> Analyzer:
-        """The analyzer for queries: Kiwi with the user dictionary the documents were indexed with."""
+        """The analyzer for queries: Kiwi with the user dictionary the documents were indexed with (its `words`)."""
 
     def doc_count(self) -> int:
         """How many documents the store holds."""
@@ -63,9 +63,6 @@ class Store(Protocol):
 
     def publishers(self) -> list[tuple[str, int]]:
         """Every publisher with its article count, most first."""
-
-    def dictionary_warning(self) -> str | None:
-        """A note when the configured user dictionary differs from the one the documents were indexed with."""
 
     def close(self) -> None:
         """Release files and connections."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from ..analysis import vocabulary
 from ..errors import StoreError, Unavailable, Unsupported
 from . import highlight
 from .contract import Match, Store
@@ -105,7 +106,14 @@ class Searcher:
         return self.store.publishers()
 
     def dictionary_warning(self) -> str | None:
-        return self.store.dictionary_warning()
+        """A note when the configured user dictionary differs from the one the documents were indexed with."""
+        try:
+            configured = vocabulary.load_user_dict(vocabulary.user_dict_path())
+        except vocabulary.VocabularyError as e:
+            return str(e)
+        if configured != self.store.analyzer().words:
+            return "the user dictionary changed since the index was built: run `newsearch index` to apply it"
+        return None
 
 
 def make_hit(match: Match, snippets: bool) -> Hit:

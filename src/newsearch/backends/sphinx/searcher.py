@@ -46,20 +46,11 @@ class SphinxStore:
         if not (self.index_dir / MARKER).is_file() and self.doc_count() == 0:
             raise StoreError(f"no index at {self.index_dir} (sphinx namespace {self.ns}): "
                              "run `newsearch index` first")
-        self.dictionary = vocabulary.load_user_dict(self.index_dir / vocabulary.USER_DICT_NAME)
-        self._analyzer = Analyzer.for_words(self.dictionary)
+        # Queries are analysed with the user dictionary the documents were indexed with.
+        self._analyzer = Analyzer.for_words(vocabulary.kept_user_dict(self.index_dir))
 
     def analyzer(self) -> Analyzer:
         return self._analyzer
-
-    def dictionary_warning(self) -> str | None:
-        try:
-            configured = vocabulary.load_user_dict(vocabulary.user_dict_path())
-        except vocabulary.VocabularyError as e:
-            return str(e)
-        if configured != self.dictionary:
-            return "the user dictionary changed since the index was built: run `newsearch index` to apply it"
-        return None
 
     def close(self) -> None:
         self.cluster.close()

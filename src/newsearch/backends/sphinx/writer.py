@@ -50,7 +50,7 @@ class SphinxWriter:
         return out
 
     def dictionary(self) -> tuple[UserWord, ...]:
-        return vocabulary.load_user_dict(self.index_dir / vocabulary.USER_DICT_NAME)
+        return vocabulary.kept_user_dict(self.index_dir)
 
     def add(self, item: IndexedDoc, replace: bool) -> None:
         i = shard_of(item.id, self.cluster.shards)

@@ -65,20 +65,10 @@ class WhooshStore:
 
     def _load_dictionary(self) -> None:
         """Analyse queries with the user dictionary the index was built with."""
-        self.dictionary = vocabulary.load_user_dict(self.index_dir / vocabulary.USER_DICT_NAME)
-        self._analyzer = Analyzer.for_words(self.dictionary)
+        self._analyzer = Analyzer.for_words(vocabulary.kept_user_dict(self.index_dir))
 
     def analyzer(self) -> Analyzer:
         return self._analyzer
-
-    def dictionary_warning(self) -> str | None:
-        try:
-            configured = vocabulary.load_user_dict(vocabulary.user_dict_path())
-        except vocabulary.VocabularyError as e:
-            return str(e)
-        if configured != self.dictionary:
-            return "the user dictionary changed since the index was built: run `newsearch index` to apply it"
-        return None
 
     def close(self) -> None:
         self._searcher.close()

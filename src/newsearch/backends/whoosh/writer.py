@@ -48,7 +48,7 @@ class WhooshWriter:
         return {} if self.rebuild else store.existing(self._ix)
 
     def dictionary(self) -> tuple[UserWord, ...]:
-        return () if self.rebuild else vocabulary.load_user_dict(self.target / vocabulary.USER_DICT_NAME)
+        return () if self.rebuild else vocabulary.kept_user_dict(self.target)
 
     def add(self, item: IndexedDoc, replace: bool) -> None:
         (self._writer.update_document if replace else self._writer.add_document)(**document_fields(item))
