@@ -5,7 +5,7 @@
 #
 # EVAL_DIR holds corpus.jsonl, queries.jsonl and qrels.tsv (default: ../shared/eval/korquad1_dev
 # relative to the repo root). Runs land in bench/out/quality/ (git-ignored). Both runs are scored by
-# the same code, `python3 -m newsearch.evaluate`, and printed as one table.
+# the same code, `python3 -m newsearch.search.evaluate`, and printed as one table.
 #
 # Environment:
 #   NORI_ARGS="--k1 0.9 --b 0.4"  extra options for bench/nori/run.sh search
@@ -67,6 +67,6 @@ fi
 {
     echo "# $(basename "$dir"): $(grep -c . "$queries") queries, $(grep -c . "$corpus") documents"
     for r in "${runs[@]}"; do
-        python3 -m newsearch.evaluate "$qrels" "${r#*:}" "${r%%:*}"
+        python3 -m newsearch.search.evaluate "$qrels" "${r#*:}" "${r%%:*}"
     done
 } | tee "$out/quality.txt"
