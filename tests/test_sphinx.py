@@ -24,7 +24,6 @@ from newsearch.backends.sphinx.nodes import node_config
 from newsearch.cli import main
 from newsearch.ingest.shards import Shard, shard_of
 from newsearch.search.querylang import parse
-from newsearch.search.settings import Ranking
 
 from .conftest import SEEDS
 
@@ -81,7 +80,7 @@ def build_match(text: str):
     tree = parse(text, Analyzer.for_words())
     if tree.reason is not None:
         return None, set(), tree.reason
-    return sphinx_queries.build_match(tree, Ranking()), tree.highlight_terms, None
+    return sphinx_queries.build_match(tree), tree.highlight_terms, None
 
 
 def test_query_translation(kiwi):

@@ -41,6 +41,7 @@ REASONS_KO = {
     Reason.ONLY_EXCLUDED: "제외할 단어(-)만 입력되었습니다. 찾을 단어를 하나 이상 함께 입력해 주세요.",
     Reason.NO_SEARCHABLE_WORDS:
         "검색할 수 있는 낱말이 없습니다. 조사·어미·문장부호만으로는 검색할 수 없으니 명사나 동사를 넣어 주세요.",
+    Reason.JAMO_ONLY: "초성(ㄱ·ㄴ·ㄷ…)만으로는 검색할 수 없습니다. 낱말을 끝까지 입력해 주세요.",
     Reason.BACKEND_UNAVAILABLE: "검색 서버에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
     Reason.BACKEND_REFUSED: "검색 서버가 이 검색어를 처리하지 못했습니다. 검색어를 바꿔 다시 시도해 주세요.",
 }

@@ -7,6 +7,7 @@ searcher analyses queries with an analyzer for the same words.
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Iterable, Iterator
 
@@ -18,6 +19,10 @@ from .vocabulary import UserWord
 
 # Long nouns whose split is remembered, per analyzer (the cache is emptied when full).
 MAX_DECOMPOSITIONS = 500_000
+# Kiwi's special tokens kept whole: URLs, e-mails, serials, emoji. Hashtags and mentions are read as
+# the words inside them (`#미투운동` is found by `미투 운동`), in documents and queries alike.
+MATCH = 63 & ~(4 | 8)  # kiwipiepy.Match.ALL without HASHTAG (4) and MENTION (8)
+_LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z]+|[^0-9A-Za-z]+")
 
 
 class Analyzer(terms.Decomposer):
@@ -68,7 +73,7 @@ class Analyzer(terms.Decomposer):
         """The nouns of the best split Kiwi sees in `word` written alone (empty if it has none)."""
         parts = self.decompositions.get(word)
         if parts is None:
-            parts = _split_of(word, self.kiwi.analyze(word, top_n=3))
+            parts = _split_of(word, self.kiwi.analyze(word, top_n=3, match_options=MATCH)) or _script_split(word)
             if len(self.decompositions) >= MAX_DECOMPOSITIONS:
                 self.decompositions.clear()
             self.decompositions[word] = parts
@@ -82,11 +87,11 @@ class Analyzer(terms.Decomposer):
         """Index terms of one text (runs Kiwi)."""
         if not text:
             return []
-        return self._terms_of(self.kiwi.tokenize(text))
+        return self._terms_of(self.kiwi.tokenize(text, match_options=MATCH))
 
     def terms_many(self, texts: Iterable[str]) -> Iterator[list[Term]]:
         """Index terms of many texts, tokenized by Kiwi's worker threads in input order (see feed.py)."""
-        return feed.stream(lambda it: self.kiwi.tokenize(it), self._terms_of, texts)
+        return feed.stream(lambda it: self.kiwi.tokenize(it, match_options=MATCH), self._terms_of, texts)
 
     # -- queries --------------------------------------------------------------------------
 
@@ -95,18 +100,18 @@ class Analyzer(terms.Decomposer):
         if not text.strip():
             return []
         syn = self._synonym_map() if synonyms else {}
-        return [unit_of(parts, whole, self.decompose, syn) for parts, whole in segments(self.kiwi.tokenize(text))]
+        return [unit_of(parts, whole, self.decompose, syn) for parts, whole in segments(self.kiwi.tokenize(text, match_options=MATCH))]
 
     def phrase_terms(self, text: str) -> list[str]:
         """The main terms of `text` in order, for an exact phrase query."""
-        return [p.text for parts, _ in segments(self.kiwi.tokenize(text)) for p in parts]
+        return [p.text for parts, _ in segments(self.kiwi.tokenize(text, match_options=MATCH)) for p in parts]
 
     def alternative_terms(self, text: str) -> set[str]:
         """Terms of Kiwi's second and third readings of `text` (what its best reading misses)."""
         if not text.strip():
             return set()
         out: set[str] = set()
-        for tokens, _score in self.kiwi.analyze(text, top_n=3)[1:]:
+        for tokens, _score in self.kiwi.analyze(text, top_n=3, match_options=MATCH)[1:]:
             for parts, whole in segments(tokens):
                 out.update(p.text for p in parts if len(p.text) > 1 or p.tag not in ("NNG", "NNP"))
                 if whole:
@@ -137,8 +142,18 @@ def _split_of(word: str, candidates) -> tuple[str, ...]:
     return ()
 
 
+def _script_split(word: str) -> tuple[str, ...]:
+    """A noun written in Latin letters or digits and Hangul (`LG유플러스`) split where the script changes,
+    Latin lower-cased as the index holds it: (`lg`, `유플러스`). Empty for a word of one script."""
+    runs = _LATIN_OR_DIGIT.findall(word)
+    if len(runs) < 2 or not all(r.isascii() or all("\uac00" <= ch <= "\ud7a3" for ch in r) for r in runs):
+        return ()
+    return tuple(r.lower() for r in runs)
+
+
 def fingerprint() -> str:
     """Identifies the analysis rules and Kiwi version: a change means documents need re-analysis."""
     import kiwipiepy
 
-    return f"a3:kiwi{kiwipiepy.__version__}"  # a3: Hanja readings from Unihan
+    # a4: hashtags read as words, mixed Latin-Hangul nouns split by script; a3: Hanja readings from Unihan
+    return f"a4:kiwi{kiwipiepy.__version__}"

@@ -57,6 +57,8 @@ class Searcher:
 
     def _fill(self, res: Results, request: SearchRequest, tree) -> None:
         """Ask the store for the page and make its matches into hits (a store error becomes the reason)."""
+        if request.sort != "relevance":
+            tree = tree.requiring_all()  # sorted by date, a page must not start with half matches
         try:
             page = self.store.search(request, tree)
         except StoreError as e:

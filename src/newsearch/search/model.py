@@ -17,6 +17,7 @@ class Reason(str, Enum):
     EMPTY_QUERY = "empty query"
     ONLY_EXCLUDED = "only excluded words: add a word to search for"
     NO_SEARCHABLE_WORDS = "no searchable words in the query (only particles, endings or punctuation)"
+    JAMO_ONLY = "only Hangul letters without syllables (초성 such as ㅋㅋㅇ): type whole words"
     BACKEND_UNAVAILABLE = "search backend unavailable"
     BACKEND_REFUSED = "query not understood by the search backend"
     NO_SUGGESTIONS = "this store keeps no vocabulary for did-you-mean"

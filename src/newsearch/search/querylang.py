@@ -9,7 +9,7 @@ must-not clauses that each store compiles to its own query (backends/*/queries.p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..analysis import Analyzer, QueryUnit
 from .model import Reason
@@ -28,6 +28,8 @@ PARTICLES = frozenset("""
 처럼 보다 마저 조차 밖에 께서 에게서 이며 며 든지 이든지 라도 이라도 뿐 대로 만큼 커녕 다 이다 입니다
 """.split())
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
+# Hangul compatibility letters (ㄱ-ㅎ, ㅏ-ㅣ) and spaces only: a 초성 abbreviation, not words.
+_JAMO_ONLY = re.compile(r"[\u3131-\u318e\s]*[\u3131-\u318e][\u3131-\u318e\s]*")
 
 
 def is_function_word(word: str) -> bool:
@@ -93,6 +95,10 @@ class QueryTree:
     highlight_terms: set[str] = field(default_factory=set)
     plain: bool = True  # only free words (no phrase, exclusion, OR or field): looser matching may widen it
     reason: Reason | None = None
+
+    def requiring_all(self) -> "QueryTree":
+        """The same query with every concept required (for orders other than relevance, as Naver does)."""
+        return replace(self, should=[], must=self.must + self.should)  # each concept of a node is a clause
 
 
 def clean(text: str) -> str:
@@ -187,5 +193,10 @@ def parse(text: str, analyzer: Analyzer, syntax: bool = True) -> QueryTree:
         (tree.must if clause.sign == "+" else tree.should).append(node)
         _collect(node, tree)
     if not tree.should and not tree.must:
-        tree.reason = Reason.ONLY_EXCLUDED if tree.must_not else Reason.NO_SEARCHABLE_WORDS
+        if tree.must_not:
+            tree.reason = Reason.ONLY_EXCLUDED
+        elif _JAMO_ONLY.fullmatch(text):
+            tree.reason = Reason.JAMO_ONLY
+        else:
+            tree.reason = Reason.NO_SEARCHABLE_WORDS
     return tree

@@ -19,7 +19,8 @@ class Ranking:
     coord_scale: float = 0.25
     # Weight of a compound's other forms (its parts as a phrase) against the form as written.
     split_weight: float = 1.0
-    # A compound's parts also count one by one, at this weight (0: only as the compound or a phrase).
+    # A compound's parts found apart add this weight to a candidate's score (re-ranking only: a part
+    # alone never makes a match, so `헬스케어` does not find `스킨케어`).
     part_weight: float = 0.4
     # Adjacent query concepts near each other in the body earn this bonus, within this many positions.
     proximity_weight: float = 0.3

@@ -1,8 +1,7 @@
 """The query tree (search/querylang.py) as a Sphinx extended-syntax MATCH expression.
 
 The same concepts as the Whoosh store: each concept matches any of its forms (a term, or its
-parts as a phrase), and a compound's parts also match one by one when the ranking gives them a
-weight. Sphinx's own ranker (nodes.DEFAULT_RANKER) scores matched words and their runs.
+parts as a phrase); a part of a compound alone never matches. Sphinx's own ranker (nodes.DEFAULT_RANKER) scores matched words and their runs.
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ from __future__ import annotations
 import re
 
 from ...search.querylang import AnyOf, Node, Phrase, QueryTree
-from ...search.settings import Ranking
 from .documents import token
 
 _QUERY_ESCAPE = re.compile(r"([^\w\s])")
@@ -32,28 +30,26 @@ def _scope(fieldname: str | None, expr: str) -> str:
     return f"(@{fieldname} {expr})" if fieldname else f"({expr})"
 
 
-def _exprs(node: Node, ranking: Ranking) -> list[str]:
+def _exprs(node: Node) -> list[str]:
     """One expression per concept of the node."""
     if isinstance(node, AnyOf):
-        subs = [e for m in node.members for e in _exprs(m, ranking)]
+        subs = [e for m in node.members for e in _exprs(m)]
         return ["(" + " | ".join(subs) + ")"] if subs else []
     if isinstance(node, Phrase):
         return [_scope(node.fieldname, alt_expr(tuple(node.words)))]
     out = []
     for u in node.units:
+        # Any form of the concept; a compound's parts match only together (as a phrase), never alone.
         alts = [alt_expr(a) for a in u.alternatives]
-        if ranking.part_weight:  # as in the Whoosh store: a compound's parts also match one by one
-            parts = [a for a in u.alternatives if len(a) > 1]
-            alts += [alt_expr((t,)) for t in (parts[0] if parts else ())]
         out.append(_scope(node.fieldname, alts[0] if len(alts) == 1 else "(" + " | ".join(alts) + ")"))
     return out
 
 
-def build_match(tree: QueryTree, ranking: Ranking) -> str:
+def build_match(tree: QueryTree) -> str:
     """The MATCH expression of a parsed query that has something to search (`tree.reason` is None)."""
-    should = [e for n in tree.should for e in _exprs(n, ranking)]
-    must = [e for n in tree.must for e in _exprs(n, ranking)]
-    must_not = [e for n in tree.must_not for e in _exprs(n, ranking)]
+    should = [e for n in tree.should for e in _exprs(n)]
+    must = [e for n in tree.must for e in _exprs(n)]
+    must_not = [e for n in tree.must_not for e in _exprs(n)]
     any_of = "(" + " | ".join(should) + ")" if should else ""
     if must:
         expr = "(" + " ".join(must) + ")"

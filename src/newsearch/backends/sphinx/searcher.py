@@ -41,7 +41,7 @@ class SphinxStore:
         self.index_dir = Path(index_dir)
         self.cluster = cluster or Cluster.for_index(index_dir)
         self.ns = namespace(index_dir)
-        self.ranking = ranking
+        self.ranking = ranking  # Sphinx scores with its own ranker (DEFAULT_RANKER); kept for the contract
         self._lock = threading.Lock()
         if not (self.index_dir / MARKER).is_file() and self.doc_count() == 0:
             raise StoreError(f"no index at {self.index_dir} (sphinx namespace {self.ns}): "
@@ -74,7 +74,7 @@ class SphinxStore:
     # -- searching ------------------------------------------------------------------------
 
     def search(self, request: SearchRequest, tree: QueryTree) -> StorePage:
-        match = build_match(tree, self.ranking)
+        match = build_match(tree)
         where, args = _filters(request.date_from, request.date_to)
         pub_where, pub_args = (" AND s_publisher=%s", [request.publisher]) if request.publisher else ("", [])
         order = "dateint DESC, WEIGHT() DESC, id ASC" if request.sort == "newest" else "WEIGHT() DESC, id ASC"

@@ -172,11 +172,12 @@ def _concept_queries(node: Concepts, ranking: Ranking, rerank_out: list | None) 
         out.append(unit_query(u, first_fields, ranking))
         if first_fields != fields:
             rerank_out.append(unit_query(u, ("title",), ranking))
-        if ranking.part_weight:
+        if ranking.part_weight and rerank_out is not None:
+            # A compound's parts found apart add to a candidate's score; alone they never make a match.
             parts = [a for a in u.alternatives if len(a) > 1]
             for term in (parts[0] if parts else ()):
-                out.append(Q.Or([Q.Term(f, term, boost=ranking.field_weight(f) * ranking.part_weight)
-                                 for f in first_fields]))
+                rerank_out.append(Q.Or([Q.Term(f, term, boost=ranking.field_weight(f) * ranking.part_weight)
+                                        for f in first_fields]))
     return out
 
 

@@ -130,13 +130,16 @@ class WhooshStore:
             return collector.top_by(scored, hit, depth, "date")
         if not compiled.rerank:
             return collector.top(scored, hit, depth)
-        # First pass: BM25 over concepts; the re-ranking stages then re-order the best candidates only.
+        # First pass: BM25 over concepts; the re-ranking stages then re-order the best `rerank_depth`
+        # candidates among themselves. The head is the same whatever page is asked, and the tail keeps the
+        # first pass's order, so walking the pages shows every match exactly once.
         ranked = collector.top(scored, hit, max(depth, self.ranking.rerank_depth))
+        head, tail = ranked[:self.ranking.rerank_depth], ranked[self.ranking.rerank_depth:]
         for stage in self.stages:
-            if not ranked:
+            if not head:
                 break
-            ranked = stage(s, tree, compiled, ranked)
-        return ranked
+            head = stage(s, tree, compiled, head)
+        return head + tail
 
     def _bonus_stage(self, s, tree: QueryTree, compiled: Compiled, ranked: list[tuple[float, int]]):
         """Title matches and proximity of adjacent concepts (`compiled.rerank`) added to the candidates."""
