@@ -22,6 +22,8 @@ import shutil
 import sys
 import tempfile
 import time
+
+from newsearch.analysis.analyzer import MATCH
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -69,7 +71,7 @@ def main() -> None:
             texts.append(a.body)
         analyzer = Analyzer.for_words()
         analysis.bind(analyzer)  # long nouns are split with this analyzer's (empty) dictionary
-        tokens = list(analyzer.kiwi.tokenize(texts))
+        tokens = list(analyzer.kiwi.tokenize(texts, match_options=MATCH))
         for t in tokens:  # long nouns' decompositions: cached for both kernel sets alike
             analysis.terms_from_tokens_py(t)
         kernels = {

@@ -9,7 +9,8 @@ Datasets: (a) long articles, ../shared/corpus/wikinews_ko.jsonl x 10 with distin
 Engines, each run K times per dataset, interleaved (medians reported):
   newsearch   `newsearch.backends.update` in process into a fresh index dir (reads the JSONL,
               hashes, runs Kiwi on its worker threads, writes and commits the Whoosh index)
-  kiwi-alone  a Kiwi built like `Analyzer.for_words().kiwi`, `kiwi.tokenize(texts)` over the
+  kiwi-alone  a Kiwi built like `Analyzer.for_words().kiwi`, `kiwi.tokenize(texts, match_options=MATCH)`
+              (the engine's own Kiwi configuration, analysis/analyzer.py) over the
               same titles and bodies (already in memory), generator consumed
   whoosh-std  stock Whoosh with StandardAnalyzer on the same fields, reading the same JSONL
   lucene-nori bench/nori/run.sh index FILE --threads N (JVM start and parsing not timed)
@@ -29,6 +30,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from newsearch.analysis.analyzer import MATCH
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as C  # noqa: E402
@@ -190,7 +193,7 @@ def _measure(eng, path, texts, kiwi, threads, tmp, update_index, docs) -> dict:
                 yield title
                 yield body
         c0, t0 = time.process_time(), time.perf_counter()
-        for _ in kiwi.tokenize(stream()):
+        for _ in kiwi.tokenize(stream(), match_options=MATCH):
             pass
         return {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0}
     if eng == "newsearch":
