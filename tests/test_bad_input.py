@@ -289,8 +289,9 @@ def jsonl_rows() -> tuple[list[bytes], dict[int, str], dict[str, str]]:
         (row(title="아이디 없음", body=BODY), "id"),
         (row(id="", title="빈 아이디", body=BODY), "id"),
         (row(id="no-body", title="본문 없음"), "body"),
-        (row(id="null-body", title="널 본문", body=None), "body"),
-        (row(id="blank-body", title="빈 본문", body=" \n\t "), "body"),
+        # A headline with no body is a document (wire flashes): indexed by its title.
+        (row(id="null-body", title="태풍 속보", body=None), None),
+        (row(id="blank-body", title="지진 속보", body=" \n\t "), None),
         (row(id="int-title", title=123, body=BODY), "title"),
         (row(id="list-body", title="목록", body=["a", "b"]), "body"),
         (row(id="dict-publisher", title="출판사", body=BODY, publisher={"name": "x"}), "publisher"),
@@ -319,7 +320,7 @@ def jsonl_rows() -> tuple[list[bytes], dict[int, str], dict[str, str]]:
     raw = [line for line, _ in lines]
     bad = {n: reason for n, (_, reason) in enumerate(lines, 1) if reason}
     good = {"good-1": "해상풍력", "42": "자율주행", "surrogates": "백신", "ctrl": "철강", "../../etc/passwd": "관광객",
-            "good-2": "반도체"}
+            "good-2": "반도체", "null-body": "태풍", "blank-body": "지진"}
     return raw, bad, good
 
 
@@ -450,4 +451,4 @@ def test_batch_json_line_with_lone_surrogate(seed_index, tmp_path):
     r = CliRunner().invoke(main, ["query", "--batch", str(batch), "--json", "--index", str(seed_index)])
     assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
     rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
-    assert [row["id"] for row in rows] == [1, 2]
+    assert [row["id"] for row in rows] == ["1", "2"]

@@ -99,7 +99,7 @@ def test_batch_queries_keep_their_ids(seed_index, tmp_path):
     r = run("query", "--batch", str(batch), "--index", str(seed_index), "--json")
     assert r.exit_code == 0, r.output
     rows = [json.loads(line) for line in r.output.splitlines()]
-    assert [row["id"] for row in rows] == ["q1", "q2", 3]
+    assert [row["id"] for row in rows] == ["q1", "q2", "3"]
     assert rows[1]["hits"][0]["id"] == KT_2018
     assert rows[2]["hits"][0]["id"] == KT_2018
 

@@ -295,4 +295,4 @@ def test_cli_batch_keeps_ids(searcher, tmp_path):
     r = CliRunner().invoke(main, ["query", "--batch", str(batch), "--json", "--index", str(searcher.index_dir)],
                            catch_exceptions=False)
     out = [json.loads(line) for line in r.output.splitlines()]
-    assert [o["id"] for o in out] == ["a", 2] and out[1]["hits"][0]["id"] == KT_2018
+    assert [o["id"] for o in out] == ["a", "2"] and out[1]["hits"][0]["id"] == KT_2018

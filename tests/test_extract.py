@@ -245,7 +245,7 @@ def test_article_from_record():
 
 @pytest.mark.parametrize("rec, reason", [
     ({"id": "a", "title": "t"}, "missing body"),
-    ({"id": "a", "title": "t", "body": " \n\t "}, "empty body"),
+    ({"id": "a", "body": " \n\t "}, "no title and no body"),
     ({"id": "a", "title": 3, "body": "본문이다."}, "'title' is not a string"),
     ({"id": "a", "title": "t", "body": ["본문"]}, "'body' is not a string"),
 ])

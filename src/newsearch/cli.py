@@ -139,12 +139,72 @@ def _open_searcher(index_dir: Path | None):
         raise click.ClickException(str(e))
 
 
-def _batch_error(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+class _Errors:
+    """Counts the problems reported as `error: ...` lines on stderr (a batch's bad lines)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, message: str) -> None:
+        self.count += 1
+        click.echo(f"error: {message}", err=True)
 
 
-@main.command("query")
-@click.argument("text", required=False)
+# Query words may start with "-" (-exclude): such a word is marked before click parses the line, so
+# that click reads it as an argument and not as options (-헬스케어 as -헬, -hyundai as -h).
+_WORD_MARK = "\0"
+
+
+class _QueryCommand(click.Command):
+    """`newsearch query`: its options stand anywhere, and a word starting with "-" is a query word
+    unless it is exactly one of the command's short options (or one with its number attached, -n5)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._mark_words(ctx, args))
+
+    def _mark_words(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = {name: p for p in self.get_params(ctx) if isinstance(p, click.Option)
+                   for name in p.opts + p.secondary_opts}
+        out, rest = [], list(args)
+        while rest:
+            arg = rest.pop(0)
+            out.append(arg)
+            if arg == "--":
+                return out + rest
+            option = options.get(arg)
+            if option is not None:
+                if not option.is_flag and not option.count and rest:
+                    out.append(rest.pop(0))  # its value, whatever it looks like
+            elif arg.startswith("-") and not arg.startswith("--") and len(arg) > 1 \
+                    and not self._attached_number(options, arg):
+                out[-1] = _WORD_MARK + arg
+        return out
+
+    @staticmethod
+    def _attached_number(options: dict, arg: str) -> bool:
+        option = options.get(arg[:2])
+        return option is not None and not option.is_flag and arg[2:].isdecimal()
+
+
+def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from .search.params import parse_date
+
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e), ctx=ctx, param=param) from None
+
+
+def _dictionary_note(searcher) -> None:
+    note = searcher.dictionary_warning()
+    if note:
+        click.echo(f"note: {note}", err=True)
+
+
+@main.command("query", cls=_QueryCommand)
+@click.argument("words", nargs=-1, metavar="[TEXT]...")
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
               help="Index folder (default: ./index or $NEWSEARCH_INDEX).")
 @click.option("--limit", "-n", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True, help="Hits per page.")
@@ -154,41 +214,62 @@ def _batch_error(message: str) -> None:
               help="Run every query of FILE (JSON {\"id\",\"text\"} or plain text per line; - for stdin).")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--publisher", default=None, help="Only articles of this publisher.")
-@click.option("--from", "date_from", default=None, help="Only articles dated on or after (YYYY-MM-DD).")
-@click.option("--to", "date_to", default=None, help="Only articles dated on or before (YYYY-MM-DD).")
-def query_cmd(text, index_dir, limit, page, as_json, batch, sort, publisher, date_from, date_to) -> None:
-    """Search the index.
+@click.option("--from", "date_from", default=None, callback=_date_option,
+              help="Only articles dated on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, callback=_date_option,
+              help="Only articles dated on or before (YYYY-MM-DD).")
+def query_cmd(words, index_dir, limit, page, as_json, batch, sort, publisher, date_from, date_to) -> None:
+    """Search the index for TEXT (its words, as typed).
 
     Words are optional and ranked by how many match; "quoted phrase", -exclude, +require,
-    a OR b and title:word narrow it.
+    a OR b and title:word narrow it. A word may start with "-" anywhere; after -- every
+    word is query text.
 
     \b
     Examples:
       newsearch query 카카오헬스케어가
-      newsearch query '"디지털 헬스케어" -카카오' --json
+      newsearch query 카카오 -헬스케어 --json
+      newsearch query '"디지털 헬스케어" -카카오' --from 2020-01-01
+      newsearch query -헬스케어 카카오 -n 5
       newsearch query --batch queries.jsonl --json
     """
-    from .search.batch import read_batch
+    from .search.params import check_range
 
+    text = " ".join(w.removeprefix(_WORD_MARK) for w in words)
     if not text and not batch:
         raise click.UsageError("give a query TEXT or --batch FILE")
+    try:
+        check_range(date_from, date_to)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--from' / '--to'") from None
     searcher = _open_searcher(index_dir)
     opts = dict(limit=limit, page=page, sort=sort, publisher=publisher, date_from=date_from, date_to=date_to)
     with searcher:
+        _dictionary_note(searcher)
         if batch:
-            for qid, qtext in read_batch(batch, _batch_error):
-                res = searcher.search(qtext, **opts)
-                if as_json:
-                    click.echo(json.dumps({"id": qid, **res.to_json()}, ensure_ascii=False))
-                else:
-                    click.echo(f"# {qid}: {qtext}")
-                    _print_results(res)
+            _run_batch(searcher, batch, opts, as_json)
             return
         res = searcher.search(text, **opts)
         if as_json:
             click.echo(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
         else:
             _print_results(res)
+
+
+def _run_batch(searcher, batch: str, opts: dict, as_json: bool) -> None:
+    """Every query of the batch; a bad line is reported and the exit code is then 1."""
+    from .search.batch import read_batch
+
+    errors = _Errors()
+    for qid, qtext in read_batch(batch, errors):
+        res = searcher.search(qtext, **opts)
+        if as_json:
+            click.echo(json.dumps({"id": qid, **res.to_json()}, ensure_ascii=False))
+        else:
+            click.echo(f"# {qid}: {qtext}")
+            _print_results(res)
+    if errors.count:
+        sys.exit(1)
 
 
 def _print_results(res) -> None:
@@ -205,7 +286,9 @@ def _print_results(res) -> None:
         title = hit.title_marks.terminal(color) if hit.title_marks else hit.title
         meta = " · ".join(x for x in (hit.date[:10] if hit.date else None, hit.publisher) if x)
         click.echo(f"\n{rank:>3}. {title}" + (f"  [{meta}]" if meta else ""))
-        click.echo(f"     {hit.snippet.terminal(color)}")
+        snippet = hit.snippet.terminal(color)
+        if snippet:  # a headline has no body to quote
+            click.echo(f"     {snippet}")
         click.echo(f"     id: {hit.id}" + (f"  {hit.url}" if hit.url else ""))
 
 
@@ -304,13 +387,51 @@ def eval_cmd(corpus: Path, queries: Path, qrels: Path, index_dir: Path | None, r
         stats = update(index_dir, [corpus], on_problem=lambda p: click.echo(f"error: {p}", err=True))
         click.echo(f"index {index_dir}: {stats.summary()}", err=True)
         with open_searcher(index_dir) as searcher:
-            run = run_queries(searcher, read_batch(str(queries), _batch_error), depth)
+            run = run_queries(searcher, read_batch(str(queries), _Errors()), depth)
     except StoreError as e:
         raise click.ClickException(str(e))
     metrics = score_run({q: [d for d, _ in r] for q, r in run.items()}, load_qrels(qrels))
     click.echo(format_row("newsearch", metrics))
     if run_out:
         write_run(run_out, run)
+
+
+# -- check -------------------------------------------------------------------------------------
+
+
+@main.command("check")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default: ./index or $NEWSEARCH_INDEX).")
+@click.option("--repair", is_flag=True,
+              help="Rebuild from SOURCES, or without them keep what the index still holds.")
+@click.option("--wait", "lock_timeout", type=float, default=60.0, show_default=True,
+              help="Seconds to wait for an indexer holding the index (--repair).")
+def check_cmd(sources: tuple[Path, ...], index_dir: Path | None, repair: bool, lock_timeout: float) -> None:
+    """Verify every file of the index (checksums) and its documents (against SOURCES when given).
+
+    Exit code 0 when the index is sound (after --repair: when it was repaired with nothing lost).
+    Without SOURCES, --repair writes a damaged table of contents again from the checksum manifest,
+    or copies the documents of the intact segments into a fresh index (the others are reported:
+    `newsearch index SOURCES` adds them back).
+
+    \b
+    Examples:
+      newsearch check
+      newsearch check seeds/ --repair
+    """
+    from .backends import check
+    from .errors import StoreError
+
+    try:
+        report = check(index_dir or config.index_dir(), list(sources), repair, lock_timeout=lock_timeout,
+                       on_problem=lambda p: click.echo(f"error: {p}", err=True))
+    except StoreError as e:
+        raise click.ClickException(str(e))
+    for line in report.lines:
+        click.echo(line)
+    if not report.ok:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
