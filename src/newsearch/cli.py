@@ -218,7 +218,10 @@ def _dictionary_note(searcher) -> None:
               help="Only articles dated on or after (YYYY-MM-DD).")
 @click.option("--to", "date_to", default=None, callback=_date_option,
               help="Only articles dated on or before (YYYY-MM-DD).")
-def query_cmd(words, index_dir, limit, page, as_json, batch, sort, publisher, date_from, date_to) -> None:
+@click.option("--no-correct", is_flag=True,
+              help="Search a query that finds nothing as typed, not as its confident correction.")
+def query_cmd(words, index_dir, limit, page, as_json, batch, sort, publisher, date_from, date_to,
+              no_correct) -> None:
     """Search the index for TEXT (its words, as typed).
 
     Words are optional and ranked by how many match; "quoted phrase", -exclude, +require,
@@ -243,7 +246,8 @@ def query_cmd(words, index_dir, limit, page, as_json, batch, sort, publisher, da
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="'--from' / '--to'") from None
     searcher = _open_searcher(index_dir)
-    opts = dict(limit=limit, page=page, sort=sort, publisher=publisher, date_from=date_from, date_to=date_to)
+    opts = dict(limit=limit, page=page, sort=sort, publisher=publisher, date_from=date_from, date_to=date_to,
+                correct=not no_correct)
     with searcher:
         _dictionary_note(searcher)
         if batch:
@@ -280,7 +284,10 @@ def _print_results(res) -> None:
     first = (res.page - 1) * res.limit
     shown = f"{first + 1}-{first + len(res.hits)} of " if res.hits else ""
     click.echo(f"{shown}{res.total} results ({res.took_ms:.0f} ms)")
-    if res.suggestion:
+    if res.searched:
+        click.echo(f"showing results for: {res.searched} (nothing matched {res.corrected_from}; "
+                   "--no-correct searches it as typed)")
+    elif res.suggestion:
         click.echo(f"did you mean: {res.suggestion}")
     for rank, hit in enumerate(res.hits, first + 1):
         title = hit.title_marks.terminal(color) if hit.title_marks else hit.title

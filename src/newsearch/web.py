@@ -128,6 +128,8 @@ def search_params() -> dict:
         "publisher": request.args.get("publisher", "").strip() or None,
         "date_from": _date_param("from"),
         "date_to": _date_param("to"),
+        # nc=1 ("원래 검색어"): search the text as typed, not its auto-correction
+        "correct": request.args.get("nc", "").strip() not in ("1", "true"),
     }
     if params["date_from"] and params["date_to"] and params["date_from"] > params["date_to"]:
         raise ParamError("from: 시작 날짜가 끝 날짜보다 늦습니다.")
@@ -159,7 +161,8 @@ def search():
     if res.total and res.page > res.pages:
         return redirect(nav.url(page=res.pages))
     return render_template("search.html", q=q, res=res, error=None, params=params, nav=nav,
-                           reason=_reason_ko(res), first=(res.page - 1) * res.limit)
+                           reason=_reason_ko(res), first=(res.page - 1) * res.limit,
+                           dictionary_warning=searcher().dictionary_warning())
 
 
 @bp.route("/article/<path:doc_id>")
@@ -213,7 +216,8 @@ class _Nav:
     def args(self, **overrides) -> dict:
         p = {"q": self.q, "sort": self.params.get("sort"), "publisher": self.params.get("publisher"),
              "from": self.params.get("date_from"), "to": self.params.get("date_to"),
-             "limit": self.params.get("limit"), "page": None}
+             "limit": self.params.get("limit"), "page": None,
+             "nc": 1 if self.params.get("correct") is False else None}
         p.update(overrides)
         if p["sort"] == "relevance":
             p["sort"] = None

@@ -38,6 +38,21 @@ class StorePage:
     warning: str | None = None
 
 
+@dataclass
+class Suggestion:
+    """A did-you-mean: the query with its unknown words corrected from the store's vocabulary.
+
+    A store offers one only when it is a better query: the corrected text matches more documents than
+    the query as typed. `confident`: every corrected word is at most one edit (over Hangul jamo) from a
+    word of several documents with no rival about as near; the search core then searches it at once
+    when the query as typed matched nothing (`SearchRequest.correct`).
+    """
+
+    text: str
+    confident: bool = False
+    matched: int = 0  # matches of the corrected query as written
+
+
 class Store(Protocol):
     """What a search backend implements (see backends/whoosh/searcher.py, backends/sphinx/searcher.py)."""
 
@@ -52,8 +67,9 @@ class Store(Protocol):
     def search(self, request: SearchRequest, tree: QueryTree) -> StorePage:
         """Rank, filter and count the matches of `tree`; the page `request` asks for (with spans if snippets)."""
 
-    def suggest(self, tree: QueryTree) -> str | None:
-        """A did-you-mean rewrite of the query's text from the store's vocabulary, or None."""
+    def suggest(self, tree: QueryTree) -> Suggestion | None:
+        """A did-you-mean rewrite of the query's text from the store's vocabulary, or None; bounded work
+        whatever the query (a store that keeps no vocabulary raises `Unsupported(Reason.NO_SUGGESTIONS)`)."""
 
     def document(self, doc_id: str, terms: set[str]) -> Match | None:
         """One stored article, with the spans of `terms` in it."""

@@ -8,13 +8,14 @@ import time
 from ..analysis import vocabulary
 from ..errors import StoreError, Unavailable, Unsupported
 from . import highlight
-from .contract import Match, Store
+from .contract import Match, Store, StorePage, Suggestion
 from .model import Hit, Reason, Results, SearchRequest, Snippet
 from .querylang import parse
 
 log = logging.getLogger(__name__)
 
-# A query with fewer matches than this gets a did-you-mean.
+# A query with fewer matches than this gets a did-you-mean; one with none is searched as its correction
+# when the store is confident of it (Results.searched, Results.corrected_from).
 FEW_HITS = 3
 
 
@@ -23,6 +24,7 @@ class Searcher:
 
     def __init__(self, store: Store):
         self.store = store
+        self._dictionary_note: tuple | None = None  # (file stamp, store's words, note): dictionary_warning
         store.analyzer().warm_up()
 
     @property
@@ -56,7 +58,11 @@ class Searcher:
         return res
 
     def _fill(self, res: Results, request: SearchRequest, tree) -> None:
-        """Ask the store for the page and make its matches into hits (a store error becomes the reason)."""
+        """Ask the store for the page and make its matches into hits (a store error becomes the reason).
+
+        A query that matched nothing as typed is searched as its did-you-mean instead when the store is
+        confident of it and the request allows (`correct`): Naver's "X(으)로 검색한 결과".
+        """
         if request.sort != "relevance":
             tree = tree.requiring_all()  # sorted by date, a page must not start with half matches
         try:
@@ -66,26 +72,48 @@ class Searcher:
             res.reason_detail = str(e)
             log.warning("%s", res.reason_text)
             return
+        suggestion = self._suggest(tree, res) if request.suggest and page.matched < FEW_HITS else None
+        if suggestion is not None:
+            res.suggestion = suggestion.text
+            if request.correct and suggestion.confident and page.matched == 0:
+                page = self._corrected(res, request, suggestion.text) or page
         res.total, res.publishers, res.warning = page.total, page.publishers, page.warning
         if page.warning:
             log.warning("%s", page.warning)
         res.hits = [make_hit(m, request.snippets) for m in page.matches]
-        if request.suggest and page.matched < FEW_HITS:
-            res.suggestion = self._suggest(tree, res)
 
-    def _suggest(self, tree, res: Results) -> str | None:
+    def _suggest(self, tree, res: Results) -> Suggestion | None:
         try:
             return self.store.suggest(tree)
         except Unsupported as e:
             res.unsupported.append(e.reason)
             return None
 
+    def _corrected(self, res: Results, request: SearchRequest, text: str) -> StorePage | None:
+        """The page of the corrected query `text`, recorded in `res`; None (keep the page as typed) when it
+        shows nothing either (a filter) or the store fails on it."""
+        tree = parse(text, self.store.analyzer(), syntax=request.syntax)
+        if tree.reason is not None:
+            return None
+        if request.sort != "relevance":
+            tree = tree.requiring_all()
+        try:
+            page = self.store.search(request, tree)
+        except StoreError as e:
+            log.warning("searching the correction %r: %s", text, e)
+            return None
+        if not page.total:
+            return None
+        res.searched, res.corrected_from = text, request.text
+        return page
+
     def suggest(self, text: str) -> str | None:
         """A did-you-mean rewrite of `text`, or None (also when the store keeps no vocabulary)."""
         try:
-            return self.store.suggest(parse(text, self.store.analyzer()))
+            got = self.store.suggest(parse(text, self.store.analyzer()))
         except Unsupported:
             return None
+        return got.text if got is not None else None
 
     def article(self, doc_id: str, q: str | None = None) -> dict | None:
         """The stored article (`body_html`, `title_html` highlight `q`'s words when given), or None."""
@@ -108,14 +136,30 @@ class Searcher:
         return self.store.publishers()
 
     def dictionary_warning(self) -> str | None:
-        """A note when the configured user dictionary differs from the one the documents were indexed with."""
+        """A note when the configured user dictionary differs from the one the documents were indexed with.
+
+        Cheap enough for every results page: the file is read again only when its path, size or
+        modification time changes, or the store's dictionary does (a rebuilt index).
+        """
+        path = vocabulary.user_dict_path()
         try:
-            configured = vocabulary.load_user_dict(vocabulary.user_dict_path())
+            st = path.stat() if path else None
+            stamp = (str(path), st.st_mtime_ns, st.st_size) if st else (str(path),)
+        except OSError:
+            stamp = (str(path),)
+        words = self.store.analyzer().words
+        cached = self._dictionary_note
+        if cached is not None and cached[0] == stamp and (cached[1] is words or cached[1] == words):
+            return cached[2]
+        try:
+            configured = vocabulary.load_user_dict(path)
         except vocabulary.VocabularyError as e:
-            return str(e)
-        if configured != self.store.analyzer().words:
-            return "the user dictionary changed since the index was built: run `newsearch index` to apply it"
-        return None
+            note = str(e)
+        else:
+            note = ("the user dictionary changed since the index was built: run `newsearch index` to apply it"
+                    if configured != words else None)
+        self._dictionary_note = (stamp, words, note)
+        return note
 
 
 def make_hit(match: Match, snippets: bool) -> Hit:

@@ -42,6 +42,9 @@ class SearchRequest:
     suggest: bool = True
     snippets: bool = True
     syntax: bool = True  # False: quotes, -, OR and field: are plain words (judged question sets)
+    # A query that matches nothing is searched as its confident did-you-mean instead (needs `suggest`);
+    # False searches the text as typed (the web's `nc=1`, "원래 검색어").
+    correct: bool = True
 
     def clamped(self) -> "SearchRequest":
         """The request with limit and page in range and the text valid Unicode."""
@@ -127,6 +130,11 @@ class Results:
     warning: str | None = None  # partial results: some shards did not answer
     publishers: list[tuple[str, int]] = field(default_factory=list)
     unsupported: list[Reason] = field(default_factory=list)  # what the store could not do for this request
+    # Auto-correction: `query` stays what was typed; when the typed text matched nothing and its
+    # did-you-mean was confident, the hits are those of `searched` (the correction, also `suggestion`)
+    # and `corrected_from` is the text as typed. Both None when the text was searched as typed.
+    searched: str | None = None
+    corrected_from: str | None = None
 
     @property
     def pages(self) -> int:
@@ -144,6 +152,9 @@ class Results:
                "hits": [h.to_json() for h in self.hits]}
         if self.suggestion:
             out["suggestion"] = self.suggestion
+        if self.corrected_from is not None:
+            out["searched"] = self.searched
+            out["corrected_from"] = self.corrected_from
         if self.reason:
             out["reason"] = self.reason_text
         if self.warning:

@@ -55,6 +55,7 @@ class Clause:
     fieldname: str | None = None
     phrase: bool = False
     or_group: list["Clause"] = field(default_factory=list)
+    offset: int = 0  # where its text starts in the query (a run of plain words: its first word)
 
 
 @dataclass
@@ -63,6 +64,9 @@ class Concepts:
 
     units: list[QueryUnit]
     fieldname: str | None = None
+    # Where the clause starts in `QueryTree.text`. The units' offsets count in the clause's words from
+    # there, function words left out, joined by single spaces (spelling corrections map them back).
+    offset: int | None = None
 
 
 @dataclass
@@ -112,10 +116,11 @@ def tokenize_clauses(text: str) -> list[Clause]:
     """Split the query into clauses; runs of plain words stay together for analysis."""
     clauses: list[Clause] = []
     plain: list[str] = []
+    plain_at = 0
 
     def flush() -> None:
         if plain:
-            clauses.append(Clause(" ".join(plain)))
+            clauses.append(Clause(" ".join(plain), offset=plain_at))
             plain.clear()
 
     pending_or = False
@@ -127,11 +132,14 @@ def tokenize_clauses(text: str) -> list[Clause]:
             continue
         is_plain = not sign and not fld and phrase is None
         if is_plain and not pending_or:
+            if not plain:
+                plain_at = m.start("word")
             plain.append(word)
             continue
         flush()
         fld = _FIELD_ALIASES.get(fld, fld)
-        clause = Clause(phrase if phrase is not None else word, sign, fld, phrase is not None)
+        clause = Clause(phrase if phrase is not None else word, sign, fld, phrase is not None,
+                        offset=m.start("phrase") if phrase is not None else m.start("word"))
         if pending_or and clauses:
             prev = clauses[-1]
             if not prev.or_group:
@@ -154,7 +162,7 @@ def _node(clause: Clause, analyzer: Analyzer) -> Node | None:
         return Phrase(words, clause.fieldname) if words else None
     content = " ".join(w for w in clause.text.split() if not is_function_word(w))
     units = analyzer.query_units(content) if content else []
-    return Concepts(units, clause.fieldname) if units else None
+    return Concepts(units, clause.fieldname, clause.offset) if units else None
 
 
 def _collect(node: Node, tree: QueryTree) -> None:

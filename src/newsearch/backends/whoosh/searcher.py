@@ -17,11 +17,11 @@ from whoosh import scoring
 
 from ...analysis import Analyzer, vocabulary
 from ...ingest.documents import body_offset, title_in_body
-from ...search.contract import Match, StorePage
+from ...search.contract import Match, StorePage, Suggestion
 from ...search.model import SearchRequest
-from ...search.querylang import QueryTree, clean
+from ...search.querylang import QueryTree, clean, parse
 from ...search.settings import DEFAULT, Ranking
-from . import segment_files, store
+from . import segment_files, spelling, store
 from .queries import Compiled, Near, compile_tree
 from .snapshot import Snapshot
 
@@ -218,25 +218,27 @@ class WhooshStore:
 
     # -- spelling ---------------------------------------------------------------------------
 
-    def suggest(self, tree: QueryTree) -> str | None:
-        """A 'did you mean' rewrite of the query from the index's own vocabulary, or None."""
+    def suggest(self, tree: QueryTree) -> Suggestion | None:
+        """A did-you-mean from the index's own vocabulary (spelling.py: bounded work per query), offered
+        only when the corrected query matches more documents than the query as typed."""
         s = self._current()
-        text = tree.text
-        units = self._analyzer.query_units(text) if text else []
-        if not units or len(units) > MAX_SUGGEST_UNITS:
+        vocab = spelling.vocabulary(s, self.index_dir)
+        if not vocab:
             return None
         reader = s.reader()
-        out = text
-        # Replace from the end so earlier offsets stay valid.
-        for u in sorted(units, key=lambda u: -u.start):
-            main = u.alternatives[0][0]
-            if len(main) < 2 or any(reader.doc_frequency(f, alt[0]) for f in ("body", "title")
-                                    for alt in u.alternatives):
-                continue
-            best = _correction(s, reader, main)
-            if best:
-                out = out[:u.start] + best + out[u.end:]
-        return out if out != text else None
+        known = lambda w: any(reader.doc_frequency(f, w) for f in ("body", "title"))  # noqa: E731
+        fixes = spelling.corrections(tree, vocab, known, MAX_SUGGEST_UNITS)
+        if not fixes:
+            return None
+        text = spelling.apply(tree.text, fixes)
+        corrected = parse(text, self._analyzer)
+        if corrected.reason is not None:
+            return None
+        scorer = self._snapshot(s).scorer
+        typed, matched = (int(scorer.matches(compile_tree(t, self.ranking).query).hit.sum()) for t in (tree, corrected))
+        if matched <= typed:
+            return None
+        return Suggestion(text, confident=all(f.confident for f in fixes), matched=matched)
 
     # -- single articles ------------------------------------------------------------------
 
@@ -277,23 +279,6 @@ class WhooshStore:
 
     def publishers(self) -> list[tuple[str, int]]:
         return _sorted_counts(self._snapshot(self._current()).collector.live_counts("publisher"))
-
-
-def _correction(s, reader, word: str) -> str | None:
-    """The most frequent index term within one or two edits of `word` (body first, then title)."""
-    best = None
-    for f in ("body", "title"):
-        try:
-            cands = s.corrector(f).suggest(word, limit=3, maxdist=1 if len(word) < 4 else 2)
-        except Exception:
-            cands = []
-        for c in cands:
-            freq = reader.doc_frequency(f, c)
-            if best is None or freq > best[1]:
-                best = (c, freq)
-        if best:
-            break
-    return best[0] if best else None
 
 
 def _sorted_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
