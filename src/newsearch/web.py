@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
-from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from flask import (Blueprint, Flask, current_app, jsonify, redirect, render_template, request,
                    url_for)
@@ -17,11 +17,12 @@ from .analysis import hanja
 from .backends import open_searcher
 from .search import Reason, Results, Searcher
 from .search.model import MAX_LIMIT, MAX_PAGE, SORTS
+from .search.params import check_range, parse_date
 
 bp = Blueprint("web", __name__)
 
 PAGE_SIZE = 10
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DIGITS = re.compile(r"[0-9]{1,9}")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -52,10 +53,15 @@ class ParamError(ValueError):
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app (keys: INDEX_DIR, TESTING, PAGE_SIZE); opens the index and loads Kiwi now."""
+    """Build the app (keys: INDEX_DIR, TESTING, PAGE_SIZE, PUBLIC_URL); opens the index and loads Kiwi now.
+
+    PUBLIC_URL (or $NEWSEARCH_PUBLIC_URL) is the site's address as readers reach it, for what must be an
+    absolute URL (the OpenSearch description); without it only a loopback Host header is believed.
+    """
     app = Flask(__name__, template_folder=str(settings.WEB_DIR / "templates"),
                 static_folder=str(settings.WEB_DIR / "static"), static_url_path="/static")
-    app.config.from_mapping(INDEX_DIR=str(settings.index_dir()), TESTING=False, PAGE_SIZE=PAGE_SIZE)
+    app.config.from_mapping(INDEX_DIR=str(settings.index_dir()), TESTING=False, PAGE_SIZE=PAGE_SIZE,
+                            PUBLIC_URL=os.environ.get("NEWSEARCH_PUBLIC_URL") or None)
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False
@@ -72,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_error_handler(code, _error_page)
     app.jinja_env.filters["day"] = _day
     app.jinja_env.filters["datetime"] = _datetime
+    app.jinja_env.globals["article_url"] = article_url
     return app
 
 
@@ -95,7 +102,7 @@ def _int_param(name: str, default: int, lo: int, hi: int) -> int:
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit():
+    if not _DIGITS.fullmatch(raw):  # ASCII digits only: str.isdigit() takes "²", which int() refuses
         raise ParamError(f"{name}: 숫자여야 합니다 ({lo}~{hi}).")
     value = int(raw)
     if not lo <= value <= hi:
@@ -108,12 +115,9 @@ def _date_param(name: str) -> str | None:
     if not raw:
         return None
     try:
-        if not _DATE.fullmatch(raw):
-            raise ValueError(raw)
-        date.fromisoformat(raw)
+        return parse_date(raw)
     except ValueError:
-        raise ParamError(f"{name}: 날짜는 YYYY-MM-DD 형식이어야 합니다.") from None
-    return raw
+        raise ParamError(f"{name}: 날짜는 YYYY-MM-DD 형식의 실제 날짜여야 합니다.") from None
 
 
 def search_params() -> dict:
@@ -131,8 +135,10 @@ def search_params() -> dict:
         # nc=1 ("원래 검색어"): search the text as typed, not its auto-correction
         "correct": request.args.get("nc", "").strip() not in ("1", "true"),
     }
-    if params["date_from"] and params["date_to"] and params["date_from"] > params["date_to"]:
-        raise ParamError("from: 시작 날짜가 끝 날짜보다 늦습니다.")
+    try:
+        check_range(params["date_from"], params["date_to"])
+    except ValueError:
+        raise ParamError("from: 시작 날짜가 끝 날짜보다 늦습니다.") from None
     return params
 
 
@@ -197,7 +203,10 @@ def api_search():
 @bp.route("/opensearch.xml")
 def opensearch():
     """OpenSearch description so browsers can add the site as a search engine."""
-    base = request.host_url.rstrip("/")
+    base = _public_base()
+    if base is None:
+        return render_template("error.html", code=400, title="잘못된 요청입니다",
+                               message="Host: 이 서버의 공개 주소가 아닙니다 (NEWSEARCH_PUBLIC_URL을 설정하세요)."), 400
     body = render_template("opensearch.xml", base=base,
                            search_path=url_for("web.search"), api_path=url_for("web.api_search"))
     return current_app.response_class(body, mimetype="application/opensearchdescription+xml")
@@ -265,6 +274,30 @@ def paragraphs(body_html: str) -> list[Markup]:
             part += "</mark>"
         out.append(Markup(part.strip().replace("\n", "<br>\n")))
     return out
+
+
+def article_url(doc_id: str, **args) -> str:
+    """The link to an article: a file's id keeps its folders readable (`sub/dir/x.html`), but an id with
+    dot or empty segments (`../../opensearch.xml`) has its "/" escaped, so that a browser cannot resolve it
+    into another route; the route decodes it back."""
+    dotted = any(seg in ("", ".", "..") for seg in doc_id.split("/"))
+    path = url_for("web.home") + "article/" + quote(doc_id, safe="" if dotted else "/")
+    query = urlencode({k: v for k, v in args.items() if v not in (None, "")})
+    return path + ("?" + query if query else "")
+
+
+def _public_base() -> str | None:
+    """The site's own absolute address: PUBLIC_URL, else the request's if its Host is a loopback name."""
+    configured = current_app.config.get("PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    try:
+        host = urlsplit(request.host_url).hostname or ""
+    except ValueError:  # a Host header that is no host at all
+        return None
+    if host in ("localhost", "::1") or re.fullmatch(r"127(\.[0-9]{1,3}){3}", host):
+        return request.host_url.rstrip("/")
+    return None
 
 
 def safe_url(url: str | None) -> str | None:

@@ -1,0 +1,73 @@
+"""Every parameter of every route answers 400 with a reason or a page, never 500 (a property test over
+Unicode); article links cannot be turned into other routes; the Host header is not echoed."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsearch.backends import update
+
+ROUTES = {
+    "/search": ["q", "limit", "page", "sort", "publisher", "from", "to", "nc"],
+    "/api/search": ["q", "limit", "page", "sort", "publisher", "from", "to", "nc"],
+    "/": ["q", "page"],
+    "/article/002_5199239f47117fff.txt": ["q"],
+}
+
+
+@pytest.fixture(scope="module")
+def client(seed_index):
+    from newsearch.web import create_app
+
+    return create_app({"INDEX_DIR": str(seed_index), "TESTING": True}).test_client()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(route=st.sampled_from(sorted(ROUTES)), data=st.data(),
+       value=st.text(st.characters(blacklist_categories=["Cs"]), max_size=12))
+def test_every_parameter_answers_without_500(client, route, data, value):
+    name = data.draw(st.sampled_from(ROUTES[route]))
+    r = client.get(f"{route}?q=헬스케어&{name}={quote(value)}" if name != "q" else f"{route}?q={quote(value)}")
+    assert r.status_code in (200, 302, 400), (route, name, value, r.status_code)
+    if r.status_code == 400:
+        text = r.get_data(as_text=True)
+        assert name in text or "잘못된" in text or "error" in text
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "１２", "9" * 40, "-1", "0x10", "1e3"])
+def test_numbers_are_ascii_digits_in_range(client, value):
+    for route in ("/search", "/api/search"):
+        for name in ("page", "limit"):
+            r = client.get(f"{route}?q=헬스케어&{name}={quote(value)}")
+            assert r.status_code == 400, (route, name, value)
+
+
+def test_an_id_cannot_lead_to_another_route(tmp_path, kiwi):
+    from newsearch.web import create_app
+
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"id": "../../opensearch.xml", "title": "경로 같은 아이디", "body": "관광객이 늘었다."},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert update(ix, [rows]).failed == 0
+    client = create_app({"INDEX_DIR": str(ix), "TESTING": True}).test_client()
+    html = client.get("/search?q=관광객").get_data(as_text=True)
+    assert 'href="/article/..%2F..%2Fopensearch.xml?q=' in html
+    r = client.get("/article/..%2F..%2Fopensearch.xml")
+    assert r.status_code == 200 and "경로 같은 아이디" in r.get_data(as_text=True)
+
+
+def test_host_header_is_not_echoed(client, seed_index):
+    from newsearch.web import create_app
+
+    assert client.get("/opensearch.xml", headers={"Host": "evil.example"}).status_code == 400
+    ok = client.get("/opensearch.xml", headers={"Host": "127.0.0.1:8000"})
+    assert ok.status_code == 200 and 'template="http://127.0.0.1:8000/search?q=' in ok.get_data(as_text=True)
+    public = create_app({"INDEX_DIR": str(seed_index), "TESTING": True, "PUBLIC_URL": "https://news.example.org/"})
+    body = public.test_client().get("/opensearch.xml", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert 'template="https://news.example.org/search?q=' in body and "evil" not in body
