@@ -340,7 +340,10 @@ def extract_cmd(file: Path, as_json: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=8000, type=click.IntRange(0, 65535), show_default=True)
 @click.option("--threads", default=8, type=click.IntRange(1, 64), show_default=True, help="Worker threads.")
-def serve_cmd(index_dir: Path | None, host: str, port: int, threads: int) -> None:
+@click.option("--public-url", default=None, metavar="URL",
+              help="The site's address as readers reach it, e.g. https://news.example.org "
+                   "(default: $NEWSEARCH_PUBLIC_URL; without it only loopback Host headers are believed).")
+def serve_cmd(index_dir: Path | None, host: str, port: int, threads: int, public_url: str | None) -> None:
     """Serve the web UI and JSON API with waitress.
 
     \b
@@ -353,7 +356,10 @@ def serve_cmd(index_dir: Path | None, host: str, port: int, threads: int) -> Non
     from .web import create_app
 
     try:
-        app = create_app({"INDEX_DIR": str(index_dir or config.index_dir())})
+        options = {"INDEX_DIR": str(index_dir or config.index_dir())}
+        if public_url:
+            options["PUBLIC_URL"] = public_url
+        app = create_app(options)
     except StoreError as e:
         raise click.ClickException(str(e))
     click.echo(f"newsearch serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
