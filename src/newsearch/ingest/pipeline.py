@@ -19,7 +19,7 @@ from ..analysis import Analyzer, UserWord, fingerprint
 from .documents import IndexedDoc, analysed
 from .scan import Scan, UpdateStats
 from .shards import Shard
-from .sources import Problem, source_key
+from .sources import Problem, printable, source_key
 
 # Bump when analysis or stored fields change meaning: every document then counts as changed.
 SCHEMA_VERSION = "5"
@@ -55,29 +55,30 @@ def analysis_fingerprint() -> str:
 
 
 def update(writer: StoreWriter, sources: Iterable[Path], *, words: tuple[UserWord, ...] = (),
-           shard: Shard | None = None, force: bool = False,
+           shard: Shard | None = None, force: bool = False, follow_links: bool = False,
            on_problem: Callable[[Problem], None] | None = None,
            on_progress: Callable[[int, int], None] | None = None) -> UpdateStats:
     """Bring the store behind `writer` up to date with `sources` (see the module docstring).
 
     `words` is the user dictionary to analyse with: documents containing a word added to or
-    removed from it since the last run are re-analysed even when their content did not change.
-    With `shard`, only ids that hash to it are read, analysed, written or deleted. `force`
-    re-analyses unchanged documents too.
+    removed from it since the last run are re-analysed even when their content did not change,
+    in the index's other sources too (see `Scan`). With `shard`, only ids that hash to it are
+    read, analysed, written or deleted. `force` re-analyses unchanged documents too.
+    `follow_links` follows symbolic links that lead out of a folder source (by default they are
+    reported as skipped).
     """
     t0 = time.monotonic()
     stats = UpdateStats()
     changed_words = sorted({w.word for w in set(words) ^ set(writer.dictionary())})
-    if changed_words and not force:
-        stats.notes.append(f"user dictionary changed ({len(changed_words)} words): re-analysing the "
-                           "documents that contain them")
     committed = False
     try:
         existing = writer.existing(shard)
         sources = [Path(s) for s in sources]
         scan = Scan(existing, analysis_fingerprint(), stats.reporter(on_problem), stats,
                     {source_key(s) for s in sources}, changed_words,
-                    owns=shard.owns if shard is not None else None, force=force)
+                    owns=shard.owns if shard is not None else None, force=force, follow_links=follow_links)
+        if changed_words and not force:
+            stats.notes.append(_dictionary_note(len(changed_words), len(scan.others)))
         with _bulk_load():
             _write(writer, analysed(Analyzer.for_words(words), scan.articles(sources)), existing, stats,
                    on_progress)
@@ -89,10 +90,24 @@ def update(writer: StoreWriter, sources: Iterable[Path], *, words: tuple[UserWor
     finally:
         if not committed:
             writer.cancel()
-    # Every problem stands for one file, row or document that is not (re)indexed.
-    stats.failed = len(stats.problems)
+    if scan.unreadable:
+        stats.notes.append(_unreadable_note(scan.unreadable))
+    # Every problem stands for one file, row or document that is not (re)indexed, or a skipped file.
+    stats.count_problems()
     stats.seconds = time.monotonic() - t0
     return stats
+
+
+def _dictionary_note(n_words: int, n_others: int) -> str:
+    also = f", also in {n_others} source{'s' if n_others > 1 else ''} not named in this run" if n_others else ""
+    return f"user dictionary changed ({n_words} words): re-analysing the documents that contain them{also}"
+
+
+def _unreadable_note(keys: list[str]) -> str:
+    shown = ", ".join(printable(k) for k in keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
+    return (f"user dictionary changed, but {len(keys)} source{'s' if len(keys) > 1 else ''} of the index cannot be "
+            f"read now ({shown}): {'their' if len(keys) > 1 else 'its'} documents were not re-analysed and keep "
+            "the old dictionary's terms until a --rebuild over every source")
 
 
 def _write(writer: StoreWriter, items: Iterable[IndexedDoc], existing: dict, stats: UpdateStats,

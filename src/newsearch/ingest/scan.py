@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ..extract import Article, ExtractError
-from .sources import Problem, SourceDoc, is_unicode, iter_source, source_key
+from .documents import title_in_body
+from .sources import MAX_TEXT_CHARS, Problem, SourceDoc, is_unicode, iter_source, printable, source_key
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,7 @@ class UpdateStats:
     deleted: int = 0
     unchanged: int = 0
     failed: int = 0
+    skipped: int = 0  # files not read on purpose (another type, a link out of the folder): not failures
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -35,9 +38,17 @@ class UpdateStats:
                 on_problem(p)
         return report
 
+    def count_problems(self) -> None:
+        """Set `failed` and `skipped` from the problems reported (each stands for one file, row or document)."""
+        self.skipped = sum(1 for p in self.problems if p.skipped)
+        self.failed = len(self.problems) - self.skipped
+
     def summary(self) -> str:
+        """One line; `, skipped N` only when files were skipped, so that the line of a run without any
+        reads as it always did."""
+        skipped = f", skipped {self.skipped}" if self.skipped else ""
         return (f"added {self.added}, updated {self.updated}, deleted {self.deleted}, "
-                f"unchanged {self.unchanged}, failed {self.failed} in {self.seconds:.1f}s")
+                f"unchanged {self.unchanged}, failed {self.failed}{skipped} in {self.seconds:.1f}s")
 
 
 @dataclass
@@ -45,7 +56,16 @@ class Scan:
     """One streaming pass over the sources: yields what needs (re)indexing, remembers what it saw.
 
     Shared by every backend. `owns` limits the pass to one shard's ids (others are not even
-    read); `force` re-analyses unchanged documents too.
+    read); `force` re-analyses unchanged documents too; `follow_links` follows symbolic links out
+    of a folder source.
+
+    When the user dictionary changed (`changed_words`), the documents that mention a changed word
+    are re-analysed in every source of the index, not only in the sources named: the store keeps
+    one dictionary, the one of this run, and a later run over another source would otherwise find
+    its documents unchanged and leave them analysed with the old one. Those other sources are read
+    after the named ones (`recheck_docs`); only their unchanged documents that mention a changed
+    word are re-analysed: nothing of theirs is added, deleted or reported. A source that cannot be
+    read now is listed in `unreadable` (see pipeline.update's note).
     """
 
     existing: dict[str, tuple[str, str]]
@@ -57,12 +77,19 @@ class Scan:
     owns: Callable[[str], bool] | None = None
     force: bool = False
     seen: set[str] = field(default_factory=set)
+    follow_links: bool = False
+    unreadable: list[str] = field(default_factory=list)  # other sources that could not be re-checked
+    others: list[str] = field(init=False, default_factory=list)  # the index's sources not named, to re-check
+
+    def __post_init__(self) -> None:
+        if self.changed_words:
+            self.others = sorted({src for src, _digest in self.existing.values()} - self.keys)
 
     def changed_docs(self, sources: list[Path]) -> Iterator[SourceDoc]:
         """New and changed documents of `sources`, in order; counts the unchanged ones."""
         problems: list[Problem] = []
         for src in sources:
-            for doc in iter_source(Path(src), problems, self.salt):
+            for doc in iter_source(Path(src), problems, self.salt, self.follow_links):
                 self._drain(src, problems)
                 self.stats.scanned += 1
                 if not is_unicode(doc.id):  # undecodable file name or "\ud800" in a JSON id
@@ -71,7 +98,7 @@ class Scan:
                 if self.owns is not None and not self.owns(doc.id):
                     continue  # another worker's document
                 if doc.id in self.seen:
-                    self.report(Problem(doc.where, f"duplicate id {doc.id!r} from another source, skipped"))
+                    self.report(Problem(doc.where, f"duplicate id {doc.id!r} (read before from another file), skipped"))
                     continue
                 self.seen.add(doc.id)
                 old = self.existing.get(doc.id)
@@ -83,6 +110,24 @@ class Scan:
                     yield doc
             self._drain(src, problems)
 
+    def recheck_docs(self) -> Iterator[SourceDoc]:
+        """Unchanged documents of the index's other sources that mention a changed word (see the class)."""
+        for key in self.others:
+            problems: list[Problem] = []
+            for doc in iter_source(Path(key), problems, self.salt, self.follow_links):
+                old = self.existing.get(doc.id)
+                if (old is None or old[0] != key or old[1] != doc.digest or doc.id in self.seen
+                        or (self.owns is not None and not self.owns(doc.id))):
+                    continue  # new, changed or gone: for the next run that names this source
+                if _mentions(doc, self.changed_words):
+                    self.seen.add(doc.id)
+                    self.stats.scanned += 1
+                    yield doc
+            # Its problems are the business of a run that names it; a source that could not be read
+            # (gone, or cut short) keeps documents analysed with the old dictionary.
+            if any(p.source_failed for p in problems):
+                self.unreadable.append(key)
+
     def _drain(self, src, problems: list[Problem]) -> None:
         while problems:
             p = problems.pop(0)
@@ -91,21 +136,35 @@ class Scan:
             self.report(p)
 
     def articles(self, sources: list[Path]) -> Iterator[tuple[SourceDoc, Article]]:
-        """Changed documents with their extracted articles; extraction failures are reported."""
-        for doc in self.changed_docs(sources):
+        """Changed documents with their extracted articles (the named sources', then those of other
+        sources to re-analyse); extraction failures and texts too long for Kiwi are reported."""
+        for doc in chain(self.changed_docs(sources), self.recheck_docs()):
             try:
-                yield doc, doc.load()
+                art = doc.load()
             except ExtractError as e:
                 self.report(Problem(doc.where, str(e)))
+                continue
             except Exception as e:  # a bug in extraction must not stop the run
-                log.exception("extracting %s", doc.where)
+                log.exception("extracting %s", printable(doc.where))
                 self.report(Problem(doc.where, f"cannot extract: {type(e).__name__}: {e}"))
+                continue
+            length = analysed_length(art)
+            if length > MAX_TEXT_CHARS:  # its indexed version, if any, is kept
+                self.report(Problem(doc.where, f"text too long ({length:,} characters; limit {MAX_TEXT_CHARS:,})"))
+                continue
+            yield doc, art
 
     def vanished(self) -> list[str]:
         """Ids gone from a source named in this pass (call after the pass)."""
         return [doc_id for doc_id, (src_key, _digest) in self.existing.items()
                 if src_key in self.keys and doc_id not in self.seen
                 and (self.owns is None or self.owns(doc_id))]
+
+
+def analysed_length(art: Article) -> int:
+    """Characters of an article that Kiwi reads: the body, and the title unless it is taken from the body."""
+    title, body = art.title or "", art.body or ""
+    return len(body) + (len(title) if title_in_body(title, body) is None else 0)
 
 
 def _mentions(doc: SourceDoc, words: list[str]) -> bool:

@@ -2,7 +2,9 @@
 turned into documents with an id, a content digest and a way to load their article.
 
 Nothing is read twice and nothing is skipped without a word: every file or row that cannot be
-used becomes a `Problem` naming the file (and line) and the reason.
+used becomes a `Problem` naming the file (and line) and the reason. A file that is not read on
+purpose (another type, a link out of the folder, a folder reached twice) is a `Problem` too, marked
+`skipped`: reported and counted, but not a failure.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import stat
+import unicodedata
 import zlib
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -24,6 +29,35 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 # A .txt/.html source file larger than this is reported ("file too large") and not indexed: news
 # pages are well under 1 MiB, and Kiwi needs minutes for tens of megabytes.
 MAX_FILE_BYTES = 16 * 2**20
+# A JSONL row longer than this is reported ("row too large") and read past in 1 MiB pieces, never
+# whole: one bound for whatever one document's raw bytes are, file or row. A row anywhere near it is
+# refused by MAX_TEXT_CHARS anyway; the bound is what keeps a 46 MiB line out of memory.
+MAX_ROW_BYTES = MAX_FILE_BYTES
+# An article whose text sent to Kiwi (body, and a title of its own) is longer than this is reported
+# ("text too long") and not analysed. Measured with Analyzer.terms on this machine (2 cores, Kiwi
+# 0.21): news prose takes 2.3 s per 100,000 characters and grows faster than linearly (300,000: 17 s;
+# 1,000,000: 230 s); the worst text found, one syllable or one Latin letter repeated, takes about
+# 130 us a character (100,000: 13 s; the reported 5 MB of one syllable: 177 s). The longest article
+# of the shared corpora has 13,123 characters, so the limit refuses no real article, keeps a prose
+# document within 2-3 s and any document under 15 s.
+MAX_TEXT_CHARS = 100_000
+# A row of a JSONL file found inside a folder source has the id `RELATIVE/PATH.jsonl#ROW-ID`. `#` is
+# no path separator on any system, and reads as "this part of that file" (a URL fragment): the id
+# cannot be mistaken for a file `ROW-ID` inside a folder `PATH.jsonl` (which `/` would suggest).
+# Every text file's id ends in .txt/.html, so it meets a row's id only when the file's own name
+# holds `.jsonl#`; Scan then reports the second one as a duplicate id.
+ROW_SEPARATOR = "#"
+NOT_READ_TYPE = "not a .txt/.html/.jsonl file"
+
+
+def printable(text: str) -> str:
+    """`text` fit for one line of output: control characters, line and paragraph separators, format
+    characters and lone surrogates (undecodable bytes of a file name) written as Python escapes
+    (`\\n`, `\\x1b`, `\\u2028`, `\\udcff`); everything else, Korean and spaces included, as is."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Zs" else repr(ch)[1:-1]
+                   for ch in text)
 
 
 @dataclass
@@ -40,15 +74,27 @@ class SourceDoc:
 
 @dataclass
 class Problem:
-    """A document or file that could not be read or parsed."""
+    """A document or file that could not be read or parsed, or that was not read on purpose."""
 
-    where: str
+    where: str  # as found (a program may open it); str() escapes it
     reason: str
     # The whole source could not be read (missing, truncated): its indexed documents are kept.
     source_failed: bool = False
+    # Not read on purpose (a file of another type, a link out of the folder, a folder reached a
+    # second time): reported and counted, but not a failure.
+    skipped: bool = False
+
+    @property
+    def kind(self) -> str:
+        return "skipped" if self.skipped else "error"
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.reason}"
+        """`PATH[:LINE]: reason` on one line, whatever the file name holds (see `printable`)."""
+        return f"{printable(self.where)}: {printable(self.reason)}"
+
+    def line(self) -> str:
+        """The output line: `error: PATH[:LINE]: reason` or `skipped: PATH: reason`."""
+        return f"{self.kind}: {self}"
 
 
 def _digest(data: bytes, salt: str) -> str:
@@ -82,31 +128,94 @@ def _file_doc(path: Path, doc_id: str, source: str, salt: str) -> SourceDoc:
                      lambda: extract_bytes(data, kind, name=str(path)), lambda: decode_bytes(data))
 
 
-def _walk(folder: Path, problems: list[Problem]) -> Iterator[Path]:
-    """Files with known suffixes under `folder`, sorted, following symlinks but not loops."""
-    seen_dirs: set[tuple[int, int]] = set()
+def _inside(path: str, folder: str) -> bool:
+    """Whether the resolved `path` is `folder` or lies under it (both resolved)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
-    def onerror(err: OSError) -> None:
-        problems.append(Problem(err.filename or str(folder), f"cannot read folder: {err.strerror or err}"))
 
-    for root, dirs, files in os.walk(folder, followlinks=True, onerror=onerror):
+def _is_dir(path: Path) -> bool:
+    """A folder, or a link to one (a broken or looping link is not)."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _is_source_file(name: str) -> bool:
+    low = name.lower()
+    return low.endswith(JSONL_SUFFIXES) or Path(low).suffix in TEXT_SUFFIXES
+
+
+class _Walk:
+    """The files of a folder source (`walk`), each folder once; everything not read is reported.
+
+    Hidden files and folders (names starting with ".") are left out without a word: editors' swap
+    and backup files, .DS_Store and a .git folder's thousands of objects are not news, and hiding a
+    file is how one says so; reporting them would bury the lines that matter. Any other file that is
+    not .txt/.html/.jsonl is reported as skipped.
+
+    Symbolic links are followed while they resolve to a place inside the folder (a link that leaves
+    it is skipped, not followed, unless `follow_links`). A link to a folder at or above its own place
+    is a loop (an error: the folder tree is broken). A folder reached a second time (a second link to
+    it, or a link to a folder walked already) is skipped, "already indexed via" its first path.
+    Linked folders are walked after the real tree, so a folder is indexed under its own path first.
+    """
+
+    def __init__(self, folder: Path, problems: list["Problem"], follow_links: bool):
+        self.folder = folder
+        self.root = os.path.realpath(folder)
+        self.problems = problems
+        self.follow_links = follow_links
+        self.seen: dict[tuple[int, int], str] = {}  # (device, inode) of a walked folder -> its path
+        self.links: deque[tuple[Path, str]] = deque()  # linked folders still to walk, with their targets
+
+    def walk(self) -> Iterator[Path]:
+        yield from self._tree(self.folder, self.root)
+        while self.links:
+            yield from self._tree(*self.links.popleft())
+
+    def _report(self, path: Path, reason: str, **kw) -> None:
+        self.problems.append(Problem(str(path), reason, **kw))
+
+    def _tree(self, folder: Path, real: str) -> Iterator[Path]:
+        """Files under `folder` (whose resolved path is `real`) in name order; links put aside."""
         try:
-            st = os.stat(root)
-        except OSError:
-            dirs[:] = []
-            continue
-        if (st.st_dev, st.st_ino) in seen_dirs:
-            problems.append(Problem(root, "symlink loop, skipped"))
-            dirs[:] = []
-            continue
-        seen_dirs.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
+            st = os.stat(folder)
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:  # its documents are not taken for deleted ones
+            self._report(folder, f"cannot read folder: {e.strerror or e}", source_failed=True)
+            return
+        first = self.seen.setdefault((st.st_dev, st.st_ino), str(folder))
+        if first != str(folder):
+            self._report(folder, f"already indexed via {first}", skipped=True)
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # hidden: see the class docstring
+            path = Path(entry.path)
+            if entry.is_symlink() and not self._link(path, real):
                 continue
-            p = Path(root) / name
-            if p.suffix.lower() in TEXT_SUFFIXES:
-                yield p
+            if not entry.is_symlink() and entry.is_dir(follow_symlinks=False):
+                yield from self._tree(path, os.path.join(real, entry.name))
+            elif _is_source_file(entry.name):
+                yield path  # a broken link or a FIFO too: reading it reports why not
+            else:
+                self._report(path, NOT_READ_TYPE, skipped=True)
+
+    def _link(self, path: Path, real_parent: str) -> bool:
+        """Whether a link is to be read as a file; a linked folder is put aside (or reported)."""
+        target = os.path.realpath(path)
+        if not self.follow_links and not _inside(target, self.root):
+            self._report(path, f"symlink leads outside the source folder (to {target}), not followed", skipped=True)
+            return False
+        if not _is_dir(path):
+            return True
+        if _inside(real_parent, target):
+            self._report(path, f"symlink loop: leads to {target}, its own folder or one above it; not followed")
+        else:
+            self.links.append((path, target))
+        return False
 
 
 def _open_jsonl(path: Path):
@@ -115,53 +224,133 @@ def _open_jsonl(path: Path):
     return open(path, "rb")
 
 
-def _jsonl_docs(path: Path, source: str, salt: str, problems: list[Problem]) -> Iterator[SourceDoc]:
+def _jsonl_docs(path: Path, source: str, salt: str, problems: list[Problem],
+                prefix: str = "") -> Iterator[SourceDoc]:
+    """The rows of a JSONL file; `prefix` goes before each row's id (a file inside a folder source)."""
     first_line: dict[str, int] = {}
     try:
-        yield from _jsonl_rows(path, source, salt, problems, first_line)
+        for doc in _jsonl_rows(path, source, salt, problems, first_line):
+            doc.id = prefix + doc.id
+            yield doc
     except (OSError, EOFError, zlib.error) as e:  # missing, unreadable, or a truncated .gz
         reason = e.strerror if isinstance(e, OSError) and e.strerror else (str(e) or type(e).__name__)
         problems.append(Problem(str(path), f"cannot read file: {reason}", source_failed=True))
 
 
+def _lines(fh) -> Iterator[tuple[int, bytes, int]]:
+    """(line number, line, size in bytes) of a binary file. A line over MAX_ROW_BYTES is never held
+    whole: it comes as its first 4 KiB (where its id may stand) and its full size, read past in 1 MiB pieces."""
+    lineno = 0
+    while True:
+        limit = MAX_ROW_BYTES
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        lineno += 1
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield lineno, line, len(line)
+            continue
+        head, size = line[:4096], len(line)
+        del line
+        while True:
+            piece = fh.readline(2**20)
+            size += len(piece)
+            if not piece or piece.endswith(b"\n"):
+                break
+        yield lineno, head, size
+
+
+# A row that opens with its id (`{"id": "x", ...`, as most feeds write them), read from its first bytes.
+_LEADING_ID = re.compile(rb'\s*\{\s*"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?[0-9]+)\s*[,}]')
+
+
+def _too_large(where: str, head: bytes, size: int, source: str, problems: list[Problem]) -> SourceDoc | None:
+    """A row over MAX_ROW_BYTES: a refused document when its id can be read from its first bytes (so
+    that its indexed version is kept, as for a file too large), else a problem."""
+    reason = f"row too large ({size / 2**20:.1f} MiB; limit {MAX_ROW_BYTES // 2**20} MiB)"
+    m = _LEADING_ID.match(head)
+    try:
+        doc_id = json.loads(m.group(1)) if m else None
+    except (ValueError, RecursionError):
+        doc_id = None
+    if isinstance(doc_id, int):
+        doc_id = str(doc_id)
+    if not isinstance(doc_id, str) or not doc_id.strip():
+        problems.append(Problem(where, reason))
+        return None
+    # The placeholder digest never matches: every run reports it again.
+    return SourceDoc(doc_id, source, f"refused:{size}", where, _refuse(reason))
+
+
 def _jsonl_rows(path: Path, source: str, salt: str, problems: list[Problem],
                 first_line: dict[str, int]) -> Iterator[SourceDoc]:
     with _open_jsonl(path) as fh:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
+        for lineno, raw, size in _lines(fh):
             where = f"{path}:{lineno}"
-            try:
-                rec = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                problems.append(Problem(where, f"invalid JSON ({e.msg if hasattr(e, 'msg') else e})"))
+            if size > len(raw):
+                doc = _too_large(where, raw, size, source, problems)
+            elif raw.strip():
+                doc = _row_doc(raw, where, source, salt, problems)
+            else:
                 continue
-            except RecursionError:  # json recurses per nesting level: a hostile row must not end the run
-                problems.append(Problem(where, "invalid JSON (nested too deeply)"))
+            if doc is None:
                 continue
-            if not isinstance(rec, dict):
-                problems.append(Problem(where, "row is not a JSON object"))
+            if doc.id in first_line:
+                problems.append(Problem(where, f"duplicate id {doc.id!r} (first at line {first_line[doc.id]}), skipped"))
                 continue
-            doc_id = rec.get("id")
-            if isinstance(doc_id, int) and not isinstance(doc_id, bool):
-                doc_id = str(doc_id)
-            if not isinstance(doc_id, str) or not doc_id.strip():
-                problems.append(Problem(where, "missing or non-string 'id'"))
-                continue
-            if doc_id in first_line:
-                problems.append(Problem(where, f"duplicate id {doc_id!r} (first at line {first_line[doc_id]}), skipped"))
-                continue
-            first_line[doc_id] = lineno
-            yield SourceDoc(doc_id, source, _digest(raw, salt), where, lambda rec=rec: article_from_record(rec),
-                            lambda rec=rec: f"{rec.get('title')}\n{rec.get('body')}")
+            first_line[doc.id] = lineno
+            yield doc
 
 
-def iter_source(path: Path, problems: list[Problem], salt: str) -> Iterator[SourceDoc]:
-    """Documents offered by one source (folder, text/HTML file, or JSONL file)."""
+def _row_doc(raw: bytes, where: str, source: str, salt: str, problems: list[Problem]) -> SourceDoc | None:
+    """The document of one JSONL row, or None with the problem reported."""
+    try:
+        rec = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        problems.append(Problem(where, f"invalid JSON ({e.msg if hasattr(e, 'msg') else e})"))
+        return None
+    except RecursionError:  # json recurses per nesting level: a hostile row must not end the run
+        problems.append(Problem(where, "invalid JSON (nested too deeply)"))
+        return None
+    if not isinstance(rec, dict):
+        problems.append(Problem(where, "row is not a JSON object"))
+        return None
+    doc_id = rec.get("id")
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)
+    if not isinstance(doc_id, str) or not doc_id.strip():
+        problems.append(Problem(where, "missing or non-string 'id'"))
+        return None
+    return SourceDoc(doc_id, source, _digest(raw, salt), where, lambda: article_from_record(rec),
+                     lambda: f"{rec.get('title')}\n{rec.get('body')}")
+
+
+def _folder_jsonl(path: Path, rel: str, source: str, salt: str, problems: list[Problem]) -> Iterator[SourceDoc]:
+    """The rows of a JSONL file inside a folder source, their ids scoped by the file's relative path."""
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except OSError as e:
+        regular, reason = False, f"cannot read file: {e.strerror or e}"
+    else:
+        reason = "not a regular file"  # a FIFO would block the run for ever
+    if not regular:  # its rows cannot be told: keep what the index holds of the folder
+        problems.append(Problem(str(path), reason, source_failed=True))
+        return
+    yield from _jsonl_docs(path, source, salt, problems, prefix=rel + ROW_SEPARATOR)
+
+
+def iter_source(path: Path, problems: list[Problem], salt: str, follow_links: bool = False) -> Iterator[SourceDoc]:
+    """Documents offered by one source (folder, text/HTML file, or JSONL file).
+
+    In a folder, symbolic links leading outside it are reported and not followed unless `follow_links`.
+    """
     key = source_key(path)
     if path.is_dir():
-        for p in _walk(path, problems):
+        for p in _Walk(path, problems, follow_links).walk():
             doc_id = p.relative_to(path).as_posix()
+            if p.name.lower().endswith(JSONL_SUFFIXES):
+                yield from _folder_jsonl(p, doc_id, key, salt, problems)
+                continue
             try:
                 yield _file_doc(p, doc_id, key, salt)
             except OSError as e:
