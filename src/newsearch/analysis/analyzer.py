@@ -156,4 +156,4 @@ def fingerprint() -> str:
     import kiwipiepy
 
     # a4: hashtags read as words, mixed Latin-Hangul nouns split by script; a3: Hanja readings from Unihan
-    return f"a4:kiwi{kiwipiepy.__version__}"
+    return f"a5:kiwi{kiwipiepy.__version__}"

@@ -37,7 +37,7 @@ PLAIN_SUFFIXES = frozenset({"들"})
 # Connectors that keep an alphanumeric term whole: KT&G, COVID-19, 3.5GHz, 35.47%.
 ALNUM_GLUE = frozenset({"&", "-", "%", ".", "+", "/"})
 # Long single nouns are also split into the parts Kiwi sees in them alone.
-MIN_DECOMPOSE_LEN = 4
+MIN_DECOMPOSE_LEN = 3
 
 
 
