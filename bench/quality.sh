@@ -6,6 +6,7 @@
 # EVAL_DIR holds corpus.jsonl, queries.jsonl and qrels.tsv (default: ../shared/eval/korquad1_dev
 # relative to the repo root). Runs land in bench/out/quality/ (git-ignored). Both runs are scored by
 # the same code, `python3 -m newsearch.search.evaluate`, and printed as one table.
+# (`python bench/news_eval.py` does the same for KorQuAD and the news sets together, in one table.)
 #
 # Environment:
 #   NORI_ARGS="--k1 0.9 --b 0.4"  extra options for bench/nori/run.sh search

@@ -15,6 +15,9 @@
 //       Indexing throughput only: load the rows, then index them R times (distinct ids) into a
 //       temp-dir FSDirectory index with N threads sharing one IndexWriter, commit, close, and
 //       print one JSON line to stdout.
+//   analyze
+//       For each line of stdin, print the terms KoreanAnalyzer (the settings above) indexes, space-separated,
+//       each as term/POS (the token's left part of speech): what Nori matches a query or a text by.
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -87,6 +90,9 @@ public final class NoriRun {
                 case "index":
                     index(args);
                     break;
+                case "analyze":
+                    analyze();
+                    break;
                 default:
                     usage();
                     System.exit(2);
@@ -102,7 +108,35 @@ public final class NoriRun {
         System.err.println("usage:\n"
             + "  NoriRun search CORPUS.jsonl[.gz] QUERIES.jsonl RUN_OUT.tsv [--k1 0.9] [--b 0.4] [--hits 100] [--tag nori]\n"
             + "                [--fields split|combined]\n"
-            + "  NoriRun index CORPUS.jsonl[.gz] [--threads N] [--repeat R] [--limit N] [--ram-mb 64] [--fields split|combined]");
+            + "  NoriRun index CORPUS.jsonl[.gz] [--threads N] [--repeat R] [--limit N] [--ram-mb 64] [--fields split|combined]\n"
+            + "  NoriRun analyze < LINES.txt");
+    }
+
+    // ------------------------------------------------------------------ analyze mode
+
+    /** Each stdin line's Nori terms as `term/POS` (left part of speech), one output line per input line. */
+    private static void analyze() throws IOException {
+        try (Analyzer analyzer = new KoreanAnalyzer();
+             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+             PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                StringBuilder sb = new StringBuilder();
+                try (org.apache.lucene.analysis.TokenStream ts = analyzer.tokenStream("body", line)) {
+                    org.apache.lucene.analysis.tokenattributes.CharTermAttribute term =
+                        ts.addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
+                    org.apache.lucene.analysis.ko.tokenattributes.PartOfSpeechAttribute pos =
+                        ts.addAttribute(org.apache.lucene.analysis.ko.tokenattributes.PartOfSpeechAttribute.class);
+                    ts.reset();
+                    while (ts.incrementToken()) {
+                        if (sb.length() > 0) sb.append(' ');
+                        sb.append(term).append('/').append(pos.getLeftPOS() == null ? "?" : pos.getLeftPOS().name());
+                    }
+                    ts.end();
+                }
+                out.println(sb);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ options
