@@ -46,8 +46,10 @@ def main(verbose: bool) -> None:
               help="User dictionary (word [TAG [SCORE]] a line; default ./user_dict.txt or $NEWSEARCH_USER_DICT).")
 @click.option("--shard", "shard_spec", default=None, metavar="I/N",
               help="Only documents whose id hashes to shard I of N (parallel workers; NEWSEARCH_BACKEND=sphinx).")
+@click.option("--follow-links", is_flag=True,
+              help="Follow symbolic links that lead out of a folder source (by default they are reported as skipped).")
 def index_cmd(sources: tuple[Path, ...], index_dir: Path | None, rebuild: bool, lock_timeout: float,
-              user_dict: Path | None, shard_spec: str | None) -> None:
+              user_dict: Path | None, shard_spec: str | None, follow_links: bool) -> None:
     """Index .txt/.html files, folders of them, or .jsonl files (incremental).
 
     New and changed documents are analysed and indexed, documents gone from a named source
@@ -73,7 +75,7 @@ def index_cmd(sources: tuple[Path, ...], index_dir: Path | None, rebuild: bool, 
     def problem(p) -> None:
         if bar:
             bar.clear()
-        click.echo(f"error: {p}", err=True)
+        click.echo(p.line(), err=True)  # `error: ...`, or `skipped: ...` for what is not a failure
 
     try:
         shard = Shard.parse(shard_spec) if shard_spec else None
@@ -84,7 +86,7 @@ def index_cmd(sources: tuple[Path, ...], index_dir: Path | None, rebuild: bool, 
     try:
         stats = update(target, srcs, shard=shard, rebuild=rebuild, on_problem=problem,
                        on_progress=bar.update if bar else None, lock_timeout=lock_timeout,
-                       user_dict=user_dict if user_dict is not None else True)
+                       user_dict=user_dict if user_dict is not None else True, follow_links=follow_links)
     except (StoreError, VocabularyError) as e:
         raise click.ClickException(str(e))
     finally:
@@ -313,13 +315,14 @@ def extract_cmd(file: Path, as_json: bool) -> None:
       newsearch extract seeds/000_7982a9e012f08afc.txt --json
     """
     from .extract import ExtractError, extract_file
+    from .ingest.sources import printable
 
     try:
         art = extract_file(file)
     except ExtractError as e:
-        raise click.ClickException(f"{file}: {e}")
+        raise click.ClickException(f"{printable(str(file))}: {e}")
     except OSError as e:
-        raise click.ClickException(f"{file}: cannot read file: {e.strerror or e}")
+        raise click.ClickException(f"{printable(str(file))}: cannot read file: {e.strerror or e}")
     if as_json:
         click.echo(json.dumps(art.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -397,7 +400,7 @@ def eval_cmd(corpus: Path, queries: Path, qrels: Path, index_dir: Path | None, r
         key = hashlib.blake2b(str(corpus.resolve()).encode(), digest_size=6).hexdigest()
         index_dir = config.index_dir() / ".eval" / f"{corpus.stem}-{key}"
     try:
-        stats = update(index_dir, [corpus], on_problem=lambda p: click.echo(f"error: {p}", err=True))
+        stats = update(index_dir, [corpus], on_problem=lambda p: click.echo(p.line(), err=True))
         click.echo(f"index {index_dir}: {stats.summary()}", err=True)
         with open_searcher(index_dir) as searcher:
             run = run_queries(searcher, read_batch(str(queries), _Errors()), depth)
@@ -438,7 +441,7 @@ def check_cmd(sources: tuple[Path, ...], index_dir: Path | None, repair: bool, l
 
     try:
         report = check(index_dir or config.index_dir(), list(sources), repair, lock_timeout=lock_timeout,
-                       on_problem=lambda p: click.echo(f"error: {p}", err=True))
+                       on_problem=lambda p: click.echo(p.line(), err=True))
     except StoreError as e:
         raise click.ClickException(str(e))
     for line in report.lines:

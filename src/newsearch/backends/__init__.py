@@ -67,12 +67,13 @@ def open_writer(index_dir: str | Path, name: str | None = None, *, rebuild: bool
 def update(index_dir: str | Path, sources: list, *, shard: Shard | None = None, name: str | None = None,
            rebuild: bool = False, on_problem: Callable[[Problem], None] | None = None,
            on_progress: Callable[[int, int], None] | None = None,
-           lock_timeout: float = WRITE_LOCK_TIMEOUT, user_dict: Path | None | bool = True) -> UpdateStats:
+           lock_timeout: float = WRITE_LOCK_TIMEOUT, user_dict: Path | None | bool = True,
+           follow_links: bool = False) -> UpdateStats:
     """`newsearch index`: bring the configured store at `index_dir` up to date with `sources`.
 
     `user_dict` is the user dictionary file to analyse with (True: the configured one, see
     vocabulary.user_dict_path; None: none). `rebuild` re-analyses every document (Whoosh builds a
-    fresh index aside and swaps it in).
+    fresh index aside and swaps it in). `follow_links` follows symbolic links out of folder sources.
     """
     words = vocabulary.load_user_dict(vocabulary.user_dict_path() if user_dict is True else user_dict)
     which = backend_name(name, index_dir)
@@ -81,8 +82,38 @@ def update(index_dir: str | Path, sources: list, *, shard: Shard | None = None, 
     writer = open_writer(index_dir, which, rebuild=rebuild, lock_timeout=lock_timeout)
     try:
         return run_update(writer, sources, words=words, shard=shard, force=rebuild, on_problem=on_problem,
-                          on_progress=on_progress)
+                          on_progress=on_progress, follow_links=follow_links)
     finally:
         close = getattr(writer, "close", None)
         if close:
             close()
+
+
+def check(index_dir: str | Path, sources: list | tuple = (), repair: bool = False, *,
+          on_problem: Callable[[Problem], None] | None = None, lock_timeout: float = WRITE_LOCK_TIMEOUT):
+    """`newsearch check`: verify every file and document of the index at `index_dir` (against `sources`
+    when given); with `repair`, rebuild it from `sources`, or without them keep what it still holds
+    (backends/whoosh/check.py says what that is). Returns a report: `.lines` to print, `.ok`."""
+    if backend_name(None, index_dir) != "whoosh":
+        raise StoreError("`newsearch check` checks an embedded (Whoosh) index folder; "
+                         "a Sphinx cluster is checked on its nodes (indextool --check)")
+    from .whoosh import check as whoosh_check
+
+    index_dir = Path(index_dir)
+    sources = [Path(s) for s in sources]
+    report = whoosh_check.check_index(index_dir, sources)
+    if not repair:
+        report.lines.append(report.summary())
+        return report
+    if sources and report.ok and report.manifest_ok:
+        report.lines += [report.summary(), "repair: nothing to repair"]
+        return report
+    if sources and not report.ok:
+        stats = update(index_dir, sources, rebuild=True, on_problem=on_problem, lock_timeout=lock_timeout)
+        done, lost = [f"repair: rebuilt from the sources: {stats.summary()}"], 0
+    else:
+        done, lost = whoosh_check.salvage(index_dir, lock_timeout)
+    after = whoosh_check.check_index(index_dir, sources)
+    after.lost = lost
+    after.lines = report.lines + [report.summary(), *done, "after repair:", *after.lines, after.summary()]
+    return after
