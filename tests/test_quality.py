@@ -81,7 +81,11 @@ def test_did_you_mean_from_index_vocabulary(searcher):
 def test_suggestion_in_cli_json(seed_index):
     r = CliRunner().invoke(main, ["query", "헬스캐어", "--json", "--index", str(seed_index)])
     assert json.loads(r.output)["suggestion"] == "헬스케어"
+    # Nothing matched as typed and the correction is confident: it is searched at once, and said so.
     r = CliRunner().invoke(main, ["query", "헬스캐어", "--index", str(seed_index)], env={"NO_COLOR": "1"})
+    assert "showing results for: 헬스케어 (nothing matched 헬스캐어" in r.output
+    r = CliRunner().invoke(main, ["query", "헬스캐어", "--no-correct", "--index", str(seed_index)],
+                           env={"NO_COLOR": "1"})
     assert "did you mean: 헬스케어" in r.output
 
 

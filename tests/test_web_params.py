@@ -71,3 +71,24 @@ def test_host_header_is_not_echoed(client, seed_index):
     public = create_app({"INDEX_DIR": str(seed_index), "TESTING": True, "PUBLIC_URL": "https://news.example.org/"})
     body = public.test_client().get("/opensearch.xml", headers={"Host": "evil.example"}).get_data(as_text=True)
     assert 'template="https://news.example.org/search?q=' in body and "evil" not in body
+
+
+def test_a_store_error_is_a_503_and_one_log_line(seed_index, monkeypatch, caplog):
+    from newsearch.errors import StoreError
+    from newsearch.web import create_app
+
+    app = create_app({"INDEX_DIR": str(seed_index), "TESTING": True})
+    searcher = app.extensions["newsearch.searcher"]
+
+    def damaged(*_a, **_k):
+        raise StoreError(f"index at {seed_index} is damaged: MAIN_x.seg: checksum mismatch")
+
+    monkeypatch.setattr(searcher, "search", damaged)
+    client = app.test_client()
+    with caplog.at_level("ERROR", logger="newsearch.web"):
+        api = client.get("/api/search?q=헬스케어")
+        html = client.get("/search?q=헬스케어")
+    assert api.status_code == 503 and "checksum mismatch" in api.get_json()["reason"]
+    assert html.status_code == 503 and "색인을 읽을 수 없습니다" in html.get_data(as_text=True)
+    assert [r.getMessage() for r in caplog.records if r.name == "newsearch.web"] == [
+        f"index at {seed_index} is damaged: MAIN_x.seg: checksum mismatch"] * 2

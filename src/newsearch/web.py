@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -15,11 +16,13 @@ from werkzeug.exceptions import HTTPException
 from . import config as settings
 from .analysis import hanja
 from .backends import open_searcher
+from .errors import StoreError
 from .search import Reason, Results, Searcher
 from .search.model import MAX_LIMIT, MAX_PAGE, SORTS
 from .search.params import check_range, parse_date
 
 bp = Blueprint("web", __name__)
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
 _DIGITS = re.compile(r"[0-9]{1,9}")
@@ -76,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.after_request(_security_headers)
     for code in (400, 404, 405, 500):
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(StoreError, _store_error)
     app.jinja_env.filters["day"] = _day
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.globals["article_url"] = article_url
@@ -340,7 +344,17 @@ _ERROR_TEXT = {
     404: ("페이지를 찾을 수 없습니다", "주소가 바뀌었거나 없는 페이지입니다. 아래 검색창에서 다시 찾아보세요."),
     405: ("허용되지 않는 요청입니다", "이 주소는 해당 방식의 요청을 받지 않습니다."),
     500: ("서버 오류가 발생했습니다", "잠시 후 다시 시도해 주세요. 문제가 계속되면 관리자에게 알려 주세요."),
+    503: ("색인을 읽을 수 없습니다", "색인이 손상되었거나 검색 서버가 응답하지 않습니다. 관리자에게 알려 주세요."),
 }
+
+
+def _store_error(e: StoreError):
+    """A damaged index or an unreachable store: one log line and a 503, for this request only."""
+    log.error("%s", e)
+    title, message = _ERROR_TEXT[503]
+    if _wants_json():
+        return jsonify(error=title, reason=str(e)), 503
+    return render_template("error.html", code=503, title=title, message=message), 503
 
 
 def _error_page(e: HTTPException):
