@@ -4,8 +4,9 @@ Three kinds of input reach the index, and each has its module:
 
 - plain-text dumps of news pages (no DOM, cruft included, like the seeds): `text.strip_text_dump`;
 - HTML pages: `html.extract_html` finds the article container (CMS selectors, JSON-LD articleBody,
-  <article>, the densest element) and reads title, date, publisher, reporter and url from meta tags
-  and JSON-LD;
+  <article>, the densest element) and takes title, date and publisher by agreement among the page's
+  signals (`markup`: meta tags, JSON-LD, <title>, visible headlines, labelled dates, copyright notices,
+  datelines), reporter and url from the markup;
 - JSONL rows, taken as given with only whitespace normalised: `records.article_from_record`.
 
 Dumps and HTML end in the same line classifier (`lines.select_body`): every line is scored as article
@@ -13,11 +14,16 @@ prose or cruft (share buttons, weather, bylines, captions, related-article lists
 copyright notices), and the densest run of prose between end markers is taken as the article. What
 the markup does not name comes from text patterns in the lines (`metadata`). Raw bytes are decoded
 by `encoding.decode_bytes` (BOM, declared charset, CP949, detection); `dispatch.extract_bytes` and
-`extract_file` refuse empty and binary input and route the rest by kind. Every result is an
+`extract_file` refuse empty, binary and oversized input and route the rest by kind. Every result is an
 `article.Article`; every refusal an `ExtractError` with a one-line reason.
 
-Modules import only downwards: lines <- article, encoding <- metadata <- text, html, records <- dispatch
-<- this package. Nothing here guesses: a value that is not found is None.
+Work per document is linear and bounded: documents over `article.MAX_DOCUMENT_BYTES` (16 MiB) are refused
+unread, the classifier's patterns are linear in a line's length (very long lines are judged by their ends),
+and `dom` refuses, before parsing, pages with more than `dom.MAX_ELEMENTS` elements or nested deeper than
+`dom.MAX_DEPTH`, then reads the tree without recursion and without changing it.
+
+Modules import only downwards: lines <- article, encoding <- metadata, dom, markup <- text, html,
+records <- dispatch <- this package. Nothing here guesses: a value that is not found is None.
 """
 
 from __future__ import annotations

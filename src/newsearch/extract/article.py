@@ -12,7 +12,8 @@ from .lines import DATE_RE
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Article", "ExtractError", "fallback_title", "iso_from_match", "normalise_date", "title_from_body"]
+__all__ = ["MAX_DOCUMENT_BYTES", "Article", "ExtractError", "fallback_title", "iso_from_match", "normalise_date",
+           "refuse_oversize", "title_from_body"]
 
 
 @dataclass
@@ -34,6 +35,17 @@ class Article:
 
 class ExtractError(ValueError):
     """No article could be extracted; str(e) is a one-line reason."""
+
+
+# Documents larger than this are refused before any parsing: news pages are well under 1 MiB, and the
+# work per document must stay bounded (ingest applies the same limit to files before reading them).
+MAX_DOCUMENT_BYTES = 16 * 2**20
+
+
+def refuse_oversize(size: int) -> None:
+    """ExtractError for a document of `size` bytes (or characters) over MAX_DOCUMENT_BYTES."""
+    if size > MAX_DOCUMENT_BYTES:
+        raise ExtractError(f"document too large ({size / 2**20:.1f} MiB; limit {MAX_DOCUMENT_BYTES // 2**20} MiB)")
 
 
 # --------------------------------------------------------------------------- dates
@@ -70,7 +82,7 @@ def normalise_date(value: str | None) -> str | None:
     """
     if not value:
         return None
-    value = value.strip()
+    value = " ".join(value[:100].split())  # a date is short; a long value is not worth parsing whole
     iso = value.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", value) else value
     if re.fullmatch(r"\d{8}(\d{4}(\d\d)?)?", value):
         iso = f"{value[:4]}-{value[4:6]}-{value[6:8]}" + (f"T{value[8:10]}:{value[10:12]}" if len(value) >= 12 else "")

@@ -6,7 +6,7 @@ import logging
 import re
 from pathlib import Path
 
-from .article import Article, ExtractError
+from .article import MAX_DOCUMENT_BYTES, Article, ExtractError, refuse_oversize
 from .encoding import decode_bytes, is_binary
 from .html import extract_html
 from .text import strip_text_dump
@@ -27,6 +27,7 @@ def looks_like_html(text: str) -> bool:
 def extract_bytes(data: bytes, kind: str, name: str | None = None) -> Article:
     """Extract an article from raw bytes of kind "html" or "txt" (HTML is sniffed in "txt" too)."""
     label = name or "input"
+    refuse_oversize(len(data))
     if not data or not data.strip():
         raise ExtractError("empty file")
     if is_binary(data):
@@ -44,6 +45,9 @@ def extract_file(path) -> Article:
     """Extract the article from a .html/.htm or text file."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:  # refused unread: a huge file would take minutes and memory to load
+            refuse_oversize(size)
         data = path.read_bytes()
     except OSError as e:
         raise ExtractError(f"cannot read {path.name}: {e.strerror or e}") from e

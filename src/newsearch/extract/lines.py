@@ -25,10 +25,12 @@ __all__ = [
     "SENTENCE_END",
     "URL",
     "clean_line",
+    "is_caption",
     "is_cruft",
     "is_sentence",
     "lines",
     "normalise",
+    "probe",
     "select_body",
 ]
 
@@ -64,23 +66,30 @@ def lines(text: str) -> list[str]:
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # A prose line ends in terminal punctuation, possibly followed by closing quotes/brackets or a short
 # bracketed tag such as [편집자주] or (끝).
-SENTENCE_END = re.compile(r"[.!?…。][\"'”’」』)\]]*(\s*[\[(<][^\])>]{1,12}[\])>])?\s*$")
+SENTENCE_END = re.compile(r"[.!?…‥。][\"'”’」』)\]]*(\s*[\[(<][^\])>]{1,12}[\])>])?\s*$")
 BULLET = re.compile(r"^(?:[•·◦▪▫■□●○◇◆▶▷►▸※☞➤\-–—*+>]|\d{1,2}[.)])\s*")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# The look-behind makes a search start only where an address can start: without it a 40,000-character
+# run of word characters is rescanned from each of its positions (quadratic; 42 s for one line of digits).
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL = re.compile(r"https?://\S+|www\.\S+")
 # A date as written in Korean pages: "2020.08.27 20:27", "2020년 8월 27일(목) 오후 8시 27분", "2020-08-27T20:27:29".
 # Used by the classifier (a dated non-prose line is furniture) and by the date extraction.
+# No two whitespace runs are adjacent without a required token between them, so a date followed by a long
+# run of spaces is tried once, not once per way of splitting the run (quadratic).
 DATE_RE = re.compile(
-    r"(?P<y>(?:19|20)\d\d)\s*(?:[.\-/]|년)\s*(?P<m>[01]?\d)\s*(?:[.\-/]|월)\s*(?P<d>[0-3]?\d)\s*(?:일)?\.?"
+    r"(?P<y>(?:19|20)\d\d)\s*(?:[.\-/]|년)\s*(?P<m>[01]?\d)\s*(?:[.\-/]|월)\s*(?P<d>[0-3]?\d)(?:\s*일)?\.?"
     r"(?:\s*\(?[월화수목금토일](?:요일)?\)?)?"
-    r"(?:\s*(?:T|\s)?\s*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<H>[0-2]?\d)\s*[:시]\s*(?P<M>[0-5]\d)\s*분?"
+    r"(?:\s*\(?(?:T\s*)?(?:(?P<ampm>오전|오후|AM|PM|am|pm)\s*)?(?P<H>[0-2]?\d)\s*[:시]\s*(?P<M>[0-5]\d)(?:\s*분)?"
     r"(?:\s*:\s*(?P<S>[0-5]\d))?)?"
 )
 # Photo/graphic credits and captions: "[사진=뉴스1]", "사진=KT.", "▲ ...", "/연합뉴스", "(그래픽=...)".
 CAPTION = re.compile(
     r"(^[▲△▶▷]\s*\S)|([\[(<〈]?\s*(사진|그래픽|자료|출처|영상|이미지|일러스트|캡처|사진제공)\s*[=:／/]\s*[^\])>〉]{0,40}[\])>〉]?\.?\s*$)"
-    r"|(^[\[(<〈]?\s*(사진|그래픽|자료|출처|이미지)\s*[=:／/])|((제공|캡처)\s*[\])>〉]?\.?\s*$)|(ⓒ\s*\S+\s*$)"
+    r"|(^[\[(<〈]?\s*(사진|그래픽|자료|출처|이미지)\s*[=:／/])|((제공|캡처)\s*[\])>〉]?\.?\s*$)"
 )
+# A credit closing the line ("...ⓒ연합뉴스"). Searched in the line's last characters only: over a whole line,
+# "ⓒ" repeated thousands of times before a space would make the search quadratic.
+_CREDIT_END = re.compile(r"ⓒ\s*\S+\s*$")
 # Strong end markers: what follows them is never the article's own text.
 END_MARKER = re.compile(
     r"무단\s*전재|재배포|copyright|all rights reserved|저작권자?\s*[ⓒ©(]|ⓒ|©|^-+\s*comment\s*-+$|^댓글|댓글\s*\d|"
@@ -97,12 +106,13 @@ _UI_WORDS = re.compile(
     r"기사\s*저장|닫기|더보기|로그인|로그아웃|회원가입|검색|전체\s*메뉴|ad|ads|광고|PC\s*버전|TOP|프로필\s*사진|프로필보기|"
     r"이전|다음|기사\s*원문|원문\s*보기|기사\s*제보|제보하기|구독|후원|팔로우|sns\s*공유|페이지\s*상단|오늘의\s*날씨|"
     r"facebook|twitter|kakao|print|share|email|top)[\s:]*$"
-    r"|공유\s*$|\d+\s*℃|날씨|미세먼지|로그인|응원하기|카톡",
+    r"|공유\s*$|(?<!\d)\d+\s*℃|날씨|미세먼지|로그인|응원하기|카톡",
     re.I,
 )
 # Promotions phrased as sentences ("...뉴스를 만나보세요.") are cruft even though they end like prose.
 _PROMO = re.compile(r"(뉴스|기사|소식)를?\s*만나\s*보세요|구독하세요|구독\s*신청|클릭하세요|채널\s*추가|앱\s*(설치|다운)|"
-                    r"제보는\s|바로\s*가기\s*$|기사를\s*공유")
+                    r"제보는\s|제보를\s*기다립니다|바로\s*가기\s*$|기사를\s*공유|\(클릭!?\)|클릭!|"
+                    r"브라우저\s*(업그레이드|버전|설치)|지원하지\s*않는\s*브라우저|플래시\s*플레이어")
 # Words that end in "기자" positions but are not names ("사진 기자", "취재 기자").
 REPORTER_STOP = {"사진", "영상", "취재", "담당", "전문", "객원", "수습", "기자", "일선", "여러", "해당", "외신", "현지",
                  "한국", "국내", "외국", "방송", "신문", "경제", "정치", "사회", "문화", "기사"}
@@ -131,14 +141,33 @@ _LIST_DATE = re.compile(r"[(\[]?\s*(?:19|20)?\d\d[./-][01]?\d[./-][0-3]?\d\.?\s*
 _WEAK_END = re.compile(r"^[\[(<▶☞※]?\s*관련\s*(기사|뉴스)")
 
 
+def is_caption(core: str) -> bool:
+    """A photo/graphic credit or caption line (CAPTION, or a credit such as "ⓒ연합뉴스" closing it)."""
+    return bool(CAPTION.search(core) or _CREDIT_END.search(core[-_CREDIT_TAIL:]))
+
+
+_CREDIT_TAIL = 80
+# Lines longer than this are classified by their first and last _PROBE_HALF characters: a paragraph is
+# judged by how it starts and ends, and no pattern then costs more than a bounded amount per line.
+_PROBE_LIMIT = 4000
+_PROBE_HALF = 1500
+
+
+def probe(line: str) -> str:
+    """The part of a line the classifier looks at: the line, or for a very long one its two ends."""
+    if len(line) <= _PROBE_LIMIT:
+        return line
+    return line[:_PROBE_HALF] + " … " + line[-_PROBE_HALF:]
+
+
 def is_cruft(line: str) -> bool:
     """True for lines that are page furniture whatever their position."""
-    core = BULLET.sub("", line).strip()
+    core = BULLET.sub("", probe(line)).strip()
     if not core or not HANGUL.search(core) and len(core) < 40:
         return True
     if _PROMO.search(core) and len(core) < 80:
         return True
-    if CAPTION.search(core) and (len(core) < 150 or not is_sentence(core)):
+    if is_caption(core) and (len(core) < 150 or not is_sentence(core)):
         return True
     if _BYLINE_ONLY.match(core):
         return True
@@ -156,16 +185,22 @@ def is_cruft(line: str) -> bool:
 
 # --------------------------------------------------------------------------- body selection
 
+_CONTINUED = re.compile(r"[,，]\s*$")
+
+
 def _line_kind(line: str) -> str:
     """'blank', 'end' (strong end marker), 'weak' (related-articles box), 'cruft', 'prose' or 'other'."""
-    prose = is_sentence(line)
     if not line:
         return "blank"
+    line = probe(line)
+    prose = is_sentence(line)
     if END_MARKER.search(line) and (not prose or len(line) < 60):
         return "weak" if _WEAK_END.search(line) else "end"
     if is_cruft(line):
         return "cruft"
-    if prose:
+    # A line ending in a comma is a sentence running on into the next line (card-news and <br>-broken
+    # paragraphs), never a headline or a widget.
+    if prose or (len(line) >= 10 and len(HANGUL.findall(line)) >= 5 and _CONTINUED.search(line)):
         return "prose"
     return "other"
 

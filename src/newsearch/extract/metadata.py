@@ -12,7 +12,10 @@ from .article import iso_from_match, title_from_body
 from .lines import DATE_RE, EMAIL, END_MARKER, HANGUL, REPORTER, REPORTER_STOP, is_cruft, is_sentence
 
 __all__ = [
+    "copyright_names",
     "date_from_lines",
+    "dateline_publisher",
+    "email_publisher",
     "publisher_from_lines",
     "reporter_from_lines",
     "title_from_body",
@@ -26,6 +29,15 @@ _PUBLISHED_LABEL = re.compile(r"(기사\s*입력|최초\s*입력|입력|등록|�
 _MODIFIED_LABEL = re.compile(r"(수정|업데이트|갱신|updated|modified)\s*(일시|일자|시간|일)?\s*[:：]?\s*$", re.I)
 
 
+def _label_before(line: str, start: int, previous: str) -> str:
+    """The text a date at `start` follows: the 12 characters before it, or the previous line when the
+    date opens its line ("입력" and the date in separate elements, as many CMSs print them)."""
+    before = line[max(0, start - 12):start]
+    if not before.strip() and len(previous) <= 15:
+        return previous
+    return before
+
+
 def date_from_lines(lines: list[str]) -> str | None:
     """Publication date from text: a labelled date (입력/등록...) wins, else a dated byline line.
 
@@ -33,22 +45,24 @@ def date_from_lines(lines: list[str]) -> str | None:
     dates inside long lines (prose, related-article lists) are never taken unlabelled.
     """
     unlabelled = None
+    previous = ""
     for line in lines:
+        rest = None  # the line without its dates, computed once per line
         for m in DATE_RE.finditer(line):
-            before = line[max(0, m.start() - 12):m.start()]
+            before = _label_before(line, m.start(), previous)
             iso = iso_from_match(m)
             if not iso:
                 continue
             if _PUBLISHED_LABEL.search(before):
                 return iso
-            if _MODIFIED_LABEL.search(before) or unlabelled:
+            if _MODIFIED_LABEL.search(before) or unlabelled or len(line) > 100:
                 continue
-            rest = DATE_RE.sub("", line)
-            has_time = "T" in iso
-            if len(line) > 100 or (len(rest.strip()) > 60 and not REPORTER.search(line)):
+            rest = DATE_RE.sub("", line) if rest is None else rest
+            if len(rest.strip()) > 60 and not REPORTER.search(line):
                 continue
-            if has_time or REPORTER.search(line) or EMAIL.search(line):
+            if "T" in iso or REPORTER.search(line) or EMAIL.search(line):
                 unlabelled = iso
+        previous = line
     return unlabelled
 
 
@@ -77,6 +91,61 @@ _COPYRIGHT_NAME = re.compile(r"(?:ⓒ|©|copyright|저작권자?)\s*(?:ⓒ|©|\(
                              r"([가-힣A-Za-z0-9]{2,15}?)(?:\s*\(|\.|\s|,|$|사\b)", re.I)
 
 
+# A copyright notice naming the outlet: "Copyright ⓒ 연합뉴스.", "저작권자(c)연합뉴스", "ⓒ SBS & ...",
+# "저작권자ⓒ CBS 노컷뉴스(www.nocutnews.co.kr)", "Copyright ⓒ MBN(매일방송)". The name runs to the first
+# stop word, bracket or full stop; a word in brackets right after it is a second name for the outlet.
+_NOTICE = re.compile(r"무단|재배포|copyright|저작권|all\s*rights", re.I)
+_COPYRIGHT_MARK = re.compile(r"(?:copyrights?|저작권자?\s*(?=[(\[]?\s*(?:ⓒ|©|\(c\))))\s*|ⓒ|©", re.I)
+_COPYRIGHT_LEAD = re.compile(r"^(?:\s|ⓒ|©|\(c\)|[(\[:]|by\b|since\b|\d{4}(?:\s*[-~]\s*\d{4})?)+", re.I)
+_COPYRIGHT_STOP = re.compile(r"\s*(?:[.,;:|&<>()\]}\[]|무단|all\s*rights|some\s*rights|의\s|은\s|는\s|$)", re.I)
+_NAME_IN_BRACKETS = re.compile(r"^\(([가-힣A-Za-z0-9 ]{2,20})\)")
+
+
+def copyright_names(lines: list[str], limit: int = 20) -> list[str]:
+    """Outlet names in copyright notices, in page order, without repeats (at most `limit`)."""
+    names: list[str] = []
+    for line in lines:
+        if len(line) > 300 or not _NOTICE.search(line):
+            continue
+        for mark in _COPYRIGHT_MARK.finditer(line):
+            rest = _COPYRIGHT_LEAD.sub("", line[mark.end():mark.end() + 80])
+            stop = _COPYRIGHT_STOP.search(rest)
+            name = rest[:stop.start()].strip()
+            if re.match(r"\.(com|co|kr|net|org|tv)\b", rest[stop.start():], re.I):
+                continue  # "Copyright by donga.com": a domain, not the outlet's name
+            found = [name]
+            alias = _NAME_IN_BRACKETS.match(rest[stop.start():].lstrip())
+            if alias:
+                found.append(alias.group(1).strip())
+            for n in found:
+                if 2 <= len(n) <= 30 and n.lower() not in ("by", "since", "the") and n not in names:
+                    names.append(n)
+        if len(names) >= limit:
+            break
+    return names[:limit]
+
+
+def dateline_publisher(line: str) -> str | None:
+    """The outlet a dateline names: "[서울=뉴시스] 홍길동 기자", "(포항=연합뉴스) 임상현 기자 = ..."."""
+    m = _DATELINE.match(line[:80])
+    if m and m["place"] not in ("사진", "영상", "그래픽"):
+        return m["pub"].strip()
+    return None
+
+
+def email_publisher(lines: list[str]) -> str | None:
+    """The outlet a known e-mail domain in the lines names (the reporter's address)."""
+    for line in lines:
+        if "@" not in line:
+            continue
+        for email in EMAIL.findall(line):
+            domain = email.rsplit("@", 1)[1].lower()
+            for known, name in _EMAIL_PUBLISHERS.items():
+                if domain == known or domain.endswith("." + known):
+                    return name
+    return None
+
+
 def publisher_from_lines(lines: list[str]) -> str | None:
     """Publisher from a copyright notice, a dateline, a "매체 이름 기자" line or a known e-mail domain."""
     for line in lines:
@@ -92,13 +161,7 @@ def publisher_from_lines(lines: list[str]) -> str | None:
         m = re.match(r"^([가-힣A-Za-z0-9]{2,12})\s+([가-힣]{2,4})\s?기자\s*$", line)
         if m:
             return m.group(1)
-    for line in lines:
-        for email in EMAIL.findall(line):
-            domain = email.rsplit("@", 1)[1].lower()
-            for known, name in _EMAIL_PUBLISHERS.items():
-                if domain == known or domain.endswith("." + known):
-                    return name
-    return None
+    return email_publisher(lines)
 
 
 # --------------------------------------------------------------------------- reporter
@@ -117,8 +180,10 @@ def reporter_from_lines(lines: list[str]) -> str | None:
             if m.group(1) not in REPORTER_STOP:
                 return m.group(1)
     for line in lines:  # "임재현 jaehyun@ddaily.co.kr": a name right before an address
+        if len(line) >= 80 or "@" not in line:
+            continue
         m = re.search(r"(?<![가-힣])([가-힣]{2,4})\s+([\w.+-]+)@[\w-]+\.", line)
-        if (m and len(line) < 80 and m.group(1) not in REPORTER_STOP and not _SHARED_MAILBOX.match(m.group(2))
+        if (m and m.group(1) not in REPORTER_STOP and not _SHARED_MAILBOX.match(m.group(2))
                 and m.group(1) not in _EMAIL_PUBLISHERS.values()):
             return m.group(1)
     return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .article import Article, ExtractError, title_from_body
+from .article import Article, ExtractError, refuse_oversize, title_from_body
 from .lines import SENTENCE_END, is_cruft, lines, select_body
 from .metadata import date_from_lines, publisher_from_lines, reporter_from_lines, title_from_lines
 
@@ -39,6 +39,7 @@ def _unwrap(page: list[str]) -> list[str]:
 
 def strip_text_dump(text: str) -> Article:
     """Strip a plain-text dump of a news page down to its article."""
+    refuse_oversize(len(text))
     page = _unwrap(lines(text))
     body, first, last = select_body(page)
     if not body:
