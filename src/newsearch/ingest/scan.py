@@ -148,8 +148,8 @@ class Scan:
                 log.exception("extracting %s", printable(doc.where))
                 self.report(Problem(doc.where, f"cannot extract: {type(e).__name__}: {e}"))
                 continue
-            length = analysed_length(art)
-            if length > MAX_TEXT_CHARS:  # its indexed version, if any, is kept
+            length = length_over_limit(art)
+            if length:  # its indexed version, if any, is kept
                 self.report(Problem(doc.where, f"text too long ({length:,} characters; limit {MAX_TEXT_CHARS:,})"))
                 continue
             yield doc, art
@@ -161,10 +161,14 @@ class Scan:
                 and (self.owns is None or self.owns(doc_id))]
 
 
-def analysed_length(art: Article) -> int:
-    """Characters of an article that Kiwi reads: the body, and the title unless it is taken from the body."""
+def length_over_limit(art: Article) -> int:
+    """The characters of an article that Kiwi would read (the body, and the title unless it is taken from
+    the body) when they are more than MAX_TEXT_CHARS, else 0."""
     title, body = art.title or "", art.body or ""
-    return len(body) + (len(title) if title_in_body(title, body) is None else 0)
+    if len(body) + len(title) <= MAX_TEXT_CHARS:
+        return 0  # within the limit either way: no title-in-body test per indexed document
+    length = len(body) + (len(title) if title_in_body(title, body) is None else 0)
+    return length if length > MAX_TEXT_CHARS else 0
 
 
 def _mentions(doc: SourceDoc, words: list[str]) -> bool:

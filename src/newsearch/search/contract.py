@@ -34,7 +34,7 @@ class StorePage:
     total: int  # matches after every filter
     matched: int  # matches of the query as written (a few: worth a did-you-mean)
     matches: list[Match] = field(default_factory=list)
-    publishers: list[tuple[str, int]] = field(default_factory=list)
+    publishers: list[tuple[str, int]] = field(default_factory=list)  # (name, matches), any order
     warning: str | None = None
 
 
@@ -78,7 +78,7 @@ class Store(Protocol):
         """Articles sharing the article's most distinctive terms."""
 
     def publishers(self) -> list[tuple[str, int]]:
-        """Every publisher with its article count, most first."""
+        """Every publisher with its article count, in any order (the core sorts)."""
 
     def close(self) -> None:
         """Release files and connections."""

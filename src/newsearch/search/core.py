@@ -77,7 +77,7 @@ class Searcher:
             res.suggestion = suggestion.text
             if request.correct and suggestion.confident and page.matched == 0:
                 page = self._corrected(res, request, suggestion.text) or page
-        res.total, res.publishers, res.warning = page.total, page.publishers, page.warning
+        res.total, res.publishers, res.warning = page.total, by_count(page.publishers), page.warning
         if page.warning:
             log.warning("%s", page.warning)
         res.hits = [make_hit(m, request.snippets) for m in page.matches]
@@ -133,7 +133,7 @@ class Searcher:
 
     def publishers(self) -> list[tuple[str, int]]:
         """Every publisher in the index with its article count."""
-        return self.store.publishers()
+        return by_count(self.store.publishers())
 
     def dictionary_warning(self) -> str | None:
         """A note when the configured user dictionary differs from the one the documents were indexed with.
@@ -160,6 +160,11 @@ class Searcher:
                     if configured != words else None)
         self._dictionary_note = (stamp, words, note)
         return note
+
+
+def by_count(counts) -> list[tuple[str, int]]:
+    """(name, count) pairs with a name, most first, then by name: how facets and publishers are listed."""
+    return sorted(((name, int(n)) for name, n in counts if name), key=lambda x: (-x[1], x[0]))
 
 
 def make_hit(match: Match, snippets: bool) -> Hit:

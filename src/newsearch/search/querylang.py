@@ -27,7 +27,6 @@ PARTICLES = frozenset("""
 이 가 을 를 은 는 의 에 에서 에게 께 한테 로 으로 와 과 도 만 요 야 아 이나 나 이랑 랑 하고 부터 까지
 처럼 보다 마저 조차 밖에 께서 에게서 이며 며 든지 이든지 라도 이라도 뿐 대로 만큼 커녕 다 이다 입니다
 """.split())
-_PUNCT_ONLY = re.compile(r"^[\W_]+$")
 # Hangul compatibility letters (ㄱ-ㅎ, ㅏ-ㅣ) and spaces only: a 초성 abbreviation, not words.
 _JAMO_ONLY = re.compile(r"[\u3131-\u318e\s]*[\u3131-\u318e][\u3131-\u318e\s]*")
 

@@ -101,7 +101,7 @@ class SphinxStore:
         rows = self._select(f"SELECT s_publisher, COUNT(*) AS c FROM {self.dist} WHERE MATCH(%s) AND ns=%s{where} "
                             "GROUP BY s_publisher ORDER BY c DESC LIMIT 1000 OPTION max_matches=1000",
                             [match, self.ns, *args])
-        return _sorted_counts(rows)
+        return list(rows)
 
     def suggest(self, tree: QueryTree) -> str | None:
         """Did-you-mean needs the term dictionary, which SphinxQL 2.2 does not list."""
@@ -178,7 +178,7 @@ class SphinxStore:
         except StoreError as e:
             log.warning("%s", e)
             return []
-        return _sorted_counts(rows)
+        return list(rows)
 
 
 def _match(r, terms: set[str] | None) -> Match:
@@ -201,10 +201,6 @@ def _filters(date_from: str | None, date_to: str | None) -> tuple[str, list]:
         where += " AND dateint<=%s AND dateint>0"
         args.append(date_int(date_to[:10]) + 999999)
     return where, args
-
-
-def _sorted_counts(rows) -> list[tuple[str, int]]:
-    return sorted(((name, int(n)) for name, n in rows if name), key=lambda x: (-x[1], x[0]))
 
 
 def _warning(meta: dict) -> str | None:

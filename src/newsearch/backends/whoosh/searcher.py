@@ -29,8 +29,6 @@ segment_files.install()  # readers share the mapped segment instead of copying i
 
 # Spelling help is for short queries; a long one would cost a corrector walk per word.
 MAX_SUGGEST_UNITS = 6
-# Block-quality skipping makes counting the hits a second full pass.
-OPTIMIZE = False
 
 
 class NewsBM25(scoring.BM25F):
@@ -113,7 +111,7 @@ class WhooshStore:
             hit = hit & scored.dense(snap.collector.mask_of(_date_filter(request.date_from, request.date_to)))
         page = StorePage(total=0, matched=matched)
         if request.facets:
-            page.publishers = _sorted_counts(snap.collector.counts("publisher", scored, hit))
+            page.publishers = list(snap.collector.counts("publisher", scored, hit).items())
         if request.publisher:
             hit = hit & scored.dense(snap.collector.mask_of(Q.Term("publisher", request.publisher)))
         page.total = int(hit.sum())
@@ -278,11 +276,7 @@ class WhooshStore:
             return []
 
     def publishers(self) -> list[tuple[str, int]]:
-        return _sorted_counts(self._snapshot(self._current()).collector.live_counts("publisher"))
-
-
-def _sorted_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
-    return sorted(((k, n) for k, n in counts.items() if k), key=lambda x: (-x[1], x[0]))
+        return list(self._snapshot(self._current()).collector.live_counts("publisher").items())
 
 
 def _field_spans(spans: dict, docnum: int, title: str, body: str) -> tuple[list, list]:
