@@ -17,9 +17,10 @@ ALLOWED = {
     "config": set(), "errors": set(), "compiled": set(),
     "extract": BASE,
     "analysis": BASE,
-    "ingest": BASE | {"extract", "analysis"},
-    "search": BASE | {"analysis"},
-    "backends": BASE | {"extract", "analysis", "ingest", "search"},
+    "copies": BASE,
+    "ingest": BASE | {"extract", "analysis", "copies"},
+    "search": BASE | {"analysis", "copies"},
+    "backends": BASE | {"extract", "analysis", "copies", "ingest", "search"},
     "cli": None, "web": None, "__init__": BASE,  # None: anything
 }
 # Functions allowed past 60 lines, and why.

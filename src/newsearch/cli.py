@@ -222,8 +222,10 @@ def _dictionary_note(searcher) -> None:
               help="Only articles dated on or before (YYYY-MM-DD).")
 @click.option("--no-correct", is_flag=True,
               help="Search a query that finds nothing as typed, not as its confident correction.")
+@click.option("--no-group", is_flag=True,
+              help="List every copy of a wire story (by default copies count once, under their best hit).")
 def query_cmd(words, index_dir, limit, page, as_json, batch, sort, publisher, date_from, date_to,
-              no_correct) -> None:
+              no_correct, no_group) -> None:
     """Search the index for TEXT (its words, as typed).
 
     Words are optional and ranked by how many match; "quoted phrase", -exclude, +require,
@@ -236,6 +238,7 @@ def query_cmd(words, index_dir, limit, page, as_json, batch, sort, publisher, da
       newsearch query 카카오 -헬스케어 --json
       newsearch query '"디지털 헬스케어" -카카오' --from 2020-01-01
       newsearch query -헬스케어 카카오 -n 5
+      newsearch query 대통령 --no-group
       newsearch query --batch queries.jsonl --json
     """
     from .search.params import check_range
@@ -249,7 +252,7 @@ def query_cmd(words, index_dir, limit, page, as_json, batch, sort, publisher, da
         raise click.BadParameter(str(e), param_hint="'--from' / '--to'") from None
     searcher = _open_searcher(index_dir)
     opts = dict(limit=limit, page=page, sort=sort, publisher=publisher, date_from=date_from, date_to=date_to,
-                correct=not no_correct)
+                correct=not no_correct, group=not no_group)
     with searcher:
         _dictionary_note(searcher)
         if batch:
@@ -278,6 +281,10 @@ def _run_batch(searcher, batch: str, opts: dict, as_json: bool) -> None:
         sys.exit(1)
 
 
+# Copies named under a hit in text output (all of them are in --json).
+COPIES_SHOWN = 3
+
+
 def _print_results(res) -> None:
     color = _emphasis_on()
     if res.reason:
@@ -285,7 +292,8 @@ def _print_results(res) -> None:
         return
     first = (res.page - 1) * res.limit
     shown = f"{first + 1}-{first + len(res.hits)} of " if res.hits else ""
-    click.echo(f"{shown}{res.total} results ({res.took_ms:.0f} ms)")
+    grouped = f", {res.total_groups} after grouping copies" if res.total_groups not in (None, res.total) else ""
+    click.echo(f"{shown}{res.total} results{grouped} ({res.took_ms:.0f} ms)")
     if res.searched:
         click.echo(f"showing results for: {res.searched} (nothing matched {res.corrected_from}; "
                    "--no-correct searches it as typed)")
@@ -299,6 +307,10 @@ def _print_results(res) -> None:
         if snippet:  # a headline has no body to quote
             click.echo(f"     {snippet}")
         click.echo(f"     id: {hit.id}" + (f"  {hit.url}" if hit.url else ""))
+        if hit.copies:
+            click.echo(f"     same story: {len(hit.copies)} more (" + ", ".join(
+                " ".join(x for x in (c.publisher, c.date[:10] if c.date else None, c.id) if x)
+                for c in hit.copies[:COPIES_SHOWN]) + (", ..." if len(hit.copies) > COPIES_SHOWN else "") + ")")
 
 
 # -- extract -----------------------------------------------------------------------------------
@@ -413,6 +425,37 @@ def eval_cmd(corpus: Path, queries: Path, qrels: Path, index_dir: Path | None, r
 
 
 # -- check -------------------------------------------------------------------------------------
+
+
+@main.command("duplicates")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default: ./index or $NEWSEARCH_INDEX).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON group a line: {\"id\", \"lead\", \"members\"}.")
+def duplicates_cmd(index_dir: Path | None, as_json: bool) -> None:
+    """List every group of copies (the same wire story from several outlets), then a count summary.
+
+    The lead is the earliest report (then the most complete); members are listed lead first.
+    The summary goes to stderr with --json.
+
+    \b
+    Examples:
+      newsearch duplicates
+      newsearch duplicates --json --index archive/
+    """
+    from .copies import group_id
+
+    with _open_searcher(index_dir) as searcher:
+        groups = searcher.duplicates()
+        total = searcher.doc_count
+    for members in groups:
+        if as_json:
+            click.echo(json.dumps({"id": group_id(members[0]), "lead": members[0], "members": list(members)},
+                                  ensure_ascii=False))
+        else:
+            click.echo(f"{group_id(members[0])}  {len(members)}  " + "  ".join(members))
+    copies = sum(len(g) for g in groups)
+    click.echo(f"{len(groups)} groups of copies holding {copies} of {total} articles "
+               f"({total - copies + len(groups)} distinct stories)", err=as_json)
 
 
 @main.command("check")

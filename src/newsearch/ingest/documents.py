@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from ..analysis import Analyzer, Term
+from ..copies import Signature, body_signature
 from ..extract import Article, fallback_title
 from .sources import SourceDoc
 
@@ -19,6 +20,8 @@ class IndexedDoc:
     article: Article
     title_terms: list
     body_terms: list
+    # The body's near-duplicate signature (copies/), None for a body too short to have one.
+    signature: Signature | None = field(default=None)
 
     @property
     def id(self) -> str:
@@ -116,4 +119,4 @@ def analysed(analyzer: Analyzer, docs: Iterable[tuple[SourceDoc, Article]]) -> I
             title_terms, body_terms = first, next(stream)
         else:
             title_terms, body_terms = [], first
-        yield IndexedDoc(doc, art, title_terms, body_terms)
+        yield IndexedDoc(doc, art, title_terms, body_terms, body_signature(art.body, body_terms))

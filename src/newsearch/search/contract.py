@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..analysis import Analyzer
-from .model import SearchRequest
+from .model import Copy, CopyGroup, SearchRequest
 from .querylang import QueryTree
 
 Span = tuple[int, int, str]  # start, end, the term that matched
@@ -25,6 +25,8 @@ class Match:
     score: float = 0.0
     body_spans: list[Span] = field(default_factory=list)  # offsets into fields["body"]
     title_spans: list[Span] = field(default_factory=list)
+    group: CopyGroup | None = None  # the document's group of copies (size 1: none)
+    copies: list[Copy] = field(default_factory=list)  # the group's other members, lead first
 
 
 @dataclass
@@ -36,6 +38,7 @@ class StorePage:
     matches: list[Match] = field(default_factory=list)
     publishers: list[tuple[str, int]] = field(default_factory=list)  # (name, matches), any order
     warning: str | None = None
+    groups: int | None = None  # with `request.group`: how many groups of copies the `total` matches form
 
 
 @dataclass
@@ -65,17 +68,25 @@ class Store(Protocol):
         """How many documents the store holds."""
 
     def search(self, request: SearchRequest, tree: QueryTree) -> StorePage:
-        """Rank, filter and count the matches of `tree`; the page `request` asks for (with spans if snippets)."""
+        """Rank, filter and count the matches of `tree`; the page `request` asks for (with spans if snippets).
+
+        With `request.group`, copies of one story (copies/) count once: the page lists the best-ranked
+        matching member of each group, in rank order, `groups` counts the groups and `total` the articles.
+        Every match carries its `group` and `copies` (all other members of the group, matching or not).
+        """
 
     def suggest(self, tree: QueryTree) -> Suggestion | None:
         """A did-you-mean rewrite of the query's text from the store's vocabulary, or None; bounded work
         whatever the query (a store that keeps no vocabulary raises `Unsupported(Reason.NO_SUGGESTIONS)`)."""
 
     def document(self, doc_id: str, terms: set[str]) -> Match | None:
-        """One stored article, with the spans of `terms` in it."""
+        """One stored article, with the spans of `terms` in it, its group and copies."""
 
     def related(self, doc_id: str, limit: int) -> list[Match]:
-        """Articles sharing the article's most distinctive terms."""
+        """Articles sharing the article's most distinctive terms, best first, each with its `group`."""
+
+    def duplicates(self) -> list[tuple[str, ...]]:
+        """Every group of two or more copies, lead first (copies.Groups order)."""
 
     def publishers(self) -> list[tuple[str, int]]:
         """Every publisher with its article count, in any order (the core sorts)."""

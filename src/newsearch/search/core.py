@@ -6,14 +6,17 @@ import logging
 import time
 
 from ..analysis import vocabulary
+from ..copies import group_id
 from ..errors import StoreError, Unavailable, Unsupported
 from . import highlight
 from .contract import Match, Store, StorePage, Suggestion
-from .model import Hit, Reason, Results, SearchRequest, Snippet
+from .model import CopyGroup, Hit, Reason, Results, SearchRequest, Snippet
 from .querylang import parse
 
 log = logging.getLogger(__name__)
 
+# Related articles asked of the store beyond the limit, to make up for copies left out.
+RELATED_SLACK = 10
 # A query with fewer matches than this gets a did-you-mean; one with none is searched as its correction
 # when the store is confident of it (Results.searched, Results.corrected_from).
 FEW_HITS = 3
@@ -78,6 +81,7 @@ class Searcher:
             if request.correct and suggestion.confident and page.matched == 0:
                 page = self._corrected(res, request, suggestion.text) or page
         res.total, res.publishers, res.warning = page.total, by_count(page.publishers), page.warning
+        res.total_groups = page.groups if request.group else None
         if page.warning:
             log.warning("%s", page.warning)
         res.hits = [make_hit(m, request.snippets) for m in page.matches]
@@ -128,8 +132,21 @@ class Searcher:
         return out
 
     def related(self, doc_id: str, limit: int = 5) -> list[Hit]:
-        """More-like-this: articles sharing the article's most distinctive terms."""
-        return [make_hit(m, True) for m in self.store.related(doc_id, limit)]
+        """More-like-this: articles sharing the article's most distinctive terms; never a copy of the
+        article itself, and one article of each other group of copies."""
+        own = self.store.document(doc_id, set())
+        seen = {(own.group or _single(doc_id)).id} if own is not None else set()
+        out = []
+        for m in self.store.related(doc_id, limit + RELATED_SLACK):
+            group = m.group or _single(m.fields["id"])
+            if group.id not in seen:
+                seen.add(group.id)
+                out.append(make_hit(m, True))
+        return out[:limit]
+
+    def duplicates(self) -> list[tuple[str, ...]]:
+        """Every group of two or more copies in the store, lead first."""
+        return self.store.duplicates()
 
     def publishers(self) -> list[tuple[str, int]]:
         """Every publisher in the index with its article count."""
@@ -175,4 +192,10 @@ def make_hit(match: Match, snippets: bool) -> Hit:
                url=f.get("url") or None, score=match.score,
                snippet=highlight.snippet(f.get("body") or "", match.body_spans) if snippets else Snippet(""),
                reporter=f.get("reporter") or None,
-               title_marks=highlight.mark(title, [(a, b) for a, b, _ in match.title_spans]))
+               title_marks=highlight.mark(title, [(a, b) for a, b, _ in match.title_spans]),
+               group=match.group or _single(f["id"]), copies=list(match.copies))
+
+
+def _single(doc_id: str) -> CopyGroup:
+    """The group of a document without copies."""
+    return CopyGroup(group_id(doc_id), 1, doc_id)

@@ -45,6 +45,8 @@ class SearchRequest:
     # A query that matches nothing is searched as its confident did-you-mean instead (needs `suggest`);
     # False searches the text as typed (the web's `nc=1`, "원래 검색어").
     correct: bool = True
+    # Copies of one story (copies/) collapse to their best-ranked member; False shows every copy.
+    group: bool = True
 
     def clamped(self) -> "SearchRequest":
         """The request with limit and page in range and the text valid Unicode."""
@@ -87,6 +89,31 @@ class Snippet:
         return ("…" if self.cut_before else "") + "".join(out) + ("…" if self.cut_after else "")
 
 
+@dataclass(frozen=True)
+class CopyGroup:
+    """The group of copies a document belongs to: its id, how many articles it holds, and its lead."""
+
+    id: str
+    size: int
+    lead: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "size": self.size, "lead": self.lead}
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Another member of a hit's group: enough to list and link it."""
+
+    id: str
+    publisher: str | None
+    date: str | None
+    title: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "publisher": self.publisher, "date": self.date, "title": self.title}
+
+
 @dataclass
 class Hit:
     """One ranked result: the article's fields, its score and its highlighted title and snippet."""
@@ -100,6 +127,8 @@ class Hit:
     snippet: Snippet
     reporter: str | None = None
     title_marks: Snippet | None = None
+    group: CopyGroup | None = None
+    copies: list[Copy] = field(default_factory=list)  # the group's other members, lead first
 
     @property
     def snippet_html(self) -> str:
@@ -111,7 +140,9 @@ class Hit:
 
     def to_json(self) -> dict:
         return {"id": self.id, "title": self.title, "date": self.date, "publisher": self.publisher,
-                "url": self.url, "score": round(self.score, 4), "snippet": self.snippet_html}
+                "url": self.url, "score": round(self.score, 4), "snippet": self.snippet_html,
+                "group": self.group.to_json() if self.group else None,
+                "copies": [c.to_json() for c in self.copies]}
 
 
 @dataclass
@@ -135,10 +166,13 @@ class Results:
     # and `corrected_from` is the text as typed. Both None when the text was searched as typed.
     searched: str | None = None
     corrected_from: str | None = None
+    # With copies grouped: how many groups the `total` matching articles form (pages count groups).
+    total_groups: int | None = None
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.limit)) if self.limit else 1
+        shown = self.total if self.total_groups is None else self.total_groups
+        return max(1, -(-shown // self.limit)) if self.limit else 1
 
     @property
     def reason_text(self) -> str | None:
@@ -150,6 +184,8 @@ class Results:
     def to_json(self) -> dict:
         out = {"query": self.query, "total": self.total, "took_ms": round(self.took_ms, 2),
                "hits": [h.to_json() for h in self.hits]}
+        if self.total_groups is not None:
+            out["total_groups"] = self.total_groups
         if self.suggestion:
             out["suggestion"] = self.suggestion
         if self.corrected_from is not None:

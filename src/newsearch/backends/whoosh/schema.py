@@ -83,6 +83,19 @@ class TextColumn(fields.COLUMN):
         return value.decode("utf-8")
 
 
+class BytesColumn(fields.COLUMN):
+    """Per-document bytes kept in a column only: a body's near-duplicate signature (copies/)."""
+
+    def __init__(self):
+        super().__init__(columns.VarBytesColumn())
+
+    def to_column_value(self, value):
+        return bytes(value)
+
+    def from_column_value(self, value):
+        return value
+
+
 def build_schema(ana=None) -> fields.Schema:
     """The one schema every index uses (`ana` replaces the Korean analyzer, for baselines)."""
     ana = ana or KoreanAnalyzer()
@@ -90,6 +103,7 @@ def build_schema(ana=None) -> fields.Schema:
         id=fields.ID(stored=True, unique=True, sortable=True),
         source=TextColumn(),
         digest=TextColumn(),
+        sig=BytesColumn(),
         title=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         body=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         date=fields.ID(stored=True, sortable=True),

@@ -17,11 +17,12 @@ from whoosh import scoring
 
 from ...analysis import Analyzer, vocabulary
 from ...ingest.documents import body_offset, title_in_body
+from ...copies import group_id
 from ...search.contract import Match, StorePage, Suggestion
-from ...search.model import SearchRequest
+from ...search.model import Copy, CopyGroup, SearchRequest
 from ...search.querylang import QueryTree, clean, parse
 from ...search.settings import DEFAULT, Ranking
-from . import segment_files, spelling, store
+from . import groups, segment_files, spelling, store
 from .queries import Compiled, Near, compile_tree
 from .snapshot import Snapshot
 
@@ -57,6 +58,7 @@ class WhooshStore:
         self._searcher = self._ix.searcher(weighting=weighting(ranking))
         self._lock = threading.Lock()
         self._snap: Snapshot | None = None
+        self._view: groups.GroupView | None = None
         # Re-ranking stages, in order, over the first pass's best `ranking.rerank_depth` candidates.
         self.stages = [self._bonus_stage, self._window_stage]
         self._load_dictionary()
@@ -115,15 +117,36 @@ class WhooshStore:
         if request.publisher:
             hit = hit & scored.dense(snap.collector.mask_of(Q.Term("publisher", request.publisher)))
         page.total = int(hit.sum())
-        ranked = self._ranked(s, request, tree, compiled, scored, hit)
+        depth = request.offset + request.limit
+        if request.group:
+            view = self._groups(s)
+            page.groups = view.count(scored.docnums(hit))
+            ranked = self._ranked_groups(s, request, tree, compiled, scored, hit, view)
+        else:
+            ranked = self._ranked(s, request, tree, compiled, scored, hit, depth)
         terms = tree.highlight_terms if request.snippets else set()
-        page.matches = self._matches(s, ranked[request.offset:request.offset + request.limit], terms)
+        page.matches = self._matches(s, ranked[request.offset:depth], terms)
         return page
 
-    def _ranked(self, s, request: SearchRequest, tree: QueryTree, compiled: Compiled, scored, hit):
-        """(score, docnum) of the best matches down to the requested page, in the requested order."""
+    def _ranked_groups(self, s, request: SearchRequest, tree: QueryTree, compiled: Compiled, scored, hit,
+                       view: groups.GroupView):
+        """The best-ranked match of each group down to the requested page, in the requested order.
+
+        Each ranking is a prefix of any deeper one (see `_ranked`), so collapsing a prefix gives a
+        prefix of the collapsed whole: pages never repeat or lose a group.
+        """
+        need, page_total = request.offset + request.limit, int(hit.sum())
+        depth = need * 2
+        while True:
+            ranked = self._ranked(s, request, tree, compiled, scored, hit, depth)
+            collapsed = view.collapse(ranked)
+            if len(collapsed) >= need or len(ranked) >= page_total:
+                return collapsed
+            depth *= 4
+
+    def _ranked(self, s, request: SearchRequest, tree: QueryTree, compiled: Compiled, scored, hit, depth: int):
+        """(score, docnum) of the `depth` best matches, in the requested order."""
         collector = self._snapshot(s).collector
-        depth = request.offset + request.limit
         if request.sort == "newest":
             return collector.top_by(scored, hit, depth, "date")
         if not compiled.rerank:
@@ -193,12 +216,41 @@ class WhooshStore:
     def _matches(self, s, ranked: list[tuple[float, int]], terms: set[str]) -> list[Match]:
         """The stored fields and highlight spans of ranked documents."""
         spans = self._spans(s, [d for _, d in ranked], terms)
+        view = self._groups(s)
         out = []
         for score, docnum in ranked:
             stored = s.stored_fields(docnum)
             body_spans, title_spans = _field_spans(spans, docnum, stored.get("title", ""), stored.get("body", ""))
-            out.append(Match(dict(stored), score, body_spans, title_spans))
+            out.append(self._grouped(s, view, docnum, Match(dict(stored), score, body_spans, title_spans)))
         return out
+
+    def _groups(self, s) -> groups.GroupView:
+        """The groups of copies over searcher `s`'s documents (made again after a commit or a new file)."""
+        snap = self._snapshot(s)
+        stamp = (id(snap), groups.file_stamp(self.index_dir))
+        view = self._view
+        if view is None or view.stamp != stamp:
+            codes, names = snap.postings.column_codes("id")
+            view = self._view = groups.GroupView(groups.read_groups(self.index_dir)[1], codes, names,
+                                                 snap.postings.live(), stamp)
+        return view
+
+    @staticmethod
+    def _grouped(s, view: groups.GroupView, docnum: int, match: Match) -> Match:
+        """`match` with its group and the group's other members (lead first, then by date and id)."""
+        lead = view.lead_id(docnum)
+        others = [int(d) for d in view.group_docnums(docnum) if d != docnum]
+        match.group = CopyGroup(group_id(lead), len(others) + 1, lead)
+        copies = []
+        for d in others:
+            f = s.stored_fields(d)
+            copies.append(Copy(f["id"], f.get("publisher") or None, f.get("date") or None, f.get("title", "")))
+        copies.sort(key=lambda c: (c.id != lead, c.date or "\uffff", c.id))
+        match.copies = copies
+        return match
+
+    def duplicates(self) -> list[tuple[str, ...]]:
+        return sorted(self._groups(self._current()).groups)
 
     def _spans(self, s, docnums: list[int], terms: set[str]) -> dict[str, dict[int, list]]:
         """Character spans of `terms` in each doc, read from the postings (stored offsets)."""
@@ -248,7 +300,7 @@ class WhooshStore:
         stored = dict(s.stored_fields(docnum))
         spans = self._spans(s, [docnum], terms)
         body_spans, title_spans = _field_spans(spans, docnum, stored.get("title", ""), stored.get("body", ""))
-        return Match(stored, 0.0, body_spans, title_spans)
+        return self._grouped(s, self._groups(s), docnum, Match(stored, 0.0, body_spans, title_spans))
 
     def related(self, doc_id: str, limit: int) -> list[Match]:
         s = self._current()
@@ -261,9 +313,9 @@ class WhooshStore:
         if not keys:
             return []
         q = Q.Or([Q.Term("body", k) for k in keys] + [Q.Term("title", k) for k in keys])
-        out = [Match(dict(hit.fields()), float(hit.score or 0)) for hit in s.search(q, limit=limit + 1, terms=False)
-               if hit.docnum != docnum]
-        return out[:limit]
+        view = self._groups(s)
+        return [self._grouped(s, view, hit.docnum, Match(dict(hit.fields()), float(hit.score or 0)))
+                for hit in s.search(q, limit=limit + 1, terms=False) if hit.docnum != docnum][:limit]
 
     def _key_terms(self, s, text: str) -> list[str]:
         """The 12 terms of `text` most distinctive against the index (Whoosh's key terms)."""

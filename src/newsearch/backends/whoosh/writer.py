@@ -11,7 +11,7 @@ from pathlib import Path
 from ...analysis import UserWord, vocabulary
 from ...errors import StoreError
 from ...ingest import IndexedDoc, Shard
-from . import store
+from . import groups, store
 from .schema import AnalyzedText
 
 
@@ -97,9 +97,20 @@ class WhooshWriter:
                 store.discard(self._writer)
                 self._writer = None
             self._ix.close()
+            self._regroup(changed)
             if self.rebuild:
                 store.swap(self.target, self.index_dir)
                 self._release()
+
+    def _regroup(self, changed: bool) -> None:
+        """Group copies again after a commit that changed documents (or when the kept groups are stale);
+        a no-op update does no grouping work."""
+        ix = store.open_index(self.target)
+        try:
+            if changed or self.rebuild or groups.stale(self.target, ix.latest_generation()):
+                groups.regroup(ix, self.target)
+        finally:
+            ix.close()
 
     def cancel(self) -> None:
         """Drop uncommitted changes and every file written for them; never raises."""
@@ -160,6 +171,7 @@ def document_fields(item: IndexedDoc) -> dict:
         "id": doc.id,
         "source": doc.source,
         "digest": doc.digest,
+        "sig": item.signature.to_bytes() if item.signature is not None else b"",
         "title": AnalyzedText(title, title_field),
         "_stored_title": title,
         "body": AnalyzedText(art.body, body_field),

@@ -1,0 +1,114 @@
+"""Groups of copies in an index folder: kept in `copies.json` beside the segments, read per searcher.
+
+A document's signature lives in its `sig` column (written with the document). After each commit
+that changed documents the writer groups every signature again (copies.find_groups: vectorised,
+so the groups are what a rebuild would give) and replaces `copies.json` atomically, stamped with
+the index generation it was made from; a file of another generation (a crash between the two
+writes, a salvage) is stale and the next update groups again even when no document changed.
+Searchers map the groups onto document numbers once per index state and file (`GroupView`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ...copies import Groups, Member, Signature, find_groups
+
+FILE_NAME = "copies.json"
+
+
+def read_groups(folder: Path) -> tuple[int, Groups]:
+    """(generation, groups) of the folder's file; (-1, no groups) when it is missing or unreadable."""
+    try:
+        raw = json.loads((Path(folder) / FILE_NAME).read_text(encoding="utf-8"))
+        return int(raw["generation"]), Groups([tuple(g) for g in raw["groups"]])
+    except (OSError, ValueError, KeyError, TypeError):
+        return -1, Groups()
+
+
+def stale(folder: Path, generation: int) -> bool:
+    """True when the folder's groups were not made from index generation `generation`."""
+    return read_groups(folder)[0] != generation
+
+
+def regroup(ix, folder: Path) -> Groups:
+    """Group every live document of index `ix` by its signature and keep the groups in `folder`."""
+    members = []
+    with ix.reader() as reader:
+        gen = ix.latest_generation()
+        if reader.doc_count():
+            ids, sigs, dates = (reader.column_reader(c) for c in ("id", "sig", "date"))
+            members = [Member(ids[d], Signature.from_bytes(sigs[d]), dates[d]) for d in reader.all_doc_ids()]
+    groups = find_groups(members)
+    _write(Path(folder), gen, groups)
+    return groups
+
+
+def _write(folder: Path, generation: int, groups: Groups) -> None:
+    path = folder / FILE_NAME
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump({"generation": generation, "groups": groups.groups}, f, ensure_ascii=False, separators=(",", ":"))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def file_stamp(folder: Path) -> tuple:
+    """What changes when the groups file is replaced."""
+    try:
+        st = (Path(folder) / FILE_NAME).stat()
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        return ()
+
+
+class GroupView:
+    """The groups of one searcher's documents by document number: collapse keys, members, leads."""
+
+    def __init__(self, groups: Groups, codes: np.ndarray, names: list[str], live: np.ndarray, stamp: tuple):
+        self.stamp = stamp
+        self.names = names
+        self.key = codes.astype(np.int64)  # docnum -> code of its lead's id (its own id without copies)
+        self.members: dict[int, np.ndarray] = {}  # lead code -> live docnums, for groups of two or more here
+        self.groups: list[tuple[str, ...]] = []  # those groups' ids, lead first
+        code_of = {name: i for i, name in enumerate(names)}
+        live_docnum = np.full(len(names), -1, dtype=np.int64)  # an id is live in one document at most
+        live_docs = np.flatnonzero(live)
+        live_docnum[codes[live_docs]] = live_docs
+        for group in groups.groups:
+            here = [m for m in group if m in code_of and live_docnum[code_of[m]] >= 0]
+            if len(here) < 2:
+                continue
+            docs = live_docnum[[code_of[m] for m in here]]
+            lead = code_of[here[0]]  # the lead, or the earliest member still here when the file is stale
+            self.key[docs] = lead
+            self.members[lead] = docs
+            self.groups.append(tuple(here))
+
+    def lead_id(self, docnum: int) -> str:
+        return self.names[int(self.key[docnum])]
+
+    def group_docnums(self, docnum: int) -> np.ndarray:
+        """Document numbers of the group of `docnum` (itself alone when it has no copies)."""
+        got = self.members.get(int(self.key[docnum]))
+        return got if got is not None else np.array([docnum], dtype=np.int64)
+
+    def count(self, docnums: np.ndarray) -> int:
+        """How many groups the documents `docnums` form."""
+        return int(len(np.unique(self.key[docnums])))
+
+    def collapse(self, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """The first of each group, in the order given."""
+        seen, out = set(), []
+        for score, docnum in ranked:
+            k = int(self.key[docnum])
+            if k not in seen:
+                seen.add(k)
+                out.append((score, docnum))
+        return out
+

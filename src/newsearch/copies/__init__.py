@@ -1,0 +1,15 @@
+"""Wire copies: near-duplicate signatures of article bodies, and the groups they form.
+
+- `signature.py`: a MinHash (datasketch) over shingles of three consecutive index terms of the body,
+  with datelines, bylines, copyright lines and promos left out; computed from the terms the indexer
+  already has, stored with the document;
+- `groups.py`: candidate pairs from LSH bands of every signature, each pair verified by its
+  estimated overlap, groups as connected components, the lead of each (the earliest report, then
+  the most complete); the stores keep the result (`Groups`) and collapse results by it.
+"""
+
+from .groups import COPY_CONTAINMENT, COPY_JACCARD, Groups, Member, find_groups, group_id
+from .signature import Signature, body_signature
+
+__all__ = ["Signature", "body_signature", "Member", "Groups", "find_groups", "group_id", "COPY_JACCARD",
+           "COPY_CONTAINMENT"]
