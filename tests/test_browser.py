@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"
 # The two Kakao Healthcare seeds: they must rank first (in either order).
 KAKAO_HC = {"002_5199239f47117fff.txt", "004_24bd54923c893d98.txt"}
+# Seed 002 and its two copies in tests/fixtures/copies_web: one group of three.
+COPIES_WEB = REPO / "tests" / "fixtures" / "copies_web"
+STORY = {"002_5199239f47117fff.txt", "newsis_kakao_healthcare.txt", "yonhap_kakao_healthcare.txt"}
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 if not CHROMIUM.exists():
@@ -34,14 +38,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(seed_index):
-    """`newsearch serve` on a free loopback port; yields its base URL, stops it afterwards."""
+@contextmanager
+def serving(index: Path, log_name: str = "serve.log"):
+    """`newsearch serve` of `index` on a free loopback port; yields its base URL, stops it afterwards."""
     port = free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = ARTIFACTS / "serve.log"
+    log = ARTIFACTS / log_name
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "newsearch.cli", "serve", "--index", str(seed_index),
+        proc = subprocess.Popen([sys.executable, "-m", "newsearch.cli", "serve", "--index", str(index),
                                  "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}"
@@ -67,6 +71,25 @@ def server(seed_index):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(seed_index):
+    """`newsearch serve` of the seed index."""
+    with serving(seed_index) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def copies_server(tmp_path_factory, kiwi):
+    """`newsearch serve` of the seeds plus two copies of seed 002 (tests/fixtures/copies_web)."""
+    from newsearch.backends import update
+
+    ix = tmp_path_factory.mktemp("browser-copies") / "index"
+    stats = update(ix, [REPO / "seeds", COPIES_WEB], name="whoosh")
+    assert stats.failed == 0 and stats.added == 7, stats.problems
+    with serving(ix, "serve-copies.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -222,3 +245,77 @@ def test_screenshots(server, browser):
     docs = REPO / "docs"
     docs.mkdir(exist_ok=True)
     shutil.copyfile(shots["desktop"], docs / "screenshot.png")
+
+
+def tab_to(pg, selector: str, limit: int = 80) -> None:
+    """Press Tab until the focused element matches `selector` (fails after `limit` presses)."""
+    for _ in range(limit):
+        pg.keyboard.press("Tab")
+        if pg.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    pytest.fail(f"Tab never reached {selector}")
+
+
+def test_copies_fold_expand_by_keyboard_and_unfold(copies_server, page):
+    pg = page
+    pg.goto(copies_server + "/search?q=카카오헬스케어")
+    assert "기사 5건 · 중복 묶음 후 3건" in pg.locator(".results-summary").inner_text()
+    ids = result_ids(pg)
+    assert len(ids) == 3 and len(set(ids) & STORY) == 1
+    lead = (set(ids) & STORY).pop()
+    details = pg.locator("details.copies")
+    assert details.count() == 1 and not details.evaluate("el => el.open")
+    assert details.locator("summary").inner_text().startswith("같은 기사 2건")  # the ▸ is decoration
+    assert not pg.locator(".copy-link").first.is_visible()
+
+    # keyboard only: Tab reaches the disclosure, Enter opens it, Tab reaches a copy, Enter follows it
+    tab_to(pg, "details.copies > summary")
+    assert pg.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    pg.keyboard.press("Enter")
+    assert details.evaluate("el => el.open")
+    links = pg.locator(".copy-link")
+    assert links.count() == 2 and links.first.is_visible()
+    copies = [h.split("?")[0].removeprefix("/article/")
+              for h in links.evaluate_all("els => els.map(e => e.getAttribute('href'))")]
+    assert set(copies) == STORY - {lead}
+    publishers = pg.locator(".copy .publisher").all_inner_texts()
+    assert len(publishers) == 2 and set(publishers) <= {"뉴시스", "연합뉴스", "아이뉴스24"}
+    pg.keyboard.press("Tab")
+    assert pg.evaluate("document.activeElement.className") == "copy-link"
+    target = pg.evaluate("document.activeElement.getAttribute('href')").split("?")[0].removeprefix("/article/")
+    with pg.expect_navigation():
+        pg.keyboard.press("Enter")
+    assert f"/article/{target}?q=" in pg.url
+    # the related articles of a copy never list the story's other copies
+    related = [h.split("?")[0].removeprefix("/article/")
+               for h in pg.locator(".related li > a").evaluate_all("els => els.map(e => e.getAttribute('href'))")]
+    assert related and not set(related) & STORY
+
+    # every copy, then grouped again; each switch keeps the query
+    pg.goto(copies_server + "/search?q=카카오헬스케어&sort=newest")
+    with pg.expect_navigation():
+        pg.get_by_role("link", name="중복 기사 모두 보기").click()
+    assert "group=0" in pg.url and "sort=newest" in pg.url
+    assert len(result_ids(pg)) == 5 and STORY <= set(result_ids(pg))
+    assert pg.locator("details.copies").count() == 0
+    assert "중복 묶음 후" not in pg.locator(".results-summary").inner_text()
+    with pg.expect_navigation():
+        pg.get_by_role("link", name="같은 기사 묶기").click()
+    assert "group=0" not in pg.url and "sort=newest" in pg.url
+    assert len(result_ids(pg)) == 3
+    assert pg.console_errors == []
+
+
+def test_copies_on_a_phone(copies_server, browser):
+    """The open list of copies fits a phone screen (no sideways scrolling)."""
+    ctx = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True,
+                              has_touch=True, locale="ko-KR")
+    pg = ctx.new_page()
+    pg.goto(copies_server + "/search?q=카카오헬스케어")
+    pg.locator("details.copies > summary").tap()
+    assert pg.locator("details.copies").evaluate("el => el.open")
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 375
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.locator("details.copies").scroll_into_view_if_needed()
+    pg.screenshot(path=str(ARTIFACTS / "results-copies-phone.png"))
+    ctx.close()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import quote
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -83,7 +84,8 @@ def test_search_ranks_kakao_healthcare_first(client):
     assert set(hit_ids(html)[:2]) == KAKAO_HC
     assert "<mark>카카오헬스케어</mark>" in html
     assert 'value="카카오헬스케어"' in html  # the box keeps the query
-    assert re.search(r"검색결과 <strong>\d+</strong>건", html)
+    assert re.search(r"검색결과 기사 <strong>\d+</strong>건", html)
+    assert "중복 묶음 후" not in html and "같은 기사" not in html  # no copies among the seeds
     assert re.search(r"\(\d+ms\)", html)
     assert 'href="/article/002_5199239f47117fff.txt?q=%EC%B9%B4' in html
 
@@ -130,7 +132,8 @@ def test_publisher_filter_and_facet_counts(client):
 def hit_dates(html: str) -> list[str | None]:
     """The date of each hit in page order (None when a hit has no date)."""
     hits = html.split('<li class="hit">')[1:]
-    return [m.group(1) if (m := re.search(r'<time datetime="([^"]+)"', h)) else None for h in hits]
+    metas = [re.search(r'<p class="hit-meta">(.*?)</p>', h, re.S).group(1) for h in hits]  # not the copies
+    return [m.group(1) if (m := re.search(r'<time datetime="([^"]+)"', h)) else None for h in metas]
 
 
 def test_sort_newest(client):
@@ -308,15 +311,18 @@ def test_api_matches_cli_json(client, seed_index, text, query_args, cli_args):
 
 def test_api_shape(client):
     data = client.get("/api/search?q=" + quote("카카오헬스케어")).get_json()
-    assert set(data) == {"query", "total", "took_ms", "hits"}
+    assert set(data) == {"query", "total", "total_groups", "took_ms", "hits"}
+    assert data["total_groups"] == data["total"]  # no copies among the seeds
     assert set([h["id"] for h in data["hits"]][:2]) == KAKAO_HC
-    assert set(data["hits"][0]) == {"id", "title", "date", "publisher", "url", "score", "snippet"}
+    assert set(data["hits"][0]) == {"id", "title", "date", "publisher", "url", "score", "snippet", "group", "copies"}
+    assert data["hits"][0]["group"]["size"] == 1 and data["hits"][0]["copies"] == []
     assert "<mark>" in data["hits"][0]["snippet"]
 
 
 @pytest.mark.parametrize("args", ["q=a&page=abc", "q=a&page=0", "q=a&page=1001", "q=a&limit=0", "q=a&limit=101",
                                   "q=a&limit=-1", "q=a&sort=best", "q=a&from=2020-1-1", "q=a&to=yesterday",
-                                  "q=a&from=2020-02-30", "page=1"])
+                                  "q=a&from=2020-02-30", "page=1", "q=a&group=2", "q=a&group=no",
+                                  "q=a&group=%EF%BC%90"])
 def test_api_bad_parameters_are_400_json(client, args):
     r = client.get("/api/search?" + args)
     assert r.status_code == 400
@@ -414,3 +420,122 @@ def test_odd_queries_never_500(client, raw):
     for path in ("/search", "/api/search"):
         r = client.get(f"{path}?q={raw}")
         assert r.status_code == 200, (path, raw)
+
+
+# -- copies of one wire story (issue 18) -------------------------------------------------------
+
+# tests/fixtures/copies_web: seed 002 republished by two other outlets (another dateline, a date, its
+# last paragraph cut). With the seeds they make one group of three copies.
+COPIES_WEB = Path(__file__).parent / "fixtures" / "copies_web"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+STORY = {"002_5199239f47117fff.txt", "newsis_kakao_healthcare.txt", "yonhap_kakao_healthcare.txt"}
+COPY_LINK = re.compile(r'<a class="copy-link" href="/article/([^"?]+)\?q=')
+
+
+@pytest.fixture(scope="module")
+def copies_index(tmp_path_factory, kiwi):
+    from newsearch.backends import update
+
+    ix = tmp_path_factory.mktemp("web-copies") / "index"
+    stats = update(ix, [SEEDS, COPIES_WEB], name="whoosh")
+    assert stats.failed == 0 and stats.added == 7, stats.problems
+    return ix
+
+
+@pytest.fixture(scope="module")
+def copies_client(copies_index):
+    return create_app({"INDEX_DIR": str(copies_index), "TESTING": True}).test_client()
+
+
+def test_copies_fold_under_the_best_hit(copies_client):
+    html = page(copies_client, "/search?q=" + quote("카카오헬스케어"))
+    ids = hit_ids(html)
+    shown = [i for i in ids if i in STORY]
+    assert len(shown) == 1 and len(ids) == 3  # one article of the story, then the two others
+    assert "기사 <strong>5</strong>건 · 중복 묶음 후 <strong>3</strong>건" in html
+    # a real disclosure, folded, saying how many other copies there are
+    assert html.count('<details class="copies">') == 1
+    assert re.search(r"<summary>같은 기사 2건<span class=\"visually-hidden\">", html)
+    copies = COPY_LINK.findall(html)
+    assert set(copies) == STORY - set(shown)
+    assert "뉴시스" in html and "연합뉴스" in html and "아이뉴스24" in html
+    titles = re.findall(r'<a class="copy-link" href="[^"]+">([^<]*)</a>', html)
+    assert len(titles) == 2 and all("카카오헬스케어" in t for t in titles)  # each copy shows its own title
+    assert re.search(r'<time datetime="2023-06-2[78]T[0-9:]+">2023-06-2[78]</time>', html)
+    # the switch to every copy keeps the query
+    assert 'href="/search?q=%EC%B9%B4%EC%B9%B4%EC%98%A4%ED%97%AC%EC%8A%A4%EC%BC%80%EC%96%B4&amp;group=0"' in html
+    assert "중복 기사 모두 보기" in html and "같은 기사 묶기" not in html
+    for doc_id in copies:  # every copy link opens its article
+        assert page(copies_client, f"/article/{doc_id}")
+
+
+def test_group_0_shows_every_copy(copies_client):
+    q = quote("카카오헬스케어")
+    html = page(copies_client, f"/search?q={q}&group=0")
+    ids = hit_ids(html)
+    assert STORY <= set(ids) and len(ids) == 5
+    assert "같은 기사 2건" not in html and "<details class=\"copies\"" not in html
+    assert "기사 <strong>5</strong>건" in html and "중복 묶음 후" not in html
+    assert "같은 기사 묶기" in html and "중복 기사 모두 보기" not in html
+    assert f'href="/search?q={q}" class="group-link">같은 기사 묶기' in html
+    assert hit_ids(page(copies_client, f"/search?q={q}&group=1")) == hit_ids(page(copies_client, f"/search?q={q}"))
+
+
+def test_group_switch_keeps_the_other_parameters(copies_client):
+    q = quote("헬스케어")
+    html = page(copies_client, f"/search?q={q}&sort=newest&from=2019-01-01&limit=1&page=2")
+    assert f'href="/search?q={q}&amp;sort=newest&amp;from=2019-01-01&amp;limit=1&amp;group=0"' in html
+    html = page(copies_client, f"/search?q={q}&sort=newest&from=2019-01-01&limit=1&group=0")
+    assert f'href="/search?q={q}&amp;sort=newest&amp;from=2019-01-01&amp;limit=1" class="group-link"' in html
+    # the date form and the facets keep group=0 too
+    assert '<input type="hidden" name="group" value="0">' in html
+    assert re.search(r'href="/search\?q=[^"]*&amp;sort=newest[^"]*&amp;group=0"[^>]*>[^<]*<span class="count">', html)
+
+
+def test_paging_counts_groups_and_keeps_group_0(copies_client):
+    q = quote("카카오헬스케어")
+    grouped = [hit_ids(page(copies_client, f"/search?q={q}&limit=1&page={n}")) for n in (1, 2, 3)]
+    assert all(len(ids) == 1 for ids in grouped) and len({ids[0] for ids in grouped}) == 3
+    html = page(copies_client, f"/search?q={q}&limit=1&page=3")
+    assert 'rel="next"' not in html and "3/3쪽" in html
+    r = copies_client.get(f"/search?q={q}&limit=1&page=9")
+    assert r.status_code == 302 and r.headers["Location"].endswith("page=3")
+    seen = []
+    for n in range(1, 6):
+        html = page(copies_client, f"/search?q={q}&limit=1&group=0&page={n}")
+        seen += hit_ids(html)
+        assert f"{n}/5쪽" in html
+        nav = html.split('<nav class="pagination"')[1].split("</nav>")[0]
+        links = [parse_qs(urlsplit(h.replace("&amp;", "&")).query) for h in re.findall(r'href="([^"]+)"', nav)]
+        assert links and all(a["group"] == ["0"] for a in links)  # every page link keeps group=0
+        if n < 5:
+            assert re.search(r'page=' + str(n + 1) + '[^"]*" rel="next"', nav)
+    assert len(set(seen)) == 5 and STORY <= set(seen)
+    r = copies_client.get(f"/search?q={q}&limit=1&group=0&page=9")
+    assert r.status_code == 302
+    assert parse_qs(urlsplit(r.headers["Location"]).query) == {
+        "q": ["카카오헬스케어"], "limit": ["1"], "page": ["5"], "group": ["0"]}
+
+
+def test_api_group_parameter(copies_client):
+    q = quote("카카오헬스케어")
+    data = copies_client.get(f"/api/search?q={q}").get_json()
+    assert data["total"] == 5 and data["total_groups"] == 3 and len(data["hits"]) == 3
+    story = [h for h in data["hits"] if h["id"] in STORY]
+    assert len(story) == 1 and story[0]["group"]["size"] == 3
+    assert {c["id"] for c in story[0]["copies"]} == STORY - {story[0]["id"]}
+    assert {c["publisher"] for c in story[0]["copies"]} <= {"뉴시스", "연합뉴스", "아이뉴스24"}
+    every = copies_client.get(f"/api/search?q={q}&group=0").get_json()
+    assert every["total"] == 5 and "total_groups" not in every and len(every["hits"]) == 5
+    assert STORY <= {h["id"] for h in every["hits"]}
+    assert copies_client.get(f"/api/search?q={q}&group=1").get_json()["hits"] == data["hits"]
+    r = copies_client.get(f"/api/search?q={q}&group=maybe")
+    assert r.status_code == 400 and r.get_json()["error"].startswith("group:")
+    assert "group:" in page(copies_client, f"/search?q={q}&group=maybe", 400)
+
+
+def test_related_never_lists_copies_of_the_article(copies_client):
+    html = page(copies_client, "/article/newsis_kakao_healthcare.txt")
+    related = html.split('id="related-title"')[1]
+    linked = set(re.findall(r'href="/article/([^"?]+)', related))
+    assert linked and not linked & STORY

@@ -4,6 +4,7 @@ Unicode); article links cannot be turned into other routes; the Host header is n
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -12,9 +13,11 @@ from hypothesis import strategies as st
 
 from newsearch.backends import update
 
+REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
 ROUTES = {
-    "/search": ["q", "limit", "page", "sort", "publisher", "from", "to", "nc"],
-    "/api/search": ["q", "limit", "page", "sort", "publisher", "from", "to", "nc"],
+    "/search": ["q", "limit", "page", "sort", "publisher", "from", "to", "nc", "group"],
+    "/api/search": ["q", "limit", "page", "sort", "publisher", "from", "to", "nc", "group"],
     "/": ["q", "page"],
     "/article/002_5199239f47117fff.txt": ["q"],
 }
@@ -92,3 +95,23 @@ def test_a_store_error_is_a_503_and_one_log_line(seed_index, monkeypatch, caplog
     assert html.status_code == 503 and "색인을 읽을 수 없습니다" in html.get_data(as_text=True)
     assert [r.getMessage() for r in caplog.records if r.name == "newsearch.web"] == [
         f"index at {seed_index} is damaged: MAIN_x.seg: checksum mismatch"] * 2
+
+
+def test_copy_links_cannot_lead_to_another_route(tmp_path, kiwi):
+    """The links to a hit's other copies escape ids like the hit's own link does."""
+    from newsearch.web import create_app
+
+    body = (REPO_SEEDS / "001_2bc103dad1454d7c.txt").read_text(encoding="utf-8").split("\n\n", 5)[5]
+    rows = [{"id": "../../opensearch.xml", "title": "경로 같은 아이디의 헬스케어 기사", "body": body,
+             "publisher": "가신문", "date": "2021-11-25"},
+            {"id": "sub/copy.html", "title": "헬스케어 경쟁 기사", "body": body, "publisher": "나신문",
+             "date": "2021-11-26"}]
+    src = tmp_path / "rows.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert update(ix, [src]).failed == 0
+    client = create_app({"INDEX_DIR": str(ix), "TESTING": True}).test_client()
+    html = client.get("/search?q=" + quote("헬스케어")).get_data(as_text=True)
+    assert "같은 기사 1건" in html  # one hit, the other one behind it
+    assert 'href="/article/..%2F..%2Fopensearch.xml?q=' in html and 'href="/article/sub/copy.html?q=' in html
+    assert 'href="/article/../' not in html

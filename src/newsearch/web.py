@@ -124,6 +124,16 @@ def _date_param(name: str) -> str | None:
         raise ParamError(f"{name}: 날짜는 YYYY-MM-DD 형식의 실제 날짜여야 합니다.") from None
 
 
+def _group_param() -> bool:
+    """`group`: 1 (default) shows one article per group of copies, 0 every copy."""
+    raw = request.args.get("group", "").strip().lower()
+    if raw in ("", "1", "true"):
+        return True
+    if raw in ("0", "false"):
+        return False
+    raise ParamError("group: 0(중복 기사 모두 보기) 또는 1(같은 기사 묶기)이어야 합니다.")
+
+
 def search_params() -> dict:
     """The search options of the current request, validated (raises ParamError)."""
     sort = request.args.get("sort", "").strip() or "relevance"
@@ -138,6 +148,8 @@ def search_params() -> dict:
         "date_to": _date_param("to"),
         # nc=1 ("원래 검색어"): search the text as typed, not its auto-correction
         "correct": request.args.get("nc", "").strip() not in ("1", "true"),
+        # group=0 ("중복 기사 모두 보기"): every copy of a wire story, not one per group
+        "group": _group_param(),
     }
     try:
         check_range(params["date_from"], params["date_to"])
@@ -230,7 +242,8 @@ class _Nav:
         p = {"q": self.q, "sort": self.params.get("sort"), "publisher": self.params.get("publisher"),
              "from": self.params.get("date_from"), "to": self.params.get("date_to"),
              "limit": self.params.get("limit"), "page": None,
-             "nc": 1 if self.params.get("correct") is False else None}
+             "nc": 1 if self.params.get("correct") is False else None,
+             "group": 0 if self.params.get("group") is False else None}
         p.update(overrides)
         if p["sort"] == "relevance":
             p["sort"] = None

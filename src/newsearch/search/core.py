@@ -120,7 +120,8 @@ class Searcher:
         return got.text if got is not None else None
 
     def article(self, doc_id: str, q: str | None = None) -> dict | None:
-        """The stored article (`body_html`, `title_html` highlight `q`'s words when given), or None."""
+        """The stored article (`body_html`, `title_html` highlight `q`'s words when given; `group` and
+        `copies`: the other members of its group of copies), or None."""
         terms = parse(q, self.store.analyzer()).highlight_terms if q else set()
         match = self.store.document(doc_id, terms)
         if match is None:
@@ -129,6 +130,7 @@ class Searcher:
         out["title"], out["body"] = match.fields.get("title", ""), match.fields.get("body", "")
         out["body_html"] = highlight.mark(out["body"], [(a, b) for a, b, _ in match.body_spans]).html()
         out["title_html"] = highlight.mark(out["title"], [(a, b) for a, b, _ in match.title_spans]).html()
+        out["group"], out["copies"] = match.group or _single(out["id"]), list(match.copies)
         return out
 
     def related(self, doc_id: str, limit: int = 5) -> list[Hit]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ...copies import Groups, Member, Signature, find_groups
+from ...search.model import Copy
 
 FILE_NAME = "copies.json"
 
@@ -70,9 +71,13 @@ def file_stamp(folder: Path) -> tuple:
 class GroupView:
     """The groups of one searcher's documents by document number: collapse keys, members, leads."""
 
-    def __init__(self, groups: Groups, codes: np.ndarray, names: list[str], live: np.ndarray, stamp: tuple):
+    def __init__(self, groups: Groups, codes: np.ndarray, names: list[str], live: np.ndarray, reader,
+                 stamp: tuple):
         self.stamp = stamp
+        # Copies are listed from columns: reading stored fields would unpickle every copy's body.
+        self._columns = {c: reader.column_reader(c) for c in ("headline", "publisher", "date")}
         self.names = names
+        self.codes = codes
         self.key = codes.astype(np.int64)  # docnum -> code of its lead's id (its own id without copies)
         self.members: dict[int, np.ndarray] = {}  # lead code -> live docnums, for groups of two or more here
         self.groups: list[tuple[str, ...]] = []  # those groups' ids, lead first
@@ -98,9 +103,17 @@ class GroupView:
         got = self.members.get(int(self.key[docnum]))
         return got if got is not None else np.array([docnum], dtype=np.int64)
 
+    def copy(self, docnum: int) -> Copy:
+        """What a hit lists of another member of its group."""
+        cols = self._columns
+        return Copy(self.names[self.codes[docnum]], cols["publisher"][docnum] or None, cols["date"][docnum] or None,
+                    cols["headline"][docnum])
+
     def count(self, docnums: np.ndarray) -> int:
         """How many groups the documents `docnums` form."""
-        return int(len(np.unique(self.key[docnums])))
+        seen = np.zeros(len(self.names), dtype=bool)
+        seen[self.key[docnums]] = True
+        return int(seen.sum())
 
     def collapse(self, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """The first of each group, in the order given."""

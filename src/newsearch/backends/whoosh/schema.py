@@ -68,8 +68,9 @@ def KoreanAnalyzer():
 class TextColumn(fields.COLUMN):
     """A per-document string kept in a column only: neither an index term nor a stored field.
 
-    For what only `store.existing` reads back, in bulk: a document's source and content digest.
-    Nothing searches by them; as terms, the digests (one per document) were a quarter of a bulk
+    For what is read back by document number, never searched: a document's source and content digest
+    (`store.existing`, in bulk), and its title again for listing copies (`groups.GroupView.copy`). Nothing
+    searches by them; as terms, the digests (one per document) were a quarter of a bulk
     load's term dictionary.
     """
 
@@ -104,6 +105,7 @@ def build_schema(ana=None) -> fields.Schema:
         source=TextColumn(),
         digest=TextColumn(),
         sig=BytesColumn(),
+        headline=TextColumn(),  # the title again, for listing a hit's copies without unpickling bodies
         title=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         body=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         date=fields.ID(stored=True, sortable=True),

@@ -133,19 +133,24 @@ class WhooshStore:
         """The best-ranked match of each group down to the requested page, in the requested order.
 
         Each ranking is a prefix of any deeper one (see `_ranked`), so collapsing a prefix gives a
-        prefix of the collapsed whole: pages never repeat or lose a group.
+        prefix of the collapsed whole: pages never repeat or lose a group. Deeper rankings reuse the
+        re-ranked head and only extend the first pass's tail.
         """
-        need, page_total = request.offset + request.limit, int(hit.sum())
+        need, matches = request.offset + request.limit, int(hit.sum())
         depth = need * 2
+        ranked = self._ranked(s, request, tree, compiled, scored, hit, depth)
         while True:
-            ranked = self._ranked(s, request, tree, compiled, scored, hit, depth)
             collapsed = view.collapse(ranked)
-            if len(collapsed) >= need or len(ranked) >= page_total:
+            if len(collapsed) >= need or len(ranked) >= matches:
                 return collapsed
             depth *= 4
+            ranked = self._ranked(s, request, tree, compiled, scored, hit, depth,
+                                  head=ranked[:self.ranking.rerank_depth])
 
-    def _ranked(self, s, request: SearchRequest, tree: QueryTree, compiled: Compiled, scored, hit, depth: int):
-        """(score, docnum) of the `depth` best matches, in the requested order."""
+    def _ranked(self, s, request: SearchRequest, tree: QueryTree, compiled: Compiled, scored, hit, depth: int,
+                head: list | None = None):
+        """(score, docnum) of the `depth` best matches, in the requested order (`head`: the re-ranked head
+        of an earlier call with the same query)."""
         collector = self._snapshot(s).collector
         if request.sort == "newest":
             return collector.top_by(scored, hit, depth, "date")
@@ -155,11 +160,13 @@ class WhooshStore:
         # candidates among themselves. The head is the same whatever page is asked, and the tail keeps the
         # first pass's order, so walking the pages shows every match exactly once.
         ranked = collector.top(scored, hit, max(depth, self.ranking.rerank_depth))
-        head, tail = ranked[:self.ranking.rerank_depth], ranked[self.ranking.rerank_depth:]
-        for stage in self.stages:
-            if not head:
-                break
-            head = stage(s, tree, compiled, head)
+        tail = ranked[self.ranking.rerank_depth:]
+        if head is None:
+            head = ranked[:self.ranking.rerank_depth]
+            for stage in self.stages:
+                if not head:
+                    break
+                head = stage(s, tree, compiled, head)
         return head + tail
 
     def _bonus_stage(self, s, tree: QueryTree, compiled: Compiled, ranked: list[tuple[float, int]]):
@@ -232,7 +239,7 @@ class WhooshStore:
         if view is None or view.stamp != stamp:
             codes, names = snap.postings.column_codes("id")
             view = self._view = groups.GroupView(groups.read_groups(self.index_dir)[1], codes, names,
-                                                 snap.postings.live(), stamp)
+                                                 snap.postings.live(), s.reader(), stamp)
         return view
 
     @staticmethod
@@ -241,10 +248,7 @@ class WhooshStore:
         lead = view.lead_id(docnum)
         others = [int(d) for d in view.group_docnums(docnum) if d != docnum]
         match.group = CopyGroup(group_id(lead), len(others) + 1, lead)
-        copies = []
-        for d in others:
-            f = s.stored_fields(d)
-            copies.append(Copy(f["id"], f.get("publisher") or None, f.get("date") or None, f.get("title", "")))
+        copies = [view.copy(d) for d in others]
         copies.sort(key=lambda c: (c.id != lead, c.date or "\uffff", c.id))
         match.copies = copies
         return match

@@ -172,6 +172,7 @@ def document_fields(item: IndexedDoc) -> dict:
         "source": doc.source,
         "digest": doc.digest,
         "sig": item.signature.to_bytes() if item.signature is not None else b"",
+        "headline": title,
         "title": AnalyzedText(title, title_field),
         "_stored_title": title,
         "body": AnalyzedText(art.body, body_field),
