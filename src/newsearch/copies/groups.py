@@ -19,6 +19,8 @@ import json
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from .signature import NUM_PERM, Signature
 
@@ -27,8 +29,8 @@ COPY_CONTAINMENT = 0.8
 CONTAINED_JACCARD = 0.2
 ROWS = 2
 BANDS = NUM_PERM // ROWS
-# Documents sharing one band value beyond this many are compared with this many of them, not all
-# (a run of identical texts: each links to the first ones, which are linked to each other).
+# Documents sharing one band value pair with this many - 1 next ones in the band's order, not all
+# (a run of many identical texts is linked through overlapping windows).
 MAX_RUN = 64
 _PAIR_CHUNK = 200_000
 
@@ -98,33 +100,39 @@ def find_groups(members: list[Member]) -> Groups:
     left, right = _candidates(values)
     keep = _verified(values, sizes, left, right)
     components = _components(len(have), left[keep], right[keep])
-    groups = [_ordered([have[i] for i in comp]) for comp in components]
+    groups = [_ordered([have[i] for i in comp.tolist()]) for comp in components]
     groups.sort(key=lambda g: g[0])
     return Groups(groups)
 
 
 def _candidates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unique pairs (i < j) of documents equal in at least one band."""
+    """Unique pairs (i < j) of documents equal in at least one band.
+
+    Within a band the documents are sorted by value; every document pairs with the next ones of the
+    same value, up to MAX_RUN - 1 of them (all pairs of a run of up to MAX_RUN; a longer run is linked
+    through overlapping windows). One vector operation per distance, not one per run.
+    """
     n = len(values)
-    pairs = []
+    lefts, rights = [], []
     for b in range(BANDS):
         key = (values[:, b * ROWS].astype(np.uint64) << np.uint64(32)) | values[:, b * ROWS + 1].astype(np.uint64)
         order = np.argsort(key, kind="stable")
         sk = key[order]
-        starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
-        lengths = np.diff(np.r_[starts, n])
-        for s, ln in zip(starts[lengths > 1].tolist(), lengths[lengths > 1].tolist()):
-            run = order[s:s + ln]
-            anchors = run[:MAX_RUN]
-            a, c = np.meshgrid(anchors, run, indexing="ij")
-            pairs.append(np.stack([a.ravel(), c.ravel()], axis=1))
-    if not pairs:
+        same = sk[1:] == sk[:-1]
+        if not same.any():
+            continue
+        run = np.cumsum(np.r_[True, ~same])  # run number of each sorted position
+        for k in range(1, MAX_RUN):
+            hit = np.flatnonzero(run[k:] == run[:-k])
+            if not len(hit):
+                break
+            lefts.append(order[hit])
+            rights.append(order[hit + k])
+    if not lefts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    p = np.concatenate(pairs).astype(np.int64)
-    p = p[p[:, 0] != p[:, 1]]
-    p.sort(axis=1)
-    codes = np.unique(p[:, 0] * n + p[:, 1])
+    left, right = np.concatenate(lefts).astype(np.int64), np.concatenate(rights).astype(np.int64)
+    codes = np.unique(np.minimum(left, right) * n + np.maximum(left, right))
     return codes // n, codes % n
 
 
@@ -140,24 +148,16 @@ def _verified(values: np.ndarray, sizes: np.ndarray, left: np.ndarray, right: np
     return keep
 
 
-def _components(n: int, left: np.ndarray, right: np.ndarray) -> list[list[int]]:
-    """Connected components of two or more nodes (union-find with path halving)."""
-    parent = list(range(n))
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in zip(left.tolist(), right.tolist()):
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    comps: dict[int, list[int]] = {}
-    for x in set(left.tolist()) | set(right.tolist()):
-        comps.setdefault(root(x), []).append(x)
-    return [c for c in comps.values() if len(c) > 1]
+def _components(n: int, left: np.ndarray, right: np.ndarray) -> list[np.ndarray]:
+    """Connected components of two or more nodes of the graph of verified pairs."""
+    if not len(left):
+        return []
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
+    _count, label = connected_components(graph, directed=False)
+    linked = np.unique(np.concatenate([left, right]))
+    order = linked[np.argsort(label[linked], kind="stable")]
+    cuts = np.flatnonzero(np.diff(label[order])) + 1
+    return [c for c in np.split(order, cuts) if len(c) > 1]
 
 
 def _ordered(members: list[Member]) -> tuple[str, ...]:

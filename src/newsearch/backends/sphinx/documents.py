@@ -12,6 +12,7 @@ import base64
 import hashlib
 import re
 
+from ...copies import Signature
 from ...ingest import IndexedDoc
 from ...ingest.shards import id_hash
 from .nodes import STRING_ATTRS
@@ -19,7 +20,7 @@ from .nodes import STRING_ATTRS
 _SAFE = re.compile(r"^[0-9A-Za-z&%.+\-/_\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff"
                    r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 MAX_WORD = 40  # Sphinx cuts words at 42 characters: longer terms are hashed
-COLUMNS = ("id", "title", "body", "ns", "dateint") + STRING_ATTRS
+COLUMNS = ("id", "title", "body", "ns", "dateint", "grp") + STRING_ATTRS
 
 
 def doc_key(ns: int, doc_id: str) -> int:
@@ -97,12 +98,26 @@ def date_int(date: str | None) -> int:
     return int(digits.ljust(14, "0")) if len(digits) >= 4 else 0
 
 
+def encode_signature(sig: Signature | None) -> str:
+    """The `s_sig` attribute of a signature: base64 of its bytes, "" for none."""
+    return base64.b64encode(sig.to_bytes()).decode("ascii") if sig is not None else ""
+
+
+def decode_signature(data: str | None) -> Signature | None:
+    """The signature of an `s_sig` attribute (None for "" or a malformed value)."""
+    try:
+        return Signature.from_bytes(base64.b64decode(data or "", validate=True))
+    except ValueError:
+        return None
+
+
 def row(ns: int, item: IndexedDoc) -> tuple:
-    """The REPLACE INTO values of one document."""
+    """The REPLACE INTO values of one document (its own group until the commit groups copies)."""
     art, doc = item.article, item.doc
     title = art.title or ""
     title_field, body_field = item.fields()
-    return (doc_key(ns, doc.id), morpheme_text(title_field), morpheme_text(body_field), ns,
-            date_int(art.date), doc.id, doc.source, doc.digest, title, art.body or "", art.date or "",
+    key = doc_key(ns, doc.id)
+    return (key, morpheme_text(title_field), morpheme_text(body_field), ns, date_int(art.date), key,
+            doc.id, doc.source, doc.digest, title, art.body or "", art.date or "",
             art.publisher or "", art.reporter or "", art.url or "",
-            encode_spans(item.title_terms), encode_spans(item.body_terms))
+            encode_spans(item.title_terms), encode_spans(item.body_terms), encode_signature(item.signature))

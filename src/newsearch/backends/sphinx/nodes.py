@@ -24,8 +24,9 @@ MARKER = "sphinx.json"
 CHARSET_TABLE = ("0..9, A..Z->a..z, a..z, U+26, U+25, U+2E, U+2B, U+2D, U+2F, U+5F, U+AC00..U+D7A3, "
                  "U+1100..U+11FF, U+3130..U+318F, U+A960..U+A97F, U+D7B0..U+D7FF, U+3400..U+4DBF, "
                  "U+4E00..U+9FFF, U+F900..U+FAFF")
+# `s_sig`: the body's near-duplicate signature (copies/), base64, "" for a body too short to have one.
 STRING_ATTRS = ("s_id", "s_source", "s_digest", "s_title", "s_body", "s_date", "s_publisher", "s_reporter",
-                "s_url", "s_tspans", "s_bspans")
+                "s_url", "s_tspans", "s_bspans", "s_sig")
 
 
 def nodes_from_env() -> list[tuple[str, int]]:
@@ -75,6 +76,8 @@ index {prefix}{i}
     rt_field = body
     rt_attr_uint = ns
     rt_attr_bigint = dateint
+    # The doc key of the document's group lead (copies/): results collapse with GROUP BY grp.
+    rt_attr_bigint = grp
 {strings}
     rt_mem_limit = {mem_limit}
     dict = keywords

@@ -11,9 +11,10 @@ from pathlib import Path
 from ...analysis import Analyzer, vocabulary
 from ...errors import QueryRefused, StoreError, Unavailable, Unsupported
 from ...search.contract import Match, StorePage
-from ...search.model import Reason, SearchRequest
+from ...search.model import MAX_LIMIT, MAX_PAGE, Reason, SearchRequest
 from ...search.querylang import QueryTree
 from ...search.settings import DEFAULT, Ranking
+from . import groups
 from .cluster import Cluster
 from .documents import date_int, decode_spans, doc_key, term_counts, token
 from .nodes import MARKER, namespace
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 DEFAULT_RANKER = "expr('sum((lcs+word_count)*user_weight)*1000+bm25')"
 FIELD_WEIGHTS = "title=1, body=2"
 _FIELDS = "s_id, s_title, s_body, s_date, s_publisher, s_reporter, s_url"
+# Groups of copies counted exactly (see `_group_count`): as many as the last page can reach.
+GROUP_COUNT_LIMIT = MAX_PAGE * MAX_LIMIT
+MEMBERS_PAGE = 5000
 
 
 def _ranker() -> str:
@@ -74,21 +78,14 @@ class SphinxStore:
     # -- searching ------------------------------------------------------------------------
 
     def search(self, request: SearchRequest, tree: QueryTree) -> StorePage:
+        """The page of `tree`'s matches `request` asks for, one per group of copies with `request.group`."""
         match = build_match(tree)
         where, args = _filters(request.date_from, request.date_to)
         pub_where, pub_args = (" AND s_publisher=%s", [request.publisher]) if request.publisher else ("", [])
-        order = "dateint DESC, WEIGHT() DESC, id ASC" if request.sort == "newest" else "WEIGHT() DESC, id ASC"
-        cols = "id, WEIGHT() AS w, " + _FIELDS + (", s_tspans, s_bspans" if request.snippets else "")
-        offset, limit = request.offset, request.limit
-        sql = (f"SELECT {cols} FROM {self.dist} WHERE MATCH(%s) AND ns=%s{where}{pub_where} ORDER BY {order} "
-               f"LIMIT {offset}, {limit} OPTION ranker={_ranker()}, field_weights=({FIELD_WEIGHTS}), "
-               f"max_matches={offset + limit}, idf='plain,tfidf_unnormalized'")
+        cond, cond_args = f"MATCH(%s) AND ns=%s{where}{pub_where}", [match, self.ns, *args, *pub_args]
         try:
-            rows, meta = self._select(sql, [match, self.ns, *args, *pub_args], meta=True)
-            total = int(meta.get("total_found", 0))
-            page = StorePage(total=total, matched=total, warning=_warning(meta))
-            terms = tree.highlight_terms if request.snippets else None
-            page.matches = [_match(r, terms) for r in rows]
+            page, rows = (self._grouped_page if request.group else self._flat_page)(request, cond, cond_args)
+            page.matches = self._matches(rows, tree.highlight_terms if request.snippets else None)
             if request.facets:
                 page.publishers = self._publisher_counts(match, where, args)
         except QueryRefused as e:
@@ -96,6 +93,66 @@ class SphinxStore:
                 raise Unavailable(str(e)) from None
             raise
         return page
+
+    def _page_sql(self, request: SearchRequest, cond: str, group: bool) -> str:
+        """The page's SELECT: ranked (or newest first), with `GROUP BY grp` the best of each group of copies."""
+        order = "dateint DESC, WEIGHT() DESC, id ASC" if request.sort == "newest" else "WEIGHT() DESC, id ASC"
+        cols = "id, WEIGHT() AS w, grp, " + _FIELDS + (", s_tspans, s_bspans" if request.snippets else "")
+        # Each node's best member of a group is among its best offset+limit groups when the group's best
+        # of all is, so max_matches=offset+limit finds the page exactly, as without grouping.
+        grouping = f" GROUP BY grp WITHIN GROUP ORDER BY {order}" if group else ""
+        offset, limit = request.offset, request.limit
+        return (f"SELECT {cols} FROM {self.dist} WHERE {cond}{grouping} ORDER BY {order} "
+                f"LIMIT {offset}, {limit} OPTION ranker={_ranker()}, field_weights=({FIELD_WEIGHTS}), "
+                f"max_matches={offset + limit}, idf='plain,tfidf_unnormalized'")
+
+    def _flat_page(self, request: SearchRequest, cond: str, args: list) -> tuple[StorePage, list]:
+        """Every matching article ranked on its own (`request.group` False): the counts and the page's rows."""
+        rows, meta = self._select(self._page_sql(request, cond, False), args, meta=True)
+        total = int(meta.get("total_found", 0))
+        return StorePage(total=total, matched=total, warning=_warning(meta)), list(rows)
+
+    def _grouped_page(self, request: SearchRequest, cond: str, args: list) -> tuple[StorePage, list]:
+        """One row per group of copies; `total` counts articles and `groups` the groups they form."""
+        rows, meta = self._select(f"SELECT COUNT(*) AS c FROM {self.dist} WHERE {cond} OPTION ranker=none",
+                                  args, meta=True)
+        total = int(rows[0][0]) if rows else 0
+        page = StorePage(total=total, matched=total, groups=0, warning=_warning(meta))
+        if not total:
+            return page, []
+        page.groups = self._group_count(cond, args, total)
+        rows, meta = self._select(self._page_sql(request, cond, True), args, meta=True)
+        page.warning = page.warning or _warning(meta)
+        return page, list(rows)
+
+    def _group_count(self, cond: str, args: list, total: int) -> int:
+        """How many groups the `total` matching articles form.
+
+        The distributed index counts the groups of a GROUP BY only when every node's groups fit in
+        max_matches (the master merges them; `total_found` is no count at all otherwise, measured on
+        searchd 2.2.11), so max_matches covers them all up to GROUP_COUNT_LIMIT; beyond, the count
+        is that limit (a lower bound, and as far as pages reach).
+        """
+        cap = min(total, GROUP_COUNT_LIMIT)
+        _rows, meta = self._select(f"SELECT grp FROM {self.dist} WHERE {cond} GROUP BY grp LIMIT 1 "
+                                   f"OPTION ranker=none, max_matches={cap}", args, meta=True)
+        return int(meta.get("total", 0))
+
+    def _matches(self, rows, terms: set[str] | None) -> list[Match]:
+        """Result rows (id, weight, grp, the stored fields[, spans]) as `Match`es with their groups and copies."""
+        members = self._members({r[2] for r in rows})
+        out = []
+        for r in rows:
+            m = _match(r, terms)
+            groups.attach(m, r[0], r[2], members)
+            out.append(m)
+        return out
+
+    def _members(self, grps: set[int]) -> dict[int, list[groups.MemberRow]]:
+        """grp -> every member of those groups of copies (matching the query or not), lead first."""
+        if not grps:
+            return {}
+        return groups.ordered(self._all_rows("", f"grp IN ({','.join(str(int(g)) for g in sorted(grps))})"))
 
     def _publisher_counts(self, match: str, where: str, args: list) -> list[tuple[str, int]]:
         rows = self._select(f"SELECT s_publisher, COUNT(*) AS c FROM {self.dist} WHERE MATCH(%s) AND ns=%s{where} "
@@ -111,38 +168,68 @@ class SphinxStore:
 
     def _fetch(self, doc_id: str):
         try:
-            rows = self._select(f"SELECT id, 0, {_FIELDS}, s_tspans, s_bspans FROM {self.dist} "
+            rows = self._select(f"SELECT id, 0, grp, {_FIELDS}, s_tspans, s_bspans FROM {self.dist} "
                                 "WHERE id=%s AND ns=%s LIMIT 1", (doc_key(self.ns, doc_id), self.ns))
         except StoreError as e:
             log.warning("%s", e)
             return None
-        return rows[0] if rows and rows[0][2] == doc_id else None
+        return rows[0] if rows and rows[0][3] == doc_id else None
+
+    def _grouped_matches(self, rows, terms: set[str] | None) -> list[Match]:
+        """`_matches` for a single article's calls: a failure to read the groups leaves each match alone."""
+        try:
+            return self._matches(rows, terms)
+        except StoreError as e:
+            log.warning("%s", e)
+            return [_match(r, terms) for r in rows]
 
     def document(self, doc_id: str, terms: set[str]) -> Match | None:
+        """One article with the spans of `terms`, its group and copies."""
         r = self._fetch(doc_id)
         if r is None:
             return None
-        match = _match(r, terms)
+        match = self._grouped_matches([r], terms)[0]
         if not terms:
             match.body_spans, match.title_spans = [], []
         return match
 
     def related(self, doc_id: str, limit: int) -> list[Match]:
-        """More-like-this: articles sharing the article's most distinctive terms (tf x idf)."""
+        """More-like-this: articles sharing the article's most distinctive terms (tf x idf), with their groups."""
         r = self._fetch(doc_id)
         if r is None:
             return []
-        keys = self._key_terms(r[9], r[10])
+        keys = self._key_terms(r[10], r[11])
         if not keys:
             return []
         match = " | ".join(alt_expr((k,)) for k in keys)
         try:
-            rows = self._select(f"SELECT id, WEIGHT() AS w, {_FIELDS} FROM {self.dist} WHERE MATCH(%s) AND ns=%s "
-                                f"AND id!=%s LIMIT {limit} OPTION ranker=bm25", (match, self.ns, r[0]))
+            rows = self._select(f"SELECT id, WEIGHT() AS w, grp, {_FIELDS} FROM {self.dist} WHERE MATCH(%s) "
+                                f"AND ns=%s AND id!=%s LIMIT {limit} OPTION ranker=bm25", (match, self.ns, r[0]))
         except StoreError as e:
             log.warning("%s", e)
             return []
-        return [_match(row, None) for row in rows]
+        return self._grouped_matches(rows, None)
+
+    def duplicates(self) -> list[tuple[str, ...]]:
+        """Every group of two or more copies, lead first, sorted by lead (the non-leads, then their leads)."""
+        copies = self._all_rows("IF(grp=id, 0, 1) AS cp", "cp=1")
+        leads = []
+        grps = sorted({r[1] for r in copies})
+        for k in range(0, len(grps), 1000):
+            leads += self._all_rows("", f"id IN ({','.join(map(str, grps[k:k + 1000]))})")
+        return groups.duplicates(copies, leads)
+
+    def _all_rows(self, extra: str, where: str) -> list[groups.MemberRow]:
+        """Member rows of every document of the namespace with `where` (over `extra` columns), paged by id."""
+        rows, last = [], 0
+        cols = "id, grp, s_id, s_publisher, s_date, s_title" + (f", {extra}" if extra else "")
+        while True:
+            got = self._select(f"SELECT {cols} FROM {self.dist} WHERE ns=%s AND {where} AND id>%s ORDER BY id ASC "
+                               f"LIMIT {MEMBERS_PAGE} OPTION max_matches={MEMBERS_PAGE}", (self.ns, last))
+            rows += [tuple(r[:6]) for r in got]
+            if len(got) < MEMBERS_PAGE:
+                return rows
+            last = got[-1][0]
 
     def _key_terms(self, title_spans: str, body_spans: str) -> list[str]:
         """The 12 terms of an article with the highest tf x idf (title terms counted twice)."""
@@ -182,13 +269,13 @@ class SphinxStore:
 
 
 def _match(r, terms: set[str] | None) -> Match:
-    """A result row (id, weight, the stored fields[, title spans, body spans]) as a `Match`."""
-    sid, title, body, date, publisher, reporter, url = r[2:9]
+    """A result row (id, weight, grp, the stored fields[, title spans, body spans]) as a `Match`."""
+    sid, title, body, date, publisher, reporter, url = r[3:10]
     fields = {"id": sid, "title": title, "body": body, "date": date, "publisher": publisher,
               "reporter": reporter, "url": url}
     match = Match(fields, r[1] / 1000.0)
-    if terms is not None and len(r) > 9:
-        match.title_spans, match.body_spans = decode_spans(r[9], terms), decode_spans(r[10], terms)
+    if terms is not None and len(r) > 10:
+        match.title_spans, match.body_spans = decode_spans(r[10], terms), decode_spans(r[11], terms)
     return match
 
 

@@ -4,17 +4,28 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from ...analysis import UserWord, vocabulary
 from ...errors import Unavailable
 from ...ingest import IndexedDoc, Shard
 from ...ingest.shards import shard_of
+from . import groups
 from .cluster import Cluster
 from .documents import COLUMNS, doc_key, row
 from .nodes import MARKER, namespace
 
+log = logging.getLogger(__name__)
+
 BATCH_BYTES = 4 * 2**20
+PAGE = 5000  # documents read per statement
+# Marker version of the groups of copies: an index written before grouping (or never committed) is
+# grouped at its next commit even when nothing changed.
+GROUPED = 1
+# Times a sharded worker groups again when the namespace changed while it grouped (another worker's
+# writes): the last writer to finish then leaves what a rebuild gives.
+REGROUP_ROUNDS = 5
 
 
 class SphinxWriter:
@@ -27,26 +38,33 @@ class SphinxWriter:
         self._adds: dict[int, list[tuple]] = {}
         self._add_bytes: dict[int, int] = {}
         self._deletes: dict[int, list[int]] = {}
+        self._sharded = False  # one of several workers (`--shard`), which may write at the same time
+        self._written = False  # whether this run wrote to the shards yet (the marker then says: group again)
 
     def _shard_index(self, i: int) -> str:
         return f"{self.cluster.prefix}{i}"
 
+    def _rows(self, i: int, cols: str):
+        """Every document of the namespace in shard i (`id` and `cols`), paged by id."""
+        last = 0
+        while True:
+            rows = self.cluster.run(
+                i, f"SELECT id, {cols} FROM {self._shard_index(i)} WHERE ns=%s AND id>%s "
+                   f"ORDER BY id ASC LIMIT {PAGE} OPTION max_matches={PAGE}", (self.ns, last))
+            yield from rows
+            if len(rows) < PAGE:
+                break
+            last = rows[-1][0]
+
     def existing(self, shard: Shard | None = None) -> dict[str, tuple[str, str]]:
+        self._sharded = shard is not None
         out: dict[str, tuple[str, str]] = {}
         for i in range(self.cluster.shards):
             if shard is not None and shard.count == self.cluster.shards and shard.index != i:
                 continue  # a worker per node: the other shards hold none of its ids
-            last = 0
-            while True:
-                rows = self.cluster.run(
-                    i, f"SELECT id, s_id, s_source, s_digest FROM {self._shard_index(i)} WHERE ns=%s AND id>%s "
-                       "ORDER BY id ASC LIMIT 5000 OPTION max_matches=5000", (self.ns, last))
-                for key, sid, source, digest in rows:
-                    if shard is None or shard.owns(sid):
-                        out[sid] = (source, digest)
-                if len(rows) < 5000:
-                    break
-                last = rows[-1][0]
+            for key, sid, source, digest in self._rows(i, "s_id, s_source, s_digest"):
+                if shard is None or shard.owns(sid):
+                    out[sid] = (source, digest)
         return out
 
     def dictionary(self) -> tuple[UserWord, ...]:
@@ -65,6 +83,7 @@ class SphinxWriter:
         self._add_bytes.pop(i, None)
         if not rows:
             return
+        self._writing()
         one = "(" + ",".join(["%s"] * len(COLUMNS)) + ")"
         sql = f"REPLACE INTO {self._shard_index(i)} ({', '.join(COLUMNS)}) VALUES " + ",".join([one] * len(rows))
         self.cluster.run(i, sql, [v for r in rows for v in r])
@@ -77,24 +96,73 @@ class SphinxWriter:
         for i in list(self._adds):
             self._flush_adds(i)
         for i, keys in list(self._deletes.items()):
+            self._writing()
             for k in range(0, len(keys), 1000):
                 chunk = keys[k:k + 1000]
                 self.cluster.run(i, f"DELETE FROM {self._shard_index(i)} WHERE id IN ({','.join(map(str, chunk))})")
             del self._deletes[i]
-        self._mark()
+        if changed or not self._grouped():
+            self._regroup()
+        self._mark(grouped=True)
         vocabulary.keep_user_dict(self.index_dir, words)
 
-    def _mark(self) -> None:
-        """A small marker in the index folder: the namespace exists (even while empty)."""
+    def _writing(self) -> None:
+        """Before the first write: mark the copies ungrouped, so that a run that dies before its commit
+        (its documents then count as unchanged) still leaves the next commit to group them."""
+        if not self._written:
+            self._written = True
+            self._mark(grouped=False)
+
+    def _grouped(self) -> bool:
+        """Whether the marker says the namespace's copies were grouped by a commit (see GROUPED)."""
+        try:
+            return json.loads((self.index_dir / MARKER).read_text(encoding="utf-8")).get("copies") == GROUPED
+        except (OSError, ValueError, AttributeError):
+            return False
+
+    def _grouping_rows(self) -> list[groups.GroupingRow]:
+        """What grouping needs of every document of the namespace, from every shard."""
+        return [(i, key, sid, sig, date, grp) for i in range(self.cluster.shards)
+                for key, sid, sig, date, grp in self._rows(i, "s_id, s_sig, s_date, grp")]
+
+    def _regroup(self) -> None:
+        """Group every document of the namespace and rewrite the `grp`s that changed.
+
+        A sharded worker reads the namespace again after writing: another worker may have written
+        between its read and its update, and the grouping must be of what the shards finally hold.
+        """
+        docs = self._grouping_rows()
+        for _round in range(REGROUP_ROUNDS):
+            for i, by_grp in groups.plan(docs, self.ns).items():
+                self._set_grp(i, by_grp)
+            if not self._sharded:
+                return
+            again = self._grouping_rows()
+            if [d[:5] for d in again] == [d[:5] for d in docs]:
+                return
+            docs = again
+        log.warning("sphinx namespace %s kept changing while grouping copies; the next update groups again", self.ns)
+
+    def _set_grp(self, i: int, by_grp: dict[int, list[int]]) -> None:
+        """UPDATE shard i's documents to their new `grp`, one statement per value (and per 1,000 ids)."""
+        for grp, keys in by_grp.items():
+            for k in range(0, len(keys), 1000):
+                ids = ",".join(map(str, keys[k:k + 1000]))
+                self.cluster.run(i, f"UPDATE {self._shard_index(i)} SET grp={int(grp)} WHERE id IN ({ids})")
+
+    def _mark(self, grouped: bool) -> None:
+        """A small marker in the index folder: the namespace exists (even while empty), its copies grouped."""
         try:
             self.index_dir.mkdir(parents=True, exist_ok=True)
             (self.index_dir / MARKER).write_text(json.dumps({
                 "backend": "sphinx", "namespace": self.ns, "prefix": self.cluster.prefix,
-                "nodes": [self.cluster.addr(i) for i in range(self.cluster.shards)]}) + "\n", encoding="utf-8")
+                "nodes": [self.cluster.addr(i) for i in range(self.cluster.shards)],
+                "copies": GROUPED if grouped else 0}) + "\n", encoding="utf-8")
         except OSError:
             pass
 
     def cancel(self) -> None:
+        self._written = False
         self._adds.clear()
         self._add_bytes.clear()
         self._deletes.clear()
