@@ -73,8 +73,8 @@ def damage(path: Path, how: str) -> None:
         data = b""
     elif how == "truncated":
         data = data[:len(data) // 2]
-    elif how == "flipped":  # eight bytes in the middle
-        mid = len(data) // 2
+    elif how.startswith("flipped"):  # eight bytes in the middle, or at a fraction given as flipped@F
+        mid = int(len(data) * float(how.partition("@")[2] or 0.5))
         data = data[:mid] + bytes(b ^ 0xFF for b in data[mid:mid + 8]) + data[mid + 8:]
     elif how == "deleted":
         path.unlink()
@@ -241,7 +241,7 @@ def test_a_merge_never_blesses_a_damaged_segment(tmp_path, kiwi, monkeypatch):
         update(index, [src])  # five segments: the next commit merges them (MERGE_SMALL)
     monkeypatch.setattr(store, "VERIFY_ON_OPEN_BYTES", 0)
     victim = segments(index)[0]
-    damage(victim, "flipped")
+    damage(victim, "flipped@0.25")  # in the postings: read by the merge, not by opening the index
     more = write_jsonl(tmp_path / "more.jsonl", ["m1"])
     with pytest.raises(StoreError, match=f"is damaged: {victim.name}: checksum mismatch"):
         update(index, [more])  # MERGE_SMALL merges the small segments into the new one

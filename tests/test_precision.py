@@ -81,11 +81,17 @@ def test_newest_first_needs_every_word(archive):
 
 @pytest.mark.parametrize("query", QUERIES_FOR_PAGING)
 def test_walking_the_pages_shows_each_match_once(archive, query):
-    first = archive.search(query, suggest=False)
-    hits = all_hits(archive, query)
+    first = archive.search(query, suggest=False, group=False)
+    hits = all_hits(archive, query, group=False)
     ids = [h.id for h in hits]
     assert len(ids) == len(set(ids)) == first.total > 10
     assert [h.id for h in first.hits] == ids[:10]
+    # Copies grouped (the default): every group once, and with its copies every match once.
+    grouped = archive.search(query, suggest=False)
+    hits = all_hits(archive, query)
+    groups = [h.group.id for h in hits]
+    assert len(groups) == len(set(groups)) == grouped.total_groups and grouped.total == first.total
+    assert sorted(ids) == sorted(i for h in hits for i in [h.id] + [c.id for c in h.copies if c.id in set(ids)])
 
 
 def test_mixed_latin_hangul_names_are_found_by_their_parts(tmp_path, kiwi):
