@@ -1,9 +1,10 @@
 """Groups of copies as the Sphinx store keeps them: the `grp` attribute of every document holds the doc
-key of its group's lead (its own key when it has no copies).
+key of its group's lead (its own key when it has no copies), `gsize` the group's size (1: no copies).
 
 The writer groups every signature of the namespace again after a change (copies.find_groups, so an
-incremental update ends where a rebuild does) and rewrites only the `grp`s that differ; the store
-collapses results with `GROUP BY grp` and reads a group's members back by `grp`.
+incremental update ends where a rebuild does) and rewrites only the `grp`s and `gsize`s that differ; the
+store collapses results with `GROUP BY grp`, counts the groups of the documents with copies only
+(`gsize>1`; every other match is a group of its own), and reads back by `grp` the members of those groups.
 """
 
 from __future__ import annotations
@@ -15,19 +16,21 @@ from ...search.contract import Match
 from ...search.model import Copy, CopyGroup
 from .documents import decode_signature, doc_key
 
-# What the writer reads of a document to group it: (shard, doc key, id, s_sig, s_date, grp).
-GroupingRow = tuple[int, int, str, str, str, int]
+# What the writer reads of a document to group it: (shard, doc key, id, s_sig, s_date, grp, gsize).
+GroupingRow = tuple[int, int, str, str, str, int, int]
 # What the store reads of a group's member: (doc key, grp, id, publisher, date, title).
 MemberRow = tuple[int, int, str, str, str, str]
 
 
-def plan(docs: list[GroupingRow], ns: int) -> dict[int, dict[int, list[int]]]:
-    """shard -> new grp -> doc keys: the `grp`s that must change for `docs` to form copies.find_groups' groups."""
-    groups = find_groups([Member(sid, decode_signature(sig), date or "") for _, _, sid, sig, date, _ in docs])
-    out: dict[int, dict[int, list[int]]] = {}
-    for shard, key, sid, _sig, _date, grp in docs:
-        want = doc_key(ns, groups.lead_of(sid))
-        if want != grp:
+def plan(docs: list[GroupingRow], ns: int) -> dict[int, dict[tuple[int, int], list[int]]]:
+    """shard -> new (grp, gsize) -> doc keys: the documents whose `grp` or `gsize` must change for `docs`
+    to form copies.find_groups' groups."""
+    groups = find_groups([Member(sid, decode_signature(sig), date or "") for _, _, sid, sig, date, _, _ in docs])
+    out: dict[int, dict[tuple[int, int], list[int]]] = {}
+    for shard, key, sid, _sig, _date, grp, gsize in docs:
+        lead = groups.lead_of(sid)
+        want = (doc_key(ns, lead), len(groups.members(lead)))
+        if want != (grp, gsize):
             out.setdefault(shard, {}).setdefault(want, []).append(key)
     return out
 

@@ -78,6 +78,8 @@ index {prefix}{i}
     rt_attr_bigint = dateint
     # The doc key of the document's group lead (copies/): results collapse with GROUP BY grp.
     rt_attr_bigint = grp
+    # The size of the document's group (1: no copies), so counts and copies skip the documents alone.
+    rt_attr_uint = gsize
 {strings}
     rt_mem_limit = {mem_limit}
     dict = keywords

@@ -97,7 +97,7 @@ class SphinxStore:
     def _page_sql(self, request: SearchRequest, cond: str, group: bool) -> str:
         """The page's SELECT: ranked (or newest first), with `GROUP BY grp` the best of each group of copies."""
         order = "dateint DESC, WEIGHT() DESC, id ASC" if request.sort == "newest" else "WEIGHT() DESC, id ASC"
-        cols = "id, WEIGHT() AS w, grp, " + _FIELDS + (", s_tspans, s_bspans" if request.snippets else "")
+        cols = "id, WEIGHT() AS w, grp, gsize, " + _FIELDS + (", s_tspans, s_bspans" if request.snippets else "")
         # Each node's best member of a group is among its best offset+limit groups when the group's best
         # of all is, so max_matches=offset+limit finds the page exactly, as without grouping.
         grouping = f" GROUP BY grp WITHIN GROUP ORDER BY {order}" if group else ""
@@ -114,33 +114,40 @@ class SphinxStore:
 
     def _grouped_page(self, request: SearchRequest, cond: str, args: list) -> tuple[StorePage, list]:
         """One row per group of copies; `total` counts articles and `groups` the groups they form."""
-        rows, meta = self._select(f"SELECT COUNT(*) AS c FROM {self.dist} WHERE {cond} OPTION ranker=none",
-                                  args, meta=True)
-        total = int(rows[0][0]) if rows else 0
+        # The matches alone in their group (gsize=1) and the others (gsize>1, or 0: not grouped yet), in one query.
+        rows, meta = self._select(f"SELECT IF(gsize=1, 0, 1) AS multi, COUNT(*) AS c FROM {self.dist} WHERE {cond} "
+                                  "GROUP BY multi OPTION ranker=none", args, meta=True)
+        counts = {int(multi): int(c) for multi, c in rows}
+        alone, with_copies = counts.get(0, 0), counts.get(1, 0)
+        total = alone + with_copies
         page = StorePage(total=total, matched=total, groups=0, warning=_warning(meta))
         if not total:
             return page, []
-        page.groups = self._group_count(cond, args, total)
+        page.groups = self._group_count(cond, args, alone, with_copies)
         rows, meta = self._select(self._page_sql(request, cond, True), args, meta=True)
         page.warning = page.warning or _warning(meta)
         return page, list(rows)
 
-    def _group_count(self, cond: str, args: list, total: int) -> int:
-        """How many groups the `total` matching articles form.
+    def _group_count(self, cond: str, args: list, alone: int, with_copies: int) -> int:
+        """How many groups the matching articles form: the `alone` ones (gsize=1) one each, plus the groups
+        the `with_copies` others form, counted with a GROUP BY of those only.
 
         The distributed index counts the groups of a GROUP BY only when every node's groups fit in
         max_matches (the master merges them; `total_found` is no count at all otherwise, measured on
         searchd 2.2.11), so max_matches covers them all up to GROUP_COUNT_LIMIT; beyond, the count
         is that limit (a lower bound, and as far as pages reach).
         """
-        cap = min(total, GROUP_COUNT_LIMIT)
-        _rows, meta = self._select(f"SELECT grp FROM {self.dist} WHERE {cond} GROUP BY grp LIMIT 1 "
+        cap = min(with_copies, GROUP_COUNT_LIMIT - alone)
+        if cap <= 0:
+            return min(alone, GROUP_COUNT_LIMIT)
+        _rows, meta = self._select(f"SELECT grp FROM {self.dist} WHERE {cond} AND gsize!=1 GROUP BY grp LIMIT 1 "
                                    f"OPTION ranker=none, max_matches={cap}", args, meta=True)
-        return int(meta.get("total", 0))
+        return alone + min(int(meta.get("total", 0)), cap)
 
     def _matches(self, rows, terms: set[str] | None) -> list[Match]:
-        """Result rows (id, weight, grp, the stored fields[, spans]) as `Match`es with their groups and copies."""
-        members = self._members({r[2] for r in rows})
+        """Result rows (id, weight, grp, gsize, the stored fields[, spans]) as `Match`es with their groups and
+        copies (read back only for the rows with copies: gsize 1 is a group of one)."""
+        members = self._members({r[2] for r in rows if r[3] != 1})
         out = []
         for r in rows:
             m = _match(r, terms)
@@ -168,12 +175,12 @@ class SphinxStore:
 
     def _fetch(self, doc_id: str):
         try:
-            rows = self._select(f"SELECT id, 0, grp, {_FIELDS}, s_tspans, s_bspans FROM {self.dist} "
+            rows = self._select(f"SELECT id, 0, grp, gsize, {_FIELDS}, s_tspans, s_bspans FROM {self.dist} "
                                 "WHERE id=%s AND ns=%s LIMIT 1", (doc_key(self.ns, doc_id), self.ns))
         except StoreError as e:
             log.warning("%s", e)
             return None
-        return rows[0] if rows and rows[0][3] == doc_id else None
+        return rows[0] if rows and rows[0][4] == doc_id else None
 
     def _grouped_matches(self, rows, terms: set[str] | None) -> list[Match]:
         """`_matches` for a single article's calls: a failure to read the groups leaves each match alone."""
@@ -198,12 +205,12 @@ class SphinxStore:
         r = self._fetch(doc_id)
         if r is None:
             return []
-        keys = self._key_terms(r[10], r[11])
+        keys = self._key_terms(r[11], r[12])
         if not keys:
             return []
         match = " | ".join(alt_expr((k,)) for k in keys)
         try:
-            rows = self._select(f"SELECT id, WEIGHT() AS w, grp, {_FIELDS} FROM {self.dist} WHERE MATCH(%s) "
+            rows = self._select(f"SELECT id, WEIGHT() AS w, grp, gsize, {_FIELDS} FROM {self.dist} WHERE MATCH(%s) "
                                 f"AND ns=%s AND id!=%s LIMIT {limit} OPTION ranker=bm25", (match, self.ns, r[0]))
         except StoreError as e:
             log.warning("%s", e)
@@ -269,13 +276,13 @@ class SphinxStore:
 
 
 def _match(r, terms: set[str] | None) -> Match:
-    """A result row (id, weight, grp, the stored fields[, title spans, body spans]) as a `Match`."""
-    sid, title, body, date, publisher, reporter, url = r[3:10]
+    """A result row (id, weight, grp, gsize, the stored fields[, title spans, body spans]) as a `Match`."""
+    sid, title, body, date, publisher, reporter, url = r[4:11]
     fields = {"id": sid, "title": title, "body": body, "date": date, "publisher": publisher,
               "reporter": reporter, "url": url}
     match = Match(fields, r[1] / 1000.0)
-    if terms is not None and len(r) > 10:
-        match.title_spans, match.body_spans = decode_spans(r[10], terms), decode_spans(r[11], terms)
+    if terms is not None and len(r) > 11:
+        match.title_spans, match.body_spans = decode_spans(r[11], terms), decode_spans(r[12], terms)
     return match
 
 

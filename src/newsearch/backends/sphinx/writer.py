@@ -20,9 +20,9 @@ log = logging.getLogger(__name__)
 
 BATCH_BYTES = 4 * 2**20
 PAGE = 5000  # documents read per statement
-# Marker version of the groups of copies: an index written before grouping (or never committed) is
-# grouped at its next commit even when nothing changed.
-GROUPED = 1
+# Marker version of the groups of copies: an index written before grouping (1: before `gsize`), or never
+# committed, is grouped at its next commit even when nothing changed.
+GROUPED = 2
 # Times a sharded worker groups again when the namespace changed while it grouped (another worker's
 # writes): the last writer to finish then leaves what a rebuild gives.
 REGROUP_ROUNDS = 5
@@ -122,11 +122,11 @@ class SphinxWriter:
 
     def _grouping_rows(self) -> list[groups.GroupingRow]:
         """What grouping needs of every document of the namespace, from every shard."""
-        return [(i, key, sid, sig, date, grp) for i in range(self.cluster.shards)
-                for key, sid, sig, date, grp in self._rows(i, "s_id, s_sig, s_date, grp")]
+        return [(i, key, sid, sig, date, grp, gsize) for i in range(self.cluster.shards)
+                for key, sid, sig, date, grp, gsize in self._rows(i, "s_id, s_sig, s_date, grp, gsize")]
 
     def _regroup(self) -> None:
-        """Group every document of the namespace and rewrite the `grp`s that changed.
+        """Group every document of the namespace and rewrite the `grp`s and `gsize`s that changed.
 
         A sharded worker reads the namespace again after writing: another worker may have written
         between its read and its update, and the grouping must be of what the shards finally hold.
@@ -143,12 +143,13 @@ class SphinxWriter:
             docs = again
         log.warning("sphinx namespace %s kept changing while grouping copies; the next update groups again", self.ns)
 
-    def _set_grp(self, i: int, by_grp: dict[int, list[int]]) -> None:
-        """UPDATE shard i's documents to their new `grp`, one statement per value (and per 1,000 ids)."""
-        for grp, keys in by_grp.items():
+    def _set_grp(self, i: int, by_grp: dict[tuple[int, int], list[int]]) -> None:
+        """UPDATE shard i's documents to their new `grp` and `gsize`, one statement per pair (and per 1,000 ids)."""
+        for (grp, gsize), keys in by_grp.items():
             for k in range(0, len(keys), 1000):
                 ids = ",".join(map(str, keys[k:k + 1000]))
-                self.cluster.run(i, f"UPDATE {self._shard_index(i)} SET grp={int(grp)} WHERE id IN ({ids})")
+                self.cluster.run(i, f"UPDATE {self._shard_index(i)} SET grp={int(grp)}, gsize={int(gsize)} "
+                                    f"WHERE id IN ({ids})")
 
     def _mark(self, grouped: bool) -> None:
         """A small marker in the index folder: the namespace exists (even while empty), its copies grouped."""
