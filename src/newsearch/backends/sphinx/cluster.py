@@ -89,7 +89,7 @@ class Cluster:
                 # 1064 is Sphinx's code for a query error: not a connection problem, no retry.
                 if code == 1064 or attempt or not retry:
                     if code == 1064:
-                        raise QueryRefused(_reason(e)) from None
+                        raise QueryRefused(_schema_hint(_reason(e))) from None
                     raise Unavailable(f"sphinx node {self.addr(i)} is unavailable ({_reason(e)})") from None
 
     def any_node(self, sql: str, args=None, *, meta: bool = False):
@@ -105,6 +105,14 @@ class Cluster:
     def close(self) -> None:
         for i in list(self._conns):
             self.drop(i)
+
+
+def _schema_hint(reason: str) -> str:
+    """A query error, with what to do when a shard was created by an older newsearch (fewer columns)."""
+    if "unknown column" in reason or "no such attribute" in reason:
+        return (f"{reason} (the shard was created by an older newsearch: searchd keeps an RT index's columns "
+                "on disk, so recreate its shards, deleting their data files, and index again)")
+    return reason
 
 
 def _reason(e: Exception) -> str:
