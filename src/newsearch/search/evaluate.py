@@ -87,10 +87,14 @@ def score_run(run: dict[str, list[str]], qrels: dict[str, dict[str, int]]) -> di
 
 def run_queries(searcher: Searcher, queries: Iterable[tuple[object, str]], depth: int = 100
                 ) -> dict[str, list[tuple[str, float]]]:
-    """Each query's ranked (doc-id, score) list, `depth` deep: questions as plain words, no snippets."""
+    """Each query's ranked (doc-id, score) list, `depth` deep: questions as plain words, no snippets.
+
+    Copies are not grouped: judgements are of documents, and a run lists every one (as Lucene's does).
+    """
     run: dict[str, list[tuple[str, float]]] = {}
     for qid, text in queries:
-        res = searcher.search(SearchRequest(text, limit=depth, suggest=False, snippets=False, syntax=False))
+        res = searcher.search(SearchRequest(text, limit=depth, suggest=False, snippets=False, syntax=False,
+                                            group=False))
         run[str(qid)] = [(h.id, h.score) for h in res.hits]
     return run
 
