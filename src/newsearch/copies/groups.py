@@ -8,8 +8,10 @@ groups a function of the documents alone, so an incremental update gives exactly
 
 A pair is a copy when its bodies are largely the same text: estimated Jaccard similarity of the
 shingle sets at least COPY_JACCARD, or one body at least COPY_CONTAINMENT contained in the other
-(a trimmed copy) while sharing at least CONTAINED_JACCARD. Independent reports of one event share
-few three-term shingles; a next-day follow-up repeats a background paragraph, not the story.
+(a trimmed copy) while sharing at least CONTAINED_JACCARD and holding at least CONTAINED_SHARE of the
+longer one's shingles; and, when both are dated, no more than WINDOW_DAYS apart. Independent reports
+of one event share few three-term shingles; a next-day follow-up repeats a background paragraph, not
+the story (bench/copies_eval.py measures these thresholds).
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ from .signature import NUM_PERM, Signature
 COPY_JACCARD = 0.5
 COPY_CONTAINMENT = 0.8
 CONTAINED_JACCARD = 0.2
+# A trimmed copy keeps at least this share of the longer text's shingles: a short text found inside
+# several longer ones (a news digest, a one-line brief) must not link different stories.
+CONTAINED_SHARE = 0.3
+# Copies of a story run within days; two dated texts further apart are a column's recurring intro or a
+# later story reusing a lead, not copies (an undated text is compared on its text alone).
+WINDOW_DAYS = 3
 ROWS = 2
 BANDS = NUM_PERM // ROWS
 # Documents sharing one band value pair with this many - 1 next ones in the band's order, not all
@@ -97,8 +105,9 @@ def find_groups(members: list[Member]) -> Groups:
         return Groups()
     values = np.stack([m.signature.values for m in have])
     sizes = np.array([m.signature.size for m in have], dtype=np.float64)
+    days = _days([m.date for m in have])
     left, right = _candidates(values)
-    keep = _verified(values, sizes, left, right)
+    keep = _verified(values, sizes, left, right) & _near_in_time(days, left, right)
     components = _components(len(have), left[keep], right[keep])
     groups = [_ordered([have[i] for i in comp.tolist()]) for comp in components]
     groups.sort(key=lambda g: g[0])
@@ -143,9 +152,36 @@ def _verified(values: np.ndarray, sizes: np.ndarray, left: np.ndarray, right: np
         i, j = left[s:s + _PAIR_CHUNK], right[s:s + _PAIR_CHUNK]
         jac = (values[i] == values[j]).mean(axis=1)
         shared = jac * (sizes[i] + sizes[j]) / (1 + jac)
-        contained = shared / np.minimum(sizes[i], sizes[j])
-        keep[s:s + _PAIR_CHUNK] = (jac >= COPY_JACCARD) | ((contained >= COPY_CONTAINMENT) & (jac >= CONTAINED_JACCARD))
+        small, large = np.minimum(sizes[i], sizes[j]), np.maximum(sizes[i], sizes[j])
+        trimmed = (shared / small >= COPY_CONTAINMENT) & (jac >= CONTAINED_JACCARD) & (small >= CONTAINED_SHARE * large)
+        keep[s:s + _PAIR_CHUNK] = (jac >= COPY_JACCARD) | trimmed
     return keep
+
+
+def _near_in_time(days: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Pairs within WINDOW_DAYS of each other, or with a date unknown."""
+    a, b = days[left], days[right]
+    known = ~(np.isnat(a) | np.isnat(b))
+    near = np.ones(len(left), dtype=bool)
+    near[known] = np.abs((a[known] - b[known]).astype(np.int64)) <= WINDOW_DAYS
+    return near
+
+
+def _days(dates: list[str]) -> np.ndarray:
+    """The day of each ISO date (`2021-07-31T...`), NaT where there is none (one conversion for all,
+    one at a time only when some date is not a real day)."""
+    heads = np.array([(d or "")[:10] for d in dates], dtype="U10")
+    try:
+        return heads.astype("datetime64[D]")
+    except ValueError:
+        return np.array([_day(h) for h in heads.tolist()], dtype="datetime64[D]")
+
+
+def _day(head: str) -> np.datetime64:
+    try:
+        return np.datetime64(head, "D") if len(head) == 10 else np.datetime64("NaT")
+    except ValueError:
+        return np.datetime64("NaT")
 
 
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> list[np.ndarray]:
