@@ -74,6 +74,7 @@ def base_tree(rev: str, work: Path) -> Path:
     if tree.exists():
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
         shutil.rmtree(tree, ignore_errors=True)
+    subprocess.run(["git", "-C", str(REPO), "worktree", "prune"], check=False)
     subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), rev], check=True,
                    capture_output=True)
     subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=tree, capture_output=True)

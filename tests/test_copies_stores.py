@@ -153,7 +153,7 @@ def test_cli_no_group_and_duplicates(grouped):
     lines = [json.loads(x) for x in dup.stdout.splitlines()]
     assert lines == [{"id": story["group"]["id"], "lead": "wire-1", "members": ["wire-1", "wire-2", "wire-3", WIRE]}]
     text = runner.invoke(main, ["duplicates", *base], env=env)
-    assert "1 groups of copies holding 4 of" in text.output
+    assert "1 group of copies holding 4 of" in text.output
 
 
 @pytest.mark.parametrize("name", BACKENDS)

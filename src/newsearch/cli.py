@@ -454,8 +454,8 @@ def duplicates_cmd(index_dir: Path | None, as_json: bool) -> None:
         else:
             click.echo(f"{group_id(members[0])}  {len(members)}  " + "  ".join(members))
     copies = sum(len(g) for g in groups)
-    click.echo(f"{len(groups)} groups of copies holding {copies} of {total} articles "
-               f"({total - copies + len(groups)} distinct stories)", err=as_json)
+    click.echo(f"{len(groups)} group{'' if len(groups) == 1 else 's'} of copies holding {copies} of {total} "
+               f"articles ({total - copies + len(groups)} distinct stories)", err=as_json)
 
 
 @main.command("check")
