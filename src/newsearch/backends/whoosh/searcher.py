@@ -19,7 +19,7 @@ from ...analysis import Analyzer, vocabulary
 from ...ingest.documents import body_offset, title_in_body
 from ...copies import group_id
 from ...search.contract import Match, StorePage, Suggestion
-from ...search.model import Copy, CopyGroup, SearchRequest
+from ...search.model import CopyGroup, SearchRequest
 from ...search.querylang import QueryTree, clean, parse
 from ...search.settings import DEFAULT, Ranking
 from . import groups, segment_files, spelling, store
