@@ -8,7 +8,7 @@ a thing it raises `errors.Unsupported` with a `Reason`, and the results say so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Iterator, Protocol
 
 from ..analysis import Analyzer
 from .model import Copy, CopyGroup, SearchRequest
@@ -56,6 +56,16 @@ class Suggestion:
     matched: int = 0  # matches of the corrected query as written
 
 
+@dataclass(frozen=True)
+class DayCount:
+    """Matches of one day: articles, and stories (groups of copies, each counted on the day of its earliest
+    matching member, so days add up to weeks, months and years without counting a story twice)."""
+
+    day: str | None  # YYYY-MM-DD; None for the undated matches
+    articles: int
+    stories: int
+
+
 class Store(Protocol):
     """What a search backend implements (see backends/whoosh/searcher.py, backends/sphinx/searcher.py)."""
 
@@ -87,6 +97,15 @@ class Store(Protocol):
 
     def duplicates(self) -> list[tuple[str, ...]]:
         """Every group of two or more copies, lead first (copies.Groups order)."""
+
+    def timeline(self, request: SearchRequest, tree: QueryTree) -> list[DayCount]:
+        """The matches of `tree` after `request`'s filters (dates, publisher), counted per day, in day order
+        (the undated last); exact counts from the index."""
+
+    def scan(self, request: SearchRequest, tree: QueryTree) -> Iterator[Match]:
+        """Every match of `tree` after `request`'s filters, in `request.sort` order (relevance: the order
+        `search` pages through with `group` False), each with its `group` (no spans, no `copies`); streamed,
+        memory flat in the number of matches."""
 
     def publishers(self) -> list[tuple[str, int]]:
         """Every publisher with its article count, in any order (the core sorts)."""
