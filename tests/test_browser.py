@@ -319,3 +319,90 @@ def test_copies_on_a_phone(copies_server, browser):
     pg.locator("details.copies").scroll_into_view_if_needed()
     pg.screenshot(path=str(ARTIFACTS / "results-copies-phone.png"))
     ctx.close()
+
+
+# -- the trend above the results (issue 19) ------------------------------------------------------
+
+
+def test_trend_bar_narrows_results_and_table_works_by_keyboard(server, page):
+    pg = page
+    pg.goto(server + "/search?q=헬스케어")
+    chart = pg.locator("figure.trend svg.trend-chart")
+    assert chart.is_visible() and "월별 기사 수" in pg.locator(".trend-caption").inner_text()
+    assert "기사 수(건)" in chart.text_content() and "기간(월별)" in chart.text_content()  # SVG: no inner_text
+    assert pg.locator(".trend-s0").count() == 2  # two dated articles (2018-09, 2021-11), two undated
+    # a click on a bar (the mouse; the chart is hidden from the keyboard, the table serves it)
+    bar = pg.locator("a.trend-bar", has=pg.locator(".trend-s0")).last
+    assert "2021년 11월" in bar.locator("title").text_content()
+    with pg.expect_navigation():
+        bar.click()
+    assert "from=2021-11-01" in pg.url and "to=2021-11-30" in pg.url
+    assert result_ids(pg) == ["001_2bc103dad1454d7c.txt"]
+    assert "기간: 2021-11-01 ~ 2021-11-30" in pg.locator(".active-filters").inner_text()
+    # the same chart as a table: Tab reaches its disclosure, Enter opens it, its period links narrow too
+    pg.goto(server + "/search?q=헬스케어")
+    tab_to(pg, "details.trend-table > summary")
+    pg.keyboard.press("Enter")
+    assert pg.locator("details.trend-table").evaluate("el => el.open")
+    rows = pg.locator(".trend-table tbody tr")
+    assert rows.count() == pg.locator("a.trend-bar").count()
+    assert rows.first.locator("th").inner_text() == "2018년 9월" and rows.first.locator("td").first.inner_text() == "1"
+    pg.keyboard.press("Tab")
+    assert pg.evaluate("document.activeElement.closest('.trend-table') !== null")
+    with pg.expect_navigation():
+        pg.keyboard.press("Enter")
+    assert "from=2018-09-01" in pg.url and result_ids(pg) == ["000_7982a9e012f08afc.txt"]
+    assert pg.console_errors == []
+
+
+@pytest.fixture(scope="module")
+def archive_server(tmp_path_factory, kiwi):
+    """`newsearch serve` of the shared archive (Wikinews + BigKinds leads); skipped without ../shared."""
+    from newsearch.backends import update
+
+    shared = REPO.parent / "shared" / "corpus"
+    if not shared.is_dir():
+        pytest.skip("../shared is absent")
+    ix = tmp_path_factory.mktemp("browser-archive") / "index"
+    stats = update(ix, [shared / "wikinews_ko.jsonl", shared / "bigkinds_leads.jsonl"], name="whoosh")
+    assert stats.failed == 0, stats.problems
+    with serving(ix, "serve-archive.log") as base:
+        yield base
+
+
+def test_trend_chart_on_desktop_and_phone(archive_server, browser):
+    """The archive's monthly chart: readable and inside the screen on a phone; the desktop one goes to docs/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, viewport, mobile in (("desktop", {"width": 1280, "height": 900}, False),
+                                   ("phone", {"width": 375, "height": 812}, True)):
+        ctx = browser.new_context(viewport=viewport, device_scale_factor=2 if mobile else 1,
+                                  is_mobile=mobile, has_touch=mobile, locale="ko-KR")
+        pg = ctx.new_page()
+        pg.goto(archive_server + "/search?q=코로나")
+        pg.evaluate("document.fonts.ready")
+        figure = pg.locator("figure.trend")
+        assert "월별 기사 수" in figure.locator(".trend-caption").inner_text()
+        assert pg.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        box = figure.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+        # axis labels at least 9 CSS pixels tall however far the chart is scaled down
+        heights = pg.locator(".trend-chart text").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().height)")
+        assert heights and min(heights) >= 9, heights
+        bars = pg.locator(".trend-s0")
+        assert bars.count() >= 10
+        figure.screenshot(path=str(ARTIFACTS / f"trend-{name}.png"))
+        if mobile:  # a tap on a month shows its days
+            with pg.expect_navigation():
+                bars.nth(3).locator("xpath=..").tap()  # its link (a bar is a rectangle in an <a>)
+            assert "from=" in pg.url and "to=" in pg.url and pg.locator(".hit").count() >= 1
+            assert "일별 기사 수" in pg.locator(".trend-caption").inner_text()
+            pg.locator("figure.trend").screenshot(path=str(ARTIFACTS / "trend-phone-days.png"))
+        if name == "desktop":
+            pg.set_viewport_size({"width": 1280, "height": 720})
+            pg.screenshot(path=str(ARTIFACTS / "trend-results-desktop.png"))
+        ctx.close()
+    docs = REPO / "docs"
+    docs.mkdir(exist_ok=True)
+    assert (ARTIFACTS / "trend-results-desktop.png").stat().st_size > 10_000
+    shutil.copyfile(ARTIFACTS / "trend-results-desktop.png", docs / "trend.png")

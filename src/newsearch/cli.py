@@ -13,6 +13,7 @@ import click
 
 from . import config
 from .search.model import MAX_LIMIT, MAX_PAGE, SORTS
+from .search.significant import DEFAULT_METHOD, METHODS, MAX_LIMIT as MAX_WORDS
 
 def _emphasis_on() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -313,6 +314,60 @@ def _print_results(res) -> None:
                 for c in hit.copies[:COPIES_SHOWN]) + (", ..." if len(hit.copies) > COPIES_SHOWN else "") + ")")
 
 
+# -- trend -------------------------------------------------------------------------------------
+
+
+@main.command("trend", cls=_QueryCommand)
+@click.argument("queries", nargs=-1, metavar="QUERY...")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default: ./index or $NEWSEARCH_INDEX).")
+@click.option("--by", type=click.Choice(["auto", "day", "week", "month", "year"]), default="auto", show_default=True,
+              help="Period of a bar (auto: the finest that fits the span in 60 bars).")
+@click.option("--publisher", default=None, help="Only articles of this publisher.")
+@click.option("--from", "date_from", default=None, callback=_date_option,
+              help="Only articles dated on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, callback=_date_option,
+              help="Only articles dated on or before (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print JSON {"by", "from", "to", "series": [{"query", "total", "stories", "buckets"}]}.')
+def trend_cmd(queries, index_dir, by, publisher, date_from, date_to, as_json) -> None:
+    """Count the articles matching each QUERY per day, week, month or year.
+
+    Each QUERY is one argument (quote one of several words: every word of it is required).
+    Several are counted side by side, with their co-occurrence: the articles matching all of
+    them. Counts are exact; stories count copies of a wire story once. NO_COLOR turns colour off.
+
+    \b
+    Examples:
+      newsearch trend 코로나
+      newsearch trend 코로나 백신 --by month
+      newsearch trend "디지털 헬스케어" --from 2021-01-01 --to 2021-12-31 --json
+    """
+    import shutil
+
+    from .search.params import check_range
+    from .search.trendchart import terminal
+
+    texts = [q.removeprefix(_WORD_MARK) for q in queries]
+    if not texts:
+        raise click.UsageError("give one QUERY or more")
+    try:
+        check_range(date_from, date_to)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--from' / '--to'") from None
+    with _open_searcher(index_dir) as searcher:
+        _dictionary_note(searcher)
+        try:
+            got = searcher.trend(texts, by=by, date_from=date_from, date_to=date_to, publisher=publisher)
+        except ValueError as e:
+            raise click.UsageError(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(got.to_json(), ensure_ascii=False, indent=2))
+        return
+    for line in terminal(got, shutil.get_terminal_size().columns, _emphasis_on()):
+        click.echo(line)
+
+
 # -- extract -----------------------------------------------------------------------------------
 
 
@@ -344,6 +399,145 @@ def extract_cmd(file: Path, as_json: bool) -> None:
         click.echo(meta)
     click.echo("")
     click.echo(art.body)
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+@main.command("export", cls=_QueryCommand)
+@click.argument("words", nargs=-1, metavar="[TEXT]...")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default: ./index or $NEWSEARCH_INDEX).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "jsonl"]), default=None,
+              help="File format (default: -o's extension when it is one of these, else csv).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE, whole or not at all (default: stdout; xlsx needs a file).")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of the rows.")
+@click.option("--publisher", default=None, help="Only articles of this publisher.")
+@click.option("--from", "date_from", default=None, callback=_date_option,
+              help="Only articles dated on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, callback=_date_option,
+              help="Only articles dated on or before (YYYY-MM-DD).")
+def export_cmd(words, index_dir, fmt, output, sort, publisher, date_from, date_to) -> None:
+    """Write every article matching TEXT, no cap, as CSV, JSON Lines or an Excel workbook.
+
+    One row per matching article, copies included, in the query's order: id, date, publisher,
+    reporter, title, url, group_id, group_size, group_lead, is_copy (not its group's lead), body.
+    Keep the first row of each group_id for one article per story. The query and filters are
+    recorded in the file; CSV is UTF-8 with a BOM, so Excel reads Hangul. The query is searched
+    as typed (no auto-correction). A summary line goes to stderr.
+
+    \b
+    Examples:
+      newsearch export 카카오헬스케어 -o kakao.csv
+      newsearch export 코로나 백신 --from 2021-01-01 -o vaccine.xlsx
+      newsearch export '"디지털 헬스케어"' --sort newest --format jsonl | gzip > dh.jsonl.gz
+    """
+    from .errors import StoreError
+    from .search.params import check_range
+
+    text = " ".join(w.removeprefix(_WORD_MARK) for w in words)
+    if not text:
+        raise click.UsageError("give a query TEXT")
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    fmt = fmt or (suffix if suffix in ("csv", "xlsx", "jsonl") else "csv")
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("an xlsx workbook cannot go to stdout: give -o FILE.xlsx")
+    try:
+        check_range(date_from, date_to)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--from' / '--to'") from None
+    with _open_searcher(index_dir) as searcher:
+        _dictionary_note(searcher)
+        t0 = time.perf_counter()
+        try:
+            done = searcher.export(text, fmt, output or sys.stdout.buffer, sort=sort, publisher=publisher,
+                                   date_from=date_from, date_to=date_to)
+            if output is None:
+                sys.stdout.buffer.flush()  # here, where a closed pipe is caught, not at exit
+        except StoreError as e:
+            raise click.ClickException(str(e))
+        except BrokenPipeError:  # `| head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return
+    if done.reason is not None:
+        raise click.ClickException(f"nothing to export: {done.reason.text}")
+    click.echo(f"exported {done.rows:,} article{'' if done.rows == 1 else 's'} as {fmt} to "
+               f"{output or 'stdout'} in {time.perf_counter() - t0:.2f}s", err=True)
+
+
+# -- related words -----------------------------------------------------------------------------
+
+
+@main.command("related-words", cls=_QueryCommand)
+@click.argument("words", nargs=-1, metavar="QUERY...")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default: ./index or $NEWSEARCH_INDEX).")
+@click.option("--limit", "-n", type=click.IntRange(1, MAX_WORDS), default=10, show_default=True, help="Words to list.")
+@click.option("--method", type=click.Choice(list(METHODS)), default=DEFAULT_METHOD, show_default=True,
+              help="Foreground/background test (jlh read best: README, Related words).")
+@click.option("--publisher", default=None, help="Only articles of this publisher.")
+@click.option("--from", "date_from", default=None, callback=_date_option,
+              help="Only articles dated on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, callback=_date_option,
+              help="Only articles dated on or before (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print JSON {"query", "method", "matches", "sample", "total", "took_ms", "words": '
+                   '[{"word", "score", "docs", "background"}]}.')
+def related_words_cmd(words, index_dir, limit, method, publisher, date_from, date_to, as_json) -> None:
+    """List the nouns most over-represented in QUERY's matches against the whole archive.
+
+    The best-ranked 200 stories matching QUERY (copies of a wire story count once) are the
+    foreground; each noun is scored by how much more often they hold it than the archive does.
+    QUERY is the words as typed, with the query syntax of `newsearch query`.
+
+    \b
+    Examples:
+      newsearch related-words 코로나
+      newsearch related-words 대통령 선거 -n 20 --json
+      newsearch related-words 카카오 --from 2021-01-01 --to 2021-12-31
+    """
+    from .search.params import check_range
+
+    text = " ".join(w.removeprefix(_WORD_MARK) for w in words)
+    if not text:
+        raise click.UsageError("give a QUERY")
+    try:
+        check_range(date_from, date_to)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--from' / '--to'") from None
+    with _open_searcher(index_dir) as searcher:
+        _dictionary_note(searcher)
+        got = searcher.related_words(text, limit=limit, method=method, date_from=date_from, date_to=date_to,
+                                     publisher=publisher)
+    if as_json:
+        click.echo(json.dumps(got.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_related(got)
+
+
+def _print_related(got) -> None:
+    if got.reason is not None or got.unsupported:
+        reason = got.to_json().get("reason") or "; ".join(r.text for r in got.unsupported)
+        click.echo(f"no related words: {reason}")
+        return
+    stories = f"{got.sample:,} stor{'y' if got.sample == 1 else 'ies'}"
+    click.echo(f"related words of {got.query} ({got.method}; from the best {stories} of {got.matches:,} matching "
+               f"articles, against {got.total:,}; {got.took_ms:.0f} ms)")
+    if not got.words:
+        click.echo("none: too few matches share a word the archive does not")
+    width = max((_columns(w.word) for w in got.words), default=0)
+    for rank, w in enumerate(got.words, 1):
+        pad = " " * (width - _columns(w.word))
+        click.echo(f"{rank:>3}. {w.word}{pad}  in {w.docs:,} of {stories}, {w.background:,} of {got.total:,} overall"
+                   f"  (score {w.score:.4g})")
+
+
+def _columns(text: str) -> int:
+    """Terminal columns `text` takes: Hangul and Hanja take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # -- serve -------------------------------------------------------------------------------------

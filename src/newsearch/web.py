@@ -19,6 +19,9 @@ from .backends import open_searcher
 from .errors import StoreError
 from .search import Reason, Results, Searcher
 from .search.model import MAX_LIMIT, MAX_PAGE, SORTS
+from .search import trend, trendchart
+from .search import export as exports
+from .search import significant
 from .search.params import check_range, parse_date
 
 bp = Blueprint("web", __name__)
@@ -83,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["day"] = _day
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.globals["article_url"] = article_url
+    app.jinja_env.globals["related_words"] = related_words_for
     return app
 
 
@@ -184,7 +188,7 @@ def search():
         return redirect(nav.url(page=res.pages))
     return render_template("search.html", q=q, res=res, error=None, params=params, nav=nav,
                            reason=_reason_ko(res), first=(res.page - 1) * res.limit,
-                           dictionary_warning=searcher().dictionary_warning())
+                           dictionary_warning=searcher().dictionary_warning(), trend=_trend_chart(res, params))
 
 
 @bp.route("/article/<path:doc_id>")
@@ -214,6 +218,73 @@ def api_search():
         return jsonify(error="q: 검색어가 필요합니다."), 400
     res = searcher().search(request.args.get("q", ""), **params)
     return jsonify(res.to_json())
+
+
+@bp.route("/api/trend")
+def api_trend():
+    """Matching articles per period (`by`: day, week, month, year; auto when absent) of each `q` (several side by
+    side, with their co-occurrence), under `from`, `to` and `publisher`: the JSON of `newsearch trend --json`."""
+    queries = [q for q in request.args.getlist("q") if q.strip()]
+    try:
+        params = search_params()
+        by = _by_param()
+        if not queries:
+            raise ParamError("q: 검색어가 필요합니다.")
+        if len(queries) > trend.MAX_QUERIES:
+            raise ParamError(f"q: 검색어는 {trend.MAX_QUERIES}개까지 비교할 수 있습니다.")
+        got = searcher().trend(queries, by=by, date_from=params["date_from"], date_to=params["date_to"],
+                               publisher=params["publisher"])
+    except ValueError as e:  # ParamError, or a span of too many periods (the library's reason)
+        return jsonify(error=str(e)), 400
+    return jsonify(got.to_json())
+
+
+@bp.route("/export")
+def export_download():
+    """Every article matching `q` under the page's filters (`sort`, `publisher`, `from`, `to`; no cap, copies
+    included) as a download: `format` csv (default), xlsx or jsonl, streamed as it is written."""
+    fmt = request.args.get("format", "").strip() or "csv"
+    q = request.args.get("q", "")
+    try:
+        if fmt not in exports.FORMATS:
+            raise ParamError("format: csv, xlsx, jsonl 중 하나여야 합니다.")
+        if not q.strip():
+            raise ParamError("q: 검색어가 필요합니다.")
+        params = search_params()
+    except ParamError as e:
+        return render_template("error.html", code=400, title="잘못된 요청입니다", message=str(e)), 400
+    scanned = searcher().scan(q, sort=params["sort"], publisher=params["publisher"], date_from=params["date_from"],
+                              date_to=params["date_to"])
+    if scanned.reason is not None:
+        return render_template("error.html", code=400, title="내려받을 수 없는 검색어입니다",
+                               message=REASONS_KO.get(scanned.reason, scanned.reason.text)), 400
+    # A store failing mid-way raises out of the stream: the server then cuts the connection, and the browser
+    # reports a failed download rather than a short file that looks whole. The stream needs no request
+    # context (the scan has what it reads), so none is kept for it.
+    return current_app.response_class(
+        exports.chunks(scanned, fmt), content_type=exports.MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": exports.content_disposition(exports.filename(scanned.request, fmt))})
+
+
+@bp.route("/api/related-words")
+def api_related_words():
+    """The JSON of `newsearch related-words --json`: `q`, with `limit`, `method`, `from`, `to` and `publisher`."""
+    q = request.args.get("q", "")
+    try:
+        if not q.strip():
+            raise ParamError("q: 검색어가 필요합니다.")
+        limit = _int_param("limit", significant.DEFAULT_LIMIT, 1, significant.MAX_LIMIT)
+        method = request.args.get("method", "").strip() or significant.DEFAULT_METHOD
+        if method not in significant.METHODS:
+            raise ParamError("method: " + ", ".join(significant.METHODS) + " 중 하나여야 합니다.")
+        date_from, date_to = _date_param("from"), _date_param("to")
+        if not _in_order(date_from, date_to):
+            raise ParamError("from: 시작 날짜가 끝 날짜보다 늦습니다.")
+    except ParamError as e:
+        return jsonify(error=str(e)), 400
+    got = searcher().related_words(q, limit=limit, method=method, date_from=date_from, date_to=date_to,
+                                   publisher=request.args.get("publisher", "").strip() or None)
+    return jsonify(got.to_json())
 
 
 @bp.route("/opensearch.xml")
@@ -256,6 +327,10 @@ class _Nav:
     def url(self, **overrides) -> str:
         return url_for("web.search", **self.args(**overrides))
 
+    def export_url(self, fmt: str, q: str | None = None) -> str:
+        """The download of every match of the page's query (`q`: the query searched) under its filters."""
+        return url_for("web.export_download", **self.args(q=q or self.q, limit=None, nc=None, group=None), format=fmt)
+
     def filtered(self) -> bool:
         return bool(self.params.get("publisher") or self.params.get("date_from") or self.params.get("date_to"))
 
@@ -268,6 +343,46 @@ class _Nav:
                 out.append(None)
             out.append(n)
         return out
+
+
+def _by_param() -> str | None:
+    try:
+        return trend.check_by(request.args.get("by", "").strip())
+    except ValueError:
+        raise ParamError("by: day, week, month, year 중 하나(또는 auto)여야 합니다.") from None
+
+
+def _trend_chart(res: Results, params: dict) -> dict | None:
+    """The chart above the results: the searched query's matches per period under the page's filters."""
+    if not res.total or res.reason:
+        return None
+    try:
+        got = searcher().trend([res.searched or res.query], date_from=params.get("date_from"),
+                               date_to=params.get("date_to"), publisher=params.get("publisher"))
+    except ValueError:  # more periods than a chart holds: the results stand without it
+        return None
+    chart = trendchart.layout(got, params.get("date_from"), params.get("date_to"))
+    return {"trend": got, "series": got.series[0], "chart": chart} if chart else None
+
+
+# Related words shown on a results page (the API gives up to significant.MAX_LIMIT).
+RELATED_ON_PAGE = 8
+
+
+def related_words_for(q: str, params: dict):
+    """The results page's related words of the searched query `q` under the page's filters (the template
+    `_related_words.html` asks, so that the page's other parts need not know); None when there are none."""
+    got = searcher().related_words(q, limit=RELATED_ON_PAGE, date_from=params.get("date_from"),
+                                   date_to=params.get("date_to"), publisher=params.get("publisher"))
+    return got if got.words else None
+
+
+def _in_order(date_from: str | None, date_to: str | None) -> bool:
+    try:
+        check_range(date_from, date_to)
+    except ValueError:
+        return False
+    return True
 
 
 def _reason_ko(res: Results) -> str | None:

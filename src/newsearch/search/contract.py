@@ -66,6 +66,19 @@ class DayCount:
     stories: int
 
 
+@dataclass
+class TermCounts:
+    """The terms of a query's best matches (the foreground; copies counted once) and the store's size: what
+    related words are scored from against the whole store (search/significant.py)."""
+
+    matches: int  # matching articles after the filters
+    sample: int  # foreground size: stories read (one document per group of copies among the best matches)
+    docs: dict[str, int]  # term -> foreground stories holding it
+    total: int  # documents in the store (the background)
+    # term -> the ids of the best-ranked foreground documents holding it (the first significant.EXAMPLES), best first
+    examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 class Store(Protocol):
     """What a search backend implements (see backends/whoosh/searcher.py, backends/sphinx/searcher.py)."""
 
@@ -106,6 +119,15 @@ class Store(Protocol):
         """Every match of `tree` after `request`'s filters, in `request.sort` order (relevance: the order
         `search` pages through with `group` False), each with its `group` (no spans, no `copies`); streamed,
         memory flat in the number of matches."""
+
+    def term_counts(self, request: SearchRequest, tree: QueryTree, depth: int) -> TermCounts:
+        """The terms of the best-ranked `depth` stories matching `tree` after `request`'s filters (relevance
+        order; one document per group of copies), how many of them hold each and the first few that do (where
+        the noun filter reads it). Terms `significant.countable` refuses (numbers, URLs, single letters) may be
+        left out. Bounded work: `depth` documents are read, whatever the number of matches."""
+
+    def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """How many documents of the whole store hold each term (each copy counts; a term in none: 0 or absent)."""
 
     def publishers(self) -> list[tuple[str, int]]:
         """Every publisher with its article count, in any order (the core sorts)."""

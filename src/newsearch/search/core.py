@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 from ..analysis import vocabulary
 from ..copies import group_id
 from ..errors import StoreError, Unavailable, Unsupported
-from . import highlight
+from . import export, highlight, significant, trend
 from .contract import Match, Store, StorePage, Suggestion
 from .model import CopyGroup, Hit, Reason, Results, SearchRequest, Snippet
 from .querylang import parse
@@ -149,6 +150,38 @@ class Searcher:
     def duplicates(self) -> list[tuple[str, ...]]:
         """Every group of two or more copies in the store, lead first."""
         return self.store.duplicates()
+
+    def trend(self, queries: list[str], by: str | None = None, date_from: str | None = None,
+              date_to: str | None = None, publisher: str | None = None) -> trend.Trend:
+        """Matching articles and stories per day, week, month or year (`by`; None: chosen from the span) of
+        each query and of their co-occurrence (search/trend.py); ValueError for a bad `by` or size."""
+        return trend.run(self.store, list(queries), trend.request_for(date_from, date_to, publisher), by)
+
+    def scan(self, request: SearchRequest | str, **options) -> export.Export:
+        """Every article matching a query after its filters, in its sort order, streamed with no cap (the
+        query's `reason` when it cannot be searched); `StoreError` when the store cannot answer."""
+        if isinstance(request, str):
+            request = SearchRequest(request, **options)
+        return export.scan(self.store, request)
+
+    def export(self, request: SearchRequest | str, fmt: str, out, **options) -> export.Export:
+        """Write every matching article as `fmt` (export.FORMATS) to `out`, a path (written whole or not at
+        all) or a binary stream; the export (`rows`, or the query's `reason` and nothing written)."""
+        scanned = self.scan(request, **options)
+        if scanned.reason is None:
+            if isinstance(out, (str, os.PathLike)):
+                export.save(scanned, fmt, out)
+            else:
+                export.write(scanned, fmt, out)
+        return scanned
+
+    def related_words(self, text: str, limit: int = significant.DEFAULT_LIMIT,
+                      method: str = significant.DEFAULT_METHOD, date_from: str | None = None,
+                      date_to: str | None = None, publisher: str | None = None) -> significant.RelatedWords:
+        """The nouns most over-represented in the query's matches (after the filters) against the whole
+        archive, copies counted once (search/significant.py); ValueError for an unknown `method`."""
+        request = SearchRequest(text, publisher=publisher, date_from=date_from, date_to=date_to).clamped()
+        return significant.find(self.store, request, limit, method)
 
     def publishers(self) -> list[tuple[str, int]]:
         """Every publisher in the index with its article count."""

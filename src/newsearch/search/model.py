@@ -21,6 +21,7 @@ class Reason(str, Enum):
     BACKEND_UNAVAILABLE = "search backend unavailable"
     BACKEND_REFUSED = "query not understood by the search backend"
     NO_SUGGESTIONS = "this store keeps no vocabulary for did-you-mean"
+    NO_TERM_COLUMN = "this index keeps no terms per article for related words: run `newsearch index` to add them"
 
     @property
     def text(self) -> str:

@@ -7,14 +7,15 @@ import math
 import os
 import threading
 from pathlib import Path
+from typing import Iterator
 
 from ...analysis import Analyzer, vocabulary
 from ...errors import QueryRefused, StoreError, Unavailable, Unsupported
-from ...search.contract import Match, StorePage
+from ...search.contract import DayCount, Match, StorePage, TermCounts
 from ...search.model import MAX_LIMIT, MAX_PAGE, Reason, SearchRequest
 from ...search.querylang import QueryTree
 from ...search.settings import DEFAULT, Ranking
-from . import groups
+from . import days, foreground, groups, order
 from .cluster import Cluster
 from .documents import date_int, decode_spans, doc_key, term_counts, token
 from .nodes import MARKER, namespace
@@ -79,30 +80,82 @@ class SphinxStore:
 
     def search(self, request: SearchRequest, tree: QueryTree) -> StorePage:
         """The page of `tree`'s matches `request` asks for, one per group of copies with `request.group`."""
-        match = build_match(tree)
-        where, args = _filters(request.date_from, request.date_to)
-        pub_where, pub_args = (" AND s_publisher=%s", [request.publisher]) if request.publisher else ("", [])
-        cond, cond_args = f"MATCH(%s) AND ns=%s{where}{pub_where}", [match, self.ns, *args, *pub_args]
+        cond, cond_args = self._condition(request, tree)
         try:
             page, rows = (self._grouped_page if request.group else self._flat_page)(request, cond, cond_args)
             page.matches = self._matches(rows, tree.highlight_terms if request.snippets else None)
             if request.facets:
-                page.publishers = self._publisher_counts(match, where, args)
+                page.publishers = self._publisher_counts(*self._condition(request, tree, publisher=False))
         except QueryRefused as e:
-            if "agent" in str(e):  # an agent (another node) failed: the cluster is not whole
-                raise Unavailable(str(e)) from None
-            raise
+            raise _whole_or_refused(e) from None
         return page
+
+    def _condition(self, request: SearchRequest, tree: QueryTree, publisher: bool = True) -> tuple[str, list]:
+        """The WHERE condition (and its arguments) of `tree`'s matches after `request`'s filters: dates, and
+        the publisher unless `publisher` is False (facets count every publisher)."""
+        where, args = _filters(request.date_from, request.date_to)
+        if publisher and request.publisher:
+            where, args = where + " AND s_publisher=%s", [*args, request.publisher]
+        return f"MATCH(%s) AND ns=%s{where}", [build_match(tree), self.ns, *args]
+
+    def timeline(self, request: SearchRequest, tree: QueryTree) -> list[DayCount]:
+        cond, args = self._condition(request, tree)
+        try:
+            return days.timeline(self._select, self.dist, cond, args)
+        except QueryRefused as e:
+            raise _whole_or_refused(e) from None
+
+    def scan(self, request: SearchRequest, tree: QueryTree) -> Iterator[Match]:
+        """Every match after `request`'s filters in `search`'s order without grouping, `order.PAGE` rows a query
+        paged by the last row's sort key (order.py), each with its group (no copies)."""
+        cond, args = self._condition(request, tree)
+        ranked = (f" ORDER BY {order.clause(request.sort)} LIMIT {order.PAGE} OPTION ranker={_ranker()}, "
+                  f"field_weights=({FIELD_WEIGHTS}), max_matches={order.PAGE}, idf='plain,tfidf_unnormalized'")
+
+        def fetch(last: tuple | None) -> list:
+            after, only_after = (", " + order.after(request.sort, *last), f" AND {order.AFTER}=1") if last else ("", "")
+            try:
+                return list(self._select(f"SELECT id, WEIGHT() AS w, grp, gsize, {_FIELDS}, dateint{after} "
+                                         f"FROM {self.dist} WHERE {cond}{only_after}{ranked}", args))
+            except QueryRefused as e:
+                raise _whole_or_refused(e) from None
+
+        for rows in order.pages(fetch, key=lambda r: (r[1], r[0], r[11])):  # weight, doc key, dateint
+            for m in self._matches(rows, None):
+                m.copies = []  # the contract's scan gives groups only: the members are read per page all the same
+                yield m
+
+    def term_counts(self, request: SearchRequest, tree: QueryTree, depth: int) -> TermCounts:
+        """The terms of the best `depth` stories (one row per group of copies) from their stored spans, against
+        the cluster's whole archive (foreground.py)."""
+        cond, args = self._condition(request, tree)
+        try:
+            matches = self._select(f"SELECT COUNT(*) FROM {self.dist} WHERE {cond} OPTION ranker=none", args)
+            best = "WEIGHT() DESC, id ASC"
+            rows = self._select(f"SELECT id, WEIGHT() AS w, s_id, s_tspans, s_bspans FROM {self.dist} WHERE {cond} "
+                                f"GROUP BY grp WITHIN GROUP ORDER BY {best} ORDER BY {best} "
+                                f"LIMIT {depth} OPTION ranker={_ranker()}, field_weights=({FIELD_WEIGHTS}), "
+                                f"max_matches={depth}, idf='plain,tfidf_unnormalized'", args)
+            everything = self._select(f"SELECT COUNT(*) FROM {self.dist}")  # every namespace: CALL KEYWORDS' scope
+        except QueryRefused as e:
+            raise _whole_or_refused(e) from None
+        return foreground.foreground_counts([r[2:5] for r in rows], int(matches[0][0]) if matches else 0,
+                                            int(everything[0][0]) if everything else 0)
+
+    def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """Documents of the cluster's shards holding each term (`CALL KEYWORDS`: every namespace counts)."""
+        found = self._doc_freqs(terms) if terms else {}
+        return {t: found.get(token(t), 0) for t in terms}
 
     def _page_sql(self, request: SearchRequest, cond: str, group: bool) -> str:
         """The page's SELECT: ranked (or newest first), with `GROUP BY grp` the best of each group of copies."""
-        order = "dateint DESC, WEIGHT() DESC, id ASC" if request.sort == "newest" else "WEIGHT() DESC, id ASC"
+        order_by = order.clause(request.sort)
         cols = "id, WEIGHT() AS w, grp, gsize, " + _FIELDS + (", s_tspans, s_bspans" if request.snippets else "")
         # Each node's best member of a group is among its best offset+limit groups when the group's best
         # of all is, so max_matches=offset+limit finds the page exactly, as without grouping.
-        grouping = f" GROUP BY grp WITHIN GROUP ORDER BY {order}" if group else ""
+        grouping = f" GROUP BY grp WITHIN GROUP ORDER BY {order_by}" if group else ""
         offset, limit = request.offset, request.limit
-        return (f"SELECT {cols} FROM {self.dist} WHERE {cond}{grouping} ORDER BY {order} "
+        return (f"SELECT {cols} FROM {self.dist} WHERE {cond}{grouping} ORDER BY {order_by} "
                 f"LIMIT {offset}, {limit} OPTION ranker={_ranker()}, field_weights=({FIELD_WEIGHTS}), "
                 f"max_matches={offset + limit}, idf='plain,tfidf_unnormalized'")
 
@@ -161,10 +214,9 @@ class SphinxStore:
             return {}
         return groups.ordered(self._all_rows("", f"grp IN ({','.join(str(int(g)) for g in sorted(grps))})"))
 
-    def _publisher_counts(self, match: str, where: str, args: list) -> list[tuple[str, int]]:
-        rows = self._select(f"SELECT s_publisher, COUNT(*) AS c FROM {self.dist} WHERE MATCH(%s) AND ns=%s{where} "
-                            "GROUP BY s_publisher ORDER BY c DESC LIMIT 1000 OPTION max_matches=1000",
-                            [match, self.ns, *args])
+    def _publisher_counts(self, cond: str, args: list) -> list[tuple[str, int]]:
+        rows = self._select(f"SELECT s_publisher, COUNT(*) AS c FROM {self.dist} WHERE {cond} "
+                            "GROUP BY s_publisher ORDER BY c DESC LIMIT 1000 OPTION max_matches=1000", args)
         return list(rows)
 
     def suggest(self, tree: QueryTree) -> str | None:
@@ -295,6 +347,11 @@ def _filters(date_from: str | None, date_to: str | None) -> tuple[str, list]:
         where += " AND dateint<=%s AND dateint>0"
         args.append(date_int(date_to[:10]) + 999999)
     return where, args
+
+
+def _whole_or_refused(e: QueryRefused) -> StoreError:
+    """A refused query as what it means: when an agent (another node) failed, the cluster is not whole."""
+    return Unavailable(str(e)) if "agent" in str(e) else e
 
 
 def _warning(meta: dict) -> str | None:

@@ -17,9 +17,15 @@ class Collector:
     @staticmethod
     def top(res: Scored, hit: np.ndarray, depth: int) -> list[tuple[float, int]]:
         """The `depth` best (score, docnum) among `hit`, by score, then docnum."""
+        scores, docs = Collector.top_arrays(res, hit, depth)
+        return list(zip(scores.tolist(), docs.tolist()))
+
+    @staticmethod
+    def top_arrays(res: Scored, hit: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """`top` as (scores, docnums) arrays: a ranking of every match without a Python object per match."""
         idx = np.flatnonzero(hit)
         if not len(idx) or depth <= 0:
-            return []
+            return np.empty(0), np.empty(0, dtype=np.int64)
         scores = res.score[idx]
         docs = idx if res.docs is None else res.docs[idx]
         if len(docs) > depth:
@@ -28,16 +34,21 @@ class Collector:
             keep = scores >= kth
             docs, scores = docs[keep], scores[keep]
         order = np.lexsort((docs, -scores))[:depth]
-        return [(float(scores[i]), int(docs[i])) for i in order]
+        return scores[order], docs[order]
 
     def top_by(self, res: Scored, hit: np.ndarray, depth: int, fieldname: str) -> list[tuple[float, int]]:
         """The `depth` first (score, docnum) among `hit` by a column's value, greatest first, then docnum."""
+        scores, docs = self.top_by_arrays(res, hit, depth, fieldname)
+        return list(zip(scores.tolist(), docs.tolist()))
+
+    def top_by_arrays(self, res: Scored, hit: np.ndarray, depth: int, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
+        """`top_by` as (scores, docnums) arrays."""
         idx = np.flatnonzero(hit)
         if not len(idx) or depth <= 0:
-            return []
+            return np.empty(0), np.empty(0, dtype=np.int64)
         docs = idx if res.docs is None else res.docs[idx]
         order = np.lexsort((docs, -self.column_order(fieldname)[docs]))[:depth]
-        return [(float(res.score[idx[i]]), int(docs[i])) for i in order]
+        return res.score[idx[order]], docs[order]
 
     def column_order(self, fieldname: str) -> np.ndarray:
         """Each document's rank among the sorted values of a column (equal values, equal ranks)."""

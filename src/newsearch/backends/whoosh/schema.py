@@ -106,6 +106,7 @@ def build_schema(ana=None) -> fields.Schema:
         digest=TextColumn(),
         sig=BytesColumn(),
         headline=TextColumn(),  # the title again, for listing a hit's copies without unpickling bodies
+        terms=TextColumn(),  # distinct letter-only terms of the document, for related words (forward.py)
         title=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         body=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         date=fields.ID(stored=True, sortable=True),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import threading
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 from whoosh import query as Q
@@ -18,11 +19,11 @@ from whoosh import scoring
 from ...analysis import Analyzer, vocabulary
 from ...ingest.documents import body_offset, title_in_body
 from ...copies import group_id
-from ...search.contract import Match, StorePage, Suggestion
+from ...search.contract import DayCount, Match, StorePage, Suggestion, TermCounts
 from ...search.model import CopyGroup, SearchRequest
 from ...search.querylang import QueryTree, clean, parse
 from ...search.settings import DEFAULT, Ranking
-from . import groups, segment_files, spelling, store
+from . import days, forward, groups, scan, segment_files, spelling, store
 from .queries import Compiled, Near, compile_tree
 from .snapshot import Snapshot
 
@@ -103,20 +104,10 @@ class WhooshStore:
         s = self._current()
         snap = self._snapshot(s)
         compiled = compile_tree(tree, self.ranking)
-        scored = snap.scorer.matches(compiled.query)
-        matched = int(scored.hit.sum())
-        wider = self._widened(s, tree, compiled) if matched == 0 else None
-        if wider is not None:
-            scored = snap.scorer.matches(wider)
-        hit = scored.hit
-        if request.date_from or request.date_to:
-            hit = hit & scored.dense(snap.collector.mask_of(_date_filter(request.date_from, request.date_to)))
-        page = StorePage(total=0, matched=matched)
+        scored, hit, matched, dated = self._filtered(s, request, tree, compiled)
+        page = StorePage(total=int(hit.sum()), matched=matched)
         if request.facets:
-            page.publishers = list(snap.collector.counts("publisher", scored, hit).items())
-        if request.publisher:
-            hit = hit & scored.dense(snap.collector.mask_of(Q.Term("publisher", request.publisher)))
-        page.total = int(hit.sum())
+            page.publishers = list(snap.collector.counts("publisher", scored, dated).items())
         depth = request.offset + request.limit
         if request.group:
             view = self._groups(s)
@@ -127,6 +118,53 @@ class WhooshStore:
         terms = tree.highlight_terms if request.snippets else set()
         page.matches = self._matches(s, ranked[request.offset:depth], terms)
         return page
+
+    def _filtered(self, s, request: SearchRequest, tree: QueryTree, compiled: Compiled):
+        """(scored, hit, matched, dated): the query's scores, its matches after every filter of `request`, how
+        many the query matched as written, and the matches before the publisher filter (facets count all)."""
+        snap = self._snapshot(s)
+        scored = snap.scorer.matches(compiled.query)
+        matched = int(scored.hit.sum())
+        wider = self._widened(s, tree, compiled) if matched == 0 else None
+        if wider is not None:
+            scored = snap.scorer.matches(wider)
+        hit = scored.hit
+        if request.date_from or request.date_to:
+            hit = hit & scored.dense(days.date_mask(snap.postings, request.date_from, request.date_to))
+        dated = hit
+        if request.publisher:
+            hit = hit & scored.dense(snap.collector.mask_of(Q.Term("publisher", request.publisher)))
+        return scored, hit, matched, dated
+
+    def timeline(self, request: SearchRequest, tree: QueryTree) -> list[DayCount]:
+        s = self._current()
+        snap = self._snapshot(s)
+        scored, hit, _matched, _dated = self._filtered(s, request, tree, compile_tree(tree, self.ranking))
+        return days.day_counts(snap.postings, self._groups(s), scored.docnums(hit))
+
+    def scan(self, request: SearchRequest, tree: QueryTree) -> Iterator[Match]:
+        """Every match after `request`'s filters in the order `search` pages through without grouping (scan.py)."""
+        s = self._current()
+        compiled = compile_tree(tree, self.ranking)
+        scored, hit, _matched, _dated = self._filtered(s, request, tree, compiled)
+        collector, everything = self._snapshot(s).collector, int(hit.sum())
+        if request.sort == "newest":
+            scores, docs = collector.top_by_arrays(scored, hit, everything, "date")
+        else:  # the first pass's whole order, its head re-ranked exactly as `_ranked` re-ranks it for a page
+            scores, docs = scan.order(self._ranked(s, request, tree, compiled, scored, hit, 0),
+                                      *collector.top_arrays(scored, hit, everything))
+        return scan.matches(s, self._groups(s), scores, docs)
+
+    def term_counts(self, request: SearchRequest, tree: QueryTree, depth: int) -> TermCounts:
+        """The terms of the best `depth` stories among the matches, from each document's terms column (forward.py)."""
+        s = self._current()
+        snap = self._snapshot(s)
+        scored, hit, _matched, _dated = self._filtered(s, request, tree, compile_tree(tree, self.ranking))
+        docnums = forward.foreground(snap.collector, self._groups(s), scored, hit, depth)
+        return forward.term_counts(s, snap.postings.leaves, snap.postings.column_codes("id"), docnums, int(hit.sum()))
+
+    def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
+        return forward.doc_frequencies(self._current(), terms)
 
     def _ranked_groups(self, s, request: SearchRequest, tree: QueryTree, compiled: Compiled, scored, hit,
                        view: groups.GroupView):
@@ -350,8 +388,3 @@ def _field_spans(spans: dict, docnum: int, title: str, body: str) -> tuple[list,
         return body_spans, [(a - start, b - start, t) for a, b, t in body_spans if a >= start and b <= end]
     return body_spans, spans["title"].get(docnum, [])
 
-
-def _date_filter(date_from: str | None, date_to: str | None):
-    lo = date_from or None
-    hi = (date_to + "\uffff") if date_to else None
-    return Q.TermRange("date", lo, hi)

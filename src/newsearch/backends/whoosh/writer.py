@@ -11,7 +11,7 @@ from pathlib import Path
 from ...analysis import UserWord, vocabulary
 from ...errors import StoreError
 from ...ingest import IndexedDoc, Shard
-from . import groups, store
+from . import forward, groups, store
 from .schema import AnalyzedText
 
 
@@ -173,6 +173,7 @@ def document_fields(item: IndexedDoc) -> dict:
         "digest": doc.digest,
         "sig": item.signature.to_bytes() if item.signature is not None else b"",
         "headline": title,
+        "terms": forward.column_value(body_field),
         "title": AnalyzedText(title, title_field),
         "_stored_title": title,
         "body": AnalyzedText(art.body, body_field),
