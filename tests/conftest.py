@@ -30,20 +30,27 @@ def shared_dir() -> Path:
     return SHARED
 
 
-@pytest.fixture(scope="session")
-def sphinx_cluster(tmp_path_factory):
-    """Two searchd nodes on 127.0.0.1 (free ports, data in tmp); skips without searchd or pymysql."""
+def local_cluster(path: Path):
+    """A started two-node searchd cluster with its data in `path` (the caller stops it); skips the test
+    without searchd or pymysql."""
     pytest.importorskip("pymysql")
     if not shutil.which("searchd"):
         pytest.skip("searchd is not installed (apt-get install sphinxsearch)")
     from newsearch.backends.sphinx.local import LocalCluster
 
-    cluster = LocalCluster(tmp_path_factory.mktemp("sphinx"), n=2)
+    cluster = LocalCluster(path, n=2)
     try:
         cluster.start()
     except RuntimeError as e:
         cluster.stop()
         pytest.skip(f"searchd does not start: {e}")
+    return cluster
+
+
+@pytest.fixture(scope="session")
+def sphinx_cluster(tmp_path_factory):
+    """Two searchd nodes on 127.0.0.1 (free ports, data in tmp); skips without searchd or pymysql."""
+    cluster = local_cluster(tmp_path_factory.mktemp("sphinx"))
     yield cluster
     cluster.stop()
 

@@ -23,7 +23,7 @@ from newsearch.search import significant as sg
 from newsearch.search.contract import Match, TermCounts
 from newsearch.search.querylang import is_function_word, parse
 
-from .conftest import REPO, SEEDS
+from .conftest import REPO, SEEDS, local_cluster
 from .test_contract import BACKENDS, _env
 from .test_copies_stores import wire_rows, write_rows
 
@@ -54,17 +54,7 @@ def own_cluster(tmp_path_factory):
     """A two-node searchd cluster for this module's archive alone: a Sphinx store's background is every
     document of its cluster's shards (`CALL KEYWORDS`), and the session's cluster also holds other tests'
     copies of the seeds. Production keeps one archive a cluster."""
-    pytest.importorskip("pymysql")
-    if not shutil.which("searchd"):
-        pytest.skip("searchd is not installed (apt-get install sphinxsearch)")
-    from newsearch.backends.sphinx.local import LocalCluster
-
-    cluster = LocalCluster(tmp_path_factory.mktemp("related-sphinx"), n=2)
-    try:
-        cluster.start()
-    except RuntimeError as e:
-        cluster.stop()
-        pytest.skip(f"searchd does not start: {e}")
+    cluster = local_cluster(tmp_path_factory.mktemp("related-sphinx"))
     yield cluster
     cluster.stop()
 

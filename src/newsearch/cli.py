@@ -200,6 +200,16 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
         raise click.BadParameter(str(e), ctx=ctx, param=param) from None
 
 
+def _check_dates(date_from: str | None, date_to: str | None) -> None:
+    """--from may not be after --to (the web refuses the same with 400)."""
+    from .search.params import check_range
+
+    try:
+        check_range(date_from, date_to)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--from' / '--to'") from None
+
+
 def _dictionary_note(searcher) -> None:
     note = searcher.dictionary_warning()
     if note:
@@ -242,15 +252,10 @@ def query_cmd(words, index_dir, limit, page, as_json, batch, sort, publisher, da
       newsearch query 대통령 --no-group
       newsearch query --batch queries.jsonl --json
     """
-    from .search.params import check_range
-
     text = " ".join(w.removeprefix(_WORD_MARK) for w in words)
     if not text and not batch:
         raise click.UsageError("give a query TEXT or --batch FILE")
-    try:
-        check_range(date_from, date_to)
-    except ValueError as e:
-        raise click.BadParameter(str(e), param_hint="'--from' / '--to'") from None
+    _check_dates(date_from, date_to)
     searcher = _open_searcher(index_dir)
     opts = dict(limit=limit, page=page, sort=sort, publisher=publisher, date_from=date_from, date_to=date_to,
                 correct=not no_correct, group=not no_group)
@@ -345,16 +350,12 @@ def trend_cmd(queries, index_dir, by, publisher, date_from, date_to, as_json) ->
     """
     import shutil
 
-    from .search.params import check_range
     from .search.trendchart import terminal
 
     texts = [q.removeprefix(_WORD_MARK) for q in queries]
     if not texts:
         raise click.UsageError("give one QUERY or more")
-    try:
-        check_range(date_from, date_to)
-    except ValueError as e:
-        raise click.BadParameter(str(e), param_hint="'--from' / '--to'") from None
+    _check_dates(date_from, date_to)
     with _open_searcher(index_dir) as searcher:
         _dictionary_note(searcher)
         try:
@@ -434,8 +435,6 @@ def export_cmd(words, index_dir, fmt, output, sort, publisher, date_from, date_t
       newsearch export '"디지털 헬스케어"' --sort newest --format jsonl | gzip > dh.jsonl.gz
     """
     from .errors import StoreError
-    from .search.params import check_range
-
     text = " ".join(w.removeprefix(_WORD_MARK) for w in words)
     if not text:
         raise click.UsageError("give a query TEXT")
@@ -443,10 +442,7 @@ def export_cmd(words, index_dir, fmt, output, sort, publisher, date_from, date_t
     fmt = fmt or (suffix if suffix in ("csv", "xlsx", "jsonl") else "csv")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("an xlsx workbook cannot go to stdout: give -o FILE.xlsx")
-    try:
-        check_range(date_from, date_to)
-    except ValueError as e:
-        raise click.BadParameter(str(e), param_hint="'--from' / '--to'") from None
+    _check_dates(date_from, date_to)
     with _open_searcher(index_dir) as searcher:
         _dictionary_note(searcher)
         t0 = time.perf_counter()
@@ -497,15 +493,10 @@ def related_words_cmd(words, index_dir, limit, method, publisher, date_from, dat
       newsearch related-words 대통령 선거 -n 20 --json
       newsearch related-words 카카오 --from 2021-01-01 --to 2021-12-31
     """
-    from .search.params import check_range
-
     text = " ".join(w.removeprefix(_WORD_MARK) for w in words)
     if not text:
         raise click.UsageError("give a QUERY")
-    try:
-        check_range(date_from, date_to)
-    except ValueError as e:
-        raise click.BadParameter(str(e), param_hint="'--from' / '--to'") from None
+    _check_dates(date_from, date_to)
     with _open_searcher(index_dir) as searcher:
         _dictionary_note(searcher)
         got = searcher.related_words(text, limit=limit, method=method, date_from=date_from, date_to=date_to,
