@@ -21,8 +21,6 @@ import json
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from .signature import NUM_PERM, Signature
 
@@ -188,6 +186,9 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> list[np.ndarray]
     """Connected components of two or more nodes of the graph of verified pairs."""
     if not len(left):
         return []
+    from scipy.sparse import coo_matrix  # on use: scipy takes a quarter of a second to import
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
     _count, label = connected_components(graph, directed=False)
     linked = np.unique(np.concatenate([left, right]))

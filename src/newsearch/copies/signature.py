@@ -13,16 +13,15 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 64
 SHINGLE = 3
 # Fewer distinct shingles than this: too little text to tell a copy from a coincidence (no signature).
 MIN_SHINGLES = 8
 _SEED = 1
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED).permutations
 _HEADER = struct.Struct("<II")  # distinct shingles, body length in characters
 
 # A dateline opening the body: "(서울=연합뉴스) 홍길동 기자 =", "[서울=뉴시스]홍길동 기자 =", "홍길동 기자 =".
@@ -99,11 +98,24 @@ def _crc32(data: bytes) -> int:
     return zlib.crc32(data)
 
 
+@lru_cache(maxsize=1)
+def _minhash():
+    """datasketch's MinHash class and the permutations every signature shares.
+
+    Imported on first use: datasketch loads scipy (a third of a second), which only indexing needs,
+    not `newsearch query` or a server's start.
+    """
+    from datasketch import MinHash
+
+    return MinHash, MinHash(num_perm=NUM_PERM, seed=_SEED).permutations
+
+
 def body_signature(body: str, terms) -> Signature | None:
     """The signature of a body from its index terms (Kiwi's `Term`s in text order); None when too short."""
     shingles = _shingles(body or "", terms)
     if len(shingles) < MIN_SHINGLES:
         return None
-    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_PERMUTATIONS, scheme="affine32", hashfunc=_crc32)
+    minhash, permutations = _minhash()
+    mh = minhash(num_perm=NUM_PERM, seed=_SEED, permutations=permutations, scheme="affine32", hashfunc=_crc32)
     mh.update_batch(list(shingles))
     return Signature(mh.hashvalues.astype(np.uint32), len(shingles), len(body))
