@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -119,7 +120,7 @@ def result_ids(pg) -> list[str]:
 
 def search_from_home(pg, base: str, text: str) -> None:
     pg.goto(base + "/")
-    box = pg.get_by_role("searchbox", name="검색어")
+    box = pg.get_by_role("combobox", name="검색어")  # a search box with suggestions (suggest.js)
     assert box.evaluate("el => el === document.activeElement")  # autofocus
     pg.keyboard.type(text)
     with pg.expect_navigation():
@@ -158,7 +159,7 @@ def test_search_article_paging_and_filter(server, page):
             pg.locator('.pagination a[rel="next"]').click()
         seen += result_ids(pg)
     assert set(seen[:2]) == KAKAO_HC and len(set(seen)) == 3
-    assert pg.locator('.pagination a[aria-current="page"]').inner_text() == "3"
+    assert pg.locator('.pagination a[aria-current="page"]').text_content() == "3쪽"  # "쪽" for screen readers only
     assert pg.locator('.pagination a[rel="next"]').count() == 0
 
     # publisher facet
@@ -172,7 +173,7 @@ def test_search_article_paging_and_filter(server, page):
     # sort by newest
     pg.goto(server + "/search?q=헬스케어")
     with pg.expect_navigation():
-        pg.locator(".facet-list a", has_text="최신순").click()
+        pg.locator(".sort-list a", has_text="최신순").click()
     ids = result_ids(pg)
     assert ids.index("001_2bc103dad1454d7c.txt") < ids.index("000_7982a9e012f08afc.txt")  # 2021 before 2018
     assert pg.console_errors == []  # no CSP violations, no missing assets
@@ -199,6 +200,7 @@ def test_keyboard_skip_link_and_focus(server, page):
 def test_date_filter_form(server, page):
     pg = page
     pg.goto(server + "/search?q=헬스케어")
+    pg.locator("summary", has_text="직접입력").click()  # the date form opens from the period presets
     pg.get_by_label("시작일").fill("2020-01-01")
     with pg.expect_navigation():
         pg.get_by_role("button", name="기간 적용").click()
@@ -211,6 +213,98 @@ def test_unknown_article_is_friendly_404(server, page):
     resp = page.goto(server + "/article/..%2F..%2Fetc%2Fpasswd")
     assert resp.status == 404
     assert "찾을 수 없습니다" in page.locator("h1").inner_text()
+
+
+# -- as-you-type suggestions (issue 21) -------------------------------------------------------------
+
+
+def suggest_page(browser, width: int, scheme: str):
+    """A page at `width` CSS pixels (a phone below 500) in the light or dark `scheme`, with its console errors."""
+    mobile = width < 500
+    ctx = browser.new_context(viewport={"width": width, "height": 844 if mobile else 900}, is_mobile=mobile,
+                              has_touch=mobile, device_scale_factor=2 if mobile else 1, locale="ko-KR",
+                              color_scheme=scheme)
+    pg = ctx.new_page()
+    pg.console_errors = []
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    return ctx, pg
+
+
+def open_suggestions(pg, box, text: str, width: int, scheme: str) -> list[str]:
+    """Type `text` into the focused `box`; the suggestions shown (the combobox's listbox, open, in the screen and
+    in the scheme's colours)."""
+    pg.keyboard.type(text)
+    listbox = pg.get_by_role("listbox", name="추천 검색어")
+    listbox.wait_for(state="visible")
+    assert box.get_attribute("aria-expanded") == "true"
+    assert box.get_attribute("aria-controls") == listbox.get_attribute("id")
+    assert box.get_attribute("aria-autocomplete") == "list"
+    under, above = listbox.bounding_box(), box.bounding_box()
+    assert under["y"] >= above["y"] + above["height"] - 1
+    assert under["x"] >= 0 and under["x"] + under["width"] <= width
+    assert pg.evaluate("document.documentElement.scrollWidth") <= width
+    # the scheme's colours (style.css's variables): light text on a dark list in dark mode, and the reverse
+    colours = listbox.evaluate("el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]")
+    background, text = (sum(int(v) for v in re.findall(r"\d+", c)[:3]) / 3 for c in colours)
+    assert (background < 80 and text > 180) if scheme == "dark" else (background > 200 and text < 80), colours
+    return listbox.get_by_role("option").locator(".suggest-text").all_inner_texts()
+
+
+@pytest.mark.parametrize("width,scheme", [(1280, "light"), (1280, "dark"), (390, "light"), (390, "dark")])
+def test_suggestions_choseong_by_keyboard(server, browser, width, scheme):
+    """초성 `ㅋㅋㅇ` lists 카카오 under the box; the arrows make it the active option and Enter searches it."""
+    ctx, pg = suggest_page(browser, width, scheme)
+    pg.goto(server + "/")
+    box = pg.get_by_role("combobox", name="검색어")
+    assert box.get_attribute("aria-expanded") == "false"
+    texts = open_suggestions(pg, box, "ㅋㅋㅇ", width, scheme)
+    assert "카카오" in texts, texts
+    for _ in range(texts.index("카카오") + 1):
+        pg.keyboard.press("ArrowDown")
+    active = box.get_attribute("aria-activedescendant")
+    assert active and pg.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    assert pg.locator(f"#{active} .suggest-text").inner_text() == "카카오"
+    assert box.evaluate("el => el === document.activeElement")  # the focus stays in the box
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"suggest-{width}-{scheme}.png"))
+    with pg.expect_navigation():
+        pg.keyboard.press("Enter")
+    assert "/search?q=%EC%B9%B4%EC%B9%B4%EC%98%A4" in pg.url  # q=카카오
+    assert pg.locator(".hit").count() >= 1
+    assert pg.console_errors == []
+    ctx.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_suggestions_escape_typing_in_progress_and_click(server, browser, width):
+    """On a results page: Escape closes the list; a syllable still being typed (`카카옿` on the way to 카카오헬스…)
+    lists 카카오헬스케어; Enter without an active option searches the box's own text; a click (a tap) searches."""
+    ctx, pg = suggest_page(browser, width, "light")
+    pg.goto(server + "/search?q=헬스케어")
+    box = pg.get_by_role("combobox", name="검색어")
+    box.fill("")
+    assert "카카오" in open_suggestions(pg, box, "카카", width, "light")
+    pg.keyboard.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false" and box.input_value() == "카카"
+    pg.keyboard.press("Backspace")
+    texts = open_suggestions(pg, box, "카옿", width, "light")
+    assert texts[0] == "카카오헬스케어", texts
+    pg.keyboard.press("ArrowDown")
+    pg.keyboard.press("ArrowUp")  # back to the box's own text: no active option
+    assert box.get_attribute("aria-activedescendant") is None
+    with pg.expect_navigation():
+        pg.keyboard.press("Enter")
+    assert "/search?q=%EC%B9%B4%EC%B9%B4%EC%98%BF" in pg.url  # q=카카옿, as typed
+    box = pg.get_by_role("combobox", name="검색어")
+    box.fill("")
+    open_suggestions(pg, box, "ㅎㅅㅋㅇ", width, "light")
+    option = pg.get_by_role("option").filter(has_text="헬스케어").first
+    with pg.expect_navigation():
+        option.tap() if width < 500 else option.click()
+    assert "/search?q=%ED%97%AC%EC%8A%A4%EC%BC%80%EC%96%B4" in pg.url  # q=헬스케어
+    assert pg.console_errors == []
+    ctx.close()
 
 
 def test_screenshots(server, browser):
@@ -406,3 +500,144 @@ def test_trend_chart_on_desktop_and_phone(archive_server, browser):
     docs.mkdir(exist_ok=True)
     assert (ARTIFACTS / "trend-results-desktop.png").stat().st_size > 10_000
     shutil.copyfile(ARTIFACTS / "trend-results-desktop.png", docs / "trend.png")
+
+
+# -- periods and order, filters kept, detailed search (issue 21) ------------------------------------
+
+PERIOD_TODAY = "2021-11-26"  # the day the presets count back from ($NEWSEARCH_TODAY): 1주 is 11-19..11-26
+HC_2021, KT_2018, KT_2020 = "001_2bc103dad1454d7c.txt", "000_7982a9e012f08afc.txt", "003_aba8f5db32093a90.txt"
+SURFACE = {"light": "rgb(255, 255, 255)", "dark": "rgb(26, 31, 38)"}  # style.css --surface
+WIDTHS_SCHEMES = [(1280, "light"), (1280, "dark"), (390, "light"), (390, "dark")]
+
+
+@pytest.fixture(scope="module")
+def period_server(seed_index):
+    """`newsearch serve` of the seed index with today set to PERIOD_TODAY."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSEARCH_TODAY", PERIOD_TODAY)
+        with serving(seed_index, "serve-periods.log") as base:
+            yield base
+
+
+def options_page(browser, width: int, scheme: str):
+    """A page at `width` CSS pixels (a phone below 500) in the light or dark colour `scheme`."""
+    mobile = width < 500
+    ctx = browser.new_context(viewport={"width": width, "height": 844 if mobile else 900}, is_mobile=mobile,
+                              has_touch=mobile, device_scale_factor=2 if mobile else 1, locale="ko-KR",
+                              color_scheme=scheme)
+    pg = ctx.new_page()
+    pg.console_errors = []
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    return ctx, pg
+
+
+def assert_fits(pg, width: int, selector: str) -> None:
+    """Every `selector` element visible and inside the screen, and no sideways scrolling."""
+    assert pg.evaluate("document.documentElement.scrollWidth") <= width
+    boxes = pg.locator(selector).evaluate_all("els => els.map(e => e.getBoundingClientRect())"
+                                              ".map(r => [r.left, r.right, r.width])")
+    assert boxes and all(left >= 0 and right <= width and w > 0 for left, right, w in boxes), boxes
+
+
+@pytest.mark.parametrize("width,scheme", WIDTHS_SCHEMES)
+def test_presets_narrow_the_results(period_server, browser, width, scheme):
+    """The sorts and the period presets are in view (a phone too: no sideways scroll, the filter box folded),
+    in the scheme's colours; 1주 narrows the results to that week, 전체 widens them again."""
+    ctx, pg = options_page(browser, width, scheme)
+    pg.goto(period_server + "/search?q=헬스케어")
+    pg.evaluate("document.fonts.ready")
+    everything = result_ids(pg)
+    assert {HC_2021, KT_2018} <= set(everything)
+    assert pg.locator(".period-list").is_visible() and pg.locator(".sort-list").is_visible()
+    assert_fits(pg, width, ".options-bar a, .options-bar summary")
+    assert pg.locator(".period-list a").all_inner_texts() == ["전체", "1일", "1주", "1개월", "3개월", "6개월", "1년"]
+    assert pg.locator(".sort-list a").all_inner_texts() == ["관련도순", "최신순", "오래된순"]
+    chip = pg.locator(".period-list a", has_text="1주")
+    assert chip.evaluate("el => getComputedStyle(el).backgroundColor") == SURFACE[scheme]
+    with pg.expect_navigation():
+        chip.click()
+    assert f"from=2021-11-19&to={PERIOD_TODAY}" in pg.url
+    assert result_ids(pg) == [HC_2021]
+    active = pg.locator('.period-list a[aria-current="true"]')
+    assert active.inner_text() == "1주"
+    assert active.evaluate("el => getComputedStyle(el).backgroundColor") != SURFACE[scheme]  # marked
+    assert "1주 (2021-11-19 ~ 2021-11-26)" in pg.locator(".active-filters").inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"periods-{width}-{scheme}.png"))
+    with pg.expect_navigation():
+        pg.locator(".period-list a", has_text="전체").click()
+    assert result_ids(pg) == everything
+    assert pg.console_errors == []
+    ctx.close()
+
+
+@pytest.mark.parametrize("width,scheme", WIDTHS_SCHEMES)
+def test_filters_survive_a_new_query_and_the_back_link(period_server, browser, width, scheme):
+    """오래된순 and a custom period stay when another query is typed, the article's back link returns to the same
+    results, and 조건 초기화 drops them."""
+    ctx, pg = options_page(browser, width, scheme)
+    pg.goto(period_server + "/search?q=헬스케어")
+    with pg.expect_navigation():
+        pg.locator(".sort-list a", has_text="오래된순").click()
+    pg.locator("summary", has_text="직접입력").click()
+    pg.get_by_label("시작일").fill("2018-01-01")
+    with pg.expect_navigation():
+        pg.get_by_role("button", name="기간 적용").click()
+    assert "sort=oldest" in pg.url and "from=2018-01-01" in pg.url
+    # a new query typed into the box keeps them
+    box = pg.locator("header .search-input")
+    box.fill("KT")
+    with pg.expect_navigation():
+        box.press("Enter")
+    assert "q=KT" in pg.url and "sort=oldest" in pg.url and "from=2018-01-01" in pg.url
+    assert result_ids(pg)[:2] == [KT_2018, KT_2020]  # oldest first
+    kept = pg.locator(".active-filters").inner_text()
+    assert "오래된순" in kept and "기간: 2018-01-01 ~" in kept
+    assert pg.locator('.sort-list a[aria-current="true"]').inner_text() == "오래된순"
+    results_url = pg.url
+    # the article's back link: the same query, options and results
+    with pg.expect_navigation():
+        pg.locator(".hit-title a").first.click()
+    assert "/article/" in pg.url and "sort=oldest" in pg.url
+    with pg.expect_navigation():
+        pg.get_by_role("link", name="검색결과로").click()
+    assert pg.url == results_url
+    assert result_ids(pg)[:2] == [KT_2018, KT_2020]
+    # 조건 초기화: the query alone
+    with pg.expect_navigation():
+        pg.get_by_role("link", name="조건 초기화").click()
+    assert "sort=" not in pg.url and "from=" not in pg.url and "q=KT" in pg.url
+    assert pg.locator(".active-filters").count() == 0
+    assert pg.console_errors == []
+    ctx.close()
+
+
+@pytest.mark.parametrize("width,scheme", [(1280, "light"), (390, "dark")])
+def test_detailed_search_writes_the_query_syntax_into_the_box(period_server, browser, width, scheme):
+    """상세검색 on the home page: the fields show the query they stand for as they are filled, and the search
+    puts it in the results page's box."""
+    ctx, pg = options_page(browser, width, scheme)
+    pg.goto(period_server + "/")
+    pg.locator("summary", has_text="상세검색").click()
+    form = pg.locator("form.detailed-form")
+    assert form.is_visible()
+    assert form.evaluate("el => getComputedStyle(el).backgroundColor") == SURFACE[scheme]
+    pg.get_by_label("모든 단어 포함").fill("헬스케어")
+    pg.get_by_label("제외할 단어").fill("KT")
+    pg.get_by_label("제목에서만 찾기").check()
+    pg.get_by_label("기자", exact=True).fill("임재현")
+    preview = form.locator(".detailed-query")
+    preview.wait_for(state="visible")
+    pg.wait_for_function("() => document.querySelector('.detailed-query').textContent.includes('기자:')")
+    assert preview.inner_text() == "제목:헬스케어 -KT 기자:임재현"
+    assert pg.locator(".search-form .search-input").input_value() == "제목:헬스케어 -KT 기자:임재현"
+    assert_fits(pg, width, "form.detailed-form input, form.detailed-form select, form.detailed-form button")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"detailed-{width}-{scheme}.png"), full_page=True)
+    with pg.expect_navigation():
+        form.get_by_role("button", name="상세검색").click()
+    assert pg.locator("header .search-input").input_value() == "제목:헬스케어 -KT 기자:임재현"
+    assert result_ids(pg) == [HC_2021]
+    assert pg.console_errors == []
+    ctx.close()

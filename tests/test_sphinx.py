@@ -312,7 +312,8 @@ def test_web_reports_a_dead_node_without_500(tmp_path, kiwi):
                 assert client.get(url).status_code in (200, 404)
             cluster.nodes[1].kill()
             r = client.get("/api/search?q=헬스케어")
-            assert r.status_code == 200 and r.get_json()["reason"].startswith("search backend unavailable")
+            assert r.status_code == 200 and r.get_json()["reason_code"] == "backend_unavailable"
+            assert r.get_json()["reason_detail"] and "검색 서버" in r.get_json()["reason"]
             assert client.get("/search?q=헬스케어").status_code == 200
     finally:
         cluster.stop()

@@ -91,7 +91,8 @@ def test_a_store_error_is_a_503_and_one_log_line(seed_index, monkeypatch, caplog
     with caplog.at_level("ERROR", logger="newsearch.web"):
         api = client.get("/api/search?q=헬스케어")
         html = client.get("/search?q=헬스케어")
-    assert api.status_code == 503 and "checksum mismatch" in api.get_json()["reason"]
+    assert api.status_code == 503 and "checksum mismatch" in api.get_json()["reason_detail"]
+    assert api.get_json()["reason_code"] == "store_error" and "관리자" in api.get_json()["reason"]  # Korean, as `error`
     assert html.status_code == 503 and "색인을 읽을 수 없습니다" in html.get_data(as_text=True)
     assert [r.getMessage() for r in caplog.records if r.name == "newsearch.web"] == [
         f"index at {seed_index} is damaged: MAIN_x.seg: checksum mismatch"] * 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -37,6 +38,18 @@ def kiwi_workers() -> int:
     if value and value.isdigit() and int(value) > 0:
         return int(value)
     return os.cpu_count() or 1
+
+
+def today() -> date:
+    """The day period presets (1일, 1주, ...) count back from: $NEWSEARCH_TODAY (YYYY-MM-DD, for tests and
+    demonstrations over an old archive), else the machine's date."""
+    value = os.environ.get("NEWSEARCH_TODAY", "").strip()
+    if value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return date.today()
 
 
 WEB_DIR = _web_dir()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Protocol
 
 from ..analysis import Analyzer
+from .complete import Completion, Prefix
 from .model import Copy, CopyGroup, SearchRequest
 from .querylang import QueryTree
 
@@ -101,6 +102,12 @@ class Store(Protocol):
     def suggest(self, tree: QueryTree) -> Suggestion | None:
         """A did-you-mean rewrite of the query's text from the store's vocabulary, or None; bounded work
         whatever the query (a store that keeps no vocabulary raises `Unsupported(Reason.NO_SUGGESTIONS)`)."""
+
+    def complete(self, prefix: Prefix, limit: int) -> list[Completion]:
+        """As-you-type: the store's words that `prefix` (a partly typed word, search/complete.py) may become, at
+        most `limit`, most documents first, then the most recent latest article; pieces of longer words left
+        out. Bounded work whatever the store's size (a `complete.Lexicon` lookup: bisections, a partial sort).
+        A store that cannot list its words raises `Unsupported(Reason.NO_COMPLETIONS)`."""
 
     def document(self, doc_id: str, terms: set[str]) -> Match | None:
         """One stored article, with the spans of `terms` in it, its group and copies."""

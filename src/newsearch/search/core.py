@@ -9,7 +9,7 @@ import time
 from ..analysis import vocabulary
 from ..copies import group_id
 from ..errors import StoreError, Unavailable, Unsupported
-from . import export, highlight, significant, trend
+from . import complete, export, highlight, significant, trend
 from .contract import Match, Store, StorePage, Suggestion
 from .model import CopyGroup, Hit, Reason, Results, SearchRequest, Snippet
 from .querylang import parse
@@ -119,6 +119,12 @@ class Searcher:
         except Unsupported:
             return None
         return got.text if got is not None else None
+
+    def complete(self, text: str, limit: int = complete.DEFAULT_LIMIT) -> complete.Completions:
+        """As-you-type suggestions: `text` with its last, partly typed word completed from the store's words
+        (`카카`, `ㅋㅋㅇ`, `카카옿` -> `카카오`), most documents first (search/complete.py); none, with the reason in
+        `unsupported`, when the store cannot list its words."""
+        return complete.run(self.store, text, limit)
 
     def article(self, doc_id: str, q: str | None = None) -> dict | None:
         """The stored article (`body_html`, `title_html` highlight `q`'s words when given; `group` and

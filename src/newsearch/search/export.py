@@ -1,7 +1,7 @@
 """Export: every article matching a query, with its group of copies, as CSV, JSON Lines or an Excel workbook.
 
 No cap and no page: the store streams its matches (`Store.scan`) and each row is written as it comes, so
-memory stays flat in the number of rows. Rows come in the query's sort order (relevance or newest first)
+memory stays flat in the number of rows. Rows come in the query's sort order (relevance, newest or oldest first)
 and hold every matching article, copies included: `group_id`, `group_size`, `group_lead` name its group of
 copies (copies/) and `is_copy` is true when it is not its group's lead. Keeping the first row of each
 `group_id` gives the articles the results page shows when it groups copies (its best-ranked member).

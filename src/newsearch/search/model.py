@@ -8,7 +8,7 @@ from html import escape
 
 MAX_LIMIT = 100
 MAX_PAGE = 1000
-SORTS = ("relevance", "newest")
+SORTS = ("relevance", "newest", "oldest")  # oldest: undated articles last, as newest
 
 
 class Reason(str, Enum):
@@ -16,12 +16,14 @@ class Reason(str, Enum):
 
     EMPTY_QUERY = "empty query"
     ONLY_EXCLUDED = "only excluded words: add a word to search for"
+    ONLY_FILTERS = "only a reporter filter (reporter:/기자:): add a word to search for"
     NO_SEARCHABLE_WORDS = "no searchable words in the query (only particles, endings or punctuation)"
     JAMO_ONLY = "only Hangul letters without syllables (초성 such as ㅋㅋㅇ): type whole words"
     BACKEND_UNAVAILABLE = "search backend unavailable"
     BACKEND_REFUSED = "query not understood by the search backend"
     NO_SUGGESTIONS = "this store keeps no vocabulary for did-you-mean"
     NO_TERM_COLUMN = "this index keeps no terms per article for related words: run `newsearch index` to add them"
+    NO_COMPLETIONS = "this store cannot list its words for as-you-type suggestions"
 
     @property
     def text(self) -> str:
@@ -183,10 +185,12 @@ class Results:
         return f"{self.reason.text}: {self.reason_detail}" if self.reason_detail else self.reason.text
 
     def to_json(self) -> dict:
-        out = {"query": self.query, "total": self.total, "took_ms": round(self.took_ms, 2),
-               "hits": [h.to_json() for h in self.hits]}
+        out = {"query": self.query, "total": self.total}
         if self.total_groups is not None:
             out["total_groups"] = self.total_groups
+        # paging: `pages` counts groups of copies when they are grouped, as `page` does
+        out.update(page=self.page, limit=self.limit, pages=self.pages, took_ms=round(self.took_ms, 2),
+                   hits=[h.to_json() for h in self.hits])
         if self.suggestion:
             out["suggestion"] = self.suggestion
         if self.corrected_from is not None:
@@ -194,6 +198,7 @@ class Results:
             out["corrected_from"] = self.corrected_from
         if self.reason:
             out["reason"] = self.reason_text
+            out["reason_code"] = self.reason.name.lower()  # the same in every language (the web words `reason` in Korean)
         if self.warning:
             out["warning"] = self.warning
         return out

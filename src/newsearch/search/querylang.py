@@ -1,5 +1,6 @@
 """The query language, parsed once for every store: free Korean text plus `"phrase"`, `-exclude`,
-`+require`, `OR`, `title:`/`제목:` and `body:`/`본문:`.
+`+require`, `OR`, `title:`/`제목:` and `body:`/`본문:`, and the byline filter `reporter:`/`기자:` (`기자:홍길동`: articles
+whose reporter is 홍길동; several name any of them, `-기자:` leaves them out; it filters, it is not searched).
 
 Free text is analysed by Kiwi as a whole (context matters for Korean) into concepts
 (`QueryUnit`s), each matching any of its forms. The result is a `QueryTree` of should / must /
@@ -18,9 +19,11 @@ FIELDS = ("title", "body")
 MAX_QUERY_CHARS = 2000  # longer input is cut: no reader types more, and Kiwi time grows with it
 
 _CLAUSE = re.compile(
-    r'(?P<sign>[+-]?)(?:(?P<field>title|body|제목|본문):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>\S+))'
+    r'(?P<sign>[+-]?)(?:(?P<field>title|body|reporter|제목|본문|기자):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>\S+))'
 )
-_FIELD_ALIASES = {"제목": "title", "본문": "body"}
+_FIELD_ALIASES = {"제목": "title", "본문": "body", "기자": "reporter"}
+# Fields that filter by the article's stored value instead of searching text.
+FILTER_FIELDS = ("reporter",)
 # Surface forms of particles and common endings: a query word made only of these has no
 # content, though Kiwi, seeing it alone, may call it a noun (`을` -> NNG).
 PARTICLES = frozenset("""
@@ -98,6 +101,9 @@ class QueryTree:
     highlight_terms: set[str] = field(default_factory=set)
     plain: bool = True  # only free words (no phrase, exclusion, OR or field): looser matching may widen it
     reason: Reason | None = None
+    # `기자:이름`: only articles by one of these reporters (an article has one byline); `-기자:이름`: none by these.
+    reporters: list[str] = field(default_factory=list)
+    excluded_reporters: list[str] = field(default_factory=list)
 
     def requiring_all(self) -> "QueryTree":
         """The same query with every concept required (for orders other than relevance, as Naver does)."""
@@ -153,6 +159,8 @@ def tokenize_clauses(text: str) -> list[Clause]:
 
 def _node(clause: Clause, analyzer: Analyzer) -> Node | None:
     """The clause analysed; None when nothing in it can be searched."""
+    if clause.fieldname in FILTER_FIELDS:  # a byline inside an OR group of words: not a text to search
+        return None
     if clause.or_group:
         members = [m for m in (_node(c, analyzer) for c in clause.or_group) if m is not None]
         return AnyOf(members) if members else None
@@ -162,6 +170,19 @@ def _node(clause: Clause, analyzer: Analyzer) -> Node | None:
     content = " ".join(w for w in clause.text.split() if not is_function_word(w))
     units = analyzer.query_units(content) if content else []
     return Concepts(units, clause.fieldname, clause.offset) if units else None
+
+
+def _filter(clause: Clause, tree: QueryTree) -> bool:
+    """Record a `기자:` clause, or an OR group of them only, as the tree's byline filter; False for any other."""
+    members = clause.or_group or [clause]
+    if not all(m.fieldname in FILTER_FIELDS for m in members):
+        return False
+    names = tree.excluded_reporters if clause.sign == "-" else tree.reporters
+    for m in members:
+        name = " ".join(m.text.split())
+        if name and name not in names:
+            names.append(name)
+    return True
 
 
 def _collect(node: Node, tree: QueryTree) -> None:
@@ -191,6 +212,8 @@ def parse(text: str, analyzer: Analyzer, syntax: bool = True) -> QueryTree:
     clauses = tokenize_clauses(text) if syntax else [Clause(text)]
     tree.plain = all(not (c.sign or c.fieldname or c.phrase or c.or_group) for c in clauses)
     for clause in clauses:
+        if _filter(clause, tree):
+            continue
         node = _node(clause, analyzer)
         if node is None:
             continue
@@ -200,7 +223,9 @@ def parse(text: str, analyzer: Analyzer, syntax: bool = True) -> QueryTree:
         (tree.must if clause.sign == "+" else tree.should).append(node)
         _collect(node, tree)
     if not tree.should and not tree.must:
-        if tree.must_not:
+        if tree.reporters or tree.excluded_reporters:
+            tree.reason = Reason.ONLY_FILTERS
+        elif tree.must_not:
             tree.reason = Reason.ONLY_EXCLUDED
         elif _JAMO_ONLY.fullmatch(text):
             tree.reason = Reason.JAMO_ONLY

@@ -1,6 +1,8 @@
 """The orders of the Sphinx store's results, and keyset paging over them (`SphinxStore.scan`).
 
-Both orders are total: relevance is `WEIGHT() DESC, id ASC`, newest first `dateint DESC, WEIGHT() DESC, id ASC`
+Every order is total: relevance is `WEIGHT() DESC, id ASC`, newest first `dateint DESC, WEIGHT() DESC, id ASC`,
+oldest first the same ascending by `odate`, a select-list column (`columns`) that is the date with undated
+articles (dateint 0) after every date, as newest first has them last
 (a document's weight depends only on the query and its own shard, so it is the same in every query).
 A scan asks for `PAGE` rows at a time *after* the last row's sort key, with `max_matches=PAGE`: no query
 holds more than a page, whatever the number of matches. Paging by offset would make searchd, and every
@@ -19,12 +21,21 @@ from typing import Callable, Iterator
 PAGE = 1000
 AFTER = "nxt"  # the select list's keyset column
 
-_ORDERS = {"relevance": "WEIGHT() DESC, id ASC", "newest": "dateint DESC, WEIGHT() DESC, id ASC"}
+# Oldest first: the date, undated articles (dateint 0) after the last possible date.
+UNDATED = 99991231235959
+_ODATE = f"IF(dateint=0, {UNDATED}, dateint)"
+_ORDERS = {"relevance": "WEIGHT() DESC, id ASC", "newest": "dateint DESC, WEIGHT() DESC, id ASC",
+           "oldest": "odate ASC, WEIGHT() DESC, id ASC"}
 
 
 def clause(sort: str) -> str:
     """The ORDER BY of a sort (`SearchRequest.sort`; anything else ranks by relevance)."""
     return _ORDERS.get(sort, _ORDERS["relevance"])
+
+
+def columns(sort: str) -> str:
+    """What the select list needs for `clause(sort)`, after a comma ("" when nothing)."""
+    return f", {_ODATE} AS odate" if sort == "oldest" else ""
 
 
 def after(sort: str, weight: int, key: int, dateint: int) -> str:
@@ -33,6 +44,9 @@ def after(sort: str, weight: int, key: int, dateint: int) -> str:
     later = f"WEIGHT()<{weight} OR (WEIGHT()={weight} AND id>{key})"
     if sort == "newest":
         later = f"dateint<{dateint} OR (dateint={dateint} AND ({later}))"
+    elif sort == "oldest":
+        odate = dateint or UNDATED
+        later = f"{_ODATE}>{odate} OR ({_ODATE}={odate} AND ({later}))"
     return f"IF({later}, 1, 0) AS {AFTER}"
 
 

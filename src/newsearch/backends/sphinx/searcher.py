@@ -15,7 +15,7 @@ from ...search.contract import DayCount, Match, StorePage, TermCounts
 from ...search.model import MAX_LIMIT, MAX_PAGE, Reason, SearchRequest
 from ...search.querylang import QueryTree
 from ...search.settings import DEFAULT, Ranking
-from . import days, foreground, groups, order
+from . import bylines, days, foreground, groups, order
 from .cluster import Cluster
 from .documents import date_int, decode_spans, doc_key, term_counts, token
 from .nodes import MARKER, namespace
@@ -94,6 +94,8 @@ class SphinxStore:
         """The WHERE condition (and its arguments) of `tree`'s matches after `request`'s filters: dates, and
         the publisher unless `publisher` is False (facets count every publisher)."""
         where, args = _filters(request.date_from, request.date_to)
+        byline, byline_args = bylines.where(tree)  # `기자:` (part of the query: facets count under it too)
+        where, args = where + byline, [*args, *byline_args]
         if publisher and request.publisher:
             where, args = where + " AND s_publisher=%s", [*args, request.publisher]
         return f"MATCH(%s) AND ns=%s{where}", [build_match(tree), self.ns, *args]
@@ -115,7 +117,8 @@ class SphinxStore:
         def fetch(last: tuple | None) -> list:
             after, only_after = (", " + order.after(request.sort, *last), f" AND {order.AFTER}=1") if last else ("", "")
             try:
-                return list(self._select(f"SELECT id, WEIGHT() AS w, grp, gsize, {_FIELDS}, dateint{after} "
+                return list(self._select(f"SELECT id, WEIGHT() AS w, grp, gsize, {_FIELDS}, dateint{after}"
+                                         f"{order.columns(request.sort)} "
                                          f"FROM {self.dist} WHERE {cond}{only_after}{ranked}", args))
             except QueryRefused as e:
                 raise _whole_or_refused(e) from None
@@ -148,9 +151,10 @@ class SphinxStore:
         return {t: found.get(token(t), 0) for t in terms}
 
     def _page_sql(self, request: SearchRequest, cond: str, group: bool) -> str:
-        """The page's SELECT: ranked (or newest first), with `GROUP BY grp` the best of each group of copies."""
+        """The page's SELECT: ranked or by date (newest, oldest first); with `GROUP BY grp` the best of each group."""
         order_by = order.clause(request.sort)
-        cols = "id, WEIGHT() AS w, grp, gsize, " + _FIELDS + (", s_tspans, s_bspans" if request.snippets else "")
+        cols = ("id, WEIGHT() AS w, grp, gsize, " + _FIELDS + (", s_tspans, s_bspans" if request.snippets else "")
+                + order.columns(request.sort))
         # Each node's best member of a group is among its best offset+limit groups when the group's best
         # of all is, so max_matches=offset+limit finds the page exactly, as without grouping.
         grouping = f" GROUP BY grp WITHIN GROUP ORDER BY {order_by}" if group else ""
@@ -222,6 +226,12 @@ class SphinxStore:
     def suggest(self, tree: QueryTree) -> str | None:
         """Did-you-mean needs the term dictionary, which SphinxQL 2.2 does not list."""
         raise Unsupported(Reason.NO_SUGGESTIONS)
+
+    def complete(self, prefix, limit: int) -> list:
+        """As-you-type needs the words of the dictionary, which SphinxQL 2.2 does not list: `CALL KEYWORDS('카카*')`
+        does not expand the wildcard (the nodes index no prefixes: min_prefix_len = 0), and its counts would mix
+        every namespace of the cluster."""
+        raise Unsupported(Reason.NO_COMPLETIONS)
 
     # -- single articles ------------------------------------------------------------------
 

@@ -36,25 +36,32 @@ class Collector:
         order = np.lexsort((docs, -scores))[:depth]
         return scores[order], docs[order]
 
-    def top_by(self, res: Scored, hit: np.ndarray, depth: int, fieldname: str) -> list[tuple[float, int]]:
-        """The `depth` first (score, docnum) among `hit` by a column's value, greatest first, then docnum."""
-        scores, docs = self.top_by_arrays(res, hit, depth, fieldname)
+    def top_by(self, res: Scored, hit: np.ndarray, depth: int, fieldname: str,
+               ascending: bool = False) -> list[tuple[float, int]]:
+        """The `depth` first (score, docnum) among `hit` by a column's value, greatest first (`ascending`:
+        least first), then docnum; documents without a value come last either way."""
+        scores, docs = self.top_by_arrays(res, hit, depth, fieldname, ascending)
         return list(zip(scores.tolist(), docs.tolist()))
 
-    def top_by_arrays(self, res: Scored, hit: np.ndarray, depth: int, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
+    def top_by_arrays(self, res: Scored, hit: np.ndarray, depth: int, fieldname: str,
+                      ascending: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """`top_by` as (scores, docnums) arrays."""
         idx = np.flatnonzero(hit)
         if not len(idx) or depth <= 0:
             return np.empty(0), np.empty(0, dtype=np.int64)
         docs = idx if res.docs is None else res.docs[idx]
-        order = np.lexsort((docs, -self.column_order(fieldname)[docs]))[:depth]
+        key = self.column_order(fieldname, empty_last=ascending)[docs]
+        order = np.lexsort((docs, key if ascending else -key))[:depth]
         return res.score[idx[order]], docs[order]
 
-    def column_order(self, fieldname: str) -> np.ndarray:
-        """Each document's rank among the sorted values of a column (equal values, equal ranks)."""
+    def column_order(self, fieldname: str, empty_last: bool = False) -> np.ndarray:
+        """Each document's rank among the sorted values of a column (equal values, equal ranks); the empty
+        value ranks first (last with `empty_last`)."""
         codes, names = self.postings.column_codes(fieldname)
         rank = np.empty(len(names), dtype=np.int64)
         rank[np.argsort(np.array(names, dtype=object), kind="stable")] = np.arange(len(names))
+        if empty_last and "" in names:
+            rank[names.index("")] = len(names)
         return rank[codes]
 
     def counts(self, fieldname: str, res: Scored, hit: np.ndarray) -> dict[str, int]:

@@ -1,7 +1,8 @@
 """Every match of a query, streamed (`Store.scan`): the whole ranking as arrays, stored fields read in batches.
 
 The order is the one `WhooshStore.search` pages through without grouping: by relevance, the re-ranked head
-(`ranking.rerank_depth` candidates) and then the first pass's order; newest first, the date column. Only the
+(`ranking.rerank_depth` candidates) and then the first pass's order; newest or oldest first, the date column
+(undated last). Only the
 ranking is held for the whole scan (a score and a document number per match, 16 bytes); the articles are
 read `BATCH` at a time, in document order within a batch (the stored-fields file is read forwards), and
 handed out in rank order.

@@ -111,6 +111,6 @@ def build_schema(ana=None) -> fields.Schema:
         body=fields.TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
         date=fields.ID(stored=True, sortable=True),
         publisher=fields.ID(stored=True, sortable=True),
-        reporter=fields.STORED(),
+        reporter=fields.ID(stored=True),  # one term, for the byline filter `기자:` (bylines.py)
         url=fields.STORED(),
     )

@@ -19,11 +19,12 @@ from whoosh import scoring
 from ...analysis import Analyzer, vocabulary
 from ...ingest.documents import body_offset, title_in_body
 from ...copies import group_id
+from ...search.complete import Completion, Prefix
 from ...search.contract import DayCount, Match, StorePage, Suggestion, TermCounts
 from ...search.model import CopyGroup, SearchRequest
 from ...search.querylang import QueryTree, clean, parse
 from ...search.settings import DEFAULT, Ranking
-from . import days, forward, groups, scan, segment_files, spelling, store
+from . import bylines, complete, days, forward, groups, scan, segment_files, spelling, store
 from .queries import Compiled, Near, compile_tree
 from .snapshot import Snapshot
 
@@ -129,6 +130,9 @@ class WhooshStore:
         if wider is not None:
             scored = snap.scorer.matches(wider)
         hit = scored.hit
+        byline = bylines.mask(snap.collector, tree)  # `기자:`: part of the query, so facets count under it too
+        if byline is not None:
+            hit = hit & scored.dense(byline)
         if request.date_from or request.date_to:
             hit = hit & scored.dense(days.date_mask(snap.postings, request.date_from, request.date_to))
         dated = hit
@@ -148,8 +152,8 @@ class WhooshStore:
         compiled = compile_tree(tree, self.ranking)
         scored, hit, _matched, _dated = self._filtered(s, request, tree, compiled)
         collector, everything = self._snapshot(s).collector, int(hit.sum())
-        if request.sort == "newest":
-            scores, docs = collector.top_by_arrays(scored, hit, everything, "date")
+        if request.sort in ("newest", "oldest"):
+            scores, docs = collector.top_by_arrays(scored, hit, everything, "date", request.sort == "oldest")
         else:  # the first pass's whole order, its head re-ranked exactly as `_ranked` re-ranks it for a page
             scores, docs = scan.order(self._ranked(s, request, tree, compiled, scored, hit, 0),
                                       *collector.top_arrays(scored, hit, everything))
@@ -190,8 +194,8 @@ class WhooshStore:
         """(score, docnum) of the `depth` best matches, in the requested order (`head`: the re-ranked head
         of an earlier call with the same query)."""
         collector = self._snapshot(s).collector
-        if request.sort == "newest":
-            return collector.top_by(scored, hit, depth, "date")
+        if request.sort in ("newest", "oldest"):  # by date, undated last either way
+            return collector.top_by(scored, hit, depth, "date", request.sort == "oldest")
         if not compiled.rerank:
             return collector.top(scored, hit, depth)
         # First pass: BM25 over concepts; the re-ranking stages then re-order the best `rerank_depth`
@@ -331,6 +335,11 @@ class WhooshStore:
         if matched <= typed:
             return None
         return Suggestion(text, confident=all(f.confident for f in fixes), matched=matched)
+
+    def complete(self, prefix: Prefix, limit: int) -> list[Completion]:
+        """As-you-type: the words of the index's vocabulary completing `prefix` (complete.py)."""
+        s = self._current()
+        return complete.complete(s, self.index_dir, self._snapshot(s).postings, prefix, limit)
 
     # -- single articles ------------------------------------------------------------------
 
