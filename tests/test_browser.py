@@ -219,7 +219,8 @@ def test_unknown_article_is_friendly_404(server, page):
 
 
 def suggest_page(browser, width: int, scheme: str):
-    """A page at `width` CSS pixels (a phone below 500) in the light or dark `scheme`, with its console errors."""
+    """A page at `width` CSS pixels (a phone below 500) in the light or dark `scheme`, with its console errors
+    (the suggestion and the period tests)."""
     mobile = width < 500
     ctx = browser.new_context(viewport={"width": width, "height": 844 if mobile else 900}, is_mobile=mobile,
                               has_touch=mobile, device_scale_factor=2 if mobile else 1, locale="ko-KR",
@@ -519,19 +520,6 @@ def period_server(seed_index):
             yield base
 
 
-def options_page(browser, width: int, scheme: str):
-    """A page at `width` CSS pixels (a phone below 500) in the light or dark colour `scheme`."""
-    mobile = width < 500
-    ctx = browser.new_context(viewport={"width": width, "height": 844 if mobile else 900}, is_mobile=mobile,
-                              has_touch=mobile, device_scale_factor=2 if mobile else 1, locale="ko-KR",
-                              color_scheme=scheme)
-    pg = ctx.new_page()
-    pg.console_errors = []
-    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
-    return ctx, pg
-
-
 def assert_fits(pg, width: int, selector: str) -> None:
     """Every `selector` element visible and inside the screen, and no sideways scrolling."""
     assert pg.evaluate("document.documentElement.scrollWidth") <= width
@@ -544,7 +532,7 @@ def assert_fits(pg, width: int, selector: str) -> None:
 def test_presets_narrow_the_results(period_server, browser, width, scheme):
     """The sorts and the period presets are in view (a phone too: no sideways scroll, the filter box folded),
     in the scheme's colours; 1주 narrows the results to that week, 전체 widens them again."""
-    ctx, pg = options_page(browser, width, scheme)
+    ctx, pg = suggest_page(browser, width, scheme)
     pg.goto(period_server + "/search?q=헬스케어")
     pg.evaluate("document.fonts.ready")
     everything = result_ids(pg)
@@ -576,7 +564,7 @@ def test_presets_narrow_the_results(period_server, browser, width, scheme):
 def test_filters_survive_a_new_query_and_the_back_link(period_server, browser, width, scheme):
     """오래된순 and a custom period stay when another query is typed, the article's back link returns to the same
     results, and 조건 초기화 drops them."""
-    ctx, pg = options_page(browser, width, scheme)
+    ctx, pg = suggest_page(browser, width, scheme)
     pg.goto(period_server + "/search?q=헬스케어")
     with pg.expect_navigation():
         pg.locator(".sort-list a", has_text="오래된순").click()
@@ -617,7 +605,7 @@ def test_filters_survive_a_new_query_and_the_back_link(period_server, browser, w
 def test_detailed_search_writes_the_query_syntax_into_the_box(period_server, browser, width, scheme):
     """상세검색 on the home page: the fields show the query they stand for as they are filled, and the search
     puts it in the results page's box."""
-    ctx, pg = options_page(browser, width, scheme)
+    ctx, pg = suggest_page(browser, width, scheme)
     pg.goto(period_server + "/")
     pg.locator("summary", has_text="상세검색").click()
     form = pg.locator("form.detailed-form")
