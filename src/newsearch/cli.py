@@ -200,6 +200,18 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
         raise click.BadParameter(str(e), ctx=ctx, param=param) from None
 
 
+def _filter_options(command):
+    """--publisher, --from and --to: the filters `query`, `trend`, `export` and `related-words` share."""
+    for option in reversed([
+            click.option("--publisher", default=None, help="Only articles of this publisher."),
+            click.option("--from", "date_from", default=None, callback=_date_option,
+                         help="Only articles dated on or after (YYYY-MM-DD)."),
+            click.option("--to", "date_to", default=None, callback=_date_option,
+                         help="Only articles dated on or before (YYYY-MM-DD).")]):
+        command = option(command)
+    return command
+
+
 def _check_dates(date_from: str | None, date_to: str | None) -> None:
     """--from may not be after --to (the web refuses the same with 400)."""
     from .search.params import check_range
@@ -226,11 +238,7 @@ def _dictionary_note(searcher) -> None:
 @click.option("--batch", type=click.Path(allow_dash=True), default=None,
               help="Run every query of FILE (JSON {\"id\",\"text\"} or plain text per line; - for stdin).")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
-@click.option("--publisher", default=None, help="Only articles of this publisher.")
-@click.option("--from", "date_from", default=None, callback=_date_option,
-              help="Only articles dated on or after (YYYY-MM-DD).")
-@click.option("--to", "date_to", default=None, callback=_date_option,
-              help="Only articles dated on or before (YYYY-MM-DD).")
+@_filter_options
 @click.option("--no-correct", is_flag=True,
               help="Search a query that finds nothing as typed, not as its confident correction.")
 @click.option("--no-group", is_flag=True,
@@ -328,11 +336,7 @@ def _print_results(res) -> None:
               help="Index folder (default: ./index or $NEWSEARCH_INDEX).")
 @click.option("--by", type=click.Choice(["auto", "day", "week", "month", "year"]), default="auto", show_default=True,
               help="Period of a bar (auto: the finest that fits the span in 60 bars).")
-@click.option("--publisher", default=None, help="Only articles of this publisher.")
-@click.option("--from", "date_from", default=None, callback=_date_option,
-              help="Only articles dated on or after (YYYY-MM-DD).")
-@click.option("--to", "date_to", default=None, callback=_date_option,
-              help="Only articles dated on or before (YYYY-MM-DD).")
+@_filter_options
 @click.option("--json", "as_json", is_flag=True,
               help='Print JSON {"by", "from", "to", "series": [{"query", "total", "stories", "buckets"}]}.')
 def trend_cmd(queries, index_dir, by, publisher, date_from, date_to, as_json) -> None:
@@ -414,11 +418,7 @@ def extract_cmd(file: Path, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE, whole or not at all (default: stdout; xlsx needs a file).")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of the rows.")
-@click.option("--publisher", default=None, help="Only articles of this publisher.")
-@click.option("--from", "date_from", default=None, callback=_date_option,
-              help="Only articles dated on or after (YYYY-MM-DD).")
-@click.option("--to", "date_to", default=None, callback=_date_option,
-              help="Only articles dated on or before (YYYY-MM-DD).")
+@_filter_options
 def export_cmd(words, index_dir, fmt, output, sort, publisher, date_from, date_to) -> None:
     """Write every article matching TEXT, no cap, as CSV, JSON Lines or an Excel workbook.
 
@@ -472,11 +472,7 @@ def export_cmd(words, index_dir, fmt, output, sort, publisher, date_from, date_t
 @click.option("--limit", "-n", type=click.IntRange(1, MAX_WORDS), default=10, show_default=True, help="Words to list.")
 @click.option("--method", type=click.Choice(list(METHODS)), default=DEFAULT_METHOD, show_default=True,
               help="Foreground/background test (jlh read best: README, Related words).")
-@click.option("--publisher", default=None, help="Only articles of this publisher.")
-@click.option("--from", "date_from", default=None, callback=_date_option,
-              help="Only articles dated on or after (YYYY-MM-DD).")
-@click.option("--to", "date_to", default=None, callback=_date_option,
-              help="Only articles dated on or before (YYYY-MM-DD).")
+@_filter_options
 @click.option("--json", "as_json", is_flag=True,
               help='Print JSON {"query", "method", "matches", "sample", "total", "took_ms", "words": '
                    '[{"word", "score", "docs", "background"}]}.')
