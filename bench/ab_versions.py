@@ -85,14 +85,11 @@ def env_for(src: Path) -> dict:
     return dict(os.environ, PYTHONPATH=str(src))
 
 
-def index_once(src: Path, ix: Path, data: Path) -> dict:
-    shutil.rmtree(ix, ignore_errors=True)
-    out = subprocess.run([sys.executable, "-c", _INDEX_CHILD, str(ix), str(data)], env=env_for(src),
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def noop_once(src: Path, ix: Path, data: Path) -> dict:
+def index_once(src: Path, ix: Path, data: Path, fresh: bool = True) -> dict:
+    """`backends.update` of `data` into `ix` by the version at `src`, timed in a child (into a new index when
+    `fresh`, else over the existing one: a no-op re-index)."""
+    if fresh:
+        shutil.rmtree(ix, ignore_errors=True)
     out = subprocess.run([sys.executable, "-c", _INDEX_CHILD, str(ix), str(data)], env=env_for(src),
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -109,7 +106,7 @@ def part_index(versions: dict, work: Path, shared: Path, repeat: int, noop: bool
             assert got["file"].startswith(str(src)), got["file"]
             times[name].append(got["seconds"])
             if noop:
-                noops[name].append(noop_once(src, work / f"ix-{name}", data)["seconds"])
+                noops[name].append(index_once(src, work / f"ix-{name}", data, fresh=False)["seconds"])
     print("index seconds per repetition:", {k: [round(t, 1) for t in v] for k, v in times.items()})
     if noop:
         print("no-op seconds per repetition:", {k: [round(t, 2) for t in v] for k, v in noops.items()})
