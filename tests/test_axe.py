@@ -17,7 +17,8 @@ from urllib.parse import quote
 
 import pytest
 
-from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, COPIES_WEB, REPO, serving, sync_api
+from .conftest import write_jsonl
+from .test_browser import ARTIFACTS, COPIES_WEB, REPO, serving
 
 pytestmark = pytest.mark.browser
 
@@ -68,19 +69,11 @@ def server(tmp_path_factory, kiwi):
 
     base = tmp_path_factory.mktemp("axe")
     wiki = base / "wiki.jsonl"
-    wiki.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in wiki_rows()), encoding="utf-8")
+    write_jsonl(wiki, wiki_rows())
     stats = update(base / "index", [REPO / "seeds", COPIES_WEB, wiki], name="whoosh")
     assert stats.failed == 0, stats.problems
     with serving(base / "index", "serve-axe.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def new_page(browser, width: int, scheme: str):

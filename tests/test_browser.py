@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import CHROMIUM
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"
 # The two Kakao Healthcare seeds: they must rank first (in either order).
@@ -28,7 +27,7 @@ KAKAO_HC = {"002_5199239f47117fff.txt", "004_24bd54923c893d98.txt"}
 COPIES_WEB = REPO / "tests" / "fixtures" / "copies_web"
 STORY = {"002_5199239f47117fff.txt", "newsis_kakao_healthcare.txt", "yonhap_kakao_healthcare.txt"}
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
 
@@ -91,14 +90,6 @@ def copies_server(tmp_path_factory, kiwi):
     assert stats.failed == 0 and stats.added == 7, stats.problems
     with serving(ix, "serve-copies.log") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from newsearch.cli import main
 
-from .conftest import REPO
+from .conftest import REPO, write_jsonl
 
 KT_2018 = "000_7982a9e012f08afc.txt"
 NO_DICT = {"NEWSEARCH_USER_DICT": str(REPO / "no-such-user-dict.txt"), "NO_COLOR": "1"}
@@ -230,7 +230,7 @@ def test_eval_reads_queries_through_the_batch_reader(tmp_path, kiwi):
     corpus = tmp_path / "corpus.jsonl"
     rows = [{"id": "d1", "title": "누리호 발사 성공", "body": "한국형 발사체 누리호가 우주로 날아올랐다."},
             {"id": "d2", "title": "김장철 배추값", "body": "배추 가격이 크게 올랐다."}]
-    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    write_jsonl(corpus, rows)
     queries = tmp_path / "queries.jsonl"
     queries.write_text('{"id": 1, "text": "누리호 발사"}\n{"id": "q2", "text": "배추 가격"}\n', encoding="utf-8")
     qrels = tmp_path / "qrels.tsv"
@@ -268,7 +268,7 @@ def test_headline_rows_are_indexed_and_found_by_their_title(tmp_path, kiwi):
             {"id": "f2", "title": "김장철 배추값 고공행진", "body": None, "publisher": "연합뉴스"},
             {"id": "f3", "title": "반도체 수출 석 달째 감소", "body": "반도체 수출이 석 달째 줄었다. 산업부 발표다."},
             {"id": "bad", "title": "", "body": ""}]
-    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    write_jsonl(src, rows)
     ix = tmp_path / "ix"
     r = run("index", str(src), "--index", str(ix))
     assert r.exit_code == 1
@@ -302,7 +302,7 @@ def test_headline_rows_in_both_stores(request, tmp_path, kiwi, backend):
     src = tmp_path / "flash.jsonl"
     rows = [{"id": "f1", "title": "누리호 2차 발사 성공…우주강국 도약", "body": ""},
             {"id": "f3", "title": "반도체 수출 석 달째 감소", "body": "반도체 수출이 석 달째 줄었다. 산업부 발표다."}]
-    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    write_jsonl(src, rows)
     ix = tmp_path / "ix"
     r = run("index", str(src), "--index", str(ix), env=env)
     assert r.exit_code == 0 and r.stdout.startswith("added 2,"), r.output

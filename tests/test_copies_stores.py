@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -19,7 +18,7 @@ from newsearch.backends import open_searcher
 from newsearch.cli import main
 from newsearch.extract import extract_file
 
-from .conftest import SEEDS
+from .conftest import SEEDS, write_jsonl
 from .test_contract import BACKENDS, _build, _env
 
 WIRE = "002_5199239f47117fff.txt"  # 카카오헬스케어 업무협약 (아이뉴스24), undated
@@ -49,10 +48,6 @@ def wire_rows() -> dict[str, dict]:
     }
 
 
-def write_rows(path: Path, rows) -> None:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def grouped(request, tmp_path_factory, kiwi):
     """A searcher over the seeds plus three outlets' copies of one seed."""
@@ -60,7 +55,7 @@ def grouped(request, tmp_path_factory, kiwi):
     root = tmp_path_factory.mktemp(f"copies-{name}")
     wires = root / "wires"
     wires.mkdir()
-    write_rows(wires / "wire.jsonl", wire_rows().values())
+    write_jsonl(wires / "wire.jsonl", wire_rows().values())
     ix = root / "index"
     stats = _build(request, name, ix, [SEEDS, wires / "wire.jsonl"])
     assert stats.failed == 0, stats.problems
@@ -176,7 +171,7 @@ def test_groups_follow_adds_changes_and_deletes(request, tmp_path, kiwi, name, m
         ([rows["wire-2"], rows["wire-3"], other], [("wire-2", "wire-3")]),  # the lead deleted
     ]
     for i, (step, want) in enumerate(steps):
-        write_rows(src / "rows.jsonl", step)
+        write_jsonl(src / "rows.jsonl", step)
         stats = _build(request, name, ix, [src / "rows.jsonl"])
         assert stats.failed == 0, stats.problems
         fresh = tmp_path / f"rebuilt-{i}"

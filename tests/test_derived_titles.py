@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from newsearch.analysis import Analyzer
@@ -10,6 +9,8 @@ from newsearch.backends import open_searcher, update
 from newsearch.backends.whoosh import store
 from newsearch.extract import article_from_record, fallback_title
 from newsearch.ingest import documents
+
+from .conftest import write_jsonl
 
 analyze = Analyzer.for_words().terms
 
@@ -51,7 +52,7 @@ def test_a_title_cut_short_keeps_only_the_terms_inside_it(kiwi):
 
 def _index(tmp_path: Path, rows: list[dict]) -> Path:
     src = tmp_path / "rows.jsonl"
-    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    write_jsonl(src, rows)
     ix_dir = tmp_path / "ix"
     stats = update(ix_dir, [src], user_dict=None)
     assert stats.added == len(rows) and not stats.problems

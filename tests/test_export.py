@@ -28,9 +28,9 @@ from newsearch.search import export as exports
 from newsearch.search.contract import Match
 from newsearch.search.model import CopyGroup
 
-from .conftest import SEEDS
+from .conftest import SEEDS, write_jsonl
 from .test_contract import BACKENDS, _build, _env
-from .test_copies_stores import WIRE, wire_rows, write_rows
+from .test_copies_stores import WIRE, wire_rows
 
 QUERY = "헬스케어"
 COPIES = {"wire-1", "wire-2", "wire-3", WIRE}
@@ -48,8 +48,8 @@ def store(request, tmp_path_factory, kiwi):
     """A searcher over the seeds, three copies of one seed and the awkward articles, in the named store."""
     name = request.param
     root = tmp_path_factory.mktemp(f"export-{name}")
-    write_rows(root / "wire.jsonl", wire_rows().values())
-    write_rows(root / "odd.jsonl", ODD_ROWS)
+    write_jsonl(root / "wire.jsonl", wire_rows().values())
+    write_jsonl(root / "odd.jsonl", ODD_ROWS)
     ix = root / "index"
     stats = _build(request, name, ix, [SEEDS, root / "wire.jsonl", root / "odd.jsonl"])
     assert stats.failed == 0, stats.problems

@@ -3,7 +3,6 @@ against the RFC's rules for a feed, its entries, their ids, dates and links; no 
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timezone
 from urllib.parse import quote, urljoin, urlsplit
@@ -14,6 +13,8 @@ from lxml import etree
 from newsearch.search import feed as feeds
 from newsearch.search.model import Hit, Results, Snippet
 from newsearch.web import create_app
+
+from .conftest import write_jsonl
 
 ATOM = "http://www.w3.org/2005/Atom"
 NS = {"a": ATOM}
@@ -38,7 +39,7 @@ def undated_client(tmp_path_factory, kiwi):
 
     base = tmp_path_factory.mktemp("feed-undated")
     src = base / "undated.jsonl"
-    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS), encoding="utf-8")
+    write_jsonl(src, ROWS)
     stats = update(base / "index", [src])
     assert stats.failed == 0, stats.problems
     return create_app({"INDEX_DIR": str(base / "index"), "TESTING": True}).test_client()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import pytest
@@ -13,6 +12,8 @@ from newsearch.backends.whoosh.snapshot import Snapshot
 from newsearch.backends.whoosh.queries import BestOf, Near, ScoredPhrase, compile_tree
 from newsearch.search.querylang import parse
 from newsearch.search.settings import Ranking
+
+from .conftest import write_jsonl
 
 QUERIES = ["카카오헬스케어가 새 서비스를 내놓았다", "KT 5G 황창규 회장", "감염병 확산 방지 대책",
            "디지털 헬스케어 사업", "날씨 기자 뉴스"]
@@ -82,21 +83,17 @@ def test_proximity_matches_whoosh_span_scores(searcher):
     assert pairs >= 2
 
 
-def _write(path, rows):
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-
-
 def test_several_segments_and_deletions(tmp_path, kiwi):
     ix = tmp_path / "index"
     first = tmp_path / "a.jsonl"
     second = tmp_path / "b.jsonl"
-    _write(first, [{"id": f"a{i}", "title": f"서울 지하철 {i}호선 연장", "body": f"서울시는 지하철 {i}호선을 연장한다고 밝혔다. 시민 불편이 줄어든다."}
+    write_jsonl(first, [{"id": f"a{i}", "title": f"서울 지하철 {i}호선 연장", "body": f"서울시는 지하철 {i}호선을 연장한다고 밝혔다. 시민 불편이 줄어든다."}
                    for i in range(1, 7)])
-    _write(second, [{"id": f"b{i}", "title": "부산 지하철 파업", "body": f"부산 지하철 노조가 {i}일 파업에 들어갔다. 시민 불편이 커졌다."}
+    write_jsonl(second, [{"id": f"b{i}", "title": "부산 지하철 파업", "body": f"부산 지하철 노조가 {i}일 파업에 들어갔다. 시민 불편이 커졌다."}
                     for i in range(1, 5)])
     update(ix, [first], user_dict=None)
     update(ix, [second], user_dict=None)
-    _write(first, [{"id": f"a{i}", "title": f"서울 지하철 {i}호선 연장", "body": f"서울시는 지하철 {i}호선을 연장한다고 밝혔다. 시민 불편이 줄어든다."}
+    write_jsonl(first, [{"id": f"a{i}", "title": f"서울 지하철 {i}호선 연장", "body": f"서울시는 지하철 {i}호선을 연장한다고 밝혔다. 시민 불편이 줄어든다."}
                    for i in range(1, 6)])  # a6 removed
     update(ix, [first], user_dict=None)
     with open_searcher(ix) as searcher:
@@ -142,7 +139,7 @@ def test_window_bonus_puts_the_answer_sentence_first(tmp_path, kiwi, weight):
     scattered = " ".join(f"{w} 소식. {short_pad}" for w in ("섬", "주민", "축제", "등대", "공연")) + " " + \
         " ".join(f"{w} 이야기. {short_pad}" for w in ("섬", "주민", "축제", "등대", "공연"))
     together = f"{long_pad} 섬에서 {gap} 주민들이 {gap} 축제 기간에 {gap} 등대 앞 {gap} 공연을 열었다. {long_pad} {long_pad}"
-    _write(src, [{"id": "scattered", "title": "지역 소식", "body": scattered},
+    write_jsonl(src, [{"id": "scattered", "title": "지역 소식", "body": scattered},
                  {"id": "together", "title": "지역 소식", "body": together}]
            + [{"id": f"other{i}", "title": "다른 소식", "body": f"{pad} 오늘 {i}번째 이야기."} for i in range(20)])
     update(ix, [src], user_dict=None)

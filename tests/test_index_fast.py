@@ -15,6 +15,8 @@ from newsearch.backends.whoosh import store
 from newsearch.compiled import speedups
 from whoosh.writing import SegmentWriter
 
+from .conftest import write_jsonl
+
 REVIEWS = ["정말 재미있는 영화였다", "배우들의 연기가 좋았다 5G 시대", "스토리가 지루해서 졸았다",
            "헬스케어사업 비급여 항목 美中 정상회담", "COVID-19 35.47% 증가, KT&G 실적"]
 
@@ -26,11 +28,6 @@ def _rows(n: int, salt: str = "") -> list[dict]:
                      "body": f"{REVIEWS[i % len(REVIEWS)]} {REVIEWS[(i * 3) % len(REVIEWS)]} {salt}{i % 11}번",
                      "date": "2024-01-02" if i % 2 else "", "publisher": f"pub{i % 4}", "url": f"http://x/{i}"})
     return rows
-
-
-def _write(path: Path, rows: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path
 
 
 def _dump(ix_dir: Path, term_stats: bool = True) -> dict:
@@ -99,7 +96,7 @@ def kernels(request, monkeypatch):
 
 
 def test_fast_writer_is_used_and_writes_the_same_bytes(tmp_path, monkeypatch, stock, kernels):
-    src = _write(tmp_path / "docs.jsonl", _rows(300))  # `pub*` and common words exceed a 128-posting block
+    src = write_jsonl(tmp_path / "docs.jsonl", _rows(300))  # `pub*` and common words exceed a 128-posting block
     monkeypatch.setattr(whoosh_fast, "MIN_COMPRESS", 0)  # compress every block, as Whoosh does
     monkeypatch.setattr(whoosh_fast, "STORE_UNDER", 0)  # and every document's stored fields
     monkeypatch.setattr(whoosh_fast, "_COLUMN_BUFFER", 300)  # buffered columns written out many times
@@ -117,7 +114,7 @@ def test_fast_writer_is_used_and_writes_the_same_bytes(tmp_path, monkeypatch, st
 
 
 def test_small_blocks_stored_uncompressed_read_the_same(tmp_path, stock):
-    src = _write(tmp_path / "docs.jsonl", _rows(300))
+    src = write_jsonl(tmp_path / "docs.jsonl", _rows(300))
     update(tmp_path / "fast", [src], user_dict=None)
     stock()
     update(tmp_path / "stock", [src], user_dict=None)
@@ -130,10 +127,10 @@ def test_small_blocks_stored_uncompressed_read_the_same(tmp_path, stock):
 def test_updates_and_merges_match_stock_writer(tmp_path, stock):
     def run(d: Path):
         src = tmp_path / "docs.jsonl"  # the same source path for both builds
-        update(d, [_write(src, _rows(150))], user_dict=None)
+        update(d, [write_jsonl(src, _rows(150))], user_dict=None)
         rows = _rows(150, salt="새 ")[:40] + _rows(150)[40:140]  # 40 changed, 10 deleted
-        update(d, [_write(src, rows)], user_dict=None)  # merges the first segment
-        update(d, [_write(src, rows + _rows(170)[150:])], user_dict=None)
+        update(d, [write_jsonl(src, rows)], user_dict=None)  # merges the first segment
+        update(d, [write_jsonl(src, rows + _rows(170)[150:])], user_dict=None)
         return _dump(d)
 
     fast = run(tmp_path / "fast")
@@ -143,7 +140,7 @@ def test_updates_and_merges_match_stock_writer(tmp_path, stock):
 
 
 def test_roll_over_to_new_segments_when_the_table_is_full(tmp_path, monkeypatch, stock):
-    src = _write(tmp_path / "docs.jsonl", _rows(120))
+    src = write_jsonl(tmp_path / "docs.jsonl", _rows(120))
     # limitmb=384 (store.WRITER_LIMIT_MB) -> about 60 postings per segment
     monkeypatch.setattr(whoosh_fast, "_POSTING_BYTES", 384 * 2**20 // 60)
     stats = update(tmp_path / "fast", [src], user_dict=None)
@@ -157,7 +154,7 @@ def test_roll_over_to_new_segments_when_the_table_is_full(tmp_path, monkeypatch,
     assert fast == ref
     # and a later update on the many segments still matches
     rows = _rows(120, salt="또 ")[:30] + _rows(120)[30:]
-    _write(src, rows)
+    write_jsonl(src, rows)
     monkeypatch.setattr(whoosh_fast, "_POSTING_BYTES", 150)
     update(tmp_path / "fast", [src], user_dict=None)
     update(tmp_path / "stock", [src], user_dict=None)
@@ -167,7 +164,7 @@ def test_roll_over_to_new_segments_when_the_table_is_full(tmp_path, monkeypatch,
 def test_search_reads_fast_index(tmp_path):
     from newsearch.backends import open_searcher
 
-    src = _write(tmp_path / "docs.jsonl", _rows(60))
+    src = write_jsonl(tmp_path / "docs.jsonl", _rows(60))
     update(tmp_path / "ix", [src], user_dict=None)
     res = open_searcher(tmp_path / "ix").search("헬스케어 사업")
     assert res.total == sum(1 for i in range(60) if 3 in (i % 5, i * 3 % 5))  # rows holding REVIEWS[3]

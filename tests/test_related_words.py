@@ -23,9 +23,9 @@ from newsearch.search import significant as sg
 from newsearch.search.contract import Match, TermCounts
 from newsearch.search.querylang import is_function_word, parse
 
-from .conftest import REPO, SEEDS, local_cluster
+from .conftest import REPO, SEEDS, local_cluster, write_jsonl
 from .test_contract import BACKENDS, _env
-from .test_copies_stores import wire_rows, write_rows
+from .test_copies_stores import wire_rows
 
 HELDOUT = REPO / "tests" / "fixtures" / "heldout"
 QUERY = "헬스케어"
@@ -44,7 +44,7 @@ def _sources(root: Path, copies: bool) -> list[Path]:
     if copies:
         wires = root / "wires"
         wires.mkdir(exist_ok=True)
-        write_rows(wires / "wire.jsonl", wire_rows().values())
+        write_jsonl(wires / "wire.jsonl", wire_rows().values())
         out.append(wires / "wire.jsonl")
     return out
 

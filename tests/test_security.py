@@ -17,6 +17,8 @@ import pytest
 
 from newsearch.web import create_app
 
+from .conftest import write_jsonl
+
 MARK = "XSSMARK"  # inside every payload: wherever it shows up, the payload around it must be escaped
 HOSTILE = [
     {"id": 'q"uote\'s<id>&amp', "title": f'<script>alert("{MARK}1")</script> 해킹 제목',
@@ -73,7 +75,7 @@ def hostile_index(tmp_path_factory, kiwi):
 
     base = tmp_path_factory.mktemp("hostile")
     src = base / "hostile.jsonl"
-    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in HOSTILE), encoding="utf-8")
+    write_jsonl(src, HOSTILE)
     stats = update(base / "index", [src])
     assert stats.failed == 0 and stats.added == len(HOSTILE), stats.problems
     return base / "index"

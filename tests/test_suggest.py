@@ -16,7 +16,7 @@ from newsearch.search.complete import (Completion, Lexicon, Prefix, initials, ke
                                        split_last, whole_words)
 from newsearch.web import create_app
 
-from .conftest import SEEDS
+from .conftest import SEEDS, write_jsonl
 from .test_contract import BACKENDS, _build, _env
 
 WORDS = {"카카오": 30, "카카오톡": 12, "카카오헬스케어": 9, "카카오뱅크": 9, "카카옿이": 1, "코카콜라": 20, "헬스케어": 25,
@@ -179,7 +179,7 @@ ROWS = [
 
 def test_whoosh_ties_by_latest_article_and_new_words_after_an_update(tmp_path, kiwi):
     src = tmp_path / "rows.jsonl"
-    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS), encoding="utf-8")
+    write_jsonl(src, ROWS)
     ix = tmp_path / "index"
     update(ix, [src], name="whoosh")
     with open_searcher(ix, "whoosh") as s:

@@ -27,9 +27,9 @@ from newsearch.search.querylang import parse
 from newsearch.search.trendchart import nice_ticks, period_label, terminal
 from newsearch.web import create_app
 
-from .conftest import SEEDS
+from .conftest import SEEDS, write_jsonl
 from .test_contract import BACKENDS, _build, _env
-from .test_copies_stores import WIRE, wire_rows, write_rows
+from .test_copies_stores import WIRE, wire_rows
 
 ARCHIVE = ("wikinews_ko.jsonl", "bigkinds_leads.jsonl")
 ARCHIVE_QUERIES = ["정부", "코로나", "대통령", "백신", "북한"]
@@ -87,7 +87,7 @@ def wired(request, tmp_path_factory, kiwi):
     name = request.param
     root = tmp_path_factory.mktemp(f"trend-{name}")
     (root / "wires").mkdir()
-    write_rows(root / "wires" / "wire.jsonl", wire_rows().values())
+    write_jsonl(root / "wires" / "wire.jsonl", wire_rows().values())
     ix = root / "index"
     stats = _build(request, name, ix, [SEEDS, root / "wires" / "wire.jsonl"])
     assert stats.failed == 0, stats.problems

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from newsearch.cli import main as cli_main
 from newsearch.web import create_app, paragraphs, safe_url
 
+from .conftest import write_jsonl
+
 # The two Kakao Healthcare seeds: they must rank first (in either order).
 KAKAO_HC = {"002_5199239f47117fff.txt", "004_24bd54923c893d98.txt"}
 HIT_LINK = re.compile(r'<h2 class="hit-title"><a href="/article/([^"?]+)\?q=')
@@ -44,7 +46,7 @@ def jsonl_index(tmp_path_factory, kiwi):
 
     base = tmp_path_factory.mktemp("web-jsonl")
     src = base / "odd.jsonl"
-    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in JSONL_ROWS), encoding="utf-8")
+    write_jsonl(src, JSONL_ROWS)
     stats = update(base / "index", [src])
     assert stats.failed == 0, stats.problems
     return base / "index"

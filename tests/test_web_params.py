@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from newsearch.backends import update
 
+from .conftest import write_jsonl
+
 REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 ROUTES = {
@@ -108,7 +110,7 @@ def test_copy_links_cannot_lead_to_another_route(tmp_path, kiwi):
             {"id": "sub/copy.html", "title": "헬스케어 경쟁 기사", "body": body, "publisher": "나신문",
              "date": "2021-11-26"}]
     src = tmp_path / "rows.jsonl"
-    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    write_jsonl(src, rows)
     ix = tmp_path / "ix"
     assert update(ix, [src]).failed == 0
     client = create_app({"INDEX_DIR": str(ix), "TESTING": True}).test_client()
