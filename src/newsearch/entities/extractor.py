@@ -1,0 +1,80 @@
+"""`extract`: an article's title and body (with their Kiwi tokens) → `Entities`.
+
+The title is read first (its names come first in the lists), then the body; boilerplate that names the
+reporter or the agency is skipped, the reporter's name is never a person, and a name is kept in one
+list only (a person before an organisation before a place).
+"""
+
+from __future__ import annotations
+
+from .bylines import byline_spans, inside, reporter_names
+from .listed import listed_names
+from .mentions import Found, plain_reference, read_phrase, read_word
+from .model import Entities
+from .phrases import phrases_of
+from .quotes import quotations
+
+# Title offsets are moved before every body offset, so that the title's names are first mentions.
+TITLE_SHIFT = -(1 << 40)
+
+
+def extract(title: str, title_tokens, body: str, body_tokens, reporter: str | None = None) -> Entities:
+    """People, organisations, places and quotations of one article (see the package docstring).
+
+    `title_tokens` and `body_tokens` are Kiwi's tokens of `title` and `body` as the engine makes them;
+    `title_tokens` None means the title is the body's first sentence and adds nothing."""
+    found = Found()
+    spans, byline_names = byline_spans(body)
+    excluded = reporter_names(reporter) | byline_names
+    if title_tokens is not None and title:
+        _read(found, title, title_tokens, byline_spans(title)[0], TITLE_SHIFT)
+    _read(found, body, body_tokens, spans, 0)
+    found.sort()
+    people, full_names = _people(found, excluded)
+    name_words = {word for name in people for word in name.split(" ")}
+    orgs = [name for name in _ordered(found.orgs) if name not in excluded and name not in name_words]
+    places = [name for name in _ordered(found.places) if name not in people and name not in orgs]
+    names = {name: name for name in people + orgs}
+    names.update((short, full) for short, full in full_names.items() if full in names)
+    quotes = quotations(body, found, names)
+    return Entities(tuple(people), tuple(orgs), tuple(places), quotes)
+
+
+def _read(found: Found, text: str, tokens, skipped: list[tuple[int, int]], at_shift: int) -> None:
+    """Add to `found` what the title (`at_shift` TITLE_SHIFT: no subjects) or the body names, leaving
+    out the `skipped` spans (bylines, datelines)."""
+    subjects = at_shift == 0
+    runs = phrases_of(text, tokens, subjects)
+    for phrase in runs.phrases:
+        if not skipped or not inside(skipped, phrase.start):
+            read_phrase(phrase, found, at_shift, subjects)
+    for word in runs.words:
+        if not skipped or not inside(skipped, word[0]):
+            read_word(word, text, found, at_shift, subjects)
+    for at, name, kind in listed_names(text):
+        if not inside(skipped, at):
+            found.listed(name, kind, at + at_shift)
+    found.subjects.extend((start, end, particle, plain_reference(text[start:end], word))
+                          for start, end, particle, word in runs.plain_subjects)
+
+
+def _ordered(first_mentions: dict[str, int]) -> list[str]:
+    """Names by their first offset (ties: in the order they were found)."""
+    return sorted(first_mentions, key=first_mentions.__getitem__)
+
+
+def _people(found: Found, excluded: set[str]) -> tuple[list[str], dict[str, str]]:
+    """(people in order of first mention, without reporters, and with a foreign name's short form
+    (`오바마`) folded into its full form (`버락 오바마`), which takes the earlier of the two places;
+    the full form of each short form folded)."""
+    people = found.people
+    firsts = dict(people)
+    full_of: dict[str, str] = {}
+    for name in people:
+        if " " in name:
+            for part in (name.split(" ")[-1], name.split(" ")[0]):
+                if part in people and part != name:
+                    full_of[part] = name
+                    firsts[name] = min(firsts[name], people[part])
+    names = [n for n in firsts if n not in full_of and n not in excluded and n not in found.orgs]
+    return sorted(names, key=firsts.__getitem__), full_of

@@ -1,0 +1,64 @@
+"""Listed organisations and regions found in the text itself, whatever Kiwi made of them: it reads
+ministries and agencies as common nouns (`국토교통부`, `식약처`), regions too (`수도권`), and splits some
+companies (`배달/의/민족`); and institutions named with a common-noun stem and an institution's ending
+(`국어학회`, `법제사법위원회`, `한국개발연구원`).
+
+Reading the form of every common noun Kiwi produced would cost more than all the other rules; a set
+intersection of the text's words with the listed names (written with or without a particle) and one
+search for the institution endings cost a fraction of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .gazetteer import REGIONS
+from .lexicon import COMMON_STEM_ORG_SUFFIXES, KNOWN_ORGS, PERSON_TITLES
+from .words import NOT_ORG_ENDINGS, ORG, PLACE
+
+# Particles and endings a listed name is written with (`국방부는`, `수도권에서`, `식약처측`).
+PARTICLES = ("", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "으로", "에서", "에게", "에는",
+             "에서는", "과의", "와의", "만", "까지", "부터", "측", "측은", "측이", "측의", "이다", "이나", "나", "에도",
+             "에선", "처럼", "보다", "과는", "와는", "에서도", "으로부터", "로부터", "이라는", "라는", "엔", "께", "에서의")
+LISTED_KINDS = {name: ORG for name in KNOWN_ORGS if re.fullmatch("[가-힣]+", name)}
+LISTED_KINDS.update((name, PLACE) for name in REGIONS)
+# Hangul words that begin as a listed name begins (most words do not: fewer to look up).
+LISTED_WORDS = re.compile("(?<![가-힣])[" + "".join(sorted({name[0] for name in LISTED_KINDS})) + "][가-힣]+")
+# Each listed name with each particle → the name (read-only).
+WRITTEN_NAMES = {name + particle: name for name in LISTED_KINDS for particle in PARTICLES}
+INSTITUTION_ENDING = re.compile("|".join(sorted(COMMON_STEM_ORG_SUFFIXES, key=len, reverse=True)))
+# Letters an institution's name needs before its ending (`조사위원회` is any body's committee).
+MIN_INSTITUTION_STEM = 3
+
+
+def listed_names(text: str) -> list[tuple[int, str, str]]:
+    """(offset, name, ORG or PLACE) of every listed name and institution written as a word of `text`."""
+    out: list[tuple[int, str, str]] = []
+    for written in WRITTEN_NAMES.keys() & LISTED_WORDS.findall(text):
+        name = WRITTEN_NAMES[written]
+        out.extend((at, name, LISTED_KINDS[name]) for at in _word_offsets(text, written))
+    for match in INSTITUTION_ENDING.finditer(text):
+        start = match.start()
+        while start > 0 and "가" <= text[start - 1] <= "힣":
+            start -= 1
+        end = match.end()
+        name = text[start:end]
+        rest = end
+        while rest < len(text) and "가" <= text[rest] <= "힣":
+            rest += 1
+        if (match.start() - start >= MIN_INSTITUTION_STEM and text[end:rest] in PARTICLES and name not in PERSON_TITLES
+                and not name.endswith(NOT_ORG_ENDINGS) and name not in LISTED_KINDS):
+            out.append((start, name, ORG))
+    return out
+
+
+def _word_offsets(text: str, word: str) -> list[int]:
+    """Offsets where `word` stands as a whole Hangul word in `text`."""
+    out = []
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not "가" <= text[at - 1] <= "힣") and (end == len(text) or not "가" <= text[end] <= "힣"):
+            out.append(at)
+        at = text.find(word, end)
+    return out

@@ -1,0 +1,180 @@
+"""Direct quotations and their speakers.
+
+A quotation is text in “…” or paired "…" that is said (followed by 고/라고/라며/며 and a speech verb) or
+reads as speech (three words or more, or a sentence ending); text in ‘…’ or '…' only when it is said
+or comes right after a named subject (`A는 ‘…’`) and ends like a sentence — a term or a title in quotes
+(‘로켓배송’) is none. The speaker is the named subject of the quotation's sentence (after the quotation
+when it opens the sentence, else the topic before it), else the speaker of the previous sentence when
+this one has no subject of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from .mentions import Found, latest_before
+from .model import Quote
+
+DOUBLE_QUOTED = re.compile(r"“([^“”\n]{1,1500})”|\"([^\"\n]{1,1500})\"")
+SINGLE_QUOTED = re.compile(r"‘([^‘’\n]{1,400})’|'([^'\n]{1,400})'")
+# What follows a said quotation: a quoting particle, then (somewhere in the sentence) a speech verb.
+SAID_MARK = re.compile(r"(?:이?라(?:고|며|면서)|고|며|면서|하고|하며|하면서)(?=[\s,.]|$)")
+SPEECH_VERB = re.compile(
+    r"(?:말|밝|강조|전했|전한|전하|전해|설명|덧붙|주장|지적|했|한다|하였|언급|당부|토로|호소|반박|비판|답|물었|질문|발표|"
+    r"공개|촉구|요구|제안|경고|전망|분석|평가|기대|우려|소개|회고|회상|고백|역설|시사|선언|약속|다짐|부인|인정|해명|반문|"
+    r"되물|적었|썼|알렸|요청|외쳤|얘기|이야기|귀띔|꼬집|일축|항변|진단|예상|내다봤|생각|하소연|조언|권고|격려|보도)")
+SPEECH_END = re.compile(r"(?:말|밝혔|강조|전했|설명|덧붙|주장|지적|했|언급|말했)[가-힣]*\s*[.]?\s*$")
+SENTENCE_LIKE = re.compile(r"(?:[다요죠까네라]|습니다|니다)\s*[.!?…]*\s*$|[.!?]\s*$")
+SENTENCE_END = re.compile(r"[.!?](?=[\s”\"’']|$)|\n")
+HANGUL = re.compile(r"[가-힣]")
+TOPIC_PARTICLES = frozenset({"은", "는", "께서는"})
+# What stands between two quotations of one speaker in a sentence (`"…"면서 "…"`, `"…", "…"`).
+CHAINED = re.compile(r"\s*(?:(?:이?라)?(?:며|면서|고)|하며|하면서)?\s*,?\s*")
+# A subject (이/가) this close before a quotation says it, even after a topic (a report of a report).
+NEAR_SUBJECT = 12
+
+
+def _said(body: str, end: int, sentence_end: int) -> bool:
+    """The quotation closing at body[end] (its mark) is followed by a quoting particle and a speech verb."""
+    mark = SAID_MARK.match(body, end + 1)
+    return mark is not None and SPEECH_VERB.search(body, mark.end(), max(sentence_end, mark.end())) is not None
+
+
+def _quoted_spans(body: str) -> tuple[list[tuple[int, int, bool]], list[tuple[int, int]]]:
+    """(every quoted text as (start, end, double-quoted), the spans of double quotes marks included);
+    single quotes inside double quotes are left out (a term quoted inside a quotation)."""
+    doubles = [(m.start() + 1, m.end() - 1) for m in DOUBLE_QUOTED.finditer(body) if HANGUL.search(m.group())]
+    marks = [(a - 1, b + 1) for a, b in doubles]
+    found = [(a, b, True) for a, b in doubles]
+    for m in SINGLE_QUOTED.finditer(body):
+        if HANGUL.search(m.group()) and not _in_spans(marks, m.start()):
+            found.append((m.start() + 1, m.end() - 1, False))
+    found.sort()
+    return found, marks
+
+
+def _in_spans(spans: list[tuple[int, int]], at: int) -> bool:
+    """`at` lies within one of the sorted, disjoint `spans`."""
+    i = bisect_right(spans, (at, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= at < spans[i][1]
+
+
+def sentence_ends(body: str, marks: list[tuple[int, int]]) -> list[int]:
+    """Offsets just past each sentence end (., ?, ! before a space, or a line break) outside quotations."""
+    return [m.end() for m in SENTENCE_END.finditer(body) if not _in_spans(marks, m.start())]
+
+
+def _is_quotation(body: str, span: tuple[int, int, bool], said: bool, subject_before: bool) -> bool:
+    """Whether the quoted text is words someone says (see the module docstring)."""
+    start, end, double = span
+    if said:
+        return True
+    text = body[start:end].strip()
+    if double:
+        return text.count(" ") >= 2 or SENTENCE_LIKE.search(text) is not None
+    return subject_before and text.count(" ") >= 1 and SENTENCE_LIKE.search(text) is not None
+
+
+def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, ...]:
+    """The body's quotations in order with their speakers: `names` maps each name a speaker may be
+    found as to the listed name (`오바마` → `버락 오바마`); a speaker not in it is None."""
+    spans, marks = _quoted_spans(body)
+    if not spans:
+        return ()
+    ends = sentence_ends(body, marks)
+    subjects = [s for s in found.subjects if not _in_spans(marks, s[0])]
+    subject_starts = [s[0] for s in subjects]
+    speakers: dict[int, str | None] = {}
+    out: list[Quote] = []
+    for span in spans:
+        start, end, _double = span
+        index = bisect_right(ends, start - 1)
+        first = ends[index - 1] if index else 0
+        last = ends[index] if index < len(ends) else len(body)
+        said = _said(body, end, last)
+        before = [s for s in subjects[bisect_right(subject_starts, first - 1):bisect_right(subject_starts, start)]
+                  if s[1] < start]
+        if not _is_quotation(body, span, said, bool(before) and start - before[-1][1] <= 2):
+            continue
+        after = [s for s in subjects[bisect_right(subject_starts, end):bisect_right(subject_starts, last - 1)]] \
+            if said else []
+        if out and index in speakers and CHAINED.fullmatch(body, out[-1].end + 1, start - 1):
+            speaker = speakers[index]  # "…"면서 "…": the next words of the same speaker
+        else:
+            speaker = _speaker(body, found, before, after, (first, index, start), speakers)
+        speakers[index] = speaker
+        text = body[start:end]
+        lead = len(text) - len(text.lstrip())
+        out.append(Quote(text.strip(), names.get(speaker) if speaker else None, start + lead,
+                         start + lead + len(text.strip())))
+    return tuple(out)
+
+
+def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple[int, int, int],
+             speakers: dict[int, str | None]) -> str | None:
+    """Who says a quotation: a named subject (이/가) just before it (`관계자가 이날 "…"`), else the last
+    topic (은/는) before it in its sentence, else the first subject after it (`"…"고 황희 대표는
+    밝혔다`), else the last subject before it, else the previous sentence's speaker. `sentence` is
+    (its start, its index, the quotation's start)."""
+    first, index, start = sentence
+    last_speaker = speakers[max(speakers)] if speakers else None
+    topics = [s for s in before if s[2] in TOPIC_PARTICLES]
+    if before and before[-1][2] not in TOPIC_PARTICLES and start - before[-1][1] <= NEAR_SUBJECT:
+        nearest = resolve(before[-1], found, first, last_speaker)  # A는 B 관계자가 이날 "…"고 밝혔다고 전했다
+        if nearest:
+            return nearest
+    if topics or (before and not after):
+        return resolve((topics or before)[-1], found, first, last_speaker)
+    if after:
+        return resolve(after[0], found, first, last_speaker)
+    if index - 1 in speakers:
+        return speakers[index - 1]
+    return _previous_speech(body, found, first, last_speaker)
+
+
+def _previous_speech(body: str, found: Found, first: int, last_speaker: str | None) -> str | None:
+    """The subject of the sentence before offset `first` when that sentence reports speech
+    (`그는 이렇게 말했다.` before a quotation standing alone), else None."""
+    previous = body[max(0, first - 300):first]
+    if not SPEECH_END.search(previous):
+        return None
+    cut = max(previous.rfind(". ", 0, len(previous) - 2), previous.rfind("\n", 0, len(previous) - 1))
+    start = first - len(previous) + cut + 1
+    topics = [s for s in found.subjects if start <= s[0] < first and s[2] in TOPIC_PARTICLES]
+    return resolve(topics[0], found, start, last_speaker) if topics else None
+
+
+def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str | None) -> str | None:
+    """The person or organisation a subject phrase (start, end, particle, reference) stands for."""
+    at, ref = subject[0], subject[3]
+    kind = ref[0]
+    if kind == "person" or kind == "org":
+        return ref[1]
+    if kind == "pronoun":
+        return last_speaker or _latest_person(found, at, lambda name, title: True)
+    if kind == "pointer":  # the organisation named last before the pointer, in its phrase or sentence
+        i = latest_before(found.org_offsets, subject[1])
+        return found.org_mentions[i] if i >= 0 and found.org_offsets[i] >= sentence_start else None
+    if kind == "surname":
+        surname, title = ref[1], ref[2]
+        return (_latest_person(found, at, lambda n, t: n[0] == surname and " " not in n and t == title)
+                or _latest_person(found, at, lambda n, t: n[0] == surname and " " not in n))
+    if kind == "title":
+        return _latest_person(found, at, lambda n, t: t == ref[1])
+    if kind == "name":
+        text = ref[1]
+        for name in found.people:
+            if name == text or name.endswith(" " + text) or name.startswith(text + " "):
+                return name
+        return text if text in found.orgs else None
+    return None
+
+
+def _latest_person(found: Found, at: int, fits) -> str | None:
+    """The last person mentioned before offset `at` whose (name, title) `fits`."""
+    for i in range(latest_before(found.person_offsets, at), -1, -1):
+        name, title = found.person_mentions[i]
+        if fits(name, title):
+            return name
+    return None

@@ -1,0 +1,187 @@
+"""Rules of `newsearch.entities` on news sentences written for these tests: people before titles,
+organisations, places, quotations and their speakers, the reporter left out, and the JSON round trip."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsearch.entities import Entities, Quote, extract
+
+
+@pytest.fixture(scope="module")
+def kiwi():
+    """One Kiwi for the module (it takes a second or more to load)."""
+    from newsearch.analysis import Analyzer
+
+    return Analyzer.for_words().kiwi
+
+
+@pytest.fixture(scope="module")
+def run(kiwi):
+    """extract() on a body (and optionally a title) tokenized the way the engine does it."""
+    from newsearch.analysis.analyzer import MATCH
+
+    def run(body: str, title: str = "", reporter: str | None = None) -> Entities:
+        title_tokens = kiwi.tokenize(title, match_options=MATCH) if title else None
+        return extract(title, title_tokens, body, kiwi.tokenize(body, match_options=MATCH), reporter)
+
+    return run
+
+
+def test_name_organisation_title_and_its_quotation(run):
+    body = '황창규 KT 회장은 "5G로 세상을 바꾸겠다"고 말했다.'
+    got = run(body)
+    assert got.people == ("황창규",)
+    assert got.orgs == ("KT",)
+    assert got.quotes == (Quote("5G로 세상을 바꾸겠다", "황창규", body.index("5G"), body.index('"고')),)
+
+
+def test_quotation_before_its_speaker_and_the_next_sentence_without_a_subject(run):
+    body = ("“내년까지 신규 노선을 열겠다”고 박지훈 대한항공 사장은 밝혔다. "
+            "“고객 불편을 줄이는 것이 먼저”라고 덧붙였다.")
+    got = run(body)
+    assert got.people == ("박지훈",)
+    assert "대한항공" in got.orgs
+    assert [(q.text, q.speaker) for q in got.quotes] == [
+        ("내년까지 신규 노선을 열겠다", "박지훈"), ("고객 불편을 줄이는 것이 먼저", "박지훈")]
+
+
+def test_pronoun_and_surname_with_title_speak_for_the_person_named_before(run):
+    body = ("최도윤 산업통상자원부 장관이 12일 기자간담회를 열었다. 최 장관은 “수출 회복세가 뚜렷하다”고 강조했다. "
+            "그는 “하반기에도 지원을 늘리겠다”고 말했다.")
+    got = run(body)
+    assert got.people == ("최도윤",)
+    assert got.orgs == ("산업통상자원부",)
+    assert [q.speaker for q in got.quotes] == ["최도윤", "최도윤"]
+
+
+def test_organisation_pointer_speaks_for_the_organisation(run):
+    body = '카카오헬스케어 관계자는 "올해 안에 서비스를 시작한다"고 전했다.'
+    got = run(body)
+    assert got.orgs == ("카카오헬스케어",)
+    assert got.quotes[0].speaker == "카카오헬스케어"
+
+
+def test_foreign_names_spaced_and_their_short_form(run):
+    body = ("버락 오바마 미국 대통령이 19일 백악관에서 연설했다. 오바마 대통령은 “변화는 이미 시작됐다”고 말했다. "
+            "앙겔라 메르켈 독일 총리도 회의에 참석했다.")
+    got = run(body)
+    assert got.people == ("버락 오바마", "앙겔라 메르켈")
+    assert "미국" in got.places and "독일" in got.places
+    assert "백악관" in got.orgs
+    assert got.quotes[0].speaker == "버락 오바마"
+
+
+def test_country_before_a_title_is_no_person(run):
+    got = run("미국 대통령과 일본 총리가 다음 달 만난다.")
+    assert got.people == ()
+    assert got.places == ("미국", "일본")
+
+
+def test_reporter_and_bylines_are_not_people_of_the_story(run):
+    body = ("(서울=연합뉴스) 김도윤 기자 = 정하늘 서울대 교수 연구팀은 새 전지를 개발했다고 5일 밝혔다.\n"
+            "이수진 기자 sujin@example.com")
+    got = run(body, reporter="김도윤 기자")
+    assert got.people == ("정하늘",)
+    assert "서울대" in got.orgs
+    assert "연합뉴스" not in got.orgs and "서울" not in got.places
+
+
+def test_reporter_name_elsewhere_in_the_text_is_left_out(run):
+    got = run("한지원 씨는 이날 현장을 찾았다. 한지원 기자 hanji@example.com", reporter="한지원")
+    assert got.people == ()
+
+
+def test_term_in_single_quotes_is_no_quotation(run):
+    got = run("쿠팡은 ‘로켓배송’ 지역을 넓힌다고 밝혔다. 업계에서는 이를 '새벽 전쟁'이라고 부른다.")
+    assert got.quotes == ()
+    assert got.orgs == ("쿠팡",)
+
+
+def test_said_words_in_single_quotes_are_a_quotation(run):
+    got = run("윤서연 연구원은 ‘결과가 예상보다 좋았다’고 설명했다.")
+    assert [(q.text, q.speaker) for q in got.quotes] == [("결과가 예상보다 좋았다", "윤서연")]
+
+
+def test_short_term_in_double_quotes_is_no_quotation(run):
+    got = run('정부는 이번 대책을 "K-방역"의 다음 단계로 소개했다.')
+    assert got.quotes == ()
+
+
+def test_places_provinces_districts_and_regions(run):
+    got = run("경기 하남시 감일동과 부산 해운대구, 서울시 일대에 폭우가 내렸다. 수도권과 동남아에도 영향이 있었다.")
+    assert got.places == ("경기", "하남시", "감일동", "부산", "해운대구", "서울시", "수도권", "동남아")
+
+
+def test_bare_district_counts_only_after_a_province(run):
+    assert run("경북 영주 출신인 그는 귀향했다.").places == ("경북", "영주")
+    assert run("하남 지역 상권이 살아났다.").places == ()
+
+
+def test_place_inside_an_organisation_name_is_no_place(run):
+    got = run("분당서울대병원과 부산대학교가 공동 연구를 시작했다.")
+    assert got.orgs == ("분당서울대병원", "부산대학교")
+    assert got.places == ()
+
+
+def test_ministries_parties_and_latin_companies(run):
+    got = run("국토교통부와 더불어민주당, LG유플러스, SK텔레콤이 협약을 맺었다. 정부와 검찰은 말을 아꼈다.")
+    assert got.orgs == ("국토교통부", "더불어민주당", "LG유플러스", "SK텔레콤")
+
+
+def test_person_with_an_age_and_with_ssi(run):
+    got = run("이 사고로 운전자 박철민(52)씨와 승객 김하은 양이 다쳤다. 김모씨는 무사했다.")
+    assert got.people == ("박철민", "김하은")
+
+
+def test_former_title_holder_and_organisation_before_the_name(run):
+    got = run("강현우 전 국회의원이 별세했다. 한국은행 이창호 총재는 회의를 주재했다.")
+    assert got.people == ("강현우", "이창호")
+    assert got.orgs == ("한국은행",)
+
+
+def test_title_news_come_first_and_add_names(run):
+    got = run("회의는 오후에 끝났다.", title="송민재 대표, 네이버와 손잡아")
+    assert got.people == ("송민재",)
+    assert got.orgs == ("네이버",)
+
+
+def test_no_title_tokens_adds_nothing_from_the_title(run):
+    assert run("회의는 오후에 끝났다.").people == ()
+
+
+def test_json_round_trip():
+    value = Entities(("황창규",), ("KT",), ("서울",), (Quote("좋다", "황창규", 3, 5), Quote("네", None, 9, 10)))
+    text = value.to_json()
+    assert " " not in text and "황창규" in text
+    assert Entities.from_json(text) == value
+    assert Entities.from_json(None) == Entities() == Entities.from_json("")
+
+
+def test_quote_offsets_point_into_the_body(run):
+    body = '그는 "괜찮다"고 했다. 김태윤 감독은 “선수들이 잘 싸웠다. 다음 경기도 이기겠다”고 밝혔다.'
+    got = run(body)
+    assert got.quotes and all(body[q.start:q.end] == q.text for q in got.quotes)
+    assert got.quotes[-1].speaker == "김태윤"
+
+
+def test_quotation_before_an_organisation_pointer(run):
+    got = run('"요금 인상은 없다"라고 KT 측은 전했다.')
+    assert [(q.text, q.speaker) for q in got.quotes] == [("요금 인상은 없다", "KT")]
+
+
+def test_bracketed_and_closing_bylines(run):
+    got = run('[아이뉴스24 홍길동 기자] 박서준 네이버 대표는 "검색을 바꾸겠다"고 밝혔다. /홍길동 기자')
+    assert got.people == ("박서준",)
+    assert got.orgs == ("네이버",)
+    assert got.quotes[0].speaker == "박서준"
+
+
+def test_unnamed_subject_speaks_for_nobody_and_so_does_the_next_sentence(run):
+    got = run('정부는 "올해 안에 결정하겠다"고 밝혔다. "시간이 필요하다"고 덧붙였다.')
+    assert [q.speaker for q in got.quotes] == [None, None]
+
+
+def test_name_kiwi_reads_as_a_common_noun_before_a_title(run):
+    got = run("최도윤 산업통상자원부 장관이 회의를 열었다. 이사회 의장은 자리를 비웠다.")
+    assert got.people == ("최도윤",)
