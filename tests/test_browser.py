@@ -494,6 +494,49 @@ def test_trend_chart_on_desktop_and_phone(archive_server, browser):
     shutil.copyfile(ARTIFACTS / "trend-results-desktop.png", docs / "trend.png")
 
 
+def test_network_picture_facets_and_click_through(archive_server, browser):
+    """The people and organisations of a query's stories drawn together (issue 20): inside the screen on a desktop
+    and a phone, labels readable, a node's link narrows the results to it; the desktop picture goes to docs/."""
+    from urllib.parse import parse_qs, urlparse
+
+    for name, viewport, mobile in (("desktop", {"width": 1280, "height": 900}, False),
+                                   ("phone", {"width": 390, "height": 844}, True)):
+        ctx = browser.new_context(viewport=viewport, device_scale_factor=2 if mobile else 1,
+                                  is_mobile=mobile, has_touch=mobile, locale="ko-KR")
+        pg = ctx.new_page()
+        pg.goto(archive_server + "/search?q=대통령")
+        pg.evaluate("document.fonts.ready")
+        figure = pg.locator("figure.network")
+        assert "인물·기관 관계망" in figure.locator("figcaption").inner_text()
+        nodes = figure.locator("svg a.network-node")
+        assert nodes.count() >= 8
+        assert pg.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        box = figure.locator("svg").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+        for rect in figure.locator("svg text").evaluate_all("els => els.map(e => e.getBoundingClientRect())"):
+            assert box["x"] - 1 <= rect["x"] and rect["x"] + rect["width"] <= box["x"] + box["width"] + 1
+            assert rect["height"] >= (9 if mobile else 10)
+        assert re.search(r"[가-힣]", figure.locator("svg").inner_text())  # labels in Hangul
+        people = pg.locator("#facet-people ~ ul a")
+        assert people.count() >= 3
+        if name == "desktop":
+            figure.screenshot(path=str(ARTIFACTS / "network-desktop.png"))
+            link = figure.locator(".network-list a").first
+            picked = link.inner_text().split("(")[0].strip()
+            with pg.expect_navigation():
+                link.click()
+            q = parse_qs(urlparse(pg.url).query)["q"][0]
+            assert q.startswith("대통령 ") and re.search(r"(인물|기관):", q) and picked.split()[0] in q
+            assert pg.locator(".hit").count() >= 1
+            assert pg.locator("#facet-people ~ ul a[aria-current]").count() + \
+                pg.locator("#facet-orgs ~ ul a[aria-current]").count() >= 1
+        ctx.close()
+    docs = REPO / "docs"
+    docs.mkdir(exist_ok=True)
+    assert (ARTIFACTS / "network-desktop.png").stat().st_size > 10_000
+    shutil.copyfile(ARTIFACTS / "network-desktop.png", docs / "network.png")
+
+
 # -- periods and order, filters kept, detailed search (issue 21) ------------------------------------
 
 PERIOD_TODAY = "2021-11-26"  # the day the presets count back from ($NEWSEARCH_TODAY): 1주 is 11-19..11-26

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from newsearch.backends import open_searcher, update
 from newsearch.cli import main
 from newsearch.search import Reason, SearchRequest
+from newsearch.search.entities import filter_clause
 from newsearch.search.evaluate import run_queries, score_run
 
 from .conftest import SEEDS
@@ -296,3 +297,73 @@ def test_cli_batch_keeps_ids(searcher, tmp_path):
                            catch_exceptions=False)
     out = [json.loads(line) for line in r.output.splitlines()]
     assert [o["id"] for o in out] == ["a", "2"] and out[1]["hits"][0]["id"] == KT_2018
+
+
+# -- people, organisations, places and quotations (issue 20) -------------------------------------
+
+
+def test_a_person_finds_the_articles_that_name_them(searcher):
+    res = searcher.search("인물:황창규")
+    assert res.reason is None and res.hits[0].id == KT_2018
+    assert "<mark>황창규</mark>" in (res.hits[0].title_html + res.hits[0].snippet_html)
+    assert KT_2018 in every_id(searcher, "기관:KT")
+    assert KT_2018 not in every_id(searcher, "헬스케어 -인물:황창규")
+    assert every_id(searcher, "인물:황창규 기관:KT") == {KT_2018}
+    assert not every_id(searcher, "인물:헬스케어")  # a word of the text is no person
+
+
+def test_quotation_search_finds_the_quote_with_its_speaker(searcher):
+    res = searcher.search("인용:정신건강")
+    ids = [h.id for h in res.hits]
+    assert "004_24bd54923c893d98.txt" in ids
+    hit = res.hits[ids.index("004_24bd54923c893d98.txt")]
+    assert any(q.speaker == "황희" for q in hit.quotes), hit.quotes
+    assert all("<mark>" in q.text.html() for q in hit.quotes)
+    # only inside quotations: 5G is in the KT article's text, never in a quotation of it
+    assert KT_2018 in every_id(searcher, "5G") and KT_2018 not in every_id(searcher, "인용:5G")
+    got = searcher.quotes("인용:정신건강", speaker="황희")
+    assert got.quotes and all(q.speaker == "황희" for q in got.quotes)
+    assert got.quotes[0].id == "004_24bd54923c893d98.txt"
+
+
+def test_entity_facets_and_network_of_a_query(searcher):
+    got = searcher.entities("헬스케어")
+    assert got.reason is None and got.stories == got.total >= 4
+    people = dict(got.facets["people"])
+    assert people.get("황창규") == 1 and people.get("황희", 0) >= 1
+    assert "카카오헬스케어" in dict(got.facets["orgs"])
+    names = {n.name for n in got.network.nodes}
+    assert "카카오헬스케어" in names and all({e.a, e.b} <= names for e in got.network.edges)
+    around = searcher.entities("인물:황희").network  # the stories naming 황희: who appears with him
+    weights = {frozenset((e.a, e.b)): e.weight for e in around.edges}
+    assert around.stories == 2 and weights[frozenset(("황희", "카카오헬스케어"))] == 2
+    for kind in ("people", "orgs", "places"):  # a facet's count is what a click on it finds (all stories read)
+        for name, count in got.facets[kind]:
+            assert len(every_id(searcher, "헬스케어 " + filter_clause(kind, name))) == count, name
+
+
+def test_the_article_lists_its_entities_and_quotations(searcher):
+    art = searcher.article("004_24bd54923c893d98.txt")
+    ents = art["entities"]
+    assert "황희" in ents.people and "국립정신건강센터" in ents.orgs
+    assert any(q.speaker == "곽영숙" for q in ents.quotes)
+
+
+def test_cli_and_api_for_quotes_and_network(searcher):
+    from newsearch.web import create_app
+
+    r = CliRunner().invoke(main, ["quotes", "인용:정신건강", "--speaker", "황희", "--json", "--index",
+                                  str(searcher.index_dir)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert {q["speaker"] for q in json.loads(r.output)["quotes"]} == {"황희"}
+    r = CliRunner().invoke(main, ["quotes", "인용:정신건강", "--index", str(searcher.index_dir)])
+    assert r.exit_code == 0 and "— 황희" in r.output and "— 곽영숙" in r.output
+    client = create_app({"INDEX_DIR": str(searcher.index_dir), "TESTING": True}).test_client()
+    body = client.get("/api/network?q=헬스케어").get_json()
+    assert body["network"]["nodes"] and {"name", "articles", "query"} <= set(body["facets"]["people"][0])
+    assert client.get("/api/network").status_code == 400
+    assert client.get("/api/quotes?q=인용:정신건강&speaker=황희").get_json()["quotes"]
+    page = client.get("/search?q=헬스케어").get_data(as_text=True)
+    assert 'class="network"' in page and "인물:황창규" in page and "facet-people" in page
+    page = client.get("/search?q=인용:정신건강").get_data(as_text=True)
+    assert 'class="hit-quotes"' in page and "— 황희" in page

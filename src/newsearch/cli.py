@@ -320,6 +320,8 @@ def _print_results(res) -> None:
         snippet = hit.snippet.terminal(color)
         if snippet:  # a headline has no body to quote
             click.echo(f"     {snippet}")
+        for quote in hit.quotes:
+            click.echo(f"     “{quote.text.terminal(color)}” — {quote.speaker or '(speaker not named)'}")
         click.echo(f"     id: {hit.id}" + (f"  {hit.url}" if hit.url else ""))
         if hit.copies:
             click.echo(f"     same story: {len(hit.copies)} more (" + ", ".join(
@@ -525,6 +527,99 @@ def _columns(text: str) -> int:
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# -- people, organisations, places and quotations ----------------------------------------------
+
+
+@main.command("quotes", cls=_QueryCommand)
+@click.argument("words", nargs=-1, metavar="QUERY...")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default: ./index or $NEWSEARCH_INDEX).")
+@click.option("--speaker", default=None, help="Only quotations by this person or organisation.")
+@click.option("--limit", "-n", type=click.IntRange(1, 500), default=20, show_default=True, help="Quotations to list.")
+@_filter_options
+@click.option("--json", "as_json", is_flag=True,
+              help='Print JSON {"query", "speaker", "stories", "quotes": [{"text", "speaker", "id", "title", '
+                   '"date", "publisher"}]}.')
+def quotes_cmd(words, index_dir, speaker, limit, publisher, date_from, date_to, as_json) -> None:
+    """List the direct quotations that hold QUERY's words, with their speakers.
+
+    Quotations come from the best-ranked 200 stories matching QUERY (copies of a wire story
+    once), in ranking order. `인용:WORD` searches only inside quotations; a query of names alone
+    (`인물:황창규`) lists every quotation of its stories.
+
+    \b
+    Examples:
+      newsearch quotes 인용:정신건강
+      newsearch quotes 5G --speaker 황창규
+      newsearch quotes 인물:황창규 --json
+    """
+    text = " ".join(w.removeprefix(_WORD_MARK) for w in words)
+    if not text:
+        raise click.UsageError("give a QUERY")
+    _check_dates(date_from, date_to)
+    with _open_searcher(index_dir) as searcher:
+        _dictionary_note(searcher)
+        got = searcher.quotes(text, speaker=speaker, limit=limit, date_from=date_from, date_to=date_to,
+                              publisher=publisher)
+    if as_json:
+        click.echo(json.dumps(got.to_json(), ensure_ascii=False, indent=2))
+        return
+    if got.reason is not None:
+        click.echo(f"no quotations: {got.reason_detail or got.reason.text}")
+        return
+    by = f" by {speaker}" if speaker else ""
+    click.echo(f"{len(got.quotes)} quotation{'s' if len(got.quotes) != 1 else ''}{by} in the best {got.stories:,} "
+               f"stories of {got.query} ({got.took_ms:.0f} ms)")
+    for q in got.quotes:
+        click.echo(f"\n  “{q.text.terminal(_emphasis_on())}”\n    — {q.speaker or '(speaker not named)'} · {q.title} "
+                   f"({q.publisher or '-'}, {(q.date or '-')[:10]}, {q.id})")
+
+
+@main.command("entities", cls=_QueryCommand)
+@click.argument("words", nargs=-1, metavar="QUERY...")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default: ./index or $NEWSEARCH_INDEX).")
+@_filter_options
+@click.option("--json", "as_json", is_flag=True,
+              help='Print JSON {"query", "stories", "total", "facets": {"people"|"orgs"|"places": [{"name", '
+                   '"articles", "query"}]}, "network": {"nodes", "edges"}} (the JSON of /api/network).')
+def entities_cmd(words, index_dir, publisher, date_from, date_to, as_json) -> None:
+    """List the people, organisations and places QUERY's stories name most, and who appears with whom.
+
+    Counted over the best-ranked 200 stories matching QUERY (copies of a wire story once).
+    Search one of them with `인물:이름`, `기관:이름` or `지역:이름`.
+
+    \b
+    Examples:
+      newsearch entities 카카오
+      newsearch entities 5G --json
+    """
+    from .search.network import network_lines
+
+    text = " ".join(w.removeprefix(_WORD_MARK) for w in words)
+    if not text:
+        raise click.UsageError("give a QUERY")
+    _check_dates(date_from, date_to)
+    with _open_searcher(index_dir) as searcher:
+        _dictionary_note(searcher)
+        got = searcher.entities(text, date_from=date_from, date_to=date_to, publisher=publisher)
+    if as_json:
+        click.echo(json.dumps(got.to_json(), ensure_ascii=False, indent=2))
+        return
+    if got.reason is not None:
+        click.echo(f"no entities: {got.reason_detail or got.reason.text}")
+        return
+    click.echo(f"people, organisations and places of the best {got.stories:,} of {got.total:,} stories of "
+               f"{got.query} ({got.took_ms:.0f} ms)")
+    for kind, label in (("people", "people"), ("orgs", "organisations"), ("places", "places")):
+        names = ", ".join(f"{n} {c}" for n, c in got.facets.get(kind, [])) or "none"
+        click.echo(f"  {label}: {names}")
+    if got.network is not None and got.network.nodes:
+        click.echo("named together:")
+        for line in network_lines(got.network):
+            click.echo(f"  {line}")
 
 
 # -- serve -------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from .search import Reason, Results, Searcher
 from .search.model import MAX_LIMIT, MAX_PAGE, SORTS
 from .search import trend, trendchart
 from .search import export as exports
-from .search import significant
+from .search import entities, significant
 from .search import complete as completions
 from .search import feed as feeds
 from .search import detailed as detailed_search, periods
@@ -118,6 +118,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.globals["article_url"] = article_url
     app.jinja_env.globals["related_words"] = related_words_for
+    app.jinja_env.globals["entity_clause"] = entities.filter_clause
+    app.jinja_env.globals["network_href"] = network_href
     app.jinja_env.globals["period_choices"] = period_choices
     app.jinja_env.globals["publisher_names"] = publisher_names
     return app
@@ -225,6 +227,7 @@ def search():
     return render_template("search.html", q=q, res=res, error=None, params=params, nav=nav,
                            reason=_reason_ko(res), first=(res.page - 1) * res.limit,
                            dictionary_warning=searcher().dictionary_warning(), trend=_trend_chart(res, params),
+                           ents=_entity_view(res, params),
                            query_cut=query_cut, date_error=date_error, entered=entered or params
                            ), 400 if date_error else 200
 
@@ -329,6 +332,59 @@ def api_related_words():
     got = searcher().related_words(q, limit=limit, method=method, date_from=date_from, date_to=date_to,
                                    publisher=request.args.get("publisher", "").strip() or None)
     return cached_json(korean_reason(got.to_json(), got.reason, got.reason_detail))
+
+
+def _query_filters() -> tuple[str, dict]:
+    """`q` (required) and the filters `from`, `to`, `publisher` of an API call, or ParamError."""
+    q = request.args.get("q", "")
+    if not q.strip():
+        raise ParamError("q: 검색어가 필요합니다.")
+    date_from, date_to = _date_param("from"), _date_param("to")
+    if not _in_order(date_from, date_to):
+        raise DateRangeError({"date_from": date_from, "date_to": date_to})
+    return q, {"date_from": date_from, "date_to": date_to,
+               "publisher": request.args.get("publisher", "").strip() or None}
+
+
+@bp.route("/api/network")
+@bp.route("/api/entities")
+def api_network():
+    """The JSON of `newsearch entities --json`: the people, organisations and places the best stories of `q` name
+    most (facets, each with the query clause that filters by it), and the network of people and organisations
+    named together; under `from`, `to` and `publisher`."""
+    try:
+        q, filters = _query_filters()
+    except ParamError as e:
+        return jsonify(error=str(e)), 400
+    got = searcher().entities(q, **filters)
+    return cached_json(korean_reason(got.to_json(), got.reason, got.reason_detail))
+
+
+@bp.route("/api/quotes")
+def api_quotes():
+    """The JSON of `newsearch quotes --json`: quotations holding `q`'s words, by `speaker` when given."""
+    try:
+        q, filters = _query_filters()
+        limit = _int_param("limit", 20, 1, 500)
+    except ParamError as e:
+        return jsonify(error=str(e)), 400
+    got = searcher().quotes(q, speaker=request.args.get("speaker", "").strip() or None, limit=limit, **filters)
+    return cached_json(korean_reason(got.to_json(), got.reason, got.reason_detail))
+
+
+def network_href(nav, searched: str):
+    """The link of a network node on a results page: the page's query narrowed to that person or organisation."""
+    kinds = {"person": "people", "org": "orgs"}
+    return lambda node: nav.url(q=f"{searched} {entities.filter_clause(kinds[node.kind], node.name)}", page=None)
+
+
+def _entity_view(res: Results, params: dict):
+    """The facets and network of a results page (the searched query under the page's filters), or None."""
+    if not res.total or res.reason:
+        return None
+    got = searcher().entities(res.searched or res.query, date_from=params.get("date_from"),
+                              date_to=params.get("date_to"), publisher=params.get("publisher"))
+    return got if got.reason is None and got.stories else None
 
 
 @bp.route("/detailed")

@@ -93,6 +93,11 @@ class Analyzer(terms.Decomposer):
         """Index terms of many texts, tokenized by Kiwi's worker threads in input order (see feed.py)."""
         return feed.stream(lambda it: self.kiwi.tokenize(it, match_options=MATCH), self._terms_of, texts)
 
+    def terms_and_tokens_many(self, texts: Iterable[str]) -> Iterator[tuple[list[Term], list]]:
+        """`terms_many`, each with Kiwi's tokens too (tags and spans: entities/ reads names from them)."""
+        return feed.stream(lambda it: self.kiwi.tokenize(it, match_options=MATCH),
+                           lambda tokens: (self._terms_of(tokens), tokens), texts)
+
     # -- queries --------------------------------------------------------------------------
 
     def query_units(self, text: str, synonyms: bool = True) -> list[QueryUnit]:

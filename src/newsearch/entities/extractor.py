@@ -13,6 +13,8 @@ from .mentions import Found, plain_reference, read_phrase, read_word
 from .model import Entities
 from .phrases import phrases_of
 from .quotes import quotations
+from .institutions import institutions
+from .titled import titled_people
 
 # Title offsets are moved before every body offset, so that the title's names are first mentions.
 TITLE_SHIFT = -(1 << 40)
@@ -54,6 +56,12 @@ def _read(found: Found, text: str, tokens, skipped: list[tuple[int, int]], at_sh
     for at, name, kind in listed_names(text):
         if not inside(skipped, at):
             found.listed(name, kind, at + at_shift)
+    for name, at in institutions(text, tokens):
+        if (not skipped or not inside(skipped, at)) and name not in found.people:
+            found.org(name, at + at_shift)
+    for name, title, at in titled_people(text, tokens):
+        if (not skipped or not inside(skipped, at)) and name not in found.orgs and name not in found.places:
+            found.person(name, title, at + at_shift)
     found.subjects.extend((start, end, particle, plain_reference(text[start:end], word))
                           for start, end, particle, word in runs.plain_subjects)
 

@@ -45,6 +45,9 @@ def _quoted_spans(body: str) -> tuple[list[tuple[int, int, bool]], list[tuple[in
     """(every quoted text as (start, end, double-quoted), the spans of double quotes marks included);
     single quotes inside double quotes are left out (a term quoted inside a quotation)."""
     doubles = [(m.start() + 1, m.end() - 1) for m in DOUBLE_QUOTED.finditer(body) if HANGUL.search(m.group())]
+    cut = _cut_off(body, doubles[-1][1] + 1 if doubles else 0)
+    if cut is not None:
+        doubles.append(cut)
     marks = [(a - 1, b + 1) for a, b in doubles]
     found = [(a, b, True) for a, b in doubles]
     for m in SINGLE_QUOTED.finditer(body):
@@ -52,6 +55,17 @@ def _quoted_spans(body: str) -> tuple[list[tuple[int, int, bool]], list[tuple[in
             found.append((m.start() + 1, m.end() - 1, False))
     found.sort()
     return found, marks
+
+
+def _cut_off(body: str, after: int) -> tuple[int, int] | None:
+    """A quotation the body's end cuts off (a lead cut at 200 characters: `… 말했다. “무거운 물건 …`): an opening
+    mark on the body's last line, after every closed quotation, with no closing one."""
+    opening = max(body.rfind("“", after), body.rfind('"', after) if body.count('"', after) % 2 else -1)
+    if opening < 0 or "\n" in body[opening:].rstrip() or "”" in body[opening:]:
+        return None
+    end = len(body.rstrip().rstrip(".…· "))
+    text = body[opening + 1:end]
+    return (opening + 1, end) if text.count(" ") >= 2 and HANGUL.search(text) else None
 
 
 def _in_spans(spans: list[tuple[int, int]], at: int) -> bool:
@@ -168,7 +182,14 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
             if name == text or name.endswith(" " + text) or name.startswith(text + " "):
                 return name
         return text if text in found.orgs else None
-    return None
+    return _person_inside(found, subject[0], subject[1])
+
+
+def _person_inside(found: Found, start: int, end: int) -> str | None:
+    """The last person mentioned inside a subject phrase the rules could not read (`맥스 피터슨 AWS 월드와이드
+    공공사업 부문 부사장은`: titled.py found the name at a distance from its title)."""
+    i = latest_before(found.person_offsets, end)
+    return found.person_mentions[i][0] if i >= 0 and found.person_offsets[i] >= start else None
 
 
 def _latest_person(found: Found, at: int, fits) -> str | None:

@@ -8,6 +8,8 @@ from typing import Iterable, Iterator
 
 from ..analysis import Analyzer, Term
 from ..copies import Signature, body_signature
+from ..entities import Entities, extract
+from ..entities.keys import KINDS, mentions, name_terms
 from ..extract import Article, fallback_title
 from .sources import SourceDoc
 
@@ -22,6 +24,8 @@ class IndexedDoc:
     body_terms: list
     # The body's near-duplicate signature (copies/), None for a body too short to have one.
     signature: Signature | None = field(default=None)
+    # People, organisations, places and quotations named in the article (entities/).
+    entities: Entities = field(default_factory=Entities)
 
     @property
     def id(self) -> str:
@@ -30,6 +34,31 @@ class IndexedDoc:
     def fields(self) -> tuple[list, list]:
         """The terms of the indexed title and body fields (see `indexed_terms`)."""
         return indexed_terms(self.article.title or "", self.article.body or "", self.title_terms, self.body_terms)
+
+    def entity_fields(self) -> dict[str, tuple[str, list]]:
+        """kind -> (text, terms) of the people, orgs and places fields: the names one a line, each indexed by
+        `name_terms`, the whole name once per mention (so an article about a person outranks one naming them)."""
+        text = (self.article.title or "") + "\n" + (self.article.body or "")
+        out = {}
+        for kind in KINDS:
+            names = getattr(self.entities, kind)
+            terms: list = []
+            start = 0
+            for name in names:
+                end = start + len(name)
+                keys = name_terms(name)
+                for k in [keys[0]] * mentions(name, text) + list(keys[1:]):
+                    terms.append(Term(k, len(terms), start, end))
+                start = end + 1
+            out[kind] = ("\n".join(names), terms)
+        return out
+
+    def quote_terms(self) -> list:
+        """The body's terms inside its quotations (body offsets and positions kept): the `인용:` field."""
+        spans = [(q.start, q.end) for q in self.entities.quotes]
+        if not spans:
+            return []
+        return [t for t in self.body_terms if any(a <= t.start and t.end <= b for a, b in spans)]
 
 
 def title_in_body(title: str, body: str) -> tuple[int, int] | None:
@@ -97,7 +126,7 @@ def analysed(analyzer: Analyzer, docs: Iterable[tuple[SourceDoc, Article]]) -> I
     """Run Kiwi's worker threads over titles and bodies as one ordered stream.
 
     A title taken from the body's first sentence (see `title_in_body`) is not analysed again:
-    its terms are cut from the body's.
+    its terms are cut from the body's. Entities are read from the same Kiwi tokens.
     """
     pending: deque = deque()
 
@@ -109,14 +138,16 @@ def analysed(analyzer: Analyzer, docs: Iterable[tuple[SourceDoc, Article]]) -> I
                 yield art.title
             yield art.body
 
-    stream = analyzer.terms_many(texts())
-    for first in stream:
+    stream = analyzer.terms_and_tokens_many(texts())
+    for first, first_tokens in stream:
         doc, art, span = pending.popleft()
+        title_tokens = None
         if span is not None:
-            body_terms = first
+            body_terms, body_tokens = first, first_tokens
             title_terms = terms_within(body_terms, *span)
         elif art.title:
-            title_terms, body_terms = first, next(stream)
+            (title_terms, title_tokens), (body_terms, body_tokens) = (first, first_tokens), next(stream)
         else:
-            title_terms, body_terms = [], first
-        yield IndexedDoc(doc, art, title_terms, body_terms, body_signature(art.body, body_terms))
+            title_terms, body_terms, body_tokens = [], first, first_tokens
+        entities = extract(art.title or "", title_tokens, art.body, body_tokens, art.reporter)
+        yield IndexedDoc(doc, art, title_terms, body_terms, body_signature(art.body, body_terms), entities)

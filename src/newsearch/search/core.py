@@ -9,7 +9,7 @@ import time
 from ..analysis import vocabulary
 from ..copies import group_id
 from ..errors import StoreError, Unavailable, Unsupported
-from . import complete, export, highlight, significant, trend
+from . import complete, entities, export, highlight, significant, trend
 from .contract import Match, Store, StorePage, Suggestion
 from .model import CopyGroup, Hit, Reason, Results, SearchRequest, Snippet
 from .querylang import parse
@@ -138,6 +138,7 @@ class Searcher:
         out["body_html"] = highlight.mark(out["body"], [(a, b) for a, b, _ in match.body_spans]).html()
         out["title_html"] = highlight.mark(out["title"], [(a, b) for a, b, _ in match.title_spans]).html()
         out["group"], out["copies"] = match.group or _single(out["id"]), list(match.copies)
+        out["entities"] = entities.entities_of(match)
         return out
 
     def related(self, doc_id: str, limit: int = 5) -> list[Hit]:
@@ -189,6 +190,20 @@ class Searcher:
         request = SearchRequest(text, publisher=publisher, date_from=date_from, date_to=date_to).clamped()
         return significant.find(self.store, request, limit, method)
 
+    def entities(self, text: str, date_from: str | None = None, date_to: str | None = None,
+                 publisher: str | None = None, depth: int = entities.DEPTH) -> entities.EntityView:
+        """The people, organisations and places named most among the query's best stories (after the filters;
+        copies once), and the network of people and organisations named together (search/entities.py)."""
+        request = SearchRequest(text, publisher=publisher, date_from=date_from, date_to=date_to).clamped()
+        return entities.view(self.store, request, depth)
+
+    def quotes(self, text: str, speaker: str | None = None, limit: int = 50, date_from: str | None = None,
+               date_to: str | None = None, publisher: str | None = None) -> entities.QuoteList:
+        """The quotations holding the query's words in its best stories, with their speakers (by `speaker`
+        when given): `newsearch quotes`, `/api/quotes`."""
+        request = SearchRequest(text, publisher=publisher, date_from=date_from, date_to=date_to).clamped()
+        return entities.quotes(self.store, request, speaker, limit)
+
     def publishers(self) -> list[tuple[str, int]]:
         """Every publisher in the index with its article count."""
         return by_count(self.store.publishers())
@@ -234,7 +249,8 @@ def make_hit(match: Match, snippets: bool) -> Hit:
                snippet=highlight.snippet(f.get("body") or "", match.body_spans) if snippets else Snippet(""),
                reporter=f.get("reporter") or None,
                title_marks=highlight.mark(title, [(a, b) for a, b, _ in match.title_spans]),
-               group=match.group or _single(f["id"]), copies=list(match.copies))
+               group=match.group or _single(f["id"]), copies=list(match.copies),
+               quotes=entities.hit_quotes(entities.entities_of(match), match.body_spans) if snippets else [])
 
 
 def _single(doc_id: str) -> CopyGroup:

@@ -132,6 +132,7 @@ class Hit:
     title_marks: Snippet | None = None
     group: CopyGroup | None = None
     copies: list[Copy] = field(default_factory=list)  # the group's other members, lead first
+    quotes: list = field(default_factory=list)  # search.entities.QuoteView: its quotations holding a matched word
 
     @property
     def snippet_html(self) -> str:
@@ -145,7 +146,7 @@ class Hit:
         return {"id": self.id, "title": self.title, "date": self.date, "publisher": self.publisher,
                 "url": self.url, "score": round(self.score, 4), "snippet": self.snippet_html,
                 "group": self.group.to_json() if self.group else None,
-                "copies": [c.to_json() for c in self.copies]}
+                "copies": [c.to_json() for c in self.copies], "quotes": [q.to_json() for q in self.quotes]}
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """The query language, parsed once for every store: free Korean text plus `"phrase"`, `-exclude`,
-`+require`, `OR`, `title:`/`제목:` and `body:`/`본문:`, and the byline filter `reporter:`/`기자:` (`기자:홍길동`: articles
+`+require`, `OR`, `title:`/`제목:`, `body:`/`본문:` and `quote:`/`인용:` (words inside the article's quotations), the
+names found in articles `person:`/`인물:`, `org:`/`기관:`, `place:`/`지역:` (entities/), and the byline filter `reporter:`/`기자:` (`기자:홍길동`: articles
 whose reporter is 홍길동; several name any of them, `-기자:` leaves them out; it filters, it is not searched).
 
 Free text is analysed by Kiwi as a whole (context matters for Korean) into concepts
@@ -13,15 +14,18 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..analysis import Analyzer, QueryUnit
+from ..entities.keys import KINDS as ENTITY_FIELDS
 from .model import Reason
 
 FIELDS = ("title", "body")
 MAX_QUERY_CHARS = 2000  # longer input is cut: no reader types more, and Kiwi time grows with it
 
 _CLAUSE = re.compile(
-    r'(?P<sign>[+-]?)(?:(?P<field>title|body|reporter|제목|본문|기자):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>\S+))'
+    r'(?P<sign>[+-]?)(?:(?P<field>title|body|reporter|quote|person|org|place|제목|본문|기자|인용|인물|기관|지역):)?'
+    r'(?:"(?P<phrase>[^"]*)"?|(?P<word>\S+))'
 )
-_FIELD_ALIASES = {"제목": "title", "본문": "body", "기자": "reporter"}
+_FIELD_ALIASES = {"제목": "title", "본문": "body", "기자": "reporter", "인용": "quote", "인물": "people", "기관": "orgs",
+                  "지역": "places", "person": "people", "org": "orgs", "place": "places"}
 # Fields that filter by the article's stored value instead of searching text.
 FILTER_FIELDS = ("reporter",)
 # Surface forms of particles and common endings: a query word made only of these has no
@@ -80,13 +84,23 @@ class Phrase:
 
 
 @dataclass
+class Entity:
+    """`인물:황창규`, `기관:KT`, `지역:부산`: articles in which the name was found as a person, organisation or
+    place (`kind` is one of ENTITY_FIELDS); ranked by how often the article names it."""
+
+    kind: str
+    name: str
+    words: list[str] = field(default_factory=list)  # the name's index terms, for highlighting its mentions
+
+
+@dataclass
 class AnyOf:
     """`a OR b`: any member matches."""
 
     members: list["Concepts | Phrase | AnyOf"]
 
 
-Node = Concepts | Phrase | AnyOf
+Node = Concepts | Phrase | Entity | AnyOf
 
 
 @dataclass
@@ -104,6 +118,9 @@ class QueryTree:
     # `기자:이름`: only articles by one of these reporters (an article has one byline); `-기자:이름`: none by these.
     reporters: list[str] = field(default_factory=list)
     excluded_reporters: list[str] = field(default_factory=list)
+    # `인물:이름`, `기관:이름`, `지역:이름` (with or without `+`): every one is required, around whatever else the
+    # query matches (`헬스케어 인물:황창규`: the 헬스케어 articles that name 황창규): a facet's click narrows.
+    entities: list[Entity] = field(default_factory=list)
 
     def requiring_all(self) -> "QueryTree":
         """The same query with every concept required (for orders other than relevance, as Naver does)."""
@@ -164,6 +181,9 @@ def _node(clause: Clause, analyzer: Analyzer) -> Node | None:
     if clause.or_group:
         members = [m for m in (_node(c, analyzer) for c in clause.or_group) if m is not None]
         return AnyOf(members) if members else None
+    if clause.fieldname in ENTITY_FIELDS:
+        name = " ".join(clause.text.split()).strip(".,!?~'()[]{}<>·…")
+        return Entity(clause.fieldname, name, analyzer.phrase_terms(name)) if name else None
     if clause.phrase:
         words = analyzer.phrase_terms(clause.text)
         return Phrase(words, clause.fieldname) if words else None
@@ -191,6 +211,8 @@ def _collect(node: Node, tree: QueryTree) -> None:
         for m in node.members:
             _collect(m, tree)
     elif isinstance(node, Phrase):
+        tree.highlight_terms.update(node.words)
+    elif isinstance(node, Entity):
         tree.highlight_terms.update(node.words)
     else:
         tree.units.extend(node.units)
@@ -220,9 +242,13 @@ def parse(text: str, analyzer: Analyzer, syntax: bool = True) -> QueryTree:
         if clause.sign == "-":
             tree.must_not.append(node)
             continue
+        if isinstance(node, Entity):
+            tree.entities.append(node)
+            _collect(node, tree)
+            continue
         (tree.must if clause.sign == "+" else tree.should).append(node)
         _collect(node, tree)
-    if not tree.should and not tree.must:
+    if not tree.should and not tree.must and not tree.entities:
         if tree.reporters or tree.excluded_reporters:
             tree.reason = Reason.ONLY_FILTERS
         elif tree.must_not:

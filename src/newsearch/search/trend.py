@@ -183,6 +183,7 @@ def all_of(trees: list[QueryTree]) -> QueryTree:
     for t in trees:
         out.must += t.must + t.should
         out.must_not += t.must_not
+        out.entities += t.entities
         out.units += t.units
         out.highlight_terms |= t.highlight_terms
     return out

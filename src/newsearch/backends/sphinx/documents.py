@@ -20,7 +20,7 @@ from .nodes import STRING_ATTRS
 _SAFE = re.compile(r"^[0-9A-Za-z&%.+\-/_\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff"
                    r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 MAX_WORD = 40  # Sphinx cuts words at 42 characters: longer terms are hashed
-COLUMNS = ("id", "title", "body", "ns", "dateint", "grp", "gsize") + STRING_ATTRS
+COLUMNS = ("id", "title", "body", "people", "orgs", "places", "quote", "ns", "dateint", "grp", "gsize") + STRING_ATTRS
 
 
 def doc_key(ns: int, doc_id: str) -> int:
@@ -117,7 +117,10 @@ def row(ns: int, item: IndexedDoc) -> tuple:
     title = art.title or ""
     title_field, body_field = item.fields()
     key = doc_key(ns, doc.id)
-    return (key, morpheme_text(title_field), morpheme_text(body_field), ns, date_int(art.date), key, 1,
+    names = [morpheme_text(terms) for _text, terms in item.entity_fields().values()]
+    return (key, morpheme_text(title_field), morpheme_text(body_field), *names, morpheme_text(item.quote_terms()),
+            ns, date_int(art.date), key, 1,
             doc.id, doc.source, doc.digest, title, art.body or "", art.date or "",
             art.publisher or "", art.reporter or "", art.url or "",
-            encode_spans(item.title_terms), encode_spans(item.body_terms), encode_signature(item.signature))
+            encode_spans(item.title_terms), encode_spans(item.body_terms), encode_signature(item.signature),
+            item.entities.to_json())

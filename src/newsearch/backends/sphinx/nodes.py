@@ -26,7 +26,7 @@ CHARSET_TABLE = ("0..9, A..Z->a..z, a..z, U+26, U+25, U+2E, U+2B, U+2D, U+2F, U+
                  "U+4E00..U+9FFF, U+F900..U+FAFF")
 # `s_sig`: the body's near-duplicate signature (copies/), base64, "" for a body too short to have one.
 STRING_ATTRS = ("s_id", "s_source", "s_digest", "s_title", "s_body", "s_date", "s_publisher", "s_reporter",
-                "s_url", "s_tspans", "s_bspans", "s_sig")
+                "s_url", "s_tspans", "s_bspans", "s_sig", "s_ents")
 
 
 def nodes_from_env() -> list[tuple[str, int]]:
@@ -74,6 +74,11 @@ index {prefix}{i}
     path = {data_dir}/{prefix}{i}
     rt_field = title
     rt_field = body
+    # Names found in the article (entities/) and the body's words inside its quotations: `인물:` ... `인용:`.
+    rt_field = people
+    rt_field = orgs
+    rt_field = places
+    rt_field = quote
     rt_attr_uint = ns
     rt_attr_bigint = dateint
     # The doc key of the document's group lead (copies/): results collapse with GROUP BY grp.

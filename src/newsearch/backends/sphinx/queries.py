@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ...search.querylang import AnyOf, Node, Phrase, QueryTree
+from ...entities.keys import name_key
+from ...search.querylang import AnyOf, Entity, Node, Phrase, QueryTree
 from .documents import token
 
 _QUERY_ESCAPE = re.compile(r"([^\w\s])")
@@ -37,6 +38,8 @@ def _exprs(node: Node) -> list[str]:
         return ["(" + " | ".join(subs) + ")"] if subs else []
     if isinstance(node, Phrase):
         return [_scope(node.fieldname, alt_expr(tuple(node.words)))]
+    if isinstance(node, Entity):
+        return [_scope(node.kind, _q(token(name_key(node.name))))]
     out = []
     for u in node.units:
         # Any form of the concept; a compound's parts match only together (as a phrase), never alone.
@@ -57,6 +60,9 @@ def build_match(tree: QueryTree) -> str:
             expr = f"({expr} MAYBE {any_of})"
     else:
         expr = any_of
+    names = [e for n in tree.entities for e in _exprs(n)]  # narrow whatever else matches
+    if names:
+        expr = " ".join(names) + (f" {expr}" if expr else "")
     if must_not:
         expr = f"{expr} -(" + " | ".join(must_not) + ")"
     return expr

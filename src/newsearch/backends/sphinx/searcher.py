@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 # BM25; measured on KorQuAD against proximity_bm25, bm25, sph04 and bm25a/bm25f (docs/scale-out.md).
 DEFAULT_RANKER = "expr('sum((lcs+word_count)*user_weight)*1000+bm25')"
 FIELD_WEIGHTS = "title=1, body=2"
-_FIELDS = "s_id, s_title, s_body, s_date, s_publisher, s_reporter, s_url"
+_FIELDS = "s_id, s_title, s_body, s_date, s_publisher, s_reporter, s_url, s_ents"
 # Groups of copies counted exactly (see `_group_count`): as many as the last page can reach.
 GROUP_COUNT_LIMIT = MAX_PAGE * MAX_LIMIT
 MEMBERS_PAGE = 5000
@@ -123,7 +123,7 @@ class SphinxStore:
             except QueryRefused as e:
                 raise _whole_or_refused(e) from None
 
-        for rows in order.pages(fetch, key=lambda r: (r[1], r[0], r[11])):  # weight, doc key, dateint
+        for rows in order.pages(fetch, key=lambda r: (r[1], r[0], r[12])):  # weight, doc key, dateint
             for m in self._matches(rows, None):
                 m.copies = []  # the contract's scan gives groups only: the members are read per page all the same
                 yield m
@@ -267,7 +267,7 @@ class SphinxStore:
         r = self._fetch(doc_id)
         if r is None:
             return []
-        keys = self._key_terms(r[11], r[12])
+        keys = self._key_terms(r[12], r[13])
         if not keys:
             return []
         match = " | ".join(alt_expr((k,)) for k in keys)
@@ -339,12 +339,12 @@ class SphinxStore:
 
 def _match(r, terms: set[str] | None) -> Match:
     """A result row (id, weight, grp, gsize, the stored fields[, title spans, body spans]) as a `Match`."""
-    sid, title, body, date, publisher, reporter, url = r[4:11]
+    sid, title, body, date, publisher, reporter, url, ents = r[4:12]
     fields = {"id": sid, "title": title, "body": body, "date": date, "publisher": publisher,
-              "reporter": reporter, "url": url}
+              "reporter": reporter, "url": url, "ents": ents}
     match = Match(fields, r[1] / 1000.0)
-    if terms is not None and len(r) > 11:
-        match.title_spans, match.body_spans = decode_spans(r[11], terms), decode_spans(r[12], terms)
+    if terms is not None and len(r) > 12:
+        match.title_spans, match.body_spans = decode_spans(r[12], terms), decode_spans(r[13], terms)
     return match
 
 

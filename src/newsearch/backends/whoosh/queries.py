@@ -16,7 +16,8 @@ from whoosh.matching import DisjunctionMaxMatcher, WrappingMatcher
 from whoosh.scoring import bm25
 
 from ...analysis import QueryUnit
-from ...search.querylang import FIELDS, AnyOf, Concepts, Node, Phrase, QueryTree
+from ...entities.keys import name_key
+from ...search.querylang import FIELDS, AnyOf, Concepts, Entity, Node, Phrase, QueryTree
 from ...search.settings import Ranking
 
 
@@ -189,6 +190,8 @@ def _queries(node: Node, ranking: Ranking, rerank_out: list | None) -> list[Q.Qu
     if isinstance(node, Phrase):
         fields = (node.fieldname,) if node.fieldname else FIELDS
         return [Q.Or([_alt_query(f, tuple(node.words), ranking.field_weight(f)) for f in fields])]
+    if isinstance(node, Entity):
+        return [Q.Term(node.kind, name_key(node.name), boost=ranking.field_weight(node.kind))]
     return _concept_queries(node, ranking, rerank_out)
 
 
@@ -200,9 +203,15 @@ def compile_tree(tree: QueryTree, ranking: Ranking) -> Compiled:
     must_not = [q for n in tree.must_not for q in _queries(n, ranking, None)]
     required = (Q.And(must) if len(must) > 1 else must[0]) if must else None
     if required is not None and should:
-        positive: Q.Query = Q.AndMaybe(required, _or(should, ranking))
-    else:
+        positive: Q.Query | None = Q.AndMaybe(required, _or(should, ranking))
+    elif required is not None or should:
         positive = required if required is not None else _or(should, ranking)
+    else:
+        positive = None
+    names = [q for e in tree.entities for q in _queries(e, ranking, None)]  # narrow whatever else matches
+    if names:
+        positive = Q.And(names + [positive]) if positive is not None else (Q.And(names) if len(names) > 1
+                                                                          else names[0])
     if must_not:
         positive = Q.AndNot(positive, Q.Or(must_not))
     return Compiled(positive, rerank)

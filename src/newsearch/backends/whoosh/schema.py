@@ -112,5 +112,12 @@ def build_schema(ana=None) -> fields.Schema:
         date=fields.ID(stored=True, sortable=True),
         publisher=fields.ID(stored=True, sortable=True),
         reporter=fields.ID(stored=True),  # one term, for the byline filter `기자:` (bylines.py)
+        # Names found in the article (entities/), searched by `인물:`, `기관:`, `지역:`; the body's terms inside
+        # its quotations, searched by `인용:`; and the entities as JSON, read back by document number.
+        people=fields.TEXT(analyzer=ana, phrase=True, chars=True),
+        orgs=fields.TEXT(analyzer=ana, phrase=True, chars=True),
+        places=fields.TEXT(analyzer=ana, phrase=True, chars=True),
+        quote=fields.TEXT(analyzer=ana, phrase=True, chars=True),
+        ents=TextColumn(),
         url=fields.STORED(),
     )

@@ -287,6 +287,7 @@ class WhooshStore:
     @staticmethod
     def _grouped(s, view: groups.GroupView, docnum: int, match: Match) -> Match:
         """`match` with its group and the group's other members (lead first, then by date and id)."""
+        match.fields["ents"] = s.reader().column_reader("ents")[docnum]  # entities/ JSON ("" before SCHEMA 9)
         lead = view.lead_id(docnum)
         others = [int(d) for d in view.group_docnums(docnum) if d != docnum]
         match.group = CopyGroup(group_id(lead), len(others) + 1, lead)

@@ -182,4 +182,7 @@ def document_fields(item: IndexedDoc) -> dict:
         "publisher": art.publisher or "",
         "reporter": art.reporter or "",
         "url": art.url or "",
+        **{kind: AnalyzedText(text, terms) for kind, (text, terms) in item.entity_fields().items()},
+        "quote": AnalyzedText(art.body, item.quote_terms()),
+        "ents": item.entities.to_json(),
     }

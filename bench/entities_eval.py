@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""People, organisations, places and quotations against the hand-labelled gold in tests/fixtures/entities/.
+
+    python bench/entities_eval.py [--shared DIR] [--split dev|heldout|all] [--errors] [--json FILE]
+
+The gold (labelled by reading, before the extractor was measured on it; see tests/fixtures/entities/README.md)
+holds the five seeds and 27 articles of ../shared/corpus (Wikinews, BigKinds leads, Naver science news). The
+`dev` split (the seeds and eight corpus articles) is the one whose errors were read while writing rules;
+`heldout` (19 articles) was only scored. Each article is analysed as `newsearch index` does (the extracted
+title, body and reporter; Kiwi with the engine's options; entities/ on the same tokens).
+
+Prints precision, recall and F1 per type, quotation span F1 and speaker accuracy, per split; `--errors`
+lists the false and missed names of the chosen split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as C  # noqa: E402
+
+from newsearch.analysis import Analyzer  # noqa: E402
+from newsearch.analysis.analyzer import MATCH  # noqa: E402
+from newsearch.entities import extract  # noqa: E402
+from newsearch.entities.evaluate import Scores, score_article  # noqa: E402
+from newsearch.entities.keys import KINDS  # noqa: E402
+from newsearch.extract import extract_file  # noqa: E402
+from newsearch.ingest.documents import title_in_body  # noqa: E402
+
+GOLD = ROOT / "tests" / "fixtures" / "entities"
+# Read while writing rules; everything else is held out.
+DEV = {"000_7982a9e012f08afc.txt", "001_2bc103dad1454d7c.txt", "002_5199239f47117fff.txt",
+       "003_aba8f5db32093a90.txt", "004_24bd54923c893d98.txt", "bigkinds-00421", "bigkinds-00155", "bigkinds-00119",
+       "kowikinews-00211", "kowikinews-00296", "kowikinews-00629", "kowikinews-00198", "scinews-18"}
+CORPUS_FILES = {"wikinews_ko": "wikinews_ko.jsonl", "bigkinds_leads": "bigkinds_leads.jsonl",
+                "naver_scinews50": "naver_scinews50.jsonl"}
+
+
+def gold_rows() -> list[dict]:
+    rows = []
+    for f in sorted(GOLD.glob("gold_*.json")):
+        rows += json.loads(f.read_text(encoding="utf-8"))
+    return rows
+
+
+def articles(shared: Path | None, rows: list[dict]) -> dict[str, tuple[str, str, str | None]]:
+    """id -> (title, body, reporter) as the indexer sees them; corpus rows only when ../shared is there."""
+    out = {}
+    wanted = {r["corpus"] for r in rows}
+    for corpus, name in CORPUS_FILES.items():
+        if corpus in wanted and shared is not None and (shared / "corpus" / name).exists():
+            ids = {r["id"] for r in rows if r["corpus"] == corpus}
+            for line in (shared / "corpus" / name).open(encoding="utf-8"):
+                row = json.loads(line)
+                if row["id"] in ids:
+                    out[row["id"]] = (row.get("title") or "", row["body"], row.get("byline") or row.get("reporter"))
+    for r in rows:
+        if r["corpus"] == "seeds":
+            art = extract_file(ROOT / "seeds" / r["id"])
+            out[r["id"]] = (art.title or "", art.body, art.reporter)
+    return out
+
+
+def predict(analyzer: Analyzer, title: str, body: str, reporter: str | None):
+    kiwi = analyzer.kiwi
+    title_tokens = None if title_in_body(title, body) is not None or not title else \
+        kiwi.tokenize(title, match_options=MATCH)
+    return extract(title, title_tokens, body, kiwi.tokenize(body, match_options=MATCH), reporter)
+
+
+def evaluate(shared: Path | None, split: str) -> tuple[Scores, int]:
+    rows = [r for r in gold_rows() if split == "all" or (r["id"] in DEV) == (split == "dev")]
+    arts = articles(shared, rows)
+    analyzer = Analyzer.for_words()
+    total, n = Scores(), 0
+    for r in rows:
+        if r["id"] not in arts:
+            continue
+        title, body, reporter = arts[r["id"]]
+        total.add(score_article(r, body, predict(analyzer, title, body, reporter)))
+        n += 1
+    return total, n
+
+
+def table(scores: Scores, n: int, split: str) -> dict:
+    out = {"split": split, "articles": n}
+    for k in KINDS:
+        t = scores.kinds[k]
+        out[k] = {"precision": round(t.precision, 4), "recall": round(t.recall, 4), "f1": round(t.f1, 4),
+                  "tp": t.tp, "fp": t.fp, "fn": t.fn}
+    q = scores.quotes
+    out["quotes"] = {"precision": round(q.precision, 4), "recall": round(q.recall, 4), "f1": round(q.f1, 4),
+                     "tp": q.tp, "fp": q.fp, "fn": q.fn}
+    out["speakers"] = {"accuracy": round(scores.speaker_accuracy, 4), "right": scores.speakers_right,
+                       "wrong": len(scores.speakers_wrong)}
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", default=None, help="path of ../shared")
+    ap.add_argument("--split", choices=["dev", "heldout", "all"], default=None, help="one split (default: each)")
+    ap.add_argument("--errors", action="store_true", help="list false and missed names of the split")
+    ap.add_argument("--json", dest="json_out", default=None)
+    args = ap.parse_args()
+    shared = C.shared_dir(args.shared)
+    results = []
+    for split in ([args.split] if args.split else ["dev", "heldout", "all"]):
+        scores, n = evaluate(shared, split)
+        results.append(table(scores, n, split))
+        print(f"\n{split}: {n} articles")
+        print(f"  {'':8} {'P':>7} {'R':>7} {'F1':>7}   tp  fp  fn")
+        for k in list(KINDS) + ["quotes"]:
+            t = results[-1][k]
+            print(f"  {k:8} {t['precision']:7.3f} {t['recall']:7.3f} {t['f1']:7.3f} {t['tp']:4} {t['fp']:3} {t['fn']:3}")
+        sp = results[-1]["speakers"]
+        print(f"  speaker attribution {sp['accuracy']:.3f} ({sp['right']} of {sp['right'] + sp['wrong']} found quotations)")
+        if args.errors:
+            for k in KINDS:
+                print(f"  {k} false: {scores.kinds[k].false}\n  {k} missed: {scores.kinds[k].missed}")
+            print(f"  quotes false: {scores.quotes.false}\n  quotes missed: {scores.quotes.missed}")
+            print(f"  speakers wrong: {scores.speakers_wrong}")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
