@@ -53,7 +53,7 @@ def test_json_shape_and_marks(seed_index):
     assert set(res) >= {"query", "total", "took_ms", "hits"}
     assert res["query"] == "헬스케어" and res["total"] == len(res["hits"]) == 4
     for hit in res["hits"]:
-        assert set(hit) == {"id", "title", "date", "publisher", "url", "score", "snippet", "group", "copies"}
+        assert set(hit) == {"id", "title", "date", "publisher", "url", "score", "snippet", "group", "copies", "quotes"}
         assert "<mark>" in hit["snippet"]
         # The seeds hold no copies: each hit is its own group of one.
         assert hit["group"]["size"] == 1 and hit["group"]["lead"] == hit["id"] and hit["copies"] == []

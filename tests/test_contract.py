@@ -364,6 +364,6 @@ def test_cli_and_api_for_quotes_and_network(searcher):
     assert client.get("/api/network").status_code == 400
     assert client.get("/api/quotes?q=인용:정신건강&speaker=황희").get_json()["quotes"]
     page = client.get("/search?q=헬스케어").get_data(as_text=True)
-    assert 'class="network"' in page and "인물:황창규" in page and "facet-people" in page
+    assert 'class="network"' in page and "인물:황창규" in page and 'id="facet-people"' in page
     page = client.get("/search?q=인용:정신건강").get_data(as_text=True)
     assert 'class="hit-quotes"' in page and "— 황희" in page

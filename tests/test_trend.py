@@ -327,7 +327,9 @@ def test_results_page_has_the_chart_with_links_and_a_table(client):
     assert '<figure class="trend"' in html and "<svg" in html and "기사 수(건)" in html and "기간(" in html
     got = client.get("/api/trend?q=헬스케어").get_json()
     buckets = got["series"][0]["buckets"]
-    assert html.count('class="trend-bar"') == len(buckets) == html.count("<tr>") - 1
+    trend = html[html.index('<figure class="trend"'):]
+    trend = trend[:trend.index("</figure>")]
+    assert html.count('class="trend-bar"') == len(buckets) == trend.count("<tr>") - 1
     assert f"from={buckets[0]['start']}" in html
     narrowed = client.get("/search?q=헬스케어&from=2020-06-01&to=2021-12-31").get_data(as_text=True)
     assert "from=2020-06-01&amp;to=2020-06-30" in narrowed  # by month: the first bar is the range's first month

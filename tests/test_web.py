@@ -324,7 +324,7 @@ def test_api_shape(client):
     assert (data["page"], data["limit"], data["pages"]) == (1, 10, 1)
     assert data["total_groups"] == data["total"]  # no copies among the seeds
     assert set([h["id"] for h in data["hits"]][:2]) == KAKAO_HC
-    assert set(data["hits"][0]) == {"id", "title", "date", "publisher", "url", "score", "snippet", "group", "copies"}
+    assert set(data["hits"][0]) == {"id", "title", "date", "publisher", "url", "score", "snippet", "group", "copies", "quotes"}
     assert data["hits"][0]["group"]["size"] == 1 and data["hits"][0]["copies"] == []
     assert "<mark>" in data["hits"][0]["snippet"]
 

@@ -372,6 +372,11 @@ def api_quotes():
     return cached_json(korean_reason(got.to_json(), got.reason, got.reason_detail))
 
 
+# Facets and the network carry the query in each of their links (60 or so): over this length they would
+# make a page of megabytes, and no reader narrows a pasted paragraph by a person.
+ENTITY_QUERY_CHARS = 100
+
+
 def network_href(nav, searched: str):
     """The link of a network node on a results page: the page's query narrowed to that person or organisation."""
     kinds = {"person": "people", "org": "orgs"}
@@ -380,9 +385,10 @@ def network_href(nav, searched: str):
 
 def _entity_view(res: Results, params: dict):
     """The facets and network of a results page (the searched query under the page's filters), or None."""
-    if not res.total or res.reason:
+    searched = res.searched or res.query
+    if not res.total or res.reason or len(searched) > ENTITY_QUERY_CHARS:
         return None
-    got = searcher().entities(res.searched or res.query, date_from=params.get("date_from"),
+    got = searcher().entities(searched, date_from=params.get("date_from"),
                               date_to=params.get("date_to"), publisher=params.get("publisher"))
     return got if got.reason is None and got.stories else None
 
