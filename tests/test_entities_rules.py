@@ -113,9 +113,10 @@ def test_places_provinces_districts_and_regions(run):
     assert got.places == ("경기", "하남시", "감일동", "부산", "해운대구", "서울시", "수도권", "동남아")
 
 
-def test_bare_district_counts_only_after_a_province(run):
+def test_bare_district_names_are_places_but_not_inside_a_word(run):
     assert run("경북 영주 출신인 그는 귀향했다.").places == ("경북", "영주")
-    assert run("하남 지역 상권이 살아났다.").places == ()
+    assert run("하남 지역 상권이 살아났다.").places == ("하남",)  # Kiwi's proper noun, a district's name
+    assert run("용산역 광장에서 만났다.").places == ()  # a station, not the district
 
 
 def test_place_inside_an_organisation_name_is_no_place(run):

@@ -13,6 +13,7 @@ from .mentions import Found, plain_reference, read_phrase, read_word
 from .model import Entities
 from .phrases import phrases_of
 from .quotes import quotations
+from .abbreviated import abbreviated_places
 from .institutions import institutions
 from .titled import titled_people
 
@@ -38,6 +39,7 @@ def extract(title: str, title_tokens, body: str, body_tokens, reporter: str | No
     places = [name for name in _ordered(found.places) if name not in people and name not in orgs]
     names = {name: name for name in people + orgs}
     names.update((short, full) for short, full in full_names.items() if full in names)
+    names.update((n, n.rsplit(" ", 1)[0]) for n in found.people if n not in names and n.rsplit(" ", 1)[0] in names)
     quotes = quotations(body, found, names)
     return Entities(tuple(people), tuple(orgs), tuple(places), quotes)
 
@@ -56,6 +58,9 @@ def _read(found: Found, text: str, tokens, skipped: list[tuple[int, int]], at_sh
     for at, name, kind in listed_names(text):
         if not inside(skipped, at):
             found.listed(name, kind, at + at_shift)
+    for name, at in abbreviated_places(text, tokens):
+        if not skipped or not inside(skipped, at):
+            found.place(name, at + at_shift)
     for name, at in institutions(text, tokens):
         if (not skipped or not inside(skipped, at)) and name not in found.people:
             found.org(name, at + at_shift)
@@ -85,4 +90,9 @@ def _people(found: Found, excluded: set[str]) -> tuple[list[str], dict[str, str]
                     full_of[part] = name
                     firsts[name] = min(firsts[name], people[part])
     names = [n for n in firsts if n not in full_of and n not in excluded and n not in found.orgs]
+    # `존 케리 미 국무장관`: a one-letter country name read as the name's last word
+    for n in [n for n in names if " " in n and len(n.rsplit(" ", 1)[1]) == 1]:
+        firsts.setdefault(n.rsplit(" ", 1)[0], firsts[n])
+    names = list(dict.fromkeys(n.rsplit(" ", 1)[0] if " " in n and len(n.rsplit(" ", 1)[1]) == 1 else n
+                               for n in names))
     return sorted(names, key=firsts.__getitem__), full_of

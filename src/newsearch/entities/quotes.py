@@ -135,13 +135,13 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
     last_speaker = speakers[max(speakers)] if speakers else None
     topics = [s for s in before if s[2] in TOPIC_PARTICLES]
     if before and before[-1][2] not in TOPIC_PARTICLES and start - before[-1][1] <= NEAR_SUBJECT:
-        nearest = resolve(before[-1], found, first, last_speaker)  # A는 B 관계자가 이날 "…"고 밝혔다고 전했다
+        nearest = resolve(before[-1], found, first, last_speaker, body)  # A는 B 관계자가 이날 "…"고 밝혔다고 전했다
         if nearest:
             return nearest
     if topics or (before and not after):
-        return resolve((topics or before)[-1], found, first, last_speaker)
+        return resolve((topics or before)[-1], found, first, last_speaker, body)
     if after:
-        return resolve(after[0], found, first, last_speaker)
+        return resolve(after[0], found, first, last_speaker, body)
     if index - 1 in speakers:
         return speakers[index - 1]
     return _previous_speech(body, found, first, last_speaker)
@@ -156,10 +156,10 @@ def _previous_speech(body: str, found: Found, first: int, last_speaker: str | No
     cut = max(previous.rfind(". ", 0, len(previous) - 2), previous.rfind("\n", 0, len(previous) - 1))
     start = first - len(previous) + cut + 1
     topics = [s for s in found.subjects if start <= s[0] < first and s[2] in TOPIC_PARTICLES]
-    return resolve(topics[0], found, start, last_speaker) if topics else None
+    return resolve(topics[0], found, start, last_speaker, body) if topics else None
 
 
-def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str | None) -> str | None:
+def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str | None, body: str = "") -> str | None:
     """The person or organisation a subject phrase (start, end, particle, reference) stands for."""
     at, ref = subject[0], subject[3]
     kind = ref[0]
@@ -170,6 +170,8 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
     if kind == "pointer":  # the organisation named last before the pointer, in its phrase or sentence
         i = latest_before(found.org_offsets, subject[1])
         return found.org_mentions[i] if i >= 0 and found.org_offsets[i] >= sentence_start else None
+    if kind == "team":  # a team or a court speaks for its organisation: the last one named with that word
+        return _team_of(found, subject[0], ref[1], body)
     if kind == "surname":
         surname, title = ref[1], ref[2]
         return (_latest_person(found, at, lambda n, t: n[0] == surname and " " not in n and t == title)
@@ -185,11 +187,25 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
     return _person_inside(found, subject[0], subject[1])
 
 
+def _team_of(found: Found, at: int, team: str, body: str) -> str | None:
+    """The organisation of `team` (`연구팀`, `재판부`) at offset `at`: the last one before it that the text names
+    with that word (`로체스터대 컴퓨터학과 연구팀`), else the last organisation named before it."""
+    last = latest_before(found.org_offsets, at)
+    for i in range(last, -1, -1):
+        off, name = found.org_offsets[i], found.org_mentions[i]
+        if body.find(team, off + len(name), off + len(name) + 20) >= 0:
+            return name
+    return found.org_mentions[last] if last >= 0 else None
+
+
 def _person_inside(found: Found, start: int, end: int) -> str | None:
     """The last person mentioned inside a subject phrase the rules could not read (`맥스 피터슨 AWS 월드와이드
-    공공사업 부문 부사장은`: titled.py found the name at a distance from its title)."""
+    공공사업 부문 부사장은`: titled.py found the name at a distance from its title), else its last organisation."""
     i = latest_before(found.person_offsets, end)
-    return found.person_mentions[i][0] if i >= 0 and found.person_offsets[i] >= start else None
+    if i >= 0 and found.person_offsets[i] >= start:
+        return found.person_mentions[i][0]
+    i = latest_before(found.org_offsets, end)  # `로체스터대 연구팀은`: the organisation's words
+    return found.org_mentions[i] if i >= 0 and found.org_offsets[i] >= start else None
 
 
 def _latest_person(found: Found, at: int, fits) -> str | None:

@@ -114,17 +114,35 @@ def best_stories(store: Store, request: SearchRequest, tree: QueryTree, depth: i
     return [Story(m, entities_of(m)) for m in page.matches], total
 
 
+def full_names(stories: list[Story]) -> dict[str, str]:
+    """A one-word name -> the one full name of the stories ending in it (`트럼프` -> `도널드 트럼프`), for counting
+    one person once across stories that name them differently; a word ending several full names stays apart."""
+    endings: dict[str, set[str]] = {}
+    for story in stories:
+        for name in story.entities.people:
+            if " " in name:
+                endings.setdefault(name.split()[-1], set()).add(name)
+    return {short: next(iter(full)) for short, full in endings.items() if len(full) == 1}
+
+
+def _names(story: Story, kind: str, full: dict[str, str]) -> list[str]:
+    names = getattr(story.entities, kind)
+    return [full.get(n, n) for n in names] if kind == "people" else list(names)
+
+
 def facets(stories: list[Story], limit: int = FACET_LIMIT) -> dict[str, list[tuple[str, int]]]:
     """kind -> the `limit` names most stories name (each story once), most first, then by name.
 
-    Spellings of one name (`KT`, `kt`; `버락오바마`, `버락 오바마`) count together under the commonest one.
+    Spellings of one name (`KT`, `kt`; `버락오바마`, `버락 오바마`; `트럼프` where the stories name only one
+    `… 트럼프`) count together under the commonest one.
     """
     out = {}
+    full = full_names(stories)
     for kind in KIND_KO:
         counts: dict[str, int] = {}
         spellings: dict[str, dict[str, int]] = {}
         for story in stories:
-            for key, name in {name_key(n): n for n in getattr(story.entities, kind)}.items():
+            for key, name in {name_key(n): n for n in _names(story, kind, full)}.items():
                 counts[key] = counts.get(key, 0) + 1
                 forms = spellings.setdefault(key, {})
                 forms[name] = forms.get(name, 0) + 1
@@ -135,9 +153,10 @@ def facets(stories: list[Story], limit: int = FACET_LIMIT) -> dict[str, list[tup
 
 def story_network(stories: list[Story], max_nodes: int = 20) -> network.Network:
     """The people and organisations named together in the stories (co-occurrence per story)."""
+    full = full_names(stories)
     return network.build_network(
         [network.StoryEntities(s.match.fields.get("id", ""),
-                               tuple(("person", n) for n in s.entities.people) +
+                               tuple(("person", n) for n in _names(s, "people", full)) +
                                tuple(("org", n) for n in s.entities.orgs)) for s in stories],
         max_nodes=max_nodes)
 
