@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from newsearch.analysis.analyzer import MATCH
 from newsearch.entities import extract
 from newsearch.entities.evaluate import Scores, score_article

@@ -16,6 +16,7 @@ from .quotes import quotations
 from .abbreviated import abbreviated_places
 from .institutions import institutions
 from .titled import titled_people
+from .tokenlists import TokenLists
 
 # Title offsets are moved before every body offset, so that the title's names are first mentions.
 TITLE_SHIFT = -(1 << 40)
@@ -58,13 +59,14 @@ def _read(found: Found, text: str, tokens, skipped: list[tuple[int, int]], at_sh
     for at, name, kind in listed_names(text):
         if not inside(skipped, at):
             found.listed(name, kind, at + at_shift)
-    for name, at in abbreviated_places(text, tokens):
+    tl = TokenLists(tokens)
+    for name, at in abbreviated_places(text, tl):
         if not skipped or not inside(skipped, at):
             found.place(name, at + at_shift)
-    for name, at in institutions(text, tokens):
+    for name, at in institutions(text, tl):
         if (not skipped or not inside(skipped, at)) and name not in found.people:
             found.org(name, at + at_shift)
-    for name, title, at in titled_people(text, tokens):
+    for name, title, at in titled_people(text, tokens, tl):
         if (not skipped or not inside(skipped, at)) and name not in found.orgs and name not in found.places:
             found.person(name, title, at + at_shift)
     found.subjects.extend((start, end, particle, plain_reference(text[start:end], word))
@@ -89,7 +91,8 @@ def _people(found: Found, excluded: set[str]) -> tuple[list[str], dict[str, str]
                 if part in people and part != name:
                     full_of[part] = name
                     firsts[name] = min(firsts[name], people[part])
-    names = [n for n in firsts if n not in full_of and n not in excluded and n not in found.orgs]
+    names = [n for n in firsts if n not in full_of and n not in excluded and n not in found.orgs
+             and not any(len(w) >= 3 and w[-1] in "와과" for w in n.split(" ")[:-1])]  # `알렉사와 클라우드`: two words
     # `존 케리 미 국무장관`: a one-letter country name read as the name's last word
     for n in [n for n in names if " " in n and len(n.rsplit(" ", 1)[1]) == 1]:
         firsts.setdefault(n.rsplit(" ", 1)[0], firsts[n])

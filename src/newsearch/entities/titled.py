@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .gazetteer import BARE_DISTRICTS, COUNTRIES, DISTRICTS, PROVINCES, REGIONS, WORLD_CITIES
 from .lexicon import KNOWN_ORGS, MODIFIERS, ORG_SUFFIXES, PERSON_TITLES, SURNAMES, WEAK_TITLES
+from .tokenlists import TokenLists
 from .words import korean_name
 
 # Nouns allowed between a name and its title (the organisation, department, rank: one noun phrase).
@@ -31,6 +32,7 @@ NOT_A_PERSON = COUNTRIES | PROVINCES | DISTRICTS | WORLD_CITIES | REGIONS | BARE
 # A last syllable that makes a proper noun an organisation or place rather than a name (`연세대`, `강남구`).
 NOT_NAME_ENDINGS = frozenset(s for s in ORG_SUFFIXES if len(s) == 1) | frozenset("시군구도읍면동리주국")
 LONG_ORG_SUFFIXES = tuple(s for s in ORG_SUFFIXES if len(s) >= 2)
+LIST_MARKS = frozenset({",", "·", "ㆍ"})
 
 
 def _is_title(form: str) -> bool:
@@ -89,29 +91,30 @@ def _foreign_at(tokens, i: int, text: str) -> tuple[str, int]:
     return text[tokens[i].start:tokens[j - 1].start + tokens[j - 1].len], j
 
 
-def _listed_names(text: str, tokens) -> list[tuple[str, str, int]]:
+def _listed_names(tl: TokenLists) -> list[tuple[str, str, int]]:
     """Runs of three or more Korean full names (one NNP each) separated by commas or middle dots."""
-    out, run = [], []
-    for i, t in enumerate(tokens):
-        if t.tag == "NNP" and t.len == 3 and t.form not in NOT_A_PERSON and korean_name(t.form, ("NNP",)) and (
-                not run or tokens[i - 1].form in (",", "·", "ㆍ")):
-            run.append((t.form, "", t.start))
+    out, run, last = [], [], -3
+    tags, forms = tl.tags, tl.forms
+    for i in [k for k, tag in enumerate(tags) if tag == "NNP"]:
+        form = forms[i]
+        if len(form) != 3 or form in NOT_A_PERSON or not korean_name(form, ("NNP",)):
             continue
-        if run and t.form in (",", "·", "ㆍ") and tokens[i - 1].tag == "NNP":
-            continue
-        if len(run) >= 3:
-            out += run
-        run = []
+        if not (run and last == i - 2 and forms[i - 1] in LIST_MARKS):
+            out += run if len(run) >= 3 else []
+            run = []
+        run.append((form, "", tl.starts[i]))
+        last = i
     return out + (run if len(run) >= 3 else [])
 
 
-def titled_people(text: str, tokens) -> list[tuple[str, str, int]]:
-    """(name, title or "", offset) of the people this pass finds in `text` (see the module docstring)."""
+def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple[str, str, int]]:
+    """(name, title or "", offset) of the people this pass finds in `text` (see the module docstring); `tl`: the
+    tokens as lists, when the caller has them."""
+    tl = tl or TokenLists(tokens)
     out = []
-    i, n = 0, len(tokens)
+    i, n, tags, starts = 0, tl.n, tl.tags, tl.starts
     while i < n:
-        t = tokens[i]
-        if t.tag != "NNP" or (t.start and text[t.start - 1].isalnum()):  # a name begins a word
+        if tags[i] != "NNP" or (starts[i] and text[starts[i] - 1].isalnum()):  # a name begins a word
             i += 1
             continue
         name, j = _foreign_at(tokens, i, text)
@@ -122,8 +125,8 @@ def titled_people(text: str, tokens) -> list[tuple[str, str, int]]:
             if title and len(name) == 2 and not (_is_title(tokens[j].form) or tokens[j].tag in ("NNP", "SL", "MM")):
                 title = ""  # a two-syllable name needs its title, a modifier or an organisation right after it
             if title:
-                out.append((name, title, t.start))
+                out.append((name, title, starts[i]))
                 i = j
                 continue
         i += 1
-    return out + _listed_names(text, tokens)
+    return out + _listed_names(tl)
