@@ -27,7 +27,8 @@ import _common as C  # noqa: E402
 from newsearch.analysis import Analyzer  # noqa: E402
 from newsearch.analysis.analyzer import MATCH  # noqa: E402
 from newsearch.entities import extract  # noqa: E402
-from newsearch.entities.evaluate import Scores, score_article  # noqa: E402
+from newsearch.entities.evaluate import Scores, gold_articles, score_article  # noqa: E402
+from newsearch.entities.evaluate import gold_rows as evaluate_gold_rows  # noqa: E402
 from newsearch.entities.keys import KINDS  # noqa: E402
 from newsearch.extract import extract_file  # noqa: E402
 from newsearch.ingest.documents import title_in_body  # noqa: E402
@@ -37,15 +38,8 @@ GOLD = ROOT / "tests" / "fixtures" / "entities"
 DEV = {"000_7982a9e012f08afc.txt", "001_2bc103dad1454d7c.txt", "002_5199239f47117fff.txt",
        "003_aba8f5db32093a90.txt", "004_24bd54923c893d98.txt", "bigkinds-00421", "bigkinds-00155", "bigkinds-00119",
        "kowikinews-00211", "kowikinews-00296", "kowikinews-00629", "kowikinews-00198", "scinews-18"}
-CORPUS_FILES = {"wikinews_ko": "wikinews_ko.jsonl", "bigkinds_leads": "bigkinds_leads.jsonl",
-                "naver_scinews50": "naver_scinews50.jsonl"}
-
-
 def gold_rows() -> list[dict]:
-    rows = []
-    for f in sorted(GOLD.glob("gold_*.json")):
-        rows += [dict(r, file=f.name) for r in json.loads(f.read_text(encoding="utf-8"))]
-    return rows
+    return evaluate_gold_rows(GOLD)
 
 
 def is_dev(row: dict) -> bool:
@@ -53,22 +47,14 @@ def is_dev(row: dict) -> bool:
     return row["id"] in DEV or row["file"] == "gold_c.json"
 
 
+def read_seed(name: str) -> tuple[str, str, str | None]:
+    art = extract_file(ROOT / "seeds" / name)
+    return art.title or "", art.body, art.reporter
+
+
 def articles(shared: Path | None, rows: list[dict]) -> dict[str, tuple[str, str, str | None]]:
     """id -> (title, body, reporter) as the indexer sees them; corpus rows only when ../shared is there."""
-    out = {}
-    wanted = {r["corpus"] for r in rows}
-    for corpus, name in CORPUS_FILES.items():
-        if corpus in wanted and shared is not None and (shared / "corpus" / name).exists():
-            ids = {r["id"] for r in rows if r["corpus"] == corpus}
-            for line in (shared / "corpus" / name).open(encoding="utf-8"):
-                row = json.loads(line)
-                if row["id"] in ids:
-                    out[row["id"]] = (row.get("title") or "", row["body"], row.get("byline") or row.get("reporter"))
-    for r in rows:
-        if r["corpus"] == "seeds":
-            art = extract_file(ROOT / "seeds" / r["id"])
-            out[r["id"]] = (art.title or "", art.body, art.reporter)
-    return out
+    return gold_articles(rows, shared / "corpus" if shared is not None else None, read_seed)
 
 
 def predict(analyzer: Analyzer, title: str, body: str, reporter: str | None):

@@ -8,44 +8,34 @@ corpus articles only when ../shared is there.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from newsearch.analysis.analyzer import MATCH
 from newsearch.entities import extract
+from newsearch.entities import evaluate
 from newsearch.entities.evaluate import Scores, score_article
 from newsearch.extract import extract_file
 from newsearch.ingest.documents import title_in_body
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "tests" / "fixtures" / "entities"
-CORPUS_FILES = {"wikinews_ko": "wikinews_ko.jsonl", "bigkinds_leads": "bigkinds_leads.jsonl",
-                "naver_scinews50": "naver_scinews50.jsonl"}
 # (precision, recall) floors per type over every gold article, and the quotation and speaker floors.
 FLOORS = {"people": (0.90, 0.65), "orgs": (0.80, 0.75), "places": (0.95, 0.80)}
 QUOTE_F1, SPEAKERS = 0.93, 0.78
 
 
 def gold_rows() -> list[dict]:
-    return [r for f in sorted(GOLD.glob("gold_*.json")) for r in json.loads(f.read_text(encoding="utf-8"))]
+    return evaluate.gold_rows(GOLD)
+
+
+def read_seed(name: str) -> tuple[str, str, str | None]:
+    art = extract_file(REPO / "seeds" / name)
+    return art.title or "", art.body, art.reporter
 
 
 def articles(rows: list[dict]) -> dict[str, tuple[str, str, str | None]]:
-    """id -> (title, body, reporter) as the indexer sees them."""
-    out = {}
-    corpus = REPO.parent / "shared" / "corpus"
-    for name, file in CORPUS_FILES.items():
-        ids = {r["id"] for r in rows if r["corpus"] == name}
-        if ids and (corpus / file).exists():
-            for line in (corpus / file).open(encoding="utf-8"):
-                row = json.loads(line)
-                if row["id"] in ids:
-                    out[row["id"]] = (row.get("title") or "", row["body"], row.get("byline") or row.get("reporter"))
-    for r in rows:
-        if r["corpus"] == "seeds":
-            art = extract_file(REPO / "seeds" / r["id"])
-            out[r["id"]] = (art.title or "", art.body, art.reporter)
-    return out
+    """id -> (title, body, reporter) as the indexer sees them (corpus rows only when ../shared is there)."""
+    return evaluate.gold_articles(rows, REPO.parent / "shared" / "corpus", read_seed)
 
 
 def predicted(kiwi, title: str, body: str, reporter: str | None):

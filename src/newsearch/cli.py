@@ -228,6 +228,22 @@ def _dictionary_note(searcher) -> None:
         click.echo(f"note: {note}", err=True)
 
 
+def _query_answer(words, index_dir, date_from, date_to, as_json: bool, ask):
+    """QUERY... as typed (a UsageError when empty; dates checked), `ask(searcher)` over the index, printed as
+    JSON with `as_json` (None is returned then), else returned for the command to print."""
+    text = " ".join(w.removeprefix(_WORD_MARK) for w in words)
+    if not text:
+        raise click.UsageError("give a QUERY")
+    _check_dates(date_from, date_to)
+    with _open_searcher(index_dir) as searcher:
+        _dictionary_note(searcher)
+        got = ask(searcher, text)
+    if as_json:
+        click.echo(json.dumps(got.to_json(), ensure_ascii=False, indent=2))
+        return None
+    return got
+
+
 @main.command("query", cls=_QueryCommand)
 @click.argument("words", nargs=-1, metavar="[TEXT]...")
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
@@ -491,17 +507,9 @@ def related_words_cmd(words, index_dir, limit, method, publisher, date_from, dat
       newsearch related-words 대통령 선거 -n 20 --json
       newsearch related-words 카카오 --from 2021-01-01 --to 2021-12-31
     """
-    text = " ".join(w.removeprefix(_WORD_MARK) for w in words)
-    if not text:
-        raise click.UsageError("give a QUERY")
-    _check_dates(date_from, date_to)
-    with _open_searcher(index_dir) as searcher:
-        _dictionary_note(searcher)
-        got = searcher.related_words(text, limit=limit, method=method, date_from=date_from, date_to=date_to,
-                                     publisher=publisher)
-    if as_json:
-        click.echo(json.dumps(got.to_json(), ensure_ascii=False, indent=2))
-    else:
+    got = _query_answer(words, index_dir, date_from, date_to, as_json, lambda searcher, text: searcher.related_words(
+        text, limit=limit, method=method, date_from=date_from, date_to=date_to, publisher=publisher))
+    if got is not None:
         _print_related(got)
 
 
@@ -555,16 +563,9 @@ def quotes_cmd(words, index_dir, speaker, limit, publisher, date_from, date_to, 
       newsearch quotes 5G --speaker 황창규
       newsearch quotes 인물:황창규 --json
     """
-    text = " ".join(w.removeprefix(_WORD_MARK) for w in words)
-    if not text:
-        raise click.UsageError("give a QUERY")
-    _check_dates(date_from, date_to)
-    with _open_searcher(index_dir) as searcher:
-        _dictionary_note(searcher)
-        got = searcher.quotes(text, speaker=speaker, limit=limit, date_from=date_from, date_to=date_to,
-                              publisher=publisher)
-    if as_json:
-        click.echo(json.dumps(got.to_json(), ensure_ascii=False, indent=2))
+    got = _query_answer(words, index_dir, date_from, date_to, as_json, lambda searcher, text: searcher.quotes(
+        text, speaker=speaker, limit=limit, date_from=date_from, date_to=date_to, publisher=publisher))
+    if got is None:
         return
     if got.reason is not None:
         click.echo(f"no quotations: {got.reason_detail or got.reason.text}")
@@ -598,15 +599,9 @@ def entities_cmd(words, index_dir, publisher, date_from, date_to, as_json) -> No
     """
     from .search.network import network_lines
 
-    text = " ".join(w.removeprefix(_WORD_MARK) for w in words)
-    if not text:
-        raise click.UsageError("give a QUERY")
-    _check_dates(date_from, date_to)
-    with _open_searcher(index_dir) as searcher:
-        _dictionary_note(searcher)
-        got = searcher.entities(text, date_from=date_from, date_to=date_to, publisher=publisher)
-    if as_json:
-        click.echo(json.dumps(got.to_json(), ensure_ascii=False, indent=2))
+    got = _query_answer(words, index_dir, date_from, date_to, as_json, lambda searcher, text: searcher.entities(
+        text, date_from=date_from, date_to=date_to, publisher=publisher))
+    if got is None:
         return
     if got.reason is not None:
         click.echo(f"no entities: {got.reason_detail or got.reason.text}")

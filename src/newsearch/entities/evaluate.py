@@ -15,12 +15,18 @@ Gold, per article: `people`, `orgs`, `places` (each entry a name or a list of it
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
 
 from .keys import KINDS, name_key
 from .model import Entities
 
+# The corpora the gold's articles come from (files of ../shared/corpus).
+CORPUS_FILES = {"wikinews_ko": "wikinews_ko.jsonl", "bigkinds_leads": "bigkinds_leads.jsonl",
+                "naver_scinews50": "naver_scinews50.jsonl"}
 _EDGE_PUNCT = re.compile(r"^[\s.,…·!?~\-–—]+|[\s.,…·!?~\-–—]+$")
 
 
@@ -144,4 +150,28 @@ def score_article(gold: dict, body: str, predicted: Entities) -> Scores:
         if key not in matched:
             out.quotes.fp += 1
             out.quotes.false.append(q.text[:40])
+    return out
+
+
+def gold_rows(folder: Path) -> list[dict]:
+    """Every labelled article of the gold folder's `gold_*.json` files, each with the `file` it came from."""
+    return [dict(r, file=f.name) for f in sorted(Path(folder).glob("gold_*.json"))
+            for r in json.loads(f.read_text(encoding="utf-8"))]
+
+
+def gold_articles(rows: list[dict], corpus: Path | None,
+                  read_seed: Callable[[str], tuple[str, str, str | None]]) -> dict[str, tuple[str, str, str | None]]:
+    """id -> (title, body, reporter) of the gold's articles as the indexer sees them: corpus rows from `corpus`
+    (../shared/corpus; left out when it is None or lacks the file), seeds by `read_seed(file name)`."""
+    out = {}
+    for name, file in CORPUS_FILES.items():
+        ids = {r["id"] for r in rows if r["corpus"] == name}
+        if ids and corpus is not None and (Path(corpus) / file).exists():
+            for line in (Path(corpus) / file).open(encoding="utf-8"):
+                row = json.loads(line)
+                if row["id"] in ids:
+                    out[row["id"]] = (row.get("title") or "", row["body"], row.get("byline") or row.get("reporter"))
+    for r in rows:
+        if r["corpus"] == "seeds":
+            out[r["id"]] = read_seed(r["id"])
     return out
