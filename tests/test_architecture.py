@@ -147,3 +147,13 @@ def test_functions_are_short(name):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
             and node.end_lineno - node.lineno + 1 > 60 and (tree.rel, node.name) not in LONG_FUNCTIONS]
     assert not long
+
+
+def test_every_package_is_installed():
+    """pyproject.toml lists packages by hand: a new one left out works from the source tree and fails installed."""
+    import tomllib
+
+    listed = set(tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {"newsearch" + "".join("." + part for part in p.parent.relative_to(SRC).parts)
+             for p in SRC.rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)
