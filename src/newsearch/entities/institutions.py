@@ -42,6 +42,9 @@ CHECKED_LAST = ENDING_LAST | frozenset(b[-1] for b in STATE_BODIES)
 KINDS = ("스타트업", "기업", "업체", "회사", "기관", "단체", "병원", "대학", "은행", "협회", "계열사", "자회사", "플랫폼",
          "제약사", "벤처")
 KIND_SET = frozenset(KINDS)
+# The kinds that introduce a company's name right before it (`AI 기업 루닛`); not `병원`, `대학`, whose next word
+# is a department (`세브란스병원 비뇨의학과`).
+INTRODUCING = frozenset({"기업", "스타트업", "업체", "회사", "제약사", "벤처", "플랫폼", "기업인", "자회사", "계열사"})
 
 
 def _affiliate(word: str, first_tag: str) -> bool:
@@ -97,7 +100,7 @@ def institutions(text: str, tl: TokenLists) -> list[tuple[str, int]]:
         word = forms[i] if j - i == 1 else text[start:prev_end]
         if ((j - i == 2 and first == "NNP" and len(forms[i]) >= 2 and last in ("대", "당") and word not in KNOWN_ORGS)
                 or _affiliate(word, first) or _official(word, proper, spaced_before)
-                or (first in PROPER and spaced_before.endswith(KINDS) and word not in KNOWN_ORGS)):
+                or (first in PROPER and spaced_before in INTRODUCING and word not in KNOWN_ORGS)):
             out.append((word, start))
         if j - i == 1 and first == "NNP" and word not in KNOWN_ORGS:
             pending.append((word, start))
