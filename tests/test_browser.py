@@ -456,16 +456,26 @@ def archive_server(tmp_path_factory, kiwi):
         yield base
 
 
+def desktop_and_phone(browser, url: str, phone: dict):
+    """(name, viewport, mobile, page at `url` with its fonts loaded) for a 1280 px desktop and the `phone` viewport
+    (a 2x touch screen); each page's context is closed when the next is asked for."""
+    for name, viewport, mobile in (("desktop", {"width": 1280, "height": 900}, False), ("phone", phone, True)):
+        ctx = browser.new_context(viewport=viewport, device_scale_factor=2 if mobile else 1,
+                                  is_mobile=mobile, has_touch=mobile, locale="ko-KR")
+        try:
+            pg = ctx.new_page()
+            pg.goto(url)
+            pg.evaluate("document.fonts.ready")
+            yield name, viewport, mobile, pg
+        finally:
+            ctx.close()
+
+
 def test_trend_chart_on_desktop_and_phone(archive_server, browser):
     """The archive's monthly chart: readable and inside the screen on a phone; the desktop one goes to docs/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for name, viewport, mobile in (("desktop", {"width": 1280, "height": 900}, False),
-                                   ("phone", {"width": 375, "height": 812}, True)):
-        ctx = browser.new_context(viewport=viewport, device_scale_factor=2 if mobile else 1,
-                                  is_mobile=mobile, has_touch=mobile, locale="ko-KR")
-        pg = ctx.new_page()
-        pg.goto(archive_server + "/search?q=코로나")
-        pg.evaluate("document.fonts.ready")
+    for name, viewport, mobile, pg in desktop_and_phone(browser, archive_server + "/search?q=코로나",
+                                                        {"width": 375, "height": 812}):
         figure = pg.locator("figure.trend")
         assert "월별 기사 수" in figure.locator(".trend-caption").inner_text()
         assert pg.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
@@ -487,7 +497,6 @@ def test_trend_chart_on_desktop_and_phone(archive_server, browser):
         if name == "desktop":
             pg.set_viewport_size({"width": 1280, "height": 720})
             pg.screenshot(path=str(ARTIFACTS / "trend-results-desktop.png"))
-        ctx.close()
     docs = REPO / "docs"
     docs.mkdir(exist_ok=True)
     assert (ARTIFACTS / "trend-results-desktop.png").stat().st_size > 10_000
@@ -499,13 +508,8 @@ def test_network_picture_facets_and_click_through(archive_server, browser):
     and a phone, labels readable, a node's link narrows the results to it; the desktop picture goes to docs/."""
     from urllib.parse import parse_qs, urlparse
 
-    for name, viewport, mobile in (("desktop", {"width": 1280, "height": 900}, False),
-                                   ("phone", {"width": 390, "height": 844}, True)):
-        ctx = browser.new_context(viewport=viewport, device_scale_factor=2 if mobile else 1,
-                                  is_mobile=mobile, has_touch=mobile, locale="ko-KR")
-        pg = ctx.new_page()
-        pg.goto(archive_server + "/search?q=대통령")
-        pg.evaluate("document.fonts.ready")
+    for name, viewport, mobile, pg in desktop_and_phone(browser, archive_server + "/search?q=대통령",
+                                                        {"width": 390, "height": 844}):
         figure = pg.locator("figure.network")
         assert "인물·기관 관계망" in figure.locator("figcaption").inner_text()
         nodes = figure.locator("svg a.network-node")
@@ -529,7 +533,6 @@ def test_network_picture_facets_and_click_through(archive_server, browser):
             assert q.startswith("대통령 ") and re.search(r"(인물|기관):", q) and picked.split()[0] in q
             assert pg.locator(".hit").count() >= 1
             assert pg.locator(".entity-facet a[aria-current]").count() >= 1
-        ctx.close()
     docs = REPO / "docs"
     docs.mkdir(exist_ok=True)
     assert (ARTIFACTS / "network-desktop.png").stat().st_size > 10_000
