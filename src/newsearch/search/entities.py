@@ -27,7 +27,7 @@ from .querylang import QueryTree, parse
 # The stories whose entities make the facets, the network and the quotation list.
 DEPTH = 200
 FACET_LIMIT = 8
-KIND_KO = {"people": "인물", "orgs": "기관", "places": "지역"}
+# Each kind of name and its Korean word, which is also its query prefix (`인물:황창규`).
 PREFIX = {"people": "인물", "orgs": "기관", "places": "지역"}
 
 
@@ -93,13 +93,19 @@ def filter_clause(kind: str, name: str) -> str:
     return f'{PREFIX[kind]}:"{name}"' if " " in name else f"{PREFIX[kind]}:{name}"
 
 
+def _marked(q: Quote, body_spans) -> Snippet | None:
+    """The quotation with the matched words inside it (`body_spans`, body offsets) marked, or None for none."""
+    inside = [(a - q.start, b - q.start) for a, b, *_ in body_spans if q.start <= a and b <= q.end]
+    return highlight.mark(q.text, inside) if inside else None
+
+
 def hit_quotes(entities: Entities, body_spans, limit: int = 3) -> list[QuoteView]:
     """The article's quotations holding a matched word (its `body_spans`), marked, in the article's order."""
     out = []
     for q in entities.quotes:
-        inside = [(a - q.start, b - q.start) for a, b, *_ in body_spans if q.start <= a and b <= q.end]
-        if inside:
-            out.append(QuoteView(highlight.mark(q.text, inside), q.speaker))
+        text = _marked(q, body_spans)
+        if text is not None:
+            out.append(QuoteView(text, q.speaker))
             if len(out) >= limit:
                 break
     return out
@@ -138,7 +144,7 @@ def facets(stories: list[Story], limit: int = FACET_LIMIT) -> dict[str, list[tup
     """
     out = {}
     full = full_names(stories)
-    for kind in KIND_KO:
+    for kind in PREFIX:
         counts: dict[str, int] = {}
         spellings: dict[str, dict[str, int]] = {}
         for story in stories:
@@ -229,13 +235,13 @@ def quotes(store: Store, request: SearchRequest, speaker: str | None = None, lim
         words = tree.highlight_terms - {w for e in tree.entities for w in e.words}
         for story in stories:
             f = story.match.fields
-            spans = [s for s in story.match.body_spans if len(s) < 3 or s[2] in words]
+            spans = [s for s in story.match.body_spans if s[2] in words]
             for q in story.entities.quotes:
                 if not speaker_matches(q, speaker):
                     continue
-                shown = hit_quotes(Entities(quotes=(q,)), spans, 1)
-                if shown or not words:
-                    text = shown[0].text if shown else Snippet(q.text)
+                text = _marked(q, spans)
+                if text is not None or not words:
+                    text = text if text is not None else Snippet(q.text)
                     out.quotes.append(QuoteView(text, q.speaker, f.get("id", ""), f.get("title") or "",
                                                 f.get("date") or None, f.get("publisher") or None))
             if len(out.quotes) >= limit:
