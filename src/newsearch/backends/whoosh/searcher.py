@@ -22,16 +22,14 @@ from ...copies import group_id
 from ...search.complete import Completion, Prefix
 from ...search.contract import DayCount, Match, StorePage, Suggestion, TermCounts
 from ...search.model import CopyGroup, SearchRequest
-from ...search.querylang import QueryTree, clean, parse
+from ...search.querylang import QueryTree, clean
 from ...search.settings import DEFAULT, Ranking
+from ...search.spelling import suggestion
 from . import bylines, complete, days, forward, groups, scan, segment_files, spelling, store
 from .queries import Compiled, Near, compile_tree
 from .snapshot import Snapshot
 
 segment_files.install()  # readers share the mapped segment instead of copying it
-
-# Spelling help is for short queries; a long one would cost a corrector walk per word.
-MAX_SUGGEST_UNITS = 6
 
 
 class NewsBM25(scoring.BM25F):
@@ -284,10 +282,9 @@ class WhooshStore:
                                                  snap.postings.live(), s.reader(), stamp)
         return view
 
-    @staticmethod
-    def _grouped(s, view: groups.GroupView, docnum: int, match: Match) -> Match:
+    def _grouped(self, s, view: groups.GroupView, docnum: int, match: Match) -> Match:
         """`match` with its group and the group's other members (lead first, then by date and id)."""
-        match.fields["ents"] = s.reader().column_reader("ents")[docnum]  # entities/ JSON ("" before SCHEMA 9)
+        match.fields["ents"] = self._snapshot(s).column("ents")[docnum]  # entities/ JSON ("" before SCHEMA 9)
         lead = view.lead_id(docnum)
         others = [int(d) for d in view.group_docnums(docnum) if d != docnum]
         match.group = CopyGroup(group_id(lead), len(others) + 1, lead)
@@ -316,7 +313,7 @@ class WhooshStore:
     # -- spelling ---------------------------------------------------------------------------
 
     def suggest(self, tree: QueryTree) -> Suggestion | None:
-        """A did-you-mean from the index's own vocabulary (spelling.py: bounded work per query), offered
+        """A did-you-mean from the index's own vocabulary (search/spelling.py: bounded work per query), offered
         only when the corrected query matches more documents than the query as typed."""
         s = self._current()
         vocab = spelling.vocabulary(s, self.index_dir)
@@ -324,18 +321,9 @@ class WhooshStore:
             return None
         reader = s.reader()
         known = lambda w: any(reader.doc_frequency(f, w) for f in ("body", "title"))  # noqa: E731
-        fixes = spelling.corrections(tree, vocab, known, MAX_SUGGEST_UNITS)
-        if not fixes:
-            return None
-        text = spelling.apply(tree.text, fixes)
-        corrected = parse(text, self._analyzer)
-        if corrected.reason is not None:
-            return None
         scorer = self._snapshot(s).scorer
-        typed, matched = (int(scorer.matches(compile_tree(t, self.ranking).query).hit.sum()) for t in (tree, corrected))
-        if matched <= typed:
-            return None
-        return Suggestion(text, confident=all(f.confident for f in fixes), matched=matched)
+        return suggestion(tree, vocab, known, self._analyzer,
+                          lambda t: int(scorer.matches(compile_tree(t, self.ranking).query).hit.sum()))
 
     def complete(self, prefix: Prefix, limit: int) -> list[Completion]:
         """As-you-type: the words of the index's vocabulary completing `prefix` (complete.py)."""

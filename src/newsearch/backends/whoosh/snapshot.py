@@ -24,3 +24,12 @@ class Snapshot:
         self.scorer = Scorer(self.postings, Phrases(self.postings))
         self.proximity = Proximity(self.postings, self.scorer.span_score)
         self.collector = Collector(self.postings)
+        self._columns: dict[str, object] = {}
+
+    def column(self, name: str):
+        """A column reader of the searcher's documents, made once: making one reads every document's offset
+        (O(documents)), so a reader per hit would make every query as slow as the index is large."""
+        col = self._columns.get(name)
+        if col is None:
+            col = self._columns[name] = self.searcher.reader().column_reader(name)
+        return col
