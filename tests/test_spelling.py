@@ -1,8 +1,9 @@
 """Did-you-mean and auto-correction (issue 16): bounded work whatever is typed, corrections that are
 better queries, the auto-search fields, the web's display, the dictionary note.
 
-The archive tests build one Whoosh index of Wikinews + BigKinds leads (about 2,500 articles, some
-30 s) per module and skip without ../shared; the rest run on the seeds or on a stand-in store.
+The archive tests run on both stores: one analysis of Wikinews + BigKinds leads (about 2,500 articles,
+some 30 s) per module written to a Whoosh index and to a Sphinx namespace of the session's cluster at
+once, and skip without ../shared; the rest run on the seeds or on a stand-in store.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from urllib.parse import quote
 import pytest
 
 from newsearch.analysis import Analyzer
-from newsearch.backends import open_searcher, update
-from newsearch.backends.whoosh import spelling
+from newsearch.backends import open_searcher, open_writer
+from newsearch.backends.sphinx import words
+from newsearch.backends.whoosh import spelling as whoosh_spelling
 from newsearch.errors import Unsupported
+from newsearch.ingest import update
+from newsearch.search import spelling
 from newsearch.search import Reason, Searcher, SearchRequest
 from newsearch.search.contract import StorePage, Suggestion
 
@@ -42,17 +46,62 @@ def typos() -> list[tuple[str, str]]:
     return rows
 
 
+class BothStores:
+    """The ingest pipeline's writer for two stores at once: each document analysed once, written to both."""
+
+    def __init__(self, *writers):
+        self.writers = writers
+
+    def existing(self, shard=None):
+        found = [w.existing(shard) for w in self.writers]
+        assert all(f == found[0] for f in found), "the stores must start alike"
+        return found[0]
+
+    def dictionary(self):
+        return self.writers[0].dictionary()
+
+    def add(self, item, replace):
+        for w in self.writers:
+            w.add(item, replace)
+
+    def delete(self, doc_id):
+        for w in self.writers:
+            w.delete(doc_id)
+
+    def commit(self, words, changed):
+        for w in self.writers:
+            w.commit(words, changed)
+
+    def cancel(self):
+        for w in self.writers:
+            w.cancel()
+
+
 @pytest.fixture(scope="module")
-def archive(shared_dir, tmp_path_factory, kiwi):
-    """A searcher over Wikinews + BigKinds leads (the archive of issue 16)."""
-    ix = tmp_path_factory.mktemp("spelling-archive") / "index"
+def archives(shared_dir, tmp_path_factory, kiwi, sphinx_cluster):
+    """Searchers over Wikinews + BigKinds leads (the archive of issue 16) on both stores, by store name."""
+    base = tmp_path_factory.mktemp("spelling-archive")
     corpus = shared_dir / "corpus"
-    stats = update(ix, [corpus / "wikinews_ko.jsonl", corpus / "bigkinds_leads.jsonl"], name="whoosh")
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in sphinx_cluster.env.items():
+            mp.setenv(key, value)
+        both = BothStores(open_writer(base / "whoosh", "whoosh"), open_writer(base / "sphinx", "sphinx"))
+        stats = update(both, [corpus / "wikinews_ko.jsonl", corpus / "bigkinds_leads.jsonl"])
+        for w in both.writers:
+            getattr(w, "close", lambda: None)()  # the backends' update() does the same
     assert stats.added > 2000 and stats.failed == 0
-    s = open_searcher(ix, "whoosh")
-    s.search("헬스캐어")  # builds the vocabulary of this index state once
-    yield s
-    s.close()
+    out = {name: open_searcher(base / name, name) for name in ("whoosh", "sphinx")}
+    for s in out.values():
+        s.search("헬스캐어")  # builds the vocabulary of this index state once
+    yield out
+    for s in out.values():
+        s.close()
+
+
+@pytest.fixture(params=["whoosh", "sphinx"])
+def archive(request, archives):
+    """The archive's searcher on each store in turn."""
+    return archives[request.param]
 
 
 # -- the archive --------------------------------------------------------------------------------------
@@ -151,11 +200,28 @@ def test_every_typo_is_cheap(archive):
         assert time.perf_counter() - t0 < 2.0, typo
 
 
-def test_vocabulary_is_built_once_per_index_state(archive):
-    s = archive.store._current()
-    first = spelling.vocabulary(s, archive.store.index_dir)
-    assert spelling.vocabulary(s, archive.store.index_dir) is first
+def test_vocabulary_is_built_once_per_index_state(archives):
+    store = archives["whoosh"].store
+    s = store._current()
+    first = whoosh_spelling.vocabulary(s, store.index_dir)
+    assert whoosh_spelling.vocabulary(s, store.index_dir) is first
     assert 1000 < len(first) <= spelling.MAX_WORDS and int(first.df.min()) >= spelling.MIN_DF
+    sphinx_dir = archives["sphinx"].store.index_dir
+    assert words.kept(sphinx_dir) is words.kept(sphinx_dir)  # read once per version of the file
+
+
+def test_both_stores_keep_the_same_vocabulary(archives):
+    """The words a Sphinx writer counts are the Whoosh index's body words, with the same frequencies."""
+    store = archives["whoosh"].store
+    ours = whoosh_spelling.vocabulary(store._current(), store.index_dir)
+    theirs = words.kept(archives["sphinx"].store.index_dir).vocab
+    assert dict(zip(ours.words, ours.df.tolist())) == dict(zip(theirs.words, theirs.df.tolist()))
+
+
+def test_both_stores_suggest_the_same(archives):
+    for typo, _want in typos():
+        got = {name: s.search(typo, correct=False) for name, s in archives.items()}
+        assert got["whoosh"].suggestion == got["sphinx"].suggestion, typo
 
 
 # -- the corrector's parts ---------------------------------------------------------------------------
@@ -218,7 +284,8 @@ def test_core_searches_a_confident_correction(kiwi):
 
 
 def test_core_without_suggestions(kiwi):
-    """A store that keeps no vocabulary (Sphinx): the request says so and nothing is auto-corrected."""
+    """A store that keeps no vocabulary (a Sphinx index written before its words were kept): the request
+    says so and nothing is auto-corrected."""
     store = StandIn(unsupported=True)
     res = Searcher(store).search("헬스캐어")
     assert res.suggestion is None and res.searched is None and Reason.NO_SUGGESTIONS in res.unsupported

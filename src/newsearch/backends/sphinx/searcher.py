@@ -11,11 +11,12 @@ from typing import Iterator
 
 from ...analysis import Analyzer, vocabulary
 from ...errors import QueryRefused, StoreError, Unavailable, Unsupported
-from ...search.contract import DayCount, Match, StorePage, TermCounts
+from ...search.contract import DayCount, Match, StorePage, Suggestion, TermCounts
 from ...search.model import MAX_LIMIT, MAX_PAGE, Reason, SearchRequest
 from ...search.querylang import QueryTree
 from ...search.settings import DEFAULT, Ranking
-from . import bylines, days, foreground, groups, order
+from ...search.spelling import suggestion
+from . import bylines, days, foreground, groups, order, words
 from .cluster import Cluster
 from .documents import date_int, decode_spans, doc_key, term_counts, token
 from .nodes import MARKER, namespace
@@ -51,11 +52,17 @@ class SphinxStore:
         if not (self.index_dir / MARKER).is_file() and self.doc_count() == 0:
             raise StoreError(f"no index at {self.index_dir} (sphinx namespace {self.ns}): "
                              "run `newsearch index` first")
-        # Queries are analysed with the user dictionary the documents were indexed with.
-        self._analyzer = Analyzer.for_words(vocabulary.kept_user_dict(self.index_dir))
+        # Queries are analysed with the user dictionary the documents were indexed with, read again when an
+        # update keeps another one (a long-lived store, as the web server's, would go on with the old one).
+        self._dictionary: tuple | None = None  # (the kept file's stamp, its Analyzer)
+        self.analyzer()
 
     def analyzer(self) -> Analyzer:
-        return self._analyzer
+        stamp = _stamp(self.index_dir / vocabulary.USER_DICT_NAME)
+        kept = self._dictionary
+        if kept is None or kept[0] != stamp:
+            kept = self._dictionary = (stamp, Analyzer.for_words(vocabulary.kept_user_dict(self.index_dir)))
+        return kept[1]
 
     def close(self) -> None:
         self.cluster.close()
@@ -223,9 +230,24 @@ class SphinxStore:
                             "GROUP BY s_publisher ORDER BY c DESC LIMIT 1000 OPTION max_matches=1000", args)
         return list(rows)
 
-    def suggest(self, tree: QueryTree) -> str | None:
-        """Did-you-mean needs the term dictionary, which SphinxQL 2.2 does not list."""
-        raise Unsupported(Reason.NO_SUGGESTIONS)
+    def suggest(self, tree: QueryTree) -> Suggestion | None:
+        """A did-you-mean from the namespace's words, which SphinxQL 2.2 cannot list: the writers keep them beside
+        the index (words.py); the correcting is search/spelling.py's, as on Whoosh. An index written before the
+        words were kept has none until its next `newsearch index`."""
+        kept = words.kept(self.index_dir)
+        if kept is None:
+            raise Unsupported(Reason.NO_SUGGESTIONS)
+        try:
+            return suggestion(tree, kept.vocab, kept.known, self.analyzer(), self._match_count)
+        except StoreError as e:
+            log.warning("did-you-mean: %s", e)
+            return None
+
+    def _match_count(self, tree: QueryTree) -> int:
+        """Documents of the namespace `tree` matches (no filters: what a did-you-mean is measured by)."""
+        _rows, meta = self._select(f"SELECT id FROM {self.dist} WHERE MATCH(%s) AND ns=%s LIMIT 1 OPTION ranker=none",
+                                   (build_match(tree), self.ns), meta=True)
+        return int(meta.get("total_found", 0))
 
     def complete(self, prefix, limit: int) -> list:
         """As-you-type needs the words of the dictionary, which SphinxQL 2.2 does not list: `CALL KEYWORDS('카카*')`
@@ -335,6 +357,15 @@ class SphinxStore:
             log.warning("%s", e)
             return []
         return list(rows)
+
+
+def _stamp(path: Path) -> tuple | None:
+    """What tells a file's versions apart (None: there is none)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def _match(r, terms: set[str] | None) -> Match:

@@ -15,6 +15,7 @@ from . import groups
 from .cluster import Cluster
 from .documents import COLUMNS, doc_key, row
 from .nodes import MARKER, namespace
+from .words import Counts, count_rows, item_words, stored_words
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +37,12 @@ class SphinxWriter:
         self.cluster = cluster or Cluster.for_index(index_dir)
         self.ns = namespace(index_dir)
         self._adds: dict[int, list[tuple]] = {}
+        self._add_words: dict[int, list[set[str]]] = {}  # the words of each pending add, for `Counts`
         self._add_bytes: dict[int, int] = {}
         self._deletes: dict[int, list[int]] = {}
         self._sharded = False  # one of several workers (`--shard`), which may write at the same time
         self._written = False  # whether this run wrote to the shards yet (the marker then says: group again)
+        self._words = Counts(self.index_dir)  # did-you-mean's word counts, changed with every write
 
     def _shard_index(self, i: int) -> str:
         return f"{self.cluster.prefix}{i}"
@@ -74,19 +77,33 @@ class SphinxWriter:
         i = shard_of(item.id, self.cluster.shards)
         values = row(self.ns, item)
         self._adds.setdefault(i, []).append(values)
+        self._add_words.setdefault(i, []).append(item_words(item))
         self._add_bytes[i] = self._add_bytes.get(i, 0) + sum(len(v) for v in values if isinstance(v, str)) * 3
         if self._add_bytes[i] > BATCH_BYTES or len(self._adds[i]) >= 500:
             self._flush_adds(i)
 
     def _flush_adds(self, i: int) -> None:
         rows = self._adds.pop(i, [])
+        added = self._add_words.pop(i, [])
         self._add_bytes.pop(i, None)
         if not rows:
             return
         self._writing()
+        replaced = self._stored_words(i, [r[0] for r in rows])
         one = "(" + ",".join(["%s"] * len(COLUMNS)) + ")"
         sql = f"REPLACE INTO {self._shard_index(i)} ({', '.join(COLUMNS)}) VALUES " + ",".join([one] * len(rows))
         self.cluster.run(i, sql, [v for r in rows for v in r])
+        for old in replaced:
+            self._words.add(old, -1)
+        for new in added:
+            self._words.add(new, +1)
+
+    def _stored_words(self, i: int, keys: list[int]) -> list[set[str]]:
+        """The words of the rows of shard i with these keys (those that exist): what a write replaces."""
+        ids = ",".join(map(str, keys))
+        rows = self.cluster.run(i, f"SELECT id, s_tspans, s_bspans FROM {self._shard_index(i)} WHERE id IN ({ids}) "
+                                   f"LIMIT {len(keys)} OPTION max_matches={len(keys)}")
+        return [stored_words(t, b) for _key, t, b in rows]
 
     def delete(self, doc_id: str) -> None:
         i = shard_of(doc_id, self.cluster.shards)
@@ -99,12 +116,21 @@ class SphinxWriter:
             self._writing()
             for k in range(0, len(keys), 1000):
                 chunk = keys[k:k + 1000]
+                removed = self._stored_words(i, chunk)
                 self.cluster.run(i, f"DELETE FROM {self._shard_index(i)} WHERE id IN ({','.join(map(str, chunk))})")
+                for old in removed:
+                    self._words.add(old, -1)
             del self._deletes[i]
         if changed or not self._grouped():
             self._regroup()
         self._mark(grouped=True)
+        self._words.finish(recount=self._count_words)
         vocabulary.keep_user_dict(self.index_dir, words)
+
+    def _count_words(self):
+        """Did-you-mean's word counts of every document of the namespace, read from the shards."""
+        shards = range(self.cluster.shards)
+        return count_rows((t, b) for i in shards for _key, t, b in self._rows(i, "s_tspans, s_bspans"))
 
     def _writing(self) -> None:
         """Before the first write: mark the copies ungrouped, so that a run that dies before its commit
@@ -112,6 +138,12 @@ class SphinxWriter:
         if not self._written:
             self._written = True
             self._mark(grouped=False)
+            self._words.begin(empty=self._namespace_empty)
+
+    def _namespace_empty(self) -> bool:
+        """Whether no shard holds a document of the namespace (before this run's first write)."""
+        return not any(self.cluster.run(i, f"SELECT id FROM {self._shard_index(i)} WHERE ns=%s LIMIT 1", (self.ns,))
+                       for i in range(self.cluster.shards))
 
     def _grouped(self) -> bool:
         """Whether the marker says the namespace's copies were grouped by a commit (see GROUPED)."""
@@ -163,8 +195,10 @@ class SphinxWriter:
             pass
 
     def cancel(self) -> None:
+        self._words.finish(recount=None)  # what reached the shards counts; the rest never happened
         self._written = False
         self._adds.clear()
+        self._add_words.clear()
         self._add_bytes.clear()
         self._deletes.clear()
 
