@@ -17,6 +17,8 @@ from pickle import loads
 import numpy as np
 from whoosh.util.numeric import byte_to_length
 
+from . import sortable
+
 # Decoded posting lists kept for the whole process, shared by every thread's searcher (segments never
 # change once written): least recently used first out past this many postings (8 bytes each).
 CACHE_POSTINGS = 8_000_000
@@ -121,18 +123,17 @@ class Postings:
         return out
 
     def column_codes(self, fieldname: str) -> tuple[np.ndarray, list[str]]:
-        """A sortable column as (code per document, value per code)."""
+        """A sortable column as (code per document, value per code), each segment read in one piece and kept
+        (sortable.py)."""
         got = self._columns.get(fieldname)
         if got is None:
-            names: dict[str, int] = {}
-            codes = np.zeros(self.n, dtype=np.int32)
-            reader = self.searcher.reader()
-            col = reader.column_reader(fieldname)
-            for d in range(self.n):
-                v = col[d]
-                codes[d] = names.setdefault(v, len(names))
-            got = (codes, list(names))
-            self._columns[fieldname] = got
+            parts = []
+            for (sub, offset), key in zip(self.leaves, self._segment_keys):
+                reader = sub.reader()
+                # Kept per segment only when the segment is named on disk (not a reader's address).
+                kept = key if key[0] is not None and getattr(reader, "_segment", None) is not None else None
+                parts.append((offset, reader.doc_count_all(), sortable.segment_codes(kept, reader, fieldname)))
+            got = self._columns[fieldname] = sortable.index_codes(parts, self.n)
         return got
 
     # -- postings and positions -----------------------------------------------------------------
