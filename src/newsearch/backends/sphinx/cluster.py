@@ -71,8 +71,14 @@ class Cluster:
                 pass
 
     def run(self, i: int, sql: str, args=None, *, meta: bool = False, retry: bool = True):
-        """Run one statement on node i: rows (and SHOW META as a dict when `meta`)."""
+        """Run one statement on node i: rows (and SHOW META as a dict when `meta`).
+
+        With `retry`, a statement that fails for the connection is run once more on a new one. Without it
+        too when the connection was a pooled one that failed without timing out: the node restarted since
+        (a stale connection), and a new one answers; a new connection that fails means the node is down.
+        """
         for attempt in (0, 1):
+            pooled = i in self._conns
             try:
                 c = self.conn(i)
                 with c.cursor() as cur:
@@ -87,13 +93,15 @@ class Cluster:
                 self.drop(i)
                 code = e.args[0] if e.args and isinstance(e.args[0], int) else 0
                 # 1064 is Sphinx's code for a query error: not a connection problem, no retry.
-                if code == 1064 or attempt or not retry:
+                stale = pooled and "timed out" not in _reason(e)
+                if code == 1064 or attempt or not (retry or stale):
                     if code == 1064:
                         raise QueryRefused(_schema_hint(_reason(e))) from None
                     raise Unavailable(f"sphinx node {self.addr(i)} is unavailable ({_reason(e)})") from None
 
     def any_node(self, sql: str, args=None, *, meta: bool = False):
-        """Run on the first node that answers (each node's distributed index covers every shard)."""
+        """Run on the first node that answers (each node's distributed index covers every shard); a node
+        that does not answer on a new connection is passed over at once (no retry: `run`)."""
         last = None
         for i in range(len(self.nodes)):
             try:
