@@ -18,6 +18,7 @@ import numpy as np
 
 from ...copies import Groups, Member, Signature, find_groups
 from ...search.model import Copy
+from . import sortable
 
 FILE_NAME = "copies.json"
 
@@ -41,9 +42,9 @@ def regroup(ix, folder: Path) -> Groups:
     members = []
     with ix.reader() as reader:
         gen = ix.latest_generation()
-        if reader.doc_count():
-            ids, sigs, dates = (reader.column_reader(c) for c in ("id", "sig", "date"))
-            members = [Member(ids[d], Signature.from_bytes(sigs[d]), dates[d]) for d in reader.all_doc_ids()]
+        for sub, _offset in reader.leaf_readers():  # each column read in one piece (sortable.py)
+            ids, sigs, dates = (sortable.column_values(sub, c) for c in ("id", "sig", "date"))
+            members += [Member(ids[d], Signature.from_bytes(sigs[d]), dates[d]) for d in sub.all_doc_ids()]
     groups = find_groups(members)
     _write(Path(folder), gen, groups)
     return groups

@@ -40,6 +40,20 @@ def segment_codes(key, reader, fieldname: str) -> tuple[np.ndarray, list[str]]:
 
 
 def _read(reader, fieldname: str) -> tuple[np.ndarray, list[str]]:
+    raw, translate = _raw_values(reader, fieldname)
+    names: dict = {}
+    codes = np.fromiter((names.setdefault(v, len(names)) for v in raw), dtype=np.int32, count=len(raw))
+    return codes, [translate(v) for v in names]
+
+
+def column_values(reader, fieldname: str) -> list:
+    """Every document's value of one segment's column (deleted ones too), read in one piece."""
+    raw, translate = _raw_values(reader, fieldname)
+    return [translate(v) for v in raw]
+
+
+def _raw_values(reader, fieldname: str):
+    """(the column's stored bytes per document, the function giving each its value) of one segment."""
     size = reader.doc_count_all()
     col = reader.column_reader(fieldname)
     raw = getattr(col, "_reader", col)
@@ -49,12 +63,8 @@ def _read(reader, fieldname: str) -> tuple[np.ndarray, list[str]]:
         offsets = np.asarray(raw._offsets, dtype=np.int64)
         end = int((offsets + lengths).max())
         data = raw._dbfile.get(raw._basepos, end) if end else b""
-        values = [data[o:o + n] for o, n in zip(offsets.tolist(), lengths.tolist())]
-    else:  # another column type: one document at a time (translated already)
-        values, translate = [col[d] for d in range(size)], (lambda v: v)
-    names: dict = {}
-    codes = np.fromiter((names.setdefault(v, len(names)) for v in values), dtype=np.int32, count=size)
-    return codes, [translate(v) for v in names]
+        return [data[o:o + n] for o, n in zip(offsets.tolist(), lengths.tolist())], translate
+    return [col[d] for d in range(size)], (lambda v: v)  # another column type: translated already
 
 
 def index_codes(parts: list[tuple[int, int, tuple[np.ndarray, list[str]]]], n: int) -> tuple[np.ndarray, list[str]]:
