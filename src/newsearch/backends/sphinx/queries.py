@@ -15,7 +15,7 @@ from .documents import token
 _QUERY_ESCAPE = re.compile(r"([^\w\s])")
 
 
-def _q(tok: str) -> str:
+def escape(tok: str) -> str:
     """A token escaped for Sphinx's extended query syntax."""
     return _QUERY_ESCAPE.sub(r"\\\1", tok)
 
@@ -23,8 +23,8 @@ def _q(tok: str) -> str:
 def alt_expr(alt: tuple[str, ...]) -> str:
     """One form: a term, or a phrase of terms."""
     if len(alt) == 1:
-        return _q(token(alt[0]))
-    return '"' + " ".join(_q(token(t)) for t in alt) + '"'
+        return escape(token(alt[0]))
+    return '"' + " ".join(escape(token(t)) for t in alt) + '"'
 
 
 def _scope(fieldname: str | None, expr: str) -> str:
@@ -39,7 +39,7 @@ def _exprs(node: Node) -> list[str]:
     if isinstance(node, Phrase):
         return [_scope(node.fieldname, alt_expr(tuple(node.words)))]
     if isinstance(node, Entity):
-        return [_scope(node.kind, _q(token(name_key(node.name))))]
+        return [_scope(node.kind, escape(token(name_key(node.name))))]
     out = []
     for u in node.units:
         # Any form of the concept; a compound's parts match only together (as a phrase), never alone.

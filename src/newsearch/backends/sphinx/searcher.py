@@ -16,22 +16,30 @@ from ...search.model import MAX_LIMIT, MAX_PAGE, Reason, SearchRequest
 from ...search.querylang import QueryTree
 from ...search.settings import DEFAULT, Ranking
 from ...search.spelling import suggestion
-from . import bylines, days, foreground, groups, order, words
+from . import bylines, days, foreground, groups, order, rescore, words
+from .candidate import Candidate, Parsed
 from .cluster import Cluster
 from .documents import date_int, decode_spans, doc_key, term_counts, token
 from .nodes import MARKER, namespace
 from .queries import alt_expr, build_match
+from .stats import GlobalStats
 
 log = logging.getLogger(__name__)
 
-# Ranker: query words matched and their longest run in order (per field, weighted), then Sphinx's
-# BM25; measured on KorQuAD against proximity_bm25, bm25, sph04 and bm25a/bm25f (docs/scale-out.md).
+# Ranker of the candidates (rescore.py scores the best of them again, with the cluster's statistics): query
+# words matched and their longest run in order (per field, weighted), then Sphinx's BM25; measured on KorQuAD
+# against proximity_bm25, bm25, sph04 and bm25a/bm25f (docs/scale-out.md).
 DEFAULT_RANKER = "expr('sum((lcs+word_count)*user_weight)*1000+bm25')"
 FIELD_WEIGHTS = "title=1, body=2"
 _FIELDS = "s_id, s_title, s_body, s_date, s_publisher, s_reporter, s_url, s_ents"
 # Groups of copies counted exactly (see `_group_count`): as many as the last page can reach.
 GROUP_COUNT_LIMIT = MAX_PAGE * MAX_LIMIT
 MEMBERS_PAGE = 5000
+# A candidate's columns for re-scoring (candidate.py), and how many pages' rows are read by id at once.
+_SCORED = "title_len, body_len, s_tspans, s_bspans"
+_BEST = "WEIGHT() DESC, id ASC"
+_BY_DATE = ("newest", "oldest")  # the sorts searchd orders alone (anything else ranks by relevance)
+IDS_AT_ONCE = 500
 
 
 def _ranker() -> str:
@@ -42,13 +50,17 @@ class SphinxStore:
     """Searches one namespace of the cluster through any node's distributed index."""
 
     name = "sphinx"
+    # How many of searchd's best matches are re-scored (None: `rescore.candidates(ranking)`; tests go lower).
+    candidate_depth: int | None = None
 
     def __init__(self, index_dir: str | Path, cluster: Cluster | None = None, ranking: Ranking = DEFAULT):
         self.index_dir = Path(index_dir)
         self.cluster = cluster or Cluster.for_index(index_dir)
         self.ns = namespace(index_dir)
-        self.ranking = ranking  # Sphinx scores with its own ranker (DEFAULT_RANKER); kept for the contract
+        self.ranking = ranking  # rescore.py ranks searchd's candidates as the Whoosh store ranks
         self._lock = threading.Lock()
+        self.stats = GlobalStats(self._select, self.dist, self.ns)  # the DFS step, cached per store
+        self._parsed = Parsed()  # candidates' positions (candidate.py), kept for the next queries
         if not (self.index_dir / MARKER).is_file() and self.doc_count() == 0:
             raise StoreError(f"no index at {self.index_dir} (sphinx namespace {self.ns}): "
                              "run `newsearch index` first")
@@ -71,6 +83,10 @@ class SphinxStore:
     def dist(self) -> str:
         return self.cluster.prefix
 
+    def _options(self, max_matches: int) -> str:
+        return (f"OPTION ranker={_ranker()}, field_weights=({FIELD_WEIGHTS}), max_matches={max(max_matches, 1)}, "
+                "idf='plain,tfidf_unnormalized'")
+
     def _select(self, sql: str, args=None, meta: bool = False):
         with self._lock:  # one connection per node and store: statements must not interleave
             return self.cluster.any_node(sql, args, meta=meta)
@@ -89,13 +105,76 @@ class SphinxStore:
         """The page of `tree`'s matches `request` asks for, one per group of copies with `request.group`."""
         cond, cond_args = self._condition(request, tree)
         try:
-            page, rows = (self._grouped_page if request.group else self._flat_page)(request, cond, cond_args)
+            page, rows = (self._grouped_page if request.group else self._flat_page)(request, tree, cond, cond_args)
             page.matches = self._matches(rows, tree.highlight_terms if request.snippets else None)
             if request.facets:
                 page.publishers = self._publisher_counts(*self._condition(request, tree, publisher=False))
         except QueryRefused as e:
             raise _whole_or_refused(e) from None
         return page
+
+    # -- ranking: searchd's candidates scored again with the cluster's statistics (rescore.py) ------------
+
+    def _ranked(self, tree: QueryTree, cond: str, args: list) -> rescore.Ranked:
+        """searchd's best `rescore.candidates()` matches in the Whoosh store's order, scored from their spans
+        with the namespace's statistics over every shard (stats.py): no score depends on the node."""
+        k = self.candidate_depth or rescore.candidates(self.ranking)
+        rows, meta = self._select(f"SELECT id, grp, {_SCORED} FROM {self.dist} WHERE {cond} ORDER BY {_BEST} "
+                                  f"LIMIT {k} {self._options(k)}", args, meta=True)
+        m = rescore.model(tree, self.ranking)
+        scorer = rescore.Scorer(self.stats.collect(rescore.words(m)), self.ranking)
+        docs = [self._candidate(r[0], *r[2:6]) for r in rows]
+        grps = {r[0]: r[1] for r in rows}
+        order = [(score, key, grps[key]) for score, key in rescore.rank(tree, m, scorer, docs)]
+        return rescore.Ranked(order, int(meta.get("total_found", 0)), _warning(meta), scorer, m, len(rows) < k)
+
+    def _candidate(self, key: int, title_len, body_len, title_spans: str, body_spans: str) -> Candidate:
+        return Candidate(key, title_spans, body_spans, int(title_len or 0), int(body_len or 0), self._parsed)
+
+    def _keys(self, ranked: rescore.Ranked, group: bool, cond: str, args: list, need: int) -> list[tuple]:
+        """(score or None, doc key) of the best `need` matches (one per group with `group`): the re-scored
+        candidates, then searchd's order of the others (their score is read with their rows)."""
+        head = ranked.groups_first() if group else ranked.order
+        out: list[tuple] = [(score, key) for score, key, _g in head]
+        if len(out) >= need or ranked.complete:
+            return out[:need]
+        if group:  # the groups of no candidate, in searchd's order
+            seen = {g for _s, _k, g in head}
+            n = need + len(seen)
+            rows = self._select(f"SELECT id, grp FROM {self.dist} WHERE {cond} GROUP BY grp WITHIN GROUP ORDER BY "
+                                f"{_BEST} ORDER BY {_BEST} LIMIT {n} {self._options(n)}", args)
+            out += [(None, r[0]) for r in rows if r[1] not in seen]
+        else:  # the candidates are searchd's best: the rest follow them
+            skip = len(ranked.order)
+            rows = self._select(f"SELECT id FROM {self.dist} WHERE {cond} ORDER BY {_BEST} "
+                                f"LIMIT {skip}, {need - skip} {self._options(need)}", args)
+            out += [(None, r[0]) for r in rows]
+        return out[:need]
+
+    def _by_id(self, cols: str, keys: list[int], cond: str, args: list) -> dict[int, tuple]:
+        """doc key -> (id, `cols`...) of the matches among `keys`."""
+        out: dict[int, tuple] = {}
+        for i in range(0, len(keys), IDS_AT_ONCE):
+            chunk = keys[i:i + IDS_AT_ONCE]
+            ids = ",".join(str(int(k)) for k in chunk)
+            rows = self._select(f"SELECT id, {cols} FROM {self.dist} WHERE {cond} AND id IN ({ids}) "
+                                f"LIMIT {len(chunk)} OPTION ranker=none, max_matches={len(chunk)}", args)
+            out.update((r[0], r) for r in rows)
+        return out
+
+    def _ranked_rows(self, ranked: rescore.Ranked, keyed: list[tuple], cond: str, args: list) -> list[tuple]:
+        """Result rows (id, score x 1000, grp, gsize, the stored fields, spans) of (score, key) in that order."""
+        by_key = self._by_id(f"0 AS w, grp, gsize, {_FIELDS}, s_tspans, s_bspans, title_len, body_len",
+                             [k for _s, k in keyed], cond, args)
+        out = []
+        for score, key in keyed:
+            r = by_key.get(key)
+            if r is None:  # deleted between the two statements
+                continue
+            if score is None:
+                score = ranked.first_pass(self._candidate(key, r[14], r[15], r[12], r[13]))
+            out.append((key, score * 1000.0, *r[2:14]))
+        return out
 
     def _condition(self, request: SearchRequest, tree: QueryTree, publisher: bool = True) -> tuple[str, list]:
         """The WHERE condition (and its arguments) of `tree`'s matches after `request`'s filters: dates, and
@@ -115,41 +194,59 @@ class SphinxStore:
             raise _whole_or_refused(e) from None
 
     def scan(self, request: SearchRequest, tree: QueryTree) -> Iterator[Match]:
-        """Every match after `request`'s filters in `search`'s order without grouping, `order.PAGE` rows a query
-        paged by the last row's sort key (order.py), each with its group (no copies)."""
+        """Every match after `request`'s filters in `search`'s order without grouping, each with its group (no
+        copies): by relevance the re-scored candidates, then the other matches in searchd's order; by date
+        searchd's order. Each query reads at most `order.PAGE` rows, paged by the last row's sort key (order.py)."""
         cond, args = self._condition(request, tree)
-        ranked = (f" ORDER BY {order.clause(request.sort)} LIMIT {order.PAGE} OPTION ranker={_ranker()}, "
-                  f"field_weights=({FIELD_WEIGHTS}), max_matches={order.PAGE}, idf='plain,tfidf_unnormalized'")
+        ranked = None
+        try:
+            if request.sort not in _BY_DATE:
+                ranked = self._ranked(tree, cond, args)
+                head = [(score, key) for score, key, _g in ranked.order]
+                for i in range(0, len(head), IDS_AT_ONCE):
+                    yield from _groups_only(self._matches(self._ranked_rows(ranked, head[i:i + IDS_AT_ONCE],
+                                                                            cond, args), None))
+                if ranked.complete:
+                    return
+        except QueryRefused as e:
+            raise _whole_or_refused(e) from None
+        seen = {key for _s, key, _g in ranked.order} if ranked else set()
+        for rows in self._scan_pages(request, cond, args, scored=ranked is not None):
+            if ranked is not None:  # beyond the candidates: their first-pass score, searchd's order
+                rows = [(r[0], 1000.0 * ranked.first_pass(self._candidate(r[0], *r[13:17])), *r[2:12])
+                        for r in rows if r[0] not in seen]
+            yield from _groups_only(self._matches(rows, None))
+
+    def _scan_pages(self, request: SearchRequest, cond: str, args: list, scored: bool) -> Iterator[list]:
+        """Pages of every match's row (id, weight, grp, gsize, the fields, dateint[, the re-scoring columns]) in
+        searchd's order of `request.sort`."""
+        ranked = f" ORDER BY {order.clause(request.sort)} LIMIT {order.PAGE} {self._options(order.PAGE)}"
+        extra = f", {_SCORED}" if scored else ""
 
         def fetch(last: tuple | None) -> list:
             after, only_after = (", " + order.after(request.sort, *last), f" AND {order.AFTER}=1") if last else ("", "")
             try:
-                return list(self._select(f"SELECT id, WEIGHT() AS w, grp, gsize, {_FIELDS}, dateint{after}"
+                return list(self._select(f"SELECT id, WEIGHT() AS w, grp, gsize, {_FIELDS}, dateint{extra}{after}"
                                          f"{order.columns(request.sort)} "
                                          f"FROM {self.dist} WHERE {cond}{only_after}{ranked}", args))
             except QueryRefused as e:
                 raise _whole_or_refused(e) from None
 
-        for rows in order.pages(fetch, key=lambda r: (r[1], r[0], r[12])):  # weight, doc key, dateint
-            for m in self._matches(rows, None):
-                m.copies = []  # the contract's scan gives groups only: the members are read per page all the same
-                yield m
+        yield from order.pages(fetch, key=lambda r: (r[1], r[0], r[12]))  # weight, doc key, dateint
 
     def term_counts(self, request: SearchRequest, tree: QueryTree, depth: int) -> TermCounts:
-        """The terms of the best `depth` stories (one row per group of copies) from their stored spans, against
-        the cluster's whole archive (foreground.py)."""
+        """The terms of the best `depth` stories (one row per group of copies, in `search`'s grouped order by
+        relevance) from their stored spans, against the cluster's whole archive (foreground.py)."""
         cond, args = self._condition(request, tree)
         try:
             matches = self._select(f"SELECT COUNT(*) FROM {self.dist} WHERE {cond} OPTION ranker=none", args)
-            best = "WEIGHT() DESC, id ASC"
-            rows = self._select(f"SELECT id, WEIGHT() AS w, s_id, s_tspans, s_bspans FROM {self.dist} WHERE {cond} "
-                                f"GROUP BY grp WITHIN GROUP ORDER BY {best} ORDER BY {best} "
-                                f"LIMIT {depth} OPTION ranker={_ranker()}, field_weights=({FIELD_WEIGHTS}), "
-                                f"max_matches={depth}, idf='plain,tfidf_unnormalized'", args)
+            keys = [key for _s, key in self._keys(self._ranked(tree, cond, args), True, cond, args, depth)]
+            rows = self._by_id("s_id, s_tspans, s_bspans", keys, cond, args)
             everything = self._select(f"SELECT COUNT(*) FROM {self.dist}")  # every namespace: CALL KEYWORDS' scope
         except QueryRefused as e:
             raise _whole_or_refused(e) from None
-        return foreground.foreground_counts([r[2:5] for r in rows], int(matches[0][0]) if matches else 0,
+        return foreground.foreground_counts([rows[k][1:4] for k in keys if k in rows],
+                                            int(matches[0][0]) if matches else 0,
                                             int(everything[0][0]) if everything else 0)
 
     def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
@@ -158,7 +255,7 @@ class SphinxStore:
         return {t: found.get(token(t), 0) for t in terms}
 
     def _page_sql(self, request: SearchRequest, cond: str, group: bool) -> str:
-        """The page's SELECT: ranked or by date (newest, oldest first); with `GROUP BY grp` the best of each group."""
+        """The page's SELECT by date (newest, oldest first); with `GROUP BY grp` the first of each group."""
         order_by = order.clause(request.sort)
         cols = ("id, WEIGHT() AS w, grp, gsize, " + _FIELDS + (", s_tspans, s_bspans" if request.snippets else "")
                 + order.columns(request.sort))
@@ -167,16 +264,24 @@ class SphinxStore:
         grouping = f" GROUP BY grp WITHIN GROUP ORDER BY {order_by}" if group else ""
         offset, limit = request.offset, request.limit
         return (f"SELECT {cols} FROM {self.dist} WHERE {cond}{grouping} ORDER BY {order_by} "
-                f"LIMIT {offset}, {limit} OPTION ranker={_ranker()}, field_weights=({FIELD_WEIGHTS}), "
-                f"max_matches={offset + limit}, idf='plain,tfidf_unnormalized'")
+                f"LIMIT {offset}, {limit} {self._options(offset + limit)}")
 
-    def _flat_page(self, request: SearchRequest, cond: str, args: list) -> tuple[StorePage, list]:
+    def _rows(self, request: SearchRequest, tree: QueryTree, cond: str, args: list) -> tuple[list, int, str | None]:
+        """The page's rows, the number of matches and searchd's warning: by relevance re-scored (`_ranked`),
+        by date in searchd's order."""
+        if request.sort in _BY_DATE:
+            rows, meta = self._select(self._page_sql(request, cond, request.group), args, meta=True)
+            return list(rows), int(meta.get("total_found", 0)), _warning(meta)
+        ranked = self._ranked(tree, cond, args)
+        keyed = self._keys(ranked, request.group, cond, args, request.offset + request.limit)[request.offset:]
+        return self._ranked_rows(ranked, keyed, cond, args), ranked.total, ranked.warning
+
+    def _flat_page(self, request: SearchRequest, tree: QueryTree, cond: str, args: list) -> tuple[StorePage, list]:
         """Every matching article ranked on its own (`request.group` False): the counts and the page's rows."""
-        rows, meta = self._select(self._page_sql(request, cond, False), args, meta=True)
-        total = int(meta.get("total_found", 0))
-        return StorePage(total=total, matched=total, warning=_warning(meta)), list(rows)
+        rows, total, warning = self._rows(request, tree, cond, args)
+        return StorePage(total=total, matched=total, warning=warning), rows
 
-    def _grouped_page(self, request: SearchRequest, cond: str, args: list) -> tuple[StorePage, list]:
+    def _grouped_page(self, request: SearchRequest, tree: QueryTree, cond: str, args: list) -> tuple[StorePage, list]:
         """One row per group of copies; `total` counts articles and `groups` the groups they form."""
         # The matches alone in their group (gsize=1) and the others (gsize>1, or 0: not grouped yet), in one query.
         rows, meta = self._select(f"SELECT IF(gsize=1, 0, 1) AS multi, COUNT(*) AS c FROM {self.dist} WHERE {cond} "
@@ -188,9 +293,9 @@ class SphinxStore:
         if not total:
             return page, []
         page.groups = self._group_count(cond, args, alone, with_copies)
-        rows, meta = self._select(self._page_sql(request, cond, True), args, meta=True)
-        page.warning = page.warning or _warning(meta)
-        return page, list(rows)
+        rows, _total, warning = self._rows(request, tree, cond, args)
+        page.warning = page.warning or warning
+        return page, rows
 
     def _group_count(self, cond: str, args: list, alone: int, with_copies: int) -> int:
         """How many groups the matching articles form: the `alone` ones (gsize=1) one each, plus the groups
@@ -377,6 +482,13 @@ def _match(r, terms: set[str] | None) -> Match:
     if terms is not None and len(r) > 12:
         match.title_spans, match.body_spans = decode_spans(r[12], terms), decode_spans(r[13], terms)
     return match
+
+
+def _groups_only(matches: list[Match]) -> Iterator[Match]:
+    """The contract's scan gives groups only: the members are read per page all the same."""
+    for m in matches:
+        m.copies = []
+        yield m
 
 
 def _filters(date_from: str | None, date_to: str | None) -> tuple[str, list]:
