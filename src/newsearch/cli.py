@@ -764,5 +764,109 @@ def check_cmd(sources: tuple[Path, ...], index_dir: Path | None, repair: bool, l
         sys.exit(1)
 
 
+# -- status and cluster operations ---------------------------------------------------------------
+
+
+@main.command("status")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default: ./index or $NEWSEARCH_INDEX).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+def status_cmd(index_dir: Path | None, as_json: bool) -> None:
+    """Show what the index holds: documents, last update, size and versions (Whoosh); documents per
+    shard, each node up or down and whether the cluster is whole (Sphinx).
+
+    The exit code is 1 when a node is down (or there is no index).
+
+    \b
+    Examples:
+      newsearch status
+      NEWSEARCH_BACKEND=sphinx newsearch status --json
+    """
+    from .backends import status
+    from .errors import StoreError
+
+    try:
+        report = status(index_dir or config.index_dir())
+    except StoreError as e:
+        raise click.ClickException(str(e))
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        for line in report.lines():
+            click.echo(line)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.group("cluster")
+def cluster_group() -> None:
+    """Operate a Sphinx cluster: node configs, re-sharding after adding nodes (docs/scale-out.md).
+
+    \b
+    Examples:
+      newsearch cluster config 2 --nodes HOST:SQL:API,... --data-dir /var/lib/sphinx
+      newsearch cluster reshard --nodes HOST:PORT,HOST:PORT,HOST:PORT
+    """
+
+
+@cluster_group.command("config")
+@click.argument("node", type=click.IntRange(0))
+@click.option("--nodes", required=True, metavar="HOST:SQL:API,...",
+              help="Every node in shard order: host, SphinxQL port and API port (agents) of each.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Where this node keeps its shard, binlog, logs and pid file.")
+def cluster_config_cmd(node: int, nodes: str, data_dir: Path) -> None:
+    """Print the searchd config of node NODE (its shard, and a distributed index over every shard).
+
+    After adding a node, write every node's config again and reload it: kill -HUP the searchd
+    (its pid is in DATA_DIR/searchd.pid).
+
+    \b
+    Example:
+      newsearch cluster config 0 --nodes 127.0.0.1:29306:29312,127.0.0.1:29307:29313 \\
+          --data-dir /tmp/ns-demo/node0 > /tmp/ns-demo/node0.conf
+    """
+    from .backends import node_config
+    from .errors import StoreError
+
+    try:
+        click.echo(node_config(node, nodes, data_dir), nl=False)
+    except StoreError as e:
+        raise click.ClickException(str(e))
+
+
+@cluster_group.command("reshard")
+@click.option("--nodes", required=True, metavar="HOST:PORT,...",
+              help="The new node list (SphinxQL listeners): the index's nodes in their order, then the added ones.")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+              help="Index folder whose marker names the nodes (default: ./index or $NEWSEARCH_INDEX).")
+def cluster_reshard_cmd(nodes: str, index_dir: Path | None) -> None:
+    """Move every document whose shard changes with the new node list to its new node.
+
+    Every node must be up and its config reloaded (see `newsearch cluster config`). Stop indexing
+    while it runs. Safe to interrupt and run again: a search never sees a document twice.
+
+    \b
+    Example:
+      newsearch cluster reshard --nodes 127.0.0.1:29306,127.0.0.1:29307,127.0.0.1:29308
+    """
+    from .backends import reshard
+    from .errors import StoreError
+
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    try:
+        report = reshard(index_dir or config.index_dir(), nodes,
+                         on_progress=(lambda n: bar.update(n, n)) if bar else None)
+    except StoreError as e:
+        raise click.ClickException(str(e))
+    finally:
+        if bar:
+            bar.clear()
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

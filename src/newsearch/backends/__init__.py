@@ -89,6 +89,45 @@ def update(index_dir: str | Path, sources: list, *, shard: Shard | None = None, 
             close()
 
 
+def status(index_dir: str | Path, name: str | None = None):
+    """`newsearch status`: what the store at `index_dir` holds and, for a cluster, each node's health.
+
+    Returns the backend's status (`backends/whoosh/status.py`, `backends/sphinx/status.py`): `.lines()`
+    to print, `.as_dict()` for JSON, `.ok` (False when a node is down)."""
+    if backend_name(name, index_dir) == "sphinx":
+        from .sphinx.status import status as sphinx_status
+
+        return sphinx_status(index_dir)
+    from .whoosh.status import status as whoosh_status
+
+    return whoosh_status(index_dir)
+
+
+def reshard(index_dir: str | Path, nodes: str, on_progress: Callable[[int], None] | None = None):
+    """`newsearch cluster reshard`: move the cluster's documents to their shards over `nodes`
+    (`host:port,...`, the index's nodes first) and name the new nodes in `index_dir`'s marker."""
+    from .sphinx.reshard import parse_nodes
+    from .sphinx.reshard import reshard as sphinx_reshard
+
+    return sphinx_reshard(index_dir, parse_nodes(nodes), on_progress=on_progress)
+
+
+def node_config(i: int, nodes: str, data_dir: str | Path) -> str:
+    """`newsearch cluster config`: the searchd config of node `i` of `nodes` (`host:sql_port:api_port,...`)."""
+    from .sphinx.nodes import node_config as config_text
+    from .sphinx.nodes import prefix_from_env
+
+    specs = []
+    for part in (p.strip() for p in nodes.split(",")):
+        host, sql, api = ([""] * 3 + part.rsplit(":", 2))[-3:]
+        if not host or not sql.isdigit() or not api.isdigit():
+            raise StoreError(f"--nodes: {part!r} is not host:sql_port:api_port")
+        specs.append({"host": host, "sql_port": int(sql), "api_port": int(api)})
+    if not 0 <= i < len(specs):
+        raise StoreError(f"node {i} is not one of the {len(specs)} nodes of --nodes (0..{len(specs) - 1})")
+    return config_text(i, specs, Path(data_dir).resolve(), prefix_from_env())
+
+
 def check(index_dir: str | Path, sources: list | tuple = (), repair: bool = False, *,
           on_problem: Callable[[Problem], None] | None = None, lock_timeout: float = WRITE_LOCK_TIMEOUT):
     """`newsearch check`: verify every file and document of the index at `index_dir` (against `sources`

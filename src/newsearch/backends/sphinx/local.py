@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import time
@@ -25,8 +26,31 @@ class LocalNode:
         self.dir = base / f"node{i}"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.conf = self.dir / "searchd.conf"
-        self.conf.write_text(node_config(i, nodes, self.dir, prefix), encoding="utf-8")
+        self.write_config()
         self.proc: subprocess.Popen | None = None
+
+    def write_config(self) -> None:
+        """This node's config for the current node list (`nodes` is shared by the cluster's nodes)."""
+        self.conf.write_text(node_config(self.i, self.nodes, self.dir, self.prefix), encoding="utf-8")
+
+    def reload(self, timeout: float = 30.0) -> None:
+        """Write the config again and have searchd re-read it (SIGHUP), as after adding a node; returns
+        once its distributed index lists every node's shard."""
+        self.write_config()
+        self.proc.send_signal(signal.SIGHUP)
+        n = self.nodes[self.i]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            conn = connect(n["host"], n["sql_port"], timeout=1.0)
+            try:
+                with conn.cursor() as cur:
+                    cur.execute(f"DESCRIBE {self.prefix}")
+                    if len(cur.fetchall()) == len(self.nodes):
+                        return
+            finally:
+                conn.close()
+            time.sleep(0.1)
+        raise RuntimeError(f"searchd node {self.i} did not reload its config within {timeout:.0f}s")
 
     @property
     def address(self) -> str:
@@ -76,8 +100,20 @@ class LocalCluster:
     def __init__(self, base: str | Path, n: int = 2, prefix: str = DEFAULT_PREFIX):
         base = Path(base)
         self.prefix = prefix
-        specs = [{"host": "127.0.0.1", "sql_port": free_port(), "api_port": free_port()} for _ in range(n)]
-        self.nodes = [LocalNode(i, specs, base, prefix) for i in range(n)]
+        self.base = base
+        self.specs = [{"host": "127.0.0.1", "sql_port": free_port(), "api_port": free_port()} for _ in range(n)]
+        self.nodes = [LocalNode(i, self.specs, base, prefix) for i in range(n)]
+
+    def add_node(self) -> LocalNode:
+        """Start one more node (an empty shard) and reload the others' configs so that every node's
+        distributed index lists it; the documents stay where they are until a re-shard moves them."""
+        self.specs.append({"host": "127.0.0.1", "sql_port": free_port(), "api_port": free_port()})
+        node = LocalNode(len(self.nodes), self.specs, self.base, self.prefix)
+        node.start()
+        self.nodes.append(node)
+        for n in self.nodes[:-1]:
+            n.reload()
+        return node
 
     @property
     def env(self) -> dict[str, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from ...analysis import UserWord, vocabulary
 from ...errors import StoreError
 from ...ingest import IndexedDoc, Shard
-from . import forward, groups, store
+from . import forward, groups, status, store
 from .schema import AnalyzedText
 
 
@@ -92,6 +92,7 @@ class WhooshWriter:
                 self._writer.commit()
                 self._writer = None
                 vocabulary.keep_user_dict(self.target, words)
+                status.record(self.target)
             else:  # nothing to write: the files the writer opened go, and no generation is added
                 vocabulary.keep_user_dict(self.target, words)
                 store.discard(self._writer)
