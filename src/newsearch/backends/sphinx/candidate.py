@@ -66,11 +66,13 @@ class Candidate:
     kept in `parsed`), only for the documents and fields a phrase, proximity or passage asks about.
     """
 
-    __slots__ = ("key", "lengths", "_raw", "_joined", "_parsed", "_fields")
+    __slots__ = ("key", "tie", "lengths", "_raw", "_joined", "_parsed", "_fields")
 
     def __init__(self, key: int, title_spans: str | None, body_spans: str | None, title_len: int, body_len: int,
-                 parsed: Parsed | None = None):
+                 parsed: Parsed | None = None, doc_id: str = ""):
         self.key = key
+        # Equal scores rank by the article's id: the same order in any layout and namespace of the cluster.
+        self.tie = (doc_id, key)
         self._raw = {"title": "\n" + (title_spans or "") if title_len > 0 else "", "body": "\n" + (body_spans or "")}
         self._raw["title_part"] = "\n" + (title_spans or "")
         self.lengths = {"title": quantized(title_len), "body": quantized(body_len)}
@@ -93,8 +95,9 @@ class Candidate:
             shift = self._fields.get("\t")  # (not a term)
             if shift is None:
                 shift = self._fields["\t"] = max((p for occ in title.values() for p, _s, _e in occ), default=-2) + 2
-            got = self._fields[term] = title.get(term, []) + [
-                (p + shift, s + _BODY_CHARS, e + _BODY_CHARS) for p, s, e in self._parsed.get(self._raw["body"]).get(term, ())]
+            body = self._parsed.get(self._raw["body"]).get(term, ())
+            got = self._fields[term] = title.get(term, []) + [(p + shift, s + _BODY_CHARS, e + _BODY_CHARS)
+                                                              for p, s, e in body]
         return got
 
 

@@ -1,7 +1,8 @@
 """The query tree (search/querylang.py) as a Sphinx extended-syntax MATCH expression.
 
 The same concepts as the Whoosh store: each concept matches any of its forms (a term, or its
-parts as a phrase); a part of a compound alone never matches. Sphinx's own ranker (nodes.DEFAULT_RANKER) scores matched words and their runs.
+parts as a phrase); a part of a compound alone never matches. searchd's ranker (searcher.DEFAULT_RANKER) picks the
+candidates, which rescore.py scores as the Whoosh store does.
 """
 
 from __future__ import annotations

@@ -335,20 +335,20 @@ def rank(tree: QueryTree, m: Model, scorer: Scorer, docs: list[Candidate]) -> li
     """(score, doc key) of `docs` in the Whoosh store's order: the first pass, then its best `rerank_depth`
     re-ranked by title, parts and proximity, then its best `window_depth` by the best passage."""
     first = [(scorer.score(m.query, d)[0], d) for d in docs]
-    first.sort(key=lambda x: (-x[0], x[1].key))
+    first.sort(key=lambda x: (-x[0], x[1].tie))
     if not m.rerank:
         return [(s, d.key) for s, d in first]
     r = scorer.ranking
     head, tail = first[:r.rerank_depth], first[r.rerank_depth:]
     head = [(s + sum(scorer.score(q, d)[0] for q in m.rerank), d) for s, d in head]
-    head.sort(key=lambda x: (-x[0], x[1].key))
+    head.sort(key=lambda x: (-x[0], x[1].tie))
     if r.window_weight and len(tree.units) >= 2:
         units = []
         for u in tree.units:
             terms = tuple(sorted({alt[0] for alt in u.alternatives}))
             units.append((terms, max(scorer.idf("body", t) for t in terms)))
         best = [(s + r.window_weight * best_window(d, units, r.window_width), d) for s, d in head[:r.window_depth]]
-        head = sorted(best, key=lambda x: (-x[0], x[1].key)) + head[r.window_depth:]
+        head = sorted(best, key=lambda x: (-x[0], x[1].tie)) + head[r.window_depth:]
     return [(s, d.key) for s, d in head + tail]
 
 

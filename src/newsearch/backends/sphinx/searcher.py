@@ -119,17 +119,18 @@ class SphinxStore:
         """searchd's best `rescore.candidates()` matches in the Whoosh store's order, scored from their spans
         with the namespace's statistics over every shard (stats.py): no score depends on the node."""
         k = self.candidate_depth or rescore.candidates(self.ranking)
-        rows, meta = self._select(f"SELECT id, grp, {_SCORED} FROM {self.dist} WHERE {cond} ORDER BY {_BEST} "
+        rows, meta = self._select(f"SELECT id, grp, {_SCORED}, s_id FROM {self.dist} WHERE {cond} ORDER BY {_BEST} "
                                   f"LIMIT {k} {self._options(k)}", args, meta=True)
         m = rescore.model(tree, self.ranking)
         scorer = rescore.Scorer(self.stats.collect(rescore.words(m)), self.ranking)
-        docs = [self._candidate(r[0], *r[2:6]) for r in rows]
+        docs = [self._candidate(r[0], *r[2:6], doc_id=r[6]) for r in rows]
         grps = {r[0]: r[1] for r in rows}
         order = [(score, key, grps[key]) for score, key in rescore.rank(tree, m, scorer, docs)]
         return rescore.Ranked(order, int(meta.get("total_found", 0)), _warning(meta), scorer, m, len(rows) < k)
 
-    def _candidate(self, key: int, title_len, body_len, title_spans: str, body_spans: str) -> Candidate:
-        return Candidate(key, title_spans, body_spans, int(title_len or 0), int(body_len or 0), self._parsed)
+    def _candidate(self, key: int, title_len, body_len, title_spans: str, body_spans: str,
+                   doc_id: str = "") -> Candidate:
+        return Candidate(key, title_spans, body_spans, int(title_len or 0), int(body_len or 0), self._parsed, doc_id)
 
     def _keys(self, ranked: rescore.Ranked, group: bool, cond: str, args: list, need: int) -> list[tuple]:
         """(score or None, doc key) of the best `need` matches (one per group with `group`): the re-scored
