@@ -84,6 +84,25 @@ def test_words_follow_changed_and_deleted_documents(sphinx_cluster, tmp_path, mo
         s.close()
 
 
+def test_an_index_from_before_the_words_counts_them_at_its_next_update(sphinx_cluster, tmp_path, monkeypatch, kiwi):
+    _env(monkeypatch, sphinx_cluster)
+    ix = tmp_path / "index"
+    src = write_jsonl(tmp_path / "animals.jsonl", ANIMALS)
+    update(ix, [src], name="sphinx")
+    counted = _df(ix)
+    (ix / words.WORDS).unlink()  # as an index written before the file existed
+    s = open_searcher(ix, "sphinx")
+    try:
+        res = s.search("동물웜", correct=False)
+        assert res.suggestion is None and Reason.NO_SUGGESTIONS in res.unsupported
+        stats = update(ix, [src], name="sphinx")  # nothing changed: the commit counts the words all the same
+        assert stats.unchanged == len(ANIMALS) and _df(ix) == counted
+        res = s.search("동물웜", correct=False)
+        assert res.suggestion == "동물원" and res.unsupported == []
+    finally:
+        s.close()
+
+
 def test_words_of_several_writers_at_once(sphinx_cluster, tmp_path, kiwi):
     """Two `--shard` workers, two processes writing the same namespace at the same time."""
     rows = ANIMALS + [{"id": f"z{i}", "title": f"동물원 소식 {i}", "body": f"사육사가 기린 {i}마리를 돌봤다."}
