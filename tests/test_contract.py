@@ -173,7 +173,22 @@ def test_did_you_mean(searcher):
     # Sphinx keeps the namespace's words beside it (backends/sphinx/words.py): the same corrections.
     res = searcher.search("헬스캐어")
     assert res.suggestion == "헬스케어" and res.unsupported == []
+    assert (res.searched, res.corrected_from) == ("헬스케어", "헬스캐어")  # nothing matched all: searched at once
+    assert searcher.search("카카오헬스캐어").suggestion == "카카오헬스케어"
     assert searcher.search("헬스케어").suggestion is None
+
+
+def test_did_you_mean_in_the_faces(searcher):
+    from urllib.parse import quote
+
+    from newsearch.web import create_app
+
+    r = CliRunner().invoke(main, ["query", "헬스캐어", "--json", "--index", str(searcher.index_dir)])
+    data = json.loads(r.output)
+    assert (data["suggestion"], data["searched"], data["corrected_from"]) == ("헬스케어", "헬스케어", "헬스캐어")
+    client = create_app({"INDEX_DIR": str(searcher.index_dir), "TESTING": True}).test_client()
+    html = client.get("/search?q=" + quote("헬스캐어")).get_data(as_text=True)
+    assert 'class="suggestion-link corrected-link">헬스케어</a>(으)로 검색한 결과입니다.' in html
 
 
 # -- evaluation, dictionary, updates, faces ----------------------------------------------------

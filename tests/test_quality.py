@@ -71,13 +71,6 @@ def test_only_particles_or_punctuation_is_empty_with_a_reason(searcher):
         assert res.total == 0 and res.reason, q
 
 
-def test_did_you_mean_from_index_vocabulary(searcher):
-    res = searcher.search("헬스캐어")
-    assert res.suggestion == "헬스케어"
-    assert searcher.search("카카오헬스캐어").suggestion == "카카오헬스케어"
-    assert searcher.search("헬스케어").suggestion is None
-
-
 def test_suggestion_in_cli_json(seed_index):
     r = CliRunner().invoke(main, ["query", "헬스캐어", "--json", "--index", str(seed_index)])
     assert json.loads(r.output)["suggestion"] == "헬스케어"
