@@ -853,15 +853,19 @@ def cluster_reshard_cmd(nodes: str, index_dir: Path | None) -> None:
     from .backends import reshard
     from .errors import StoreError
 
-    bar = _ProgressBar() if sys.stderr.isatty() else None
+    tty = sys.stderr.isatty()
+
+    def progress(moved: int) -> None:
+        sys.stderr.write(f"\rre-sharding: {moved:,} documents moved\x1b[K")
+        sys.stderr.flush()
+
     try:
-        report = reshard(index_dir or config.index_dir(), nodes,
-                         on_progress=(lambda n: bar.update(n, n)) if bar else None)
+        report = reshard(index_dir or config.index_dir(), nodes, on_progress=progress if tty else None)
     except StoreError as e:
         raise click.ClickException(str(e))
     finally:
-        if bar:
-            bar.clear()
+        if tty:
+            sys.stderr.write("\r\x1b[K")
     for line in report.lines():
         click.echo(line)
     if not report.ok:
