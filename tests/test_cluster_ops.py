@@ -175,7 +175,10 @@ def test_adding_a_node_and_resharding(cluster, tmp_path, kiwi, monkeypatch):
     cluster.add_node()
     point_at(monkeypatch, cluster)
     code, st = status(ix)
-    assert code == 0 and not st["whole"] and "run `newsearch cluster reshard --nodes" in st["problems"][0]
+    assert code == 0 and not st["whole"] and "run `newsearch cluster reshard --nodes" in st["problems"][-1]
+    assert [n["misplaced"] for n in st["nodes"]] == [sum(shard_of(sid, 3) != i for sid, _ in shard)
+                                                     for i, shard in enumerate(shard_ids(cluster))]
+    assert st["nodes"][0]["misplaced"] and st["nodes"][1]["misplaced"]
     assert sorted(st["nodes"][2]["covers"]) == ["newsearch0", "newsearch1", "newsearch2"]
 
     # An interrupted run: some rows copied hidden, some also deleted from their old shard.
@@ -204,6 +207,7 @@ def test_adding_a_node_and_resharding(cluster, tmp_path, kiwi, monkeypatch):
     assert {q: hits(ix, q) for q in QUERIES} == before  # the same documents in the same order
     code, st = status(ix)
     assert code == 0 and st["whole"] and st["documents"] == len(ids) and st["marker_nodes"] == addresses(st)
+    assert not any(n["misplaced"] or n["staged"] for n in st["nodes"])
     r = cli("cluster", "reshard", "--nodes", cluster.env["NEWSEARCH_SPHINX_NODES"], "--index", str(ix))
     assert r.exit_code == 0 and "moved 0 documents over 3 nodes" in r.output
     r = cli("index", str(src), str(SEEDS), "--index", str(ix))  # the writer finds each where it belongs

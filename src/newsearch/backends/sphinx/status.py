@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ...errors import StoreError, Unavailable
+from ...ingest.shards import shard_of
 from .cluster import Cluster
 from .nodes import MARKER, namespace
 
@@ -32,6 +33,7 @@ class NodeStatus:
     documents: int = 0  # of this namespace, in this node's shard
     all_documents: int = 0  # of every namespace (and copies waiting to be published)
     staged: int = 0  # copies a re-shard has not published yet
+    misplaced: int = 0  # documents of this namespace that belong on another shard (`shard_of`)
     covers: list[str] = field(default_factory=list)  # shards its distributed index answers for
 
 
@@ -74,7 +76,9 @@ class SphinxStatus:
             if n.up:
                 extra = f", {n.staged} waiting to be published" if n.staged else ""
                 out.append(f"node {i} {n.address} up: {n.shard} holds {n.documents} of this index "
-                           f"({n.all_documents} in all{extra}); answers for {', '.join(n.covers) or 'nothing'}")
+                           f"({n.all_documents} in all{extra}"
+                           + (f"; {n.misplaced} of its documents belong on other shards" if n.misplaced else "")
+                           + f"); answers for {', '.join(n.covers) or 'nothing'}")
             else:
                 out.append(f"node {i} {n.address} DOWN: {n.error}")
         out += [f"problem: {p}" for p in self.problems]
@@ -94,6 +98,18 @@ def shards_answered(cluster: Cluster, i: int) -> list[str]:
     return [name if kind == "local" else name.rpartition(":")[2] for name, kind in rows]
 
 
+def misplaced(cluster: Cluster, i: int, ns: int, page: int = 5000) -> int:
+    """How many of node i's documents of namespace `ns` belong on another shard over the cluster's nodes."""
+    count, last = 0, -1
+    while True:
+        rows = cluster.run(i, f"SELECT id, s_id FROM {cluster.prefix}{i} WHERE ns=%s AND id>%s ORDER BY id ASC "
+                              f"LIMIT {page} OPTION max_matches={page}", (ns, last), retry=False)
+        count += sum(1 for _key, sid in rows if shard_of(sid, cluster.shards) != i)
+        if len(rows) < page:
+            return count
+        last = rows[-1][0]
+
+
 def node_status(cluster: Cluster, i: int, ns: int) -> NodeStatus:
     """Up or down, and what node i holds of namespace `ns`."""
     n = NodeStatus(cluster.addr(i), f"{cluster.prefix}{i}")
@@ -102,6 +118,7 @@ def node_status(cluster: Cluster, i: int, ns: int) -> NodeStatus:
         n.all_documents = _count(cluster, i, "")
         n.staged = _count(cluster, i, f"WHERE ns={STAGED_NS}")
         n.covers = shards_answered(cluster, i)
+        n.misplaced = misplaced(cluster, i, ns)
         n.up = True
     except (Unavailable, StoreError) as e:
         n.error = str(e)
@@ -130,6 +147,9 @@ def problems(nodes: list[NodeStatus], marker_nodes: list[str] | None, prefix: st
         if sorted(n.covers) != want:
             out.append(f"node {i} {n.address} answers for {', '.join(n.covers) or 'nothing'}, not {', '.join(want)}: "
                        "write its config with `newsearch cluster config` and reload it (kill -HUP its searchd)")
+        if n.misplaced:
+            out.append(f"node {i} {n.address} holds {n.misplaced} documents of this index that belong on other "
+                       f"shards: run `newsearch cluster reshard --nodes {','.join(x.address for x in nodes)}`")
         if n.staged:
             out.append(f"node {i} {n.address} holds {n.staged} re-sharded copies not yet published: "
                        "run `newsearch cluster reshard` again")
