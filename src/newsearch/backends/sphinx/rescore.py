@@ -200,12 +200,16 @@ class Scorer:
 
     def __init__(self, stats: Stats, ranking: Ranking):
         self.stats, self.ranking = stats, ranking
-        self._terms: dict = {}
+        self._terms: dict[int, int] = {}  # id(node) -> term matchers (a node's hash walks its whole subtree)
+        self._idf: dict[tuple[str, str], float] = {}
 
     def idf(self, fieldname: str, word: str) -> float:
         """Lucene's probabilistic idf over the whole namespace (whoosh/searcher.NewsBM25)."""
-        n, docs = self.stats.doc_frequency(fieldname, word), self.stats.docs
-        return math.log(1 + (docs - n + 0.5) / (n + 0.5))
+        got = self._idf.get((fieldname, word))
+        if got is None:
+            n, docs = self.stats.doc_frequency(fieldname, word), self.stats.docs
+            got = self._idf[(fieldname, word)] = math.log(1 + (docs - n + 0.5) / (n + 0.5))
+        return got
 
     def bm25(self, fieldname: str, idf: float, tf: float, doc: Candidate) -> float:
         k1, b = self.ranking.k1, self.ranking.field_b(fieldname)
@@ -214,7 +218,7 @@ class Scorer:
 
     def terms(self, q) -> int:
         """How many term matchers Whoosh builds for `q` (a word missing from the collection builds none)."""
-        got = self._terms.get(q)
+        got = self._terms.get(id(q))
         if got is None:
             if isinstance(q, Term):
                 got = 1 if self.stats.doc_frequency(q.fieldname, q.word) else 0
@@ -226,7 +230,7 @@ class Scorer:
                 got = self.terms(q.req) + self.terms(q.opt)
             else:
                 got = 1
-            self._terms[q] = got
+            self._terms[id(q)] = got
         return got
 
     def score(self, q, doc: Candidate) -> tuple[float, bool, int]:
