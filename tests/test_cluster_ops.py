@@ -179,6 +179,9 @@ def test_adding_a_node_and_resharding(cluster, tmp_path, kiwi, monkeypatch):
     assert [n["misplaced"] for n in st["nodes"]] == [sum(shard_of(sid, 3) != i for sid, _ in shard)
                                                      for i, shard in enumerate(shard_ids(cluster))]
     assert st["nodes"][0]["misplaced"] and st["nodes"][1]["misplaced"]
+    r = cli("index", str(src), str(SEEDS), "--index", str(ix))  # it would write second copies on the new shards
+    assert r.exit_code == 1 and f"the index {ix} was written for the nodes" in r.output
+    assert "run `newsearch cluster reshard --nodes" in r.output
     assert sorted(st["nodes"][2]["covers"]) == ["newsearch0", "newsearch1", "newsearch2"]
 
     # An interrupted run: some rows copied hidden, some also deleted from their old shard.

@@ -160,6 +160,18 @@ def problems(nodes: list[NodeStatus], marker_nodes: list[str] | None, prefix: st
     return out
 
 
+def pending_reshard(index_dir: str | Path, cluster: Cluster) -> str | None:
+    """Why the documents of `index_dir` must not be written over `cluster`'s nodes yet (None when they may):
+    nodes were added after those its marker names, and the documents were not re-sharded. A writer would
+    look for them on their new shards, miss them there and write second copies."""
+    _when, old = _marker(Path(index_dir))
+    new = [cluster.addr(i) for i in range(cluster.shards)]
+    if not old or len(old) >= len(new) or new[:len(old)] != old:
+        return None
+    return (f"the index {index_dir} was written for the nodes {','.join(old)}: run `newsearch cluster reshard "
+            f"--nodes {','.join(new)} --index {index_dir}` before writing to {len(new)} nodes")
+
+
 def status(index_dir: str | Path, cluster: Cluster | None = None) -> SphinxStatus:
     """The status of the namespace of `index_dir` on its cluster (nodes from the environment or the marker)."""
     index_dir = Path(index_dir)

@@ -8,13 +8,14 @@ import logging
 from pathlib import Path
 
 from ...analysis import UserWord, vocabulary
-from ...errors import Unavailable
+from ...errors import StoreError, Unavailable
 from ...ingest import IndexedDoc, Shard
 from ...ingest.shards import shard_of
 from . import groups
 from .cluster import Cluster
 from .documents import COLUMNS, doc_key, row
 from .nodes import MARKER, namespace
+from .status import pending_reshard
 from .words import Counts, count_rows, item_words, stored_words
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,9 @@ class SphinxWriter:
 
     def existing(self, shard: Shard | None = None) -> dict[str, tuple[str, str]]:
         self._sharded = shard is not None
+        waiting = pending_reshard(self.index_dir, self.cluster)  # nodes added: documents not moved yet
+        if waiting:
+            raise StoreError(waiting)
         out: dict[str, tuple[str, str]] = {}
         for i in range(self.cluster.shards):
             if shard is not None and shard.count == self.cluster.shards and shard.index != i:
