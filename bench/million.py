@@ -17,8 +17,8 @@ The documents (`data`, written once to WORKDIR/docs-N.jsonl, reused by later run
 A prefix of the same file of N/10 documents (`docs-N/10.jsonl`) is built too, for peak RSS against size.
 
 Steps (each prints its table; run them together for side-by-side figures):
-  build    interleaved: Kiwi alone (the engine's Kiwi configuration, bench/index_throughput.py's
-           kiwi-alone, in this process), `newsearch index` (a child: wall time, its own peak RSS),
+  build    one after the other: `newsearch index` (a child: wall time, its own peak RSS), Kiwi alone (the
+           engine's Kiwi configuration, bench/index_throughput.py's kiwi-alone, in a child),
            Lucene/Nori `bench/nori/run.sh index`; then `newsearch index` at N/10 for RSS against size.
            The 1M index is kept in WORKDIR/idx-N for the later steps (delete it to rebuild).
   reindex  `newsearch index` again on the unchanged file (no-op, 3 runs), then with 1% of rows' bodies
@@ -159,10 +159,10 @@ def step_build(work: Path, full: Path, part: Path, n: int) -> list[list]:
     docs, chars, nbytes = C.text_stats(full)
     ix = work / f"idx-{n}"
     shutil.rmtree(ix, ignore_errors=True)
-    k = kiwi_alone(full)
-    log(f"kiwi alone: {k['seconds']:.1f}s")
     wall, peak, summary = C.run_index_cli([full], ix)
     log(f"newsearch index: {wall:.1f}s, peak RSS {peak:.0f} MB ({summary})")
+    k = kiwi_alone(full)
+    log(f"kiwi alone: {k['seconds']:.1f}s")
     nori = nori_index(full)
     log(f"lucene/nori: {nori['seconds']:.1f}s")
     small = work / f"idx-{n // 10}"

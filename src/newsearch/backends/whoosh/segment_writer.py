@@ -185,6 +185,12 @@ class FastSegmentWriter(writing.SegmentWriter):
         self.perdocwriter = FastPerDocWriter(codec, self.storage, self.newsegment)
         self.fieldwriter = codec.field_writer(self.storage, self.newsegment)
 
+    def before_merge(self):
+        """Called by the merge policy (merging.py) before it adds segments: a merge's postings join the table,
+        so the documents added so far are written out first when they already fill a good part of it."""
+        if self._fast and self.docnum and self._npostings > self._limit_postings // 4:
+            self._roll_segment()
+
     def _merge_segments(self, mergetype, optimize, merge):
         finals = super()._merge_segments(mergetype, optimize, merge)
         return list(finals) + self._done_segments

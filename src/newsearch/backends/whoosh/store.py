@@ -32,7 +32,7 @@ from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
 from ...errors import StoreError
-from . import segment_files
+from . import merging, segment_files
 from .schema import build_schema
 from .segment_files import IndexDamaged
 from .segment_writer import FastSegmentWriter
@@ -446,6 +446,7 @@ def segment_writer(ix, timeout: float, lock=None):
             w = FastSegmentWriter(ix, timeout=timeout, delay=0.25, limitmb=WRITER_LIMIT_MB)
     except LockError:
         raise _locked(timeout) from None
+    w.mergetype = merging.tiered(WRITER_LIMIT_MB * 2**20 / 2)  # a full table writes a segment about this size
     w._commit_toc = lambda segments: commit_toc(w, segments)
     w.add_reader = _verifying_add_reader(w, w.add_reader)
     return w
