@@ -1,8 +1,9 @@
 """The held-out set: real Korean news pages from public test fixtures, labelled by reading them.
 
 tests/fixtures/heldout/ holds the pages (sources and licences in SOURCES.md) and gold.jsonl (title, date,
-publisher and accepted aliases, body, notes per page). These pages were collected and labelled before any
-extractor change of issue 17 and measured on the code as it then was (README, "Stripping news pages").
+publisher and accepted aliases, body, notes per page). The first pages were collected and labelled before any
+extractor change of issue 17 and measured on the code as it then was; the last six were added later and measured
+on the code of that time before any further change (README, "Stripping news pages").
 
 Measures, over all pages:
 - titles: exact match after whitespace normalisation;
@@ -213,3 +214,20 @@ def test_date_is_the_one_most_signals_give():
             "<meta name='date' content='2024-06-01'>")
     top = "<p class='info'>입력</p><p class='info'>2024.05.02 09:15</p><p>수정 2024.06.01 10:00</p>"
     assert extract_html(_page(head, top)).date.startswith("2024-05-02")
+
+
+def test_quoted_motto_in_a_copyright_notice_is_not_the_publisher():
+    head = f"<title>{_HEADLINE} - Entermedia</title>"
+    top = f"<h1>엔터 미디어</h1><dl class='newsTitle'><dt>{_HEADLINE}</dt></dl>"
+    art = extract_html(_page(head, top, notice="저작권자 ⓒ '대중문화컨텐츠 전문가그룹' 엔터미디어(www.entermedia.co.kr), "
+                                               "무단전재 및 재배포금지"))
+    assert art.publisher == "엔터미디어"
+    assert art.title == _HEADLINE  # the <dl class=newsTitle> agrees with <title>; the logo <h1> is the site's name
+
+
+def test_roundup_label_stays_in_the_title():
+    head = (f"<title>[종합] {_HEADLINE} - 매체</title><meta property='og:title' content='[종합] {_HEADLINE} - 매체'>"
+            "<meta property='og:site_name' content='매체'>")
+    assert extract_html(_page(head, f"<h2 class='news_ttl'>[종합] {_HEADLINE}</h2>")).title == f"[종합] {_HEADLINE}"
+    head = f"<title>[사회]{_HEADLINE} | 매체</title><meta property='og:site_name' content='매체'>"
+    assert extract_html(_page(head)).title == _HEADLINE  # a bracketed section still goes

@@ -47,6 +47,9 @@ def name_key(text: str) -> str:
 
 
 _SECTION_KEYS = frozenset(name_key(s) for s in SECTION_NAMES)
+# Section names that, in brackets before a headline, are the article's own label and part of its title:
+# "[종합] 코로나19 신규확진 44명" is a round-up (like "[속보]", "[단독]"), not the 종합 section.
+_LABEL_KEYS = frozenset(name_key(s) for s in ("종합",))
 
 
 class Ballot:
@@ -130,16 +133,18 @@ _TAIL_SECTION = re.compile(r"\s*[-–—:>]\s*([^\s\-–—:>]{1,10})$")
 _HEADLINE_ATTR = re.compile(r"(?:^|[-_])(?:headline|title|tit|subject|heading|ttl)(?:$|[-_])|(?:headline|title)$", re.I)
 _NOT_HEADLINE = re.compile(r"sub|summary|desc|caption|photo|img|thumb|list|rank|popular|relat|recommend|logo|menu|"
                            r"nav|btn|button|tab|banner|foot|copyright|date|time|info|tool|comment|reply|search", re.I)
-_HEADLINE_TAGS = frozenset("h1 h2 h3 h4 h5 h6 div p span strong em b header dt".split())
+_HEADLINE_TAGS = frozenset("h1 h2 h3 h4 h5 h6 div p span strong em b header dl dt".split())
 _TITLE_FORMS = ("heading", "html", "ld", "og", "twitter", "meta")  # whose writing of the winner is shown
 _TITLE_KINDS = ("ld", "og", "heading", "twitter", "html", "meta")  # surest first, for ties
 
 
 def _drop_section_tags(text: str) -> str:
-    """'[사회]제목' -> '제목', '제목-정치' -> '제목': a bracketed or hyphenated section name around a title."""
+    """'[사회]제목' -> '제목', '제목-정치' -> '제목': a bracketed or hyphenated section name around a title
+    ('[종합]', a round-up label, stays)."""
     for _ in range(2):
         lead = _LEAD_TAG.match(text)
-        if lead and name_key(lead.group(1)) in _SECTION_KEYS and text[lead.end():].strip():
+        lead_key = name_key(lead.group(1)) if lead else ""
+        if lead_key in _SECTION_KEYS and lead_key not in _LABEL_KEYS and text[lead.end():].strip():
             text = text[lead.end():]
         tail = _TAIL_SECTION.search(text)
         if tail and name_key(tail.group(1)) in _SECTION_KEYS and text[:tail.start()].strip():

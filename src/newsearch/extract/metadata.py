@@ -92,11 +92,13 @@ _COPYRIGHT_NAME = re.compile(r"(?:ⓒ|©|copyright|저작권자?)\s*(?:ⓒ|©|\(
 
 
 # A copyright notice naming the outlet: "Copyright ⓒ 연합뉴스.", "저작권자(c)연합뉴스", "ⓒ SBS & ...",
-# "저작권자ⓒ CBS 노컷뉴스(www.nocutnews.co.kr)", "Copyright ⓒ MBN(매일방송)". The name runs to the first
+# "저작권자ⓒ CBS 노컷뉴스(www.nocutnews.co.kr)", "Copyright ⓒ MBN(매일방송)", "저작권자 ⓒ '대중문화컨텐츠
+# 전문가그룹' 엔터미디어(...)" (a quoted motto before the name is not the name). The name runs to the first
 # stop word, bracket or full stop; a word in brackets right after it is a second name for the outlet.
 _NOTICE = re.compile(r"무단|재배포|copyright|저작권|all\s*rights", re.I)
 _COPYRIGHT_MARK = re.compile(r"(?:copyrights?|저작권자?\s*(?=[(\[]?\s*(?:ⓒ|©|\(c\))))\s*|ⓒ|©", re.I)
-_COPYRIGHT_LEAD = re.compile(r"^(?:\s|ⓒ|©|\(c\)|[(\[:]|by\b|since\b|\d{4}(?:\s*[-~]\s*\d{4})?)+", re.I)
+_COPYRIGHT_LEAD = re.compile(r"^(?:\s|ⓒ|©|\(c\)|[(\[:]|by\b|since\b|\d{4}(?:\s*[-~]\s*\d{4})?"
+                             r"|'[^']{1,40}'(?=\s)|‘[^’]{1,40}’(?=\s)|\"[^\"]{1,40}\"(?=\s)|“[^”]{1,40}”(?=\s))+", re.I)
 _COPYRIGHT_STOP = re.compile(r"\s*(?:[.,;:|&<>()\]}\[]|무단|all\s*rights|some\s*rights|의\s|은\s|는\s|$)", re.I)
 _NAME_IN_BRACKETS = re.compile(r"^\(([가-힣A-Za-z0-9 ]{2,20})\)")
 
