@@ -232,19 +232,20 @@ def test_old_index_without_manifest_opens_and_check_notes_it(ix):
 def test_a_merge_never_blesses_a_damaged_segment(tmp_path, kiwi, monkeypatch):
     """Past VERIFY_ON_OPEN_BYTES an open checks sizes only; a commit that merges a damaged segment must
     not copy the damage into a new segment with a fresh checksum, nor re-checksum it."""
-    from newsearch.backends.whoosh import store
+    from newsearch.backends.whoosh import merging, store
     from newsearch.errors import StoreError
 
     index = tmp_path / "ix"
-    srcs = [write_jsonl(tmp_path / f"s{k}.jsonl", [f"s{k}-{n}" for n in range(3)]) for k in range(5)]
+    srcs = [write_jsonl(tmp_path / f"s{k}.jsonl", [f"s{k}-{n}" for n in range(3)])
+            for k in range(merging.TIER_FACTOR)]
     for src in srcs:
-        update(index, [src])  # five segments: the next commit merges them (MERGE_SMALL)
+        update(index, [src])  # a full tier of small segments: the next commit merges them (merging.py)
     monkeypatch.setattr(store, "VERIFY_ON_OPEN_BYTES", 0)
     victim = segments(index)[0]
     damage(victim, "flipped@0.25")  # in the postings: read by the merge, not by opening the index
     more = write_jsonl(tmp_path / "more.jsonl", ["m1"])
     with pytest.raises(StoreError, match=f"is damaged: {victim.name}: checksum mismatch"):
-        update(index, [more])  # MERGE_SMALL merges the small segments into the new one
+        update(index, [more])  # the tiered policy merges the small segments into the new one
     r = cli("check", "--index", str(index))
     assert r.exit_code == 1 and f"problem: {victim.name}: checksum mismatch" in r.stdout, r.output
     assert not list(index.glob("MAIN.tmp")) and siblings(index) == []
