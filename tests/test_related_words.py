@@ -29,6 +29,9 @@ from .test_copies_stores import wire_rows
 
 HELDOUT = REPO / "tests" / "fixtures" / "heldout"
 QUERY = "헬스케어"
+# A query no document of the archive matches (a made-up noun; "존재하지않는낱말" stopped being one when the
+# held-out pages grew and one of them says 존재).
+NO_MATCH = "뷁궯쉛"
 # A verb stem among the query's foreground terms (보이다, in three of the four healthcare seeds): a candidate
 # the noun filter must leave out.
 VERB = "보이"
@@ -139,7 +142,8 @@ def test_reasons_and_bad_methods(stores):
     s = stores["plain"]
     assert s.related_words("을를 에서").reason is Reason.NO_SEARCHABLE_WORDS
     assert s.related_words("-카카오").reason is Reason.ONLY_EXCLUDED
-    assert s.related_words("존재하지않는낱말").words == []
+    assert s.search(NO_MATCH).total == 0
+    assert s.related_words(NO_MATCH).words == []
     with pytest.raises(ValueError):
         s.related_words(QUERY, method="tfidf")
     for method in sg.METHODS:
@@ -185,7 +189,7 @@ def test_api_and_results_page(stores):
 
     for w in shown:  # each a link that adds the word to the query
         assert f'href="/search?q={quote_plus(QUERY + " " + w.word)}"' in page
-    assert 'class="related-words"' not in client.get("/search?q=존재하지않는낱말").get_data(as_text=True)
+    assert 'class="related-words"' not in client.get(f"/search?q={NO_MATCH}").get_data(as_text=True)
     assert 'class="related-words"' not in client.get(f"/search?q={QUERY}&limit=1&page=2").get_data(as_text=True)
 
 
