@@ -21,6 +21,8 @@ ARTICLES = [
     {"id": "naver", "title": "네이버 검색 개편", "body": "네이버가 검색 서비스를 개편했다고 밝혔다."},
     {"id": "alnum", "title": "KT&G 실적", "body": "KT&G와 LG유플러스가 실적을 냈다. COVID-19 이후 3.5GHz 대역 점유율은 35.47%였다."},
     {"id": "rocket", "title": "발사 성공", "body": "한국형 발사체 누리호가 발사됐다. 누리호는 궤도에 올랐다."},
+    {"id": "unit1", "title": "한빛 원전 1호기 정비", "body": "한빛 1호기가 계획 정비에 들어갔다. 호기심 많은 관람객이 찾았다."},
+    {"id": "unit3", "title": "고리 원전 점검", "body": "고리 3호기도 점검을 마치고 다시 가동했다."},
     {"id": "other", "title": "날씨", "body": "내일은 전국에 비가 내리겠다."},
 ]
 
@@ -62,6 +64,13 @@ def test_alphanumerics_stay_whole(s):
     assert ids(s, "5G") == ["fiveg"]
     for q in ("KT&G", "LG유플러스", "COVID-19", "3.5GHz", "35.47%"):
         assert ids(s, q)[0] == "alnum", q
+
+
+def test_number_and_counter_are_one_word(s):
+    # `3호기` is one word: not every `3` (`3%` in "pay") nor `1호기`; the number alone still finds it.
+    assert ids(s, "3호기") == ["unit3"]
+    assert ids(s, "1호기") == ["unit1"]
+    assert "unit3" in ids(s, "3")
 
 
 def test_part_finds_long_compound(s):

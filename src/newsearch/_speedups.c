@@ -1009,7 +1009,7 @@ done:
 /* What analysis.py tells configure(): tag flags come from its tag_flags(tag) (cached here). */
 enum {
     F_CONTENT = 1, F_RUN = 2, F_NOUN = 4, F_ALNUM = 8, F_LOWER = 16, F_XPN = 32, F_XSN = 64, F_SH = 128,
-    F_SN = 256, F_VVVA = 512, F_DECOMPOSE = 1024
+    F_SN = 256, F_VVVA = 512, F_DECOMPOSE = 1024, F_NNB = 2048
 };
 static PyObject *s_form, *s_tag, *s_len, *s_lower, *s_percent, *s_empty;
 
@@ -1280,7 +1280,8 @@ static PyObject *terms_from_tokens(PyObject *self, PyObject *tokens_in) {
                     plain = PySet_Contains(cfg_plain_suffixes, c->form);
                     if (plain < 0) goto done;
                 }
-                if ((c->flags & F_XSN) && np && !plain) {
+                if (((c->flags & F_XSN) && np && !plain)
+                    || ((c->flags & F_NNB) && np && j > i && (toks[j - 1].flags & F_SN))) {
                     Part *last = &parts[np - 1];
                     PyObject *text = PyUnicode_Concat(last->text, c->form);
                     if (!text) goto done;

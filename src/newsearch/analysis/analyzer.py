@@ -160,5 +160,6 @@ def fingerprint() -> str:
     """Identifies the analysis rules and Kiwi version: a change means documents need re-analysis."""
     import kiwipiepy
 
+    # a6: a number and its counter are one term (3호기)
     # a4: hashtags read as words, mixed Latin-Hangul nouns split by script; a3: Hanja readings from Unihan
-    return f"a5:kiwi{kiwipiepy.__version__}"
+    return f"a6:kiwi{kiwipiepy.__version__}"

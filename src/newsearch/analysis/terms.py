@@ -9,6 +9,8 @@ What becomes an index term:
   alone is indexed too;
 - a long noun that Kiwi keeps whole is also indexed by the parts Kiwi finds in it alone
   (`아산카카오메디컬데이터` -> `아산`, `카카오`, ...), so that a part finds the whole;
+- a counter written right after a number (NNB after SN) joins it like a suffix: `3호기` is a term
+  and so is `3`, so that `3호기` does not match every `3` and every `호기`;
 - headline Hanja abbreviations are indexed with their Korean word as well (`美` -> `미국`).
 Particles (J*), endings (E*), punctuation and other function morphemes are dropped.
 """
@@ -131,7 +133,8 @@ def _run(toks: list[tuple], i: int) -> tuple[list[Part], list[tuple[int, str]], 
                 parts.append(Part(norm, tstart, tend, ttag, hanja_variants(norm)))
             else:
                 parts.append(Part(norm, tstart, tend, ttag))
-        elif ttag == "XSN" and parts and tform not in PLAIN_SUFFIXES:
+        elif (ttag == "XSN" and parts and tform not in PLAIN_SUFFIXES) \
+                or (ttag == "NNB" and parts and j > i and toks[j - 1][1] == "SN"):
             last = parts[-1]
             parts[-1] = Part(last.text + tform, last.start, tend, last.tag, last.variants + (last.text,))
         elif (tform in ALNUM_GLUE and parts and parts[-1].tag in ALNUM_TAGS and nxt is not None
@@ -186,7 +189,7 @@ def tag_flags(tag: str) -> int:
     """The tag's classes above as bits, in the order _speedups.c numbers them."""
     bits = (tag in CONTENT_TAGS, tag in RUN_TAGS, tag in NOUN_TAGS, tag in ALNUM_TAGS,
             tag in ALNUM_TAGS or tag.startswith("W_"), tag == "XPN", tag == "XSN", tag == "SH", tag == "SN",
-            tag in ("VV", "VA"), tag in ("NNG", "NNP"))
+            tag in ("VV", "VA"), tag in ("NNG", "NNP"), tag == "NNB")
     return sum(1 << k for k, on in enumerate(bits) if on)
 
 
