@@ -69,6 +69,26 @@ def test_a_compound_part_still_finds_the_longer_compound(tmp_path, kiwi):
         assert {h.id for h in s.search("헬스 케어").hits} >= {"kakao", "spaced"}
 
 
+def test_parts_found_apart_rank_a_match_however_many_match_the_other_word(tmp_path, kiwi):
+    # 150 short articles say 대한민국 more often than the one about the sewerage rate, which holds the
+    # compound's parts apart (공공하수처리 ... 하수도 보급률): it must still come first, wherever the first pass
+    # would put it on 대한민국 alone (the re-ranked head is 100 deep), and the parts alone make no match.
+    rows = [{"id": f"k{i:03d}", "title": f"소식 {i}", "body": f"대한민국 대한민국 소식 {i}번째 대한민국."} for i in range(150)]
+    rows.append({"id": "sewer", "title": "통계 발표",
+                 "body": "대한민국 환경부 통계에 따르면 공공하수처리 인구가 늘었고 하수도 보급률은 90%를 넘었다. "
+                         "정부는 예산을 더 투입해 농어촌 지역의 시설을 확충하기로 했다고 밝혔다."})
+    rows.append({"id": "apart", "title": "통계", "body": "공공 기관의 하수도 보급률 통계가 나왔다."})
+    src = tmp_path / "rows.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert update(ix, [src]).failed == 0
+    with open_searcher(ix) as s:
+        assert s.search("대한민국").hits[0].id != "sewer"
+        both = s.search("대한민국 공공하수도보급률", limit=200)
+        assert both.hits[0].id == "sewer"
+        assert "apart" not in {h.id for h in both.hits}
+
+
 def test_newest_first_needs_every_word(archive):
     hits = all_hits(archive, "대통령 선거", sort="newest")
     assert len(hits) > 10

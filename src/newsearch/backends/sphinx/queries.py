@@ -49,6 +49,18 @@ def _exprs(node: Node) -> list[str]:
     return out
 
 
+def _parts(tree: QueryTree) -> list[str]:
+    """The parts of the query's compounds (each compound's first split), as terms."""
+    out = []
+    for node in (*tree.should, *tree.must):
+        if isinstance(node, (AnyOf, Phrase, Entity)):
+            continue
+        for u in node.units:
+            split = [a for a in u.alternatives if len(a) > 1]
+            out += [_scope(node.fieldname, escape(token(t))) for t in (split[0] if split else ())]
+    return list(dict.fromkeys(out))
+
+
 def build_match(tree: QueryTree) -> str:
     """The MATCH expression of a parsed query that has something to search (`tree.reason` is None)."""
     should = [e for n in tree.should for e in _exprs(n)]
@@ -61,6 +73,9 @@ def build_match(tree: QueryTree) -> str:
             expr = f"({expr} MAYBE {any_of})"
     else:
         expr = any_of
+    parts = _parts(tree)
+    if expr and parts:  # a compound's parts add to the rank of whatever matches (rescore.py scores them)
+        expr = f"({expr} MAYBE (" + " | ".join(parts) + "))"
     names = [e for n in tree.entities for e in _exprs(n)]  # narrow whatever else matches
     if names:
         expr = " ".join(names) + (f" {expr}" if expr else "")

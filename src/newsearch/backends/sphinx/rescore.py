@@ -4,9 +4,9 @@ searchd finds the candidates (its own ranker, deep enough: `SphinxStore` asks fo
 each is then scored here from its stored spans (candidate.py) and the namespace's statistics over every
 shard (stats.py), with the model `backends/whoosh` ranks by: the same query tree (`model`, as
 `backends/whoosh/queries.compile_tree` builds it and Whoosh normalises it), BM25F with Lucene's idf and
-`Ranking`'s k1, b and field weights, best-of compound forms, the coordination bonus; then the same stages
-over the same depths: title matches, the parts of compounds and proximity pairs for the best
-`rerank_depth`, the best passage for the best `window_depth`. A document's score therefore depends on the
+`Ranking`'s k1, b and field weights, best-of compound forms, the coordination bonus, the parts of compounds
+found apart (adding to whatever matches); then the same stages over the same depths: title matches and
+proximity pairs for the best `rerank_depth`, the best passage for the best `window_depth`. A document's score therefore depends on the
 query, the namespace and the document, never on the shard that holds it.
 
 Differences left (ARCHITECTURE.md): entity clauses (`인물:` ...) only narrow here (Whoosh also scores them),
@@ -102,7 +102,7 @@ def _unit(unit, fields: tuple[str, ...], r: Ranking):
     return per_field[0] if len(per_field) == 1 else Group("or", tuple(per_field))
 
 
-def _concepts(node: Concepts, r: Ranking, rerank: list | None) -> list:
+def _concepts(node: Concepts, r: Ranking, rerank: list | None, parts_out: list | None = None) -> list:
     fields = (node.fieldname,) if node.fieldname else FIELDS
     units = node.units
     if r.proximity_weight and "body" in fields and rerank is not None:
@@ -116,14 +116,14 @@ def _concepts(node: Concepts, r: Ranking, rerank: list | None) -> list:
         out.append(_unit(u, first, r))
         if first != fields:
             rerank.append(_unit(u, ("title",), r))
-        if r.part_weight and rerank is not None:
+        if r.part_weight and parts_out is not None:
             parts = [a for a in u.alternatives if len(a) > 1]
             for term in (parts[0] if parts else ()):
-                rerank.append(Group("or", tuple(Term(f, term, r.field_weight(f) * r.part_weight) for f in first)))
+                parts_out.append(Group("or", tuple(Term(f, term, r.field_weight(f) * r.part_weight) for f in first)))
     return out
 
 
-def _queries(node: Node, r: Ranking, rerank: list | None) -> list:
+def _queries(node: Node, r: Ranking, rerank: list | None, parts_out: list | None = None) -> list:
     if isinstance(node, AnyOf):
         subs = [q for m in node.members for q in _queries(m, r, None)]
         return [Group("or", tuple(subs))] if subs else []
@@ -132,20 +132,23 @@ def _queries(node: Node, r: Ranking, rerank: list | None) -> list:
         return [Group("or", tuple(_alt(f, tuple(node.words), r.field_weight(f)) for f in fields))]
     if isinstance(node, Entity):
         return [Name(node.kind, node.name)]
-    return _concepts(node, r, rerank)
+    return _concepts(node, r, rerank, parts_out)
 
 
 def model(tree: QueryTree, r: Ranking) -> Model:
     """The query and its re-rank clauses, normalised as Whoosh normalises them (exclusions: searchd's)."""
     rerank: list = []
-    should = [q for n in tree.should for q in _queries(n, r, rerank)]
-    must = [q for n in tree.must for q in _queries(n, r, rerank)]
+    parts: list = []
+    should = [q for n in tree.should for q in _queries(n, r, rerank, parts)]
+    must = [q for n in tree.must for q in _queries(n, r, rerank, parts)]
     required = (Group("and", tuple(must)) if len(must) > 1 else must[0]) if must else None
     any_of = (Group("or", tuple(should), scale=r.coord_scale) if len(should) > 1 else should[0]) if should else None
     if required is not None and any_of is not None:
         positive = Maybe(required, any_of)
     else:
         positive = required if required is not None else any_of
+    if positive is not None and parts:  # a compound's parts add to whatever matches, never match alone
+        positive = Maybe(positive, Group("or", tuple(parts)) if len(parts) > 1 else parts[0])
     names = [q for e in tree.entities for q in _queries(e, r, None)]
     if names:
         subs = names + ([positive] if positive is not None else [])

@@ -3,8 +3,9 @@
 Each concept becomes a clause matching any of its forms (the compound, or its parts as a phrase)
 in the title or body. Concepts are optional by default: more matched concepts rank higher (BM25
 sums, plus a small coordination bonus), so keyword queries and natural questions both work.
-Proximity and the title's extra weight are kept apart (`Compiled.rerank`): they re-rank only the
-best candidates of the first pass.
+A compound's parts found apart add to the score of a document that matches (`AndMaybe`), never
+make a match alone. Proximity and the title's extra weight are kept apart (`Compiled.rerank`): they
+re-rank only the best candidates of the first pass.
 """
 
 from __future__ import annotations
@@ -156,7 +157,8 @@ def unit_query(unit: QueryUnit, fields: tuple[str, ...], ranking: Ranking) -> Q.
     return per_field[0] if len(per_field) == 1 else Q.Or(per_field)
 
 
-def _concept_queries(node: Concepts, ranking: Ranking, rerank_out: list | None) -> list[Q.Query]:
+def _concept_queries(node: Concepts, ranking: Ranking, rerank_out: list | None,
+                     parts_out: list | None = None) -> list[Q.Query]:
     """One query per concept (and per part of a compound), plus proximity and title re-rank clauses."""
     fields = (node.fieldname,) if node.fieldname else FIELDS
     units = node.units
@@ -173,17 +175,18 @@ def _concept_queries(node: Concepts, ranking: Ranking, rerank_out: list | None) 
         out.append(unit_query(u, first_fields, ranking))
         if first_fields != fields:
             rerank_out.append(unit_query(u, ("title",), ranking))
-        if ranking.part_weight and rerank_out is not None:
-            # A compound's parts found apart add to a candidate's score; alone they never make a match.
+        if ranking.part_weight and parts_out is not None:
+            # A compound's parts found apart add to the score of whatever matches; alone they never make a match.
             parts = [a for a in u.alternatives if len(a) > 1]
             for term in (parts[0] if parts else ()):
-                rerank_out.append(Q.Or([Q.Term(f, term, boost=ranking.field_weight(f) * ranking.part_weight)
+                parts_out.append(Q.Or([Q.Term(f, term, boost=ranking.field_weight(f) * ranking.part_weight)
                                         for f in first_fields]))
     return out
 
 
-def _queries(node: Node, ranking: Ranking, rerank_out: list | None) -> list[Q.Query]:
-    """The node as Whoosh queries (several for a run of free words); `rerank_out` only at the top."""
+def _queries(node: Node, ranking: Ranking, rerank_out: list | None, parts_out: list | None = None) -> list[Q.Query]:
+    """The node as Whoosh queries (several for a run of free words); `rerank_out` and `parts_out` (the
+    compounds' parts, scored in the first pass but never matching alone) only at the top."""
     if isinstance(node, AnyOf):
         subs = [q for m in node.members for q in _queries(m, ranking, None)]
         return [Q.Or(subs)] if subs else []
@@ -192,14 +195,15 @@ def _queries(node: Node, ranking: Ranking, rerank_out: list | None) -> list[Q.Qu
         return [Q.Or([_alt_query(f, tuple(node.words), ranking.field_weight(f)) for f in fields])]
     if isinstance(node, Entity):
         return [Q.Term(node.kind, name_key(node.name), boost=ranking.field_weight(node.kind))]
-    return _concept_queries(node, ranking, rerank_out)
+    return _concept_queries(node, ranking, rerank_out, parts_out)
 
 
 def compile_tree(tree: QueryTree, ranking: Ranking) -> Compiled:
     """The Whoosh query of a parsed query that has something to search (`tree.reason` is None)."""
     rerank: list[Q.Query] = []
-    should = [q for n in tree.should for q in _queries(n, ranking, rerank)]
-    must = [q for n in tree.must for q in _queries(n, ranking, rerank)]
+    parts: list[Q.Query] = []
+    should = [q for n in tree.should for q in _queries(n, ranking, rerank, parts)]
+    must = [q for n in tree.must for q in _queries(n, ranking, rerank, parts)]
     must_not = [q for n in tree.must_not for q in _queries(n, ranking, None)]
     required = (Q.And(must) if len(must) > 1 else must[0]) if must else None
     if required is not None and should:
@@ -208,6 +212,8 @@ def compile_tree(tree: QueryTree, ranking: Ranking) -> Compiled:
         positive = required if required is not None else _or(should, ranking)
     else:
         positive = None
+    if positive is not None and parts:
+        positive = Q.AndMaybe(positive, Q.Or(parts) if len(parts) > 1 else parts[0])
     names = [q for e in tree.entities for q in _queries(e, ranking, None)]  # narrow whatever else matches
     if names:
         positive = Q.And(names + [positive]) if positive is not None else (Q.And(names) if len(names) > 1
