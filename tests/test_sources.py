@@ -337,3 +337,38 @@ def test_a_dictionary_change_reanalyses_matching_documents_of_other_sources(tmp_
     # The next run over b.jsonl has nothing left to do; the dictionary is the kept one now.
     stats, _ = build(ix, b, user_dict=words)
     assert (stats.added, stats.updated, stats.unchanged) == (0, 0, 2) and stats.notes == []
+
+
+def test_a_no_op_run_parses_no_unchanged_row(tmp_path, kiwi, monkeypatch):
+    # Rows the index holds with the same digest are read by their leading id alone; a changed row, a
+    # new one, one whose id does not lead, and a bad row are parsed (and reported) as before.
+    rows = [{"id": f"r{i}", "title": f"제목 {i}", "body": dump("해상풍력")} for i in range(5)]
+    src = tmp_path / "feed"
+    src.mkdir()
+    feed = src / "rows.jsonl"
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert update(ix, [src]).added == 5
+    parsed: list[bytes] = []
+    real = sources.json.loads
+
+    def counting(s, *a, **kw):
+        if isinstance(s, bytes) and b'"body"' in s:  # a whole row (json is shared: the index reads it too)
+            parsed.append(s)
+        return real(s, *a, **kw)
+
+    monkeypatch.setattr(sources.json, "loads", counting)
+    stats = update(ix, [src])
+    assert (stats.unchanged, stats.added, stats.updated, stats.failed) == (5, 0, 0, 0) and parsed == []
+    rows[1]["body"] = dump("수소경제")
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    lines.append(json.dumps({"title": "아이디 뒤", "body": dump("탄소중립"), "id": "late"}, ensure_ascii=False))
+    lines.append('{"id": "r9", "title": "잘린 줄", "body": ' + "\"" + "가" * 80)
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    errors: list[str] = []
+    stats = update(ix, [src], on_problem=lambda p: errors.append(p.line()))
+    assert (stats.unchanged, stats.updated, stats.added, stats.failed) == (4, 1, 1, 1)
+    assert len(parsed) == 3 and errors == [f"error: {feed}:7: invalid JSON (Invalid control character at)"]
+    with open_searcher(ix) as s:
+        assert [h.id for h in s.search("수소경제").hits] == [f"rows.jsonl{sources.ROW_SEPARATOR}r1"]
+        assert [h.id for h in s.search("탄소중립").hits] == [f"rows.jsonl{sources.ROW_SEPARATOR}late"]

@@ -88,8 +88,9 @@ class Scan:
     def changed_docs(self, sources: list[Path]) -> Iterator[SourceDoc]:
         """New and changed documents of `sources`, in order; counts the unchanged ones."""
         problems: list[Problem] = []
+        known = None if self.force else self._known
         for src in sources:
-            for doc in iter_source(Path(src), problems, self.salt, self.follow_links):
+            for doc in iter_source(Path(src), problems, self.salt, self.follow_links, known):
                 self._drain(src, problems)
                 self.stats.scanned += 1
                 if not is_unicode(doc.id):  # undecodable file name or "\ud800" in a JSON id
@@ -109,6 +110,10 @@ class Scan:
                 else:
                     yield doc
             self._drain(src, problems)
+
+    def _known(self, doc_id: str, digest: str) -> bool:
+        old = self.existing.get(doc_id)
+        return old is not None and old[1] == digest
 
     def recheck_docs(self) -> Iterator[SourceDoc]:
         """Unchanged documents of the index's other sources that mention a changed word (see the class)."""
