@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 
 from newsearch.analysis import Analyzer
+from newsearch import backends
 from newsearch.backends import open_searcher, open_writer
 from newsearch.backends.sphinx import words
 from newsearch.backends.whoosh import spelling as whoosh_spelling
@@ -222,6 +223,31 @@ def test_vocabulary_is_built_once_per_index_state(archives):
     if "sphinx" in archives:
         sphinx_dir = archives["sphinx"].store.index_dir
         assert words.kept(sphinx_dir) is words.kept(sphinx_dir)  # read once per version of the file
+
+
+def test_vocabulary_sums_the_segments(tmp_path, kiwi):
+    """Read segment by segment, the vocabulary is what one reader over every segment gives."""
+    words = ["해상풍력", "수소경제", "탄소중립", "반도체", "배터리"]
+    ix = tmp_path / "ix"
+    for k in range(3):  # three runs, three segments; every word in every run, some in several documents
+        src = tmp_path / f"run{k}.jsonl"
+        src.write_text("".join(json.dumps({"id": f"{k}-{i}", "title": w, "body": f"{w} 관련 {words[(i + k) % 5]} 소식"},
+                                          ensure_ascii=False) + "\n" for i, w in enumerate(words * 2)), encoding="utf-8")
+        assert backends.update(ix, [src]).added == 10
+    from whoosh import index as whoosh_index
+
+    with whoosh_index.open_dir(str(ix)).searcher() as s:
+        reader = s.reader()
+        assert len(list(reader.leaf_readers())) >= 2
+        df = {}
+        for raw, info in reader.iter_field("body"):
+            word = raw.decode("utf-8")
+            if info.doc_frequency() >= spelling.MIN_DF and spelling.correctable(word):
+                df[word] = info.doc_frequency()
+        expected = spelling.from_counts(df)
+        got = whoosh_spelling.build(reader)
+    assert got.words == expected.words and got.df.tolist() == expected.df.tolist()
+    assert dict(zip(got.words, got.df.tolist()))["해상풍력"] == 10  # 2 + 4 + 4 documents over the three runs
 
 
 def test_both_stores_keep_the_same_vocabulary(archives):
