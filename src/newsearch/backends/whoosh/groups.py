@@ -72,8 +72,8 @@ def file_stamp(folder: Path) -> tuple:
 class GroupView:
     """The groups of one searcher's documents by document number: collapse keys, members, leads."""
 
-    def __init__(self, groups: Groups, codes: np.ndarray, names: list[str], live: np.ndarray, reader,
-                 stamp: tuple):
+    def __init__(self, groups: Groups, codes: np.ndarray, names: list[str], code_of: dict[str, int],
+                 live: np.ndarray, reader, stamp: tuple):
         self.stamp = stamp
         # Copies are listed from columns: reading stored fields would unpickle every copy's body.
         self._columns = {c: reader.column_reader(c) for c in ("headline", "publisher", "date")}
@@ -82,7 +82,6 @@ class GroupView:
         self.key = codes.astype(np.int64)  # docnum -> code of its lead's id (its own id without copies)
         self.members: dict[int, np.ndarray] = {}  # lead code -> live docnums, for groups of two or more here
         self.groups: list[tuple[str, ...]] = []  # those groups' ids, lead first
-        code_of = {name: i for i, name in enumerate(names)}
         live_docnum = np.full(len(names), -1, dtype=np.int64)  # an id is live in one document at most
         live_docs = np.flatnonzero(live)
         live_docnum[codes[live_docs]] = live_docs

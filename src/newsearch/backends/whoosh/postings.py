@@ -1,5 +1,7 @@
 """Whole posting lists and positions of one Whoosh searcher, as numpy arrays.
 
+A posting list holds the segment's deleted documents too; `live()` masks them wherever it matters.
+
 Each term's posting list is read once (whole blocks, decoded by pickle and numpy) and cached once
 per process, since segments never change once written. Positions are read for the documents asked
 for only, block by block. `Postings` also holds the per-index arrays the scorer and collectors
@@ -85,7 +87,7 @@ class Postings:
         self._segment_keys = [(folder, _segment_id(sub.reader())) for sub, _off in self.leaves]
         self._postfiles = [getattr(getattr(sub.reader(), "_terms", None), "_postfile", None) for sub, _off in self.leaves]
         self._live: np.ndarray | None = None
-        self._columns: dict[str, tuple[np.ndarray, list[str]]] = {}
+        self._columns: dict[str, tuple[np.ndarray, list[str], dict[str, int] | None]] = {}
 
     # -- per-index data ---------------------------------------------------------------------
 
@@ -125,6 +127,19 @@ class Postings:
     def column_codes(self, fieldname: str) -> tuple[np.ndarray, list[str]]:
         """A sortable column as (code per document, value per code), each segment read in one piece and kept
         (sortable.py)."""
+        got = self._coded(fieldname)
+        return got[0], got[1]
+
+    def code_of(self, fieldname: str) -> dict[str, int]:
+        """A sortable column's code of each value (the inverse of `column_codes`'s list). The mapping made
+        while coding is handed over once, not kept (a million ids are some 50 MB); later calls make it again."""
+        codes, names, code_of = self._coded(fieldname)
+        if code_of is None:
+            return {name: i for i, name in enumerate(names)}
+        self._columns[fieldname] = (codes, names, None)
+        return code_of
+
+    def _coded(self, fieldname: str) -> tuple[np.ndarray, list[str], dict[str, int] | None]:
         got = self._columns.get(fieldname)
         if got is None:
             parts = []
@@ -164,7 +179,7 @@ class Postings:
                 continue
             seg_key = (self._segment_keys[k], fieldname, text)
             ids, ws, starts, wheres = _SHARED.postings(
-                seg_key, lambda: _decode_postings(reader.postings(fieldname, text)))
+                seg_key, lambda: _decode_postings(_all_postings(reader, fieldname, text)))
             ids_parts.append(ids + offset if offset else ids)
             w_parts.append(ws)
             parts.append((start, seg_key, self._postfiles[k], starts, wheres))
@@ -242,6 +257,16 @@ def _block_values(postfile, where) -> tuple:
             data = zlib.decompress(data)
         return loads(data)[2]
     return where
+
+
+def _all_postings(reader, fieldname: str, text: str):
+    """A segment's posting matcher of a term, deleted documents included: Whoosh wraps the postings of a
+    segment with deletions in a filter that can only be read posting by posting (and whose values would then
+    be kept one object each). Deleted documents are left out where it counts, by `Postings.live()`."""
+    terms = getattr(reader, "_terms", None)
+    if terms is None or not hasattr(reader, "_text_to_bytes"):
+        return reader.postings(fieldname, text)
+    return terms.matcher(fieldname, reader._text_to_bytes(fieldname, text), reader.schema[fieldname].format)
 
 
 def _decode_postings(m) -> tuple[np.ndarray, np.ndarray, list[int], list]:

@@ -279,7 +279,8 @@ class WhooshStore:
         if view is None or view.stamp != stamp:
             codes, names = snap.postings.column_codes("id")
             view = self._view = groups.GroupView(groups.read_groups(self.index_dir)[1], codes, names,
-                                                 snap.postings.live(), s.reader(), stamp)
+                                                 snap.postings.code_of("id"), snap.postings.live(), s.reader(),
+                                                 stamp)
         return view
 
     def _grouped(self, s, view: groups.GroupView, docnum: int, match: Match) -> Match:

@@ -67,8 +67,10 @@ def _raw_values(reader, fieldname: str):
     return [col[d] for d in range(size)], (lambda v: v)  # another column type: translated already
 
 
-def index_codes(parts: list[tuple[int, int, tuple[np.ndarray, list[str]]]], n: int) -> tuple[np.ndarray, list[str]]:
-    """The segments' codes `(offset, size, (codes, names))` as one code per document of the index (`n`)."""
+def index_codes(parts: list[tuple[int, int, tuple[np.ndarray, list[str]]]],
+                n: int) -> tuple[np.ndarray, list[str], dict[str, int]]:
+    """The segments' codes `(offset, size, (codes, names))` as one code per document of the index (`n`):
+    (codes, value per code, code per value)."""
     names: dict[str, int] = {}
     codes = np.zeros(n, dtype=np.int32)
     for offset, size, (seg_codes, seg_names) in parts:
@@ -77,4 +79,4 @@ def index_codes(parts: list[tuple[int, int, tuple[np.ndarray, list[str]]]], n: i
         to_index = np.fromiter((names.setdefault(v, len(names)) for v in seg_names), dtype=np.int32,
                                count=len(seg_names))
         codes[offset:offset + size] = to_index[seg_codes]
-    return codes, list(names)
+    return codes, list(names), names
