@@ -97,11 +97,14 @@ class Postings:
             live = np.zeros(self.n, dtype=bool)
             for sub, offset in self.leaves:
                 reader = sub.reader()
-                if reader.has_deletions():
-                    ids = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
-                    live[ids + offset] = True
-                else:
-                    live[offset:offset + reader.doc_count_all()] = True
+                live[offset:offset + reader.doc_count_all()] = True
+                if reader.has_deletions():  # the deleted few, not a test of every document
+                    deleted = getattr(reader, "deleted_docs_set", None)
+                    if deleted is None:
+                        live[offset:offset + reader.doc_count_all()] = False
+                        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64) + offset] = True
+                    elif deleted:
+                        live[np.fromiter(deleted, dtype=np.int64, count=len(deleted)) + offset] = False
             self._live = live
         return self._live
 
