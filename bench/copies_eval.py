@@ -149,7 +149,8 @@ def windowed_finder(days: int):
         d = np.array([_day(m.date) for m in have])
         keep &= (d[left] < 0) | (d[right] < 0) | (np.abs(d[left] - d[right]) <= days)
         comps = groups_mod._components(len(have), left[keep], right[keep])
-        return groups_mod.Groups(sorted((groups_mod._ordered([have[i] for i in c]) for c in comps), key=lambda g: g[0]))
+        rows = [(m.id, m.date or "\uffff", m.signature.length) for m in have]
+        return groups_mod.Groups(sorted((groups_mod._ordered([rows[i] for i in c]) for c in comps), key=lambda g: g[0]))
     return find
 
 

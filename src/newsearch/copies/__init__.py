@@ -8,8 +8,9 @@
   the most complete); the stores keep the result (`Groups`) and collapse results by it.
 """
 
-from .groups import COPY_CONTAINMENT, COPY_JACCARD, Groups, Member, find_groups, group_id
-from .signature import Signature, body_signature
+from .groups import COPY_CONTAINMENT, COPY_JACCARD, Groups, Member, SignatureTable, find_groups, find_groups_table, group_id
+from .signature import SIGNATURE_BYTES, Signature, body_signature, decode_rows
 
-__all__ = ["Signature", "body_signature", "Member", "Groups", "find_groups", "group_id", "COPY_JACCARD",
+__all__ = ["Signature", "body_signature", "Member", "Groups", "find_groups", "group_id", "SignatureTable",
+           "find_groups_table", "SIGNATURE_BYTES", "decode_rows", "COPY_JACCARD",
            "COPY_CONTAINMENT"]

@@ -30,6 +30,9 @@ CONTAINED_JACCARD = 0.2
 # A trimmed copy keeps at least this share of the longer text's shingles: a short text found inside
 # several longer ones (a news digest, a one-line brief) must not link different stories.
 CONTAINED_SHARE = 0.3
+# A trimmed copy has at least this many distinct shingles: the overlap of a shorter text is estimated from
+# 64 MinHash values, and for a two-sentence brief the estimate's noise alone crosses COPY_CONTAINMENT.
+MIN_CONTAINED_SHINGLES = 16
 # Copies of a story run within days; two dated texts further apart are a column's recurring intro or a
 # later story reusing a lead, not copies (an undated text is compared on its text alone).
 WINDOW_DAYS = 3
@@ -101,13 +104,34 @@ def find_groups(members: list[Member]) -> Groups:
     have = [m for m in members if m.signature is not None]
     if len(have) < 2:
         return Groups()
-    values = np.stack([m.signature.values for m in have])
-    sizes = np.array([m.signature.size for m in have], dtype=np.float64)
-    days = _days([m.date for m in have])
-    left, right = _candidates(values)
-    keep = _verified(values, sizes, left, right) & _near_in_time(days, left, right)
-    components = _components(len(have), left[keep], right[keep])
-    groups = [_ordered([have[i] for i in comp.tolist()]) for comp in components]
+    return find_groups_table(SignatureTable(
+        [m.id for m in have], np.stack([m.signature.values for m in have]),
+        np.array([m.signature.size for m in have], dtype=np.float64),
+        np.array([m.signature.length for m in have], dtype=np.int64), [m.date for m in have]))
+
+
+@dataclass
+class SignatureTable:
+    """The documents with a signature as arrays (a million `Member`s would take a gigabyte): ids, MinHash
+    values (documents x NUM_PERM), distinct shingles, body lengths, dates."""
+
+    ids: list[str]
+    values: np.ndarray
+    sizes: np.ndarray
+    lengths: np.ndarray
+    dates: list[str]
+
+
+def find_groups_table(t: SignatureTable) -> Groups:
+    """`find_groups` over a table of signatures."""
+    if len(t.ids) < 2:
+        return Groups()
+    days = _days(t.dates)
+    left, right = _candidates(t.values)
+    keep = _verified(t.values, t.sizes.astype(np.float64), left, right) & _near_in_time(days, left, right)
+    components = _components(len(t.ids), left[keep], right[keep])
+    groups = [_ordered([(t.ids[i], t.dates[i] or "\uffff", int(t.lengths[i])) for i in comp.tolist()])
+              for comp in components]
     groups.sort(key=lambda g: g[0])
     return Groups(groups)
 
@@ -151,7 +175,8 @@ def _verified(values: np.ndarray, sizes: np.ndarray, left: np.ndarray, right: np
         jac = (values[i] == values[j]).mean(axis=1)
         shared = jac * (sizes[i] + sizes[j]) / (1 + jac)
         small, large = np.minimum(sizes[i], sizes[j]), np.maximum(sizes[i], sizes[j])
-        trimmed = (shared / small >= COPY_CONTAINMENT) & (jac >= CONTAINED_JACCARD) & (small >= CONTAINED_SHARE * large)
+        trimmed = ((shared / small >= COPY_CONTAINMENT) & (jac >= CONTAINED_JACCARD) & (small >= CONTAINED_SHARE * large)
+                   & (small >= MIN_CONTAINED_SHINGLES))
         keep[s:s + _PAIR_CHUNK] = (jac >= COPY_JACCARD) | trimmed
     return keep
 
@@ -197,11 +222,9 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> list[np.ndarray]
     return [c for c in np.split(order, cuts) if len(c) > 1]
 
 
-def _ordered(members: list[Member]) -> tuple[str, ...]:
-    """Lead first (the earliest dated report, then the most complete, then the smallest id), then the rest
-    by date and id."""
-    def key(m: Member):
-        return (m.date or "\uffff", -m.signature.length, m.id)
-    lead = min(members, key=key)
-    rest = sorted((m for m in members if m is not lead), key=lambda m: (m.date or "\uffff", m.id))
-    return (lead.id,) + tuple(m.id for m in rest)
+def _ordered(rows: list[tuple[str, str, int]]) -> tuple[str, ...]:
+    """A group's (id, date or "\uffff", body length) rows as its ids: lead first (the earliest dated report,
+    then the most complete, then the smallest id), then the rest by date and id."""
+    lead = min(rows, key=lambda r: (r[1], -r[2], r[0]))
+    rest = sorted((r for r in rows if r is not lead), key=lambda r: (r[1], r[0]))
+    return (lead[0],) + tuple(r[0] for r in rest)

@@ -23,6 +23,7 @@ SHINGLE = 3
 MIN_SHINGLES = 8
 _SEED = 1
 _HEADER = struct.Struct("<II")  # distinct shingles, body length in characters
+SIGNATURE_BYTES = _HEADER.size + 4 * NUM_PERM  # `Signature.to_bytes()`
 
 # A dateline opening the body: "(서울=연합뉴스) 홍길동 기자 =", "[서울=뉴시스]홍길동 기자 =", "홍길동 기자 =".
 _DATELINE = re.compile(
@@ -51,7 +52,7 @@ class Signature:
     @classmethod
     def from_bytes(cls, data: bytes) -> "Signature | None":
         """The signature of `to_bytes`; None for empty or malformed data (a document without one)."""
-        if not data or len(data) != _HEADER.size + 4 * NUM_PERM:
+        if not data or len(data) != SIGNATURE_BYTES:
             return None
         size, length = _HEADER.unpack_from(data)
         return cls(np.frombuffer(data, dtype="<u4", offset=_HEADER.size).astype(np.uint32), size, length)
@@ -59,6 +60,14 @@ class Signature:
     def jaccard(self, other: "Signature") -> float:
         """Estimated Jaccard similarity of the two shingle sets."""
         return float(np.mean(self.values == other.values))
+
+
+def decode_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Many `Signature.to_bytes()` as the rows of a (documents, SIGNATURE_BYTES) uint8 array, decoded at once:
+    (distinct shingles, body lengths, MinHash values as documents x NUM_PERM uint32)."""
+    header = np.ascontiguousarray(rows[:, :_HEADER.size]).view("<u4")
+    values = np.ascontiguousarray(rows[:, _HEADER.size:]).view("<u4").astype(np.uint32, copy=False)
+    return header[:, 0].astype(np.float64), header[:, 1].astype(np.int64), values
 
 
 def ignored_spans(body: str) -> list[tuple[int, int]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...copies import Groups, Member, Signature, find_groups
+from ...copies import SIGNATURE_BYTES, Groups, SignatureTable, decode_rows, find_groups_table
 from ...search.model import Copy
 from . import sortable
 
@@ -39,15 +39,37 @@ def stale(folder: Path, generation: int) -> bool:
 
 def regroup(ix, folder: Path) -> Groups:
     """Group every live document of index `ix` by its signature and keep the groups in `folder`."""
-    members = []
+    ids: list[str] = []
+    dates: list[str] = []
+    rows = []
     with ix.reader() as reader:
         gen = ix.latest_generation()
         for sub, _offset in reader.leaf_readers():  # each column read in one piece (sortable.py)
-            ids, sigs, dates = (sortable.column_values(sub, c) for c in ("id", "sig", "date"))
-            members += [Member(ids[d], Signature.from_bytes(sigs[d]), dates[d]) for d in sub.all_doc_ids()]
-    groups = find_groups(members)
+            sig_rows, has_sig = sortable.fixed_rows(sub, "sig", SIGNATURE_BYTES)
+            keep = has_sig & _live(sub)
+            seg_ids, seg_dates = (sortable.column_values(sub, c) for c in ("id", "date"))
+            picked = np.flatnonzero(keep).tolist()
+            ids += [seg_ids[d] for d in picked]
+            dates += [seg_dates[d] for d in picked]
+            rows.append(sig_rows[keep])
+            del sig_rows
+    sizes, lengths, values = decode_rows(np.concatenate(rows) if rows else np.zeros((0, SIGNATURE_BYTES), np.uint8))
+    groups = find_groups_table(SignatureTable(ids, values, sizes, lengths, dates))
     _write(Path(folder), gen, groups)
     return groups
+
+
+def _live(reader) -> np.ndarray:
+    """True for each of a segment's documents that is not deleted."""
+    live = np.ones(reader.doc_count_all(), dtype=bool)
+    if reader.has_deletions():
+        deleted = getattr(reader, "deleted_docs_set", None)
+        if deleted is None:
+            live[:] = False
+            live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        elif deleted:
+            live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
+    return live
 
 
 def _write(folder: Path, generation: int, groups: Groups) -> None:

@@ -90,6 +90,33 @@ def _raw_values(reader, fieldname: str):
     return [col[d] for d in range(size)], (lambda v: v)  # another column type: translated already
 
 
+def fixed_rows(reader, fieldname: str, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """One segment's column values that are `width` bytes long, as the rows of a (documents, width) uint8
+    array read from the column's bytes in one piece, and which documents have such a value."""
+    size = reader.doc_count_all()
+    col = reader.column_reader(fieldname)
+    raw = getattr(col, "_reader", col)
+    out = np.zeros((size, width), dtype=np.uint8)
+    if isinstance(raw, VarBytesColumn.Reader) and size:
+        lengths = np.asarray(raw._lengths, dtype=np.int64)[:size]
+        offsets = np.asarray(raw._offsets, dtype=np.int64)[:size]
+        ok = lengths == width
+        if ok.any():
+            end = int((offsets[ok] + width).max())
+            data = np.frombuffer(bytes(raw._dbfile.get(raw._basepos, end)), dtype=np.uint8)
+            rows = np.flatnonzero(ok)
+            step = np.arange(width)
+            for s in range(0, len(rows), 8192):  # gather in pieces: the index array is 8 bytes a byte
+                r = rows[s:s + 8192]
+                out[r] = data[offsets[r][:, None] + step]
+        return out, ok
+    values = [col[d] for d in range(size)]
+    ok = np.array([isinstance(v, bytes) and len(v) == width for v in values], dtype=bool)
+    for d in np.flatnonzero(ok).tolist():
+        out[d] = np.frombuffer(values[d], dtype=np.uint8)
+    return out, ok
+
+
 def index_codes(parts: list[tuple[int, int, tuple[np.ndarray, list[str]]]],
                 n: int) -> tuple[np.ndarray, list[str], dict[str, int]]:
     """The segments' codes `(offset, size, (codes, names))` as one code per document of the index (`n`):
