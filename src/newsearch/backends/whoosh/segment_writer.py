@@ -25,6 +25,9 @@ Anything unusual (vectors, spelling fields, boosts, inlined postings) takes Whoo
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import struct
 import zlib
 from array import array
@@ -46,6 +49,26 @@ _TERMINFO = W3TermInfo._struct
 # Rough bytes per posting held in memory (doc number, weight, value bytes, list slots, term keys):
 # 100k reviews (about 2M postings) grew the process by about 370 MB.
 _POSTING_BYTES = 150
+
+
+def _give_back_memory() -> None:
+    """After a rolled segment: collect the table's cycles and hand freed heap pages back to the system
+    (glibc keeps them otherwise, and the next table's peak stacks on the last one's: a 500k build's peak
+    RSS 978 -> 906 MB). Elsewhere a no-op."""
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
 # Buffered column values are written out once they add up to this many bytes.
 _COLUMN_BUFFER = 1 << 20
 # Posting blocks whose pickle is shorter than this are stored uncompressed (the block header says
@@ -184,6 +207,7 @@ class FastSegmentWriter(writing.SegmentWriter):
         self.pool = writing.PostingPool(self._tempstorage, self.newsegment, limitmb=1)
         self.perdocwriter = FastPerDocWriter(codec, self.storage, self.newsegment)
         self.fieldwriter = codec.field_writer(self.storage, self.newsegment)
+        _give_back_memory()
 
     def before_merge(self):
         """Called by the merge policy (merging.py) before it adds segments: a merge's postings join the table,
