@@ -100,12 +100,14 @@ class Analyzer(terms.Decomposer):
 
     # -- queries --------------------------------------------------------------------------
 
-    def query_units(self, text: str, synonyms: bool = True) -> list[QueryUnit]:
-        """The concepts of a free-text query, matching how documents were indexed."""
+    def query_units(self, text: str, synonyms: bool = True, decompose: bool = True) -> list[QueryUnit]:
+        """The concepts of a free-text query, matching how documents were indexed (without `decompose`, a long
+        word's parts are not among its forms)."""
         if not text.strip():
             return []
         syn = self._synonym_map() if synonyms else {}
-        return [unit_of(parts, whole, self.decompose, syn) for parts, whole in segments(self.kiwi.tokenize(text, match_options=MATCH))]
+        split = self.decompose if decompose else _no_decomposition
+        return [unit_of(parts, whole, split, syn) for parts, whole in segments(self.kiwi.tokenize(text, match_options=MATCH))]
 
     def phrase_terms(self, text: str) -> list[str]:
         """The main terms of `text` in order, for an exact phrase query."""
@@ -127,8 +129,7 @@ class Analyzer(terms.Decomposer):
         """A synonym's indexed form: its one concept's main form, or its concepts as a phrase."""
         # Only each concept's main form is needed, which never depends on decomposition: skipping it saves
         # a Kiwi analysis per long word (0.6 s of every process's first query).
-        units = [unit_of(parts, whole, _no_decomposition, {})
-                 for parts, whole in segments(self.kiwi.tokenize(text, match_options=MATCH))] if text.strip() else []
+        units = self.query_units(text, synonyms=False, decompose=False)
         if len(units) == 1:
             return units[0].alternatives[0]
         return tuple(u.alternatives[0][0] for u in units)

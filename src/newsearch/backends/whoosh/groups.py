@@ -19,6 +19,7 @@ import numpy as np
 from ...copies import SIGNATURE_BYTES, Groups, SignatureTable, decode_rows, find_groups_table
 from ...search.model import Copy
 from . import sortable
+from .postings import segment_live
 
 FILE_NAME = "copies.json"
 
@@ -46,7 +47,7 @@ def regroup(ix, folder: Path) -> Groups:
         gen = ix.latest_generation()
         for sub, _offset in reader.leaf_readers():  # each column read in one piece (sortable.py)
             sig_rows, has_sig = sortable.fixed_rows(sub, "sig", SIGNATURE_BYTES)
-            keep = has_sig & _live(sub)
+            keep = has_sig & segment_live(sub)
             seg_ids, seg_dates = (sortable.column_values(sub, c) for c in ("id", "date"))
             picked = np.flatnonzero(keep).tolist()
             ids += [seg_ids[d] for d in picked]
@@ -57,19 +58,6 @@ def regroup(ix, folder: Path) -> Groups:
     groups = find_groups_table(SignatureTable(ids, values, sizes, lengths, dates))
     _write(Path(folder), gen, groups)
     return groups
-
-
-def _live(reader) -> np.ndarray:
-    """True for each of a segment's documents that is not deleted."""
-    live = np.ones(reader.doc_count_all(), dtype=bool)
-    if reader.has_deletions():
-        deleted = getattr(reader, "deleted_docs_set", None)
-        if deleted is None:
-            live[:] = False
-            live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        elif deleted:
-            live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
-    return live
 
 
 def _write(folder: Path, generation: int, groups: Groups) -> None:

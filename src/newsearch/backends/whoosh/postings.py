@@ -97,14 +97,7 @@ class Postings:
             live = np.zeros(self.n, dtype=bool)
             for sub, offset in self.leaves:
                 reader = sub.reader()
-                live[offset:offset + reader.doc_count_all()] = True
-                if reader.has_deletions():  # the deleted few, not a test of every document
-                    deleted = getattr(reader, "deleted_docs_set", None)
-                    if deleted is None:
-                        live[offset:offset + reader.doc_count_all()] = False
-                        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64) + offset] = True
-                    elif deleted:
-                        live[np.fromiter(deleted, dtype=np.int64, count=len(deleted)) + offset] = False
+                live[offset:offset + reader.doc_count_all()] = segment_live(reader)
             self._live = live
         return self._live
 
@@ -218,6 +211,19 @@ class Postings:
 
 
 # -- reading segments -----------------------------------------------------------------------------
+
+
+def segment_live(reader) -> np.ndarray:
+    """True for each of a segment's documents that is not deleted (from the deleted few, not a test of each)."""
+    live = np.ones(reader.doc_count_all(), dtype=bool)
+    if reader.has_deletions():
+        deleted = getattr(reader, "deleted_docs_set", None)
+        if deleted is None:
+            live[:] = False
+            live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        elif deleted:
+            live[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
+    return live
 
 
 def _length_bytes(reader, fieldname: str, size: int) -> np.ndarray | None:
