@@ -21,6 +21,10 @@ class QueryUnit:
     def terms(self) -> set[str]:
         return {t for alt in self.alternatives for t in alt}
 
+    def parts(self) -> Form:
+        """The compound's parts (its first form of several terms), which score when found apart; () if none."""
+        return next((alt for alt in self.alternatives if len(alt) > 1), ())
+
 
 def unit_of(parts: list[Part], whole: str, decompose: Callable[[str], Form],
             synonyms: dict[Form, tuple[Form, ...]]) -> QueryUnit:

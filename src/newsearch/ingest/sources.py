@@ -273,14 +273,8 @@ def _too_large(where: str, head: bytes, size: int, source: str, problems: list[P
     """A row over MAX_ROW_BYTES: a refused document when its id can be read from its first bytes (so
     that its indexed version is kept, as for a file too large), else a problem."""
     reason = f"row too large ({size / 2**20:.1f} MiB; limit {MAX_ROW_BYTES // 2**20} MiB)"
-    m = _LEADING_ID.match(head)
-    try:
-        doc_id = json.loads(m.group(1)) if m else None
-    except (ValueError, RecursionError):
-        doc_id = None
-    if isinstance(doc_id, int):
-        doc_id = str(doc_id)
-    if not isinstance(doc_id, str) or not doc_id.strip():
+    doc_id = _leading_id(head)
+    if doc_id is None or not doc_id.strip():
         problems.append(Problem(where, reason))
         return None
     # The placeholder digest never matches: every run reports it again.
@@ -295,8 +289,9 @@ def _jsonl_rows(path: Path, source: str, salt: str, problems: list[Problem],
             if size > len(raw):
                 doc = _too_large(where, raw, size, source, problems)
             elif raw.strip():
-                doc = (known and _known_row(raw, where, source, salt, prefix, known)) \
-                    or _row_doc(raw, where, source, salt, problems)
+                digest = _digest(raw, salt)
+                doc = (known and _known_row(raw, digest, where, source, prefix, known)) \
+                    or _row_doc(raw, digest, where, source, problems)
             else:
                 continue
             if doc is None:
@@ -308,17 +303,14 @@ def _jsonl_rows(path: Path, source: str, salt: str, problems: list[Problem],
             yield doc
 
 
-def _known_row(raw: bytes, where: str, source: str, salt: str, prefix: str, known: Known) -> SourceDoc | None:
+def _known_row(raw: bytes, digest: str, where: str, source: str, prefix: str, known: Known) -> SourceDoc | None:
     """The document of a row the index holds unchanged, read from its leading id and its digest alone;
     None when the row does not open with its id or is not known so (then it is parsed as any row).
 
     The same bytes parse the same way, and they parsed when the row was indexed: a no-op run over a
     million rows skips a million `json.loads` (about 5 s)."""
     doc_id = _leading_id(raw)
-    if doc_id is None:
-        return None
-    digest = _digest(raw, salt)
-    if not doc_id.strip() or not known(prefix + doc_id, digest):
+    if doc_id is None or not doc_id.strip() or not known(prefix + doc_id, digest):
         return None
     rec = _Parsed(raw)
     return SourceDoc(doc_id, source, digest, where, lambda: article_from_record(rec()),
@@ -365,7 +357,7 @@ class _Parsed:
         return self.rec
 
 
-def _row_doc(raw: bytes, where: str, source: str, salt: str, problems: list[Problem]) -> SourceDoc | None:
+def _row_doc(raw: bytes, digest: str, where: str, source: str, problems: list[Problem]) -> SourceDoc | None:
     """The document of one JSONL row, or None with the problem reported."""
     try:
         rec = json.loads(raw)
@@ -384,7 +376,7 @@ def _row_doc(raw: bytes, where: str, source: str, salt: str, problems: list[Prob
     if not isinstance(doc_id, str) or not doc_id.strip():
         problems.append(Problem(where, "missing or non-string 'id'"))
         return None
-    return SourceDoc(doc_id, source, _digest(raw, salt), where, lambda: article_from_record(rec),
+    return SourceDoc(doc_id, source, digest, where, lambda: article_from_record(rec),
                      lambda: f"{rec.get('title')}\n{rec.get('body')}")
 
 

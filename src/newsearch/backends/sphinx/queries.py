@@ -56,8 +56,7 @@ def _parts(tree: QueryTree) -> list[str]:
         if isinstance(node, (AnyOf, Phrase, Entity)):
             continue
         for u in node.units:
-            split = [a for a in u.alternatives if len(a) > 1]
-            out += [_scope(node.fieldname, escape(token(t))) for t in (split[0] if split else ())]
+            out += [_scope(node.fieldname, escape(token(t))) for t in u.parts()]
     return list(dict.fromkeys(out))
 
 

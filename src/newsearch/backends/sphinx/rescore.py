@@ -117,8 +117,7 @@ def _concepts(node: Concepts, r: Ranking, rerank: list | None, parts_out: list |
         if first != fields:
             rerank.append(_unit(u, ("title",), r))
         if r.part_weight and parts_out is not None:
-            parts = [a for a in u.alternatives if len(a) > 1]
-            for term in (parts[0] if parts else ()):
+            for term in u.parts():
                 parts_out.append(Group("or", tuple(Term(f, term, r.field_weight(f) * r.part_weight) for f in first)))
     return out
 

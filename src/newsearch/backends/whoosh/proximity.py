@@ -22,7 +22,6 @@ CACHE_PHRASES = 5_000
 SpanScore = Callable[[str, tuple, np.ndarray, np.ndarray, float, Callable], np.ndarray]
 
 
-
 def within(docs: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """The sorted docnums `docs` that are in the sorted posting list `ids`: a binary search for each of
     `docs` (the few candidates against a word's 400,000 documents at a million; np.intersect1d would
@@ -31,6 +30,7 @@ def within(docs: np.ndarray, ids: np.ndarray) -> np.ndarray:
         return docs[:0]
     at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
     return docs[ids[at] == docs]
+
 
 class Phrases:
     """Documents and occurrences of exact phrases (consecutive positions) over one searcher."""

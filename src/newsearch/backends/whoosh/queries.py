@@ -177,8 +177,7 @@ def _concept_queries(node: Concepts, ranking: Ranking, rerank_out: list | None,
             rerank_out.append(unit_query(u, ("title",), ranking))
         if ranking.part_weight and parts_out is not None:
             # A compound's parts found apart add to the score of whatever matches; alone they never make a match.
-            parts = [a for a in u.alternatives if len(a) > 1]
-            for term in (parts[0] if parts else ()):
+            for term in u.parts():
                 parts_out.append(Q.Or([Q.Term(f, term, boost=ranking.field_weight(f) * ranking.part_weight)
                                         for f in first_fields]))
     return out

@@ -49,6 +49,12 @@ _TERMINFO = W3TermInfo._struct
 # Rough bytes per posting held in memory (doc number, weight, value bytes, list slots, term keys):
 # 100k reviews (about 2M postings) grew the process by about 370 MB.
 _POSTING_BYTES = 150
+# Buffered column values are written out once they add up to this many bytes.
+_COLUMN_BUFFER = 1 << 20
+# Posting blocks whose pickle is shorter than this are stored uncompressed (the block header says
+# so, as Whoosh's reader expects): deflate does not shrink them and costs a call per term. Whoosh
+# itself meant to skip compressing blocks under 20 bytes (W3PostingsWriter._write_block).
+MIN_COMPRESS = 100
 
 
 def _give_back_memory() -> None:
@@ -69,12 +75,6 @@ def _libc():
 
 
 _LIBC = _libc()
-# Buffered column values are written out once they add up to this many bytes.
-_COLUMN_BUFFER = 1 << 20
-# Posting blocks whose pickle is shorter than this are stored uncompressed (the block header says
-# so, as Whoosh's reader expects): deflate does not shrink them and costs a call per term. Whoosh
-# itself meant to skip compressing blocks under 20 bytes (W3PostingsWriter._write_block).
-MIN_COMPRESS = 100
 
 
 def _plan(field) -> str | None:
