@@ -7,6 +7,8 @@ list only (a person before an organisation before a place).
 
 from __future__ import annotations
 
+import re
+
 from .bylines import byline_spans, inside, reporter_names
 from .listed import listed_names
 from .mentions import Found, plain_reference, read_phrase, read_word
@@ -15,8 +17,10 @@ from .phrases import phrases_of
 from .quotes import quotations
 from .abbreviated import abbreviated_places
 from .institutions import institutions
-from .titled import titled_people
+from .titled import listed_before_people, titled_people
+from .lexicon import PLATFORMS
 from .tokenlists import TokenLists
+from .words import NATIONAL_ARMS
 
 # Title offsets are moved before every body offset, so that the title's names are first mentions.
 TITLE_SHIFT = -(1 << 40)
@@ -37,6 +41,7 @@ def extract(title: str, title_tokens, body: str, body_tokens, reporter: str | No
     people, full_names = _people(found, excluded)
     name_words = {word for name in people for word in name.split(" ")}
     orgs = [name for name in _ordered(found.orgs) if name not in excluded and name not in name_words]
+    orgs = [name for name in _without_heads(found, orgs) if name not in PLATFORMS or _as_company(name, title, body)]
     places = [name for name in _ordered(found.places) if name not in people and name not in orgs]
     names = {name: name for name in people + orgs}
     names.update((short, full) for short, full in full_names.items() if full in names)
@@ -69,8 +74,34 @@ def _read(found: Found, text: str, tokens, skipped: list[tuple[int, int]], at_sh
     for name, title, at in titled_people(text, tokens, tl):
         if (not skipped or not inside(skipped, at)) and name not in found.orgs and name not in found.places:
             found.person(name, title, at + at_shift)
+    for name, title, at in listed_before_people(text, tl, list(found.people)):
+        if (not skipped or not inside(skipped, at)) and name not in found.orgs and name not in found.places:
+            found.person(name, title, at + at_shift)
     found.subjects.extend((start, end, particle, plain_reference(text[start:end], word))
                           for start, end, particle, word in runs.plain_subjects)
+
+
+def _as_company(name: str, title: str, body: str) -> bool:
+    """A platform's name is the company somewhere in the article: its clause's subject or topic (`트위터는 …`,
+    not `자신의 트위터는`), or with `측`, `관계자`, `본사`, `주가`, its leaders after it."""
+    for text in (title, body):
+        for m in re.finditer(re.escape(name) + "(?![가-힣A-Za-z])|" + re.escape(name) + " ?(측|관계자|본사|주가|최고경영자|"
+                             "CEO|창업자|대변인|대표)|" + re.escape(name) + "(은|는|이|가|도)(?![가-힣])", text):
+            owned = text[max(0, m.start() - 4):m.start()].rstrip().endswith(("의", "자신", "공식"))
+            if (m.group(1) or m.group(2)) and not owned:
+                return True
+    return False
+
+
+def _without_heads(found: Found, orgs: list[str]) -> list[str]:
+    """The organisations less those named only as the first word of a longer one (`네이처` of `네이처
+    나노테크놀로지`, `구글` of `구글 차이나`), and a national arm's word alone (`차이나`)."""
+    at: dict[str, set[int]] = {}
+    for name, offset in zip(found.org_mentions, found.org_offsets):
+        at.setdefault(name, set()).add(offset)
+    longer = [name for name in orgs if " " in name]
+    return [name for name in orgs if name not in NATIONAL_ARMS and not any(
+        other.startswith(name + " ") and at.get(name, set()) <= at.get(other, set()) for other in longer)]
 
 
 def _ordered(first_mentions: dict[str, int]) -> list[str]:

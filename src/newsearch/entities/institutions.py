@@ -12,6 +12,9 @@ and companies listed or introduced as what they are.
 
 from __future__ import annotations
 
+import re
+
+from .gazetteer import COUNTRIES, DISTRICTS, PROVINCES, REGIONS, WORLD_CITIES
 from .lexicon import KNOWN_ORGS
 from .tokenlists import TokenLists
 
@@ -22,7 +25,7 @@ GROUPS = frozenset("""카카오 현대 삼성 LG SK KT 롯데 한화 네이버 C
 농협 신한 하나 KB LS 셀트리온 아모레 넥슨 엔씨 NHN 쿠팡 배민 토스""".split())
 GROUP_LENGTHS = sorted({len(g) for g in GROUPS}, reverse=True)
 # What follows a group's name in a product's or a service's name, not a company's.
-PRODUCT_ENDINGS = ("톡", "워치", "폰", "앱", "맵", "뮤직", "웹툰", "TV", "카", "택시", "내비", "스토리", "메일", "페이지")
+PRODUCT_ENDINGS = ("쇼핑", "톡", "워치", "폰", "앱", "맵", "뮤직", "웹툰", "TV", "카", "택시", "내비", "스토리", "메일", "페이지")
 # Fronts of official, national or international bodies, and the suffixes of institutions.
 OFFICIAL_FRONTS = ("국립", "국가", "한국", "대한", "세계", "국제", "중앙", "서울", "경기", "부산", "전국", "정부", "국회",
                    "소방", "기상", "특허", "조달", "병무", "산림", "관세", "국세", "통계", "해양", "질병", "식품의약품",
@@ -44,7 +47,23 @@ KINDS = ("스타트업", "기업", "업체", "회사", "기관", "단체", "병�
 KIND_SET = frozenset(KINDS)
 # The kinds that introduce a company's name right before it (`AI 기업 루닛`); not `병원`, `대학`, whose next word
 # is a department (`세브란스병원 비뇨의학과`).
-INTRODUCING = frozenset({"기업", "스타트업", "업체", "회사", "제약사", "벤처", "플랫폼", "기업인", "자회사", "계열사"})
+INTRODUCING = frozenset({"기업", "스타트업", "업체", "회사", "제약사", "벤처", "플랫폼", "기업인", "자회사", "계열사",
+                         "포털", "학술지", "저널", "매체", "언론사", "통신사", "방송사", "제조사", "운영사", "증권사",
+                         "보험사", "카드사", "유통사", "건설사", "항공사", "게임사", "기관"})
+# Kinds that introduce a name in quotation marks (`학술지 ‘네이처 나노테크놀로지’`, `업체인 "리얼미터"`), and the
+# most words such a name has: a journal's name is long, a company's short.
+QUOTED_KINDS = {"학술지": 6, "저널": 6, "과학지": 6, "업체": 2, "기업": 2, "회사": 2, "포털": 2, "스타트업": 2, "매체": 2,
+                "단체": 3, "언론사": 2, "제약사": 2}
+QUOTED_NAME = re.compile("(" + "|".join(sorted(QUOTED_KINDS, key=len, reverse=True)) +
+                         r")(?:인|이자|로는)? ?[‘'\"“]([A-Za-z0-9가-힣][^‘’'\"“”\n]{0,40}?)[’'\"”]")
+# A sentence, not a name, in quotation marks.
+SAID = re.compile(r"(?:다|요|까|죠)[.!?]?$")
+# Institutions written apart from a foreign proper noun before them (`듀크 대학`, `로체스터 대학교`).
+SPACED_ENDINGS = frozenset({"대학", "대학교", "연구소", "연구원", "재단", "병원", "대학병원", "협회", "학회"})
+# Words after a company's name that make a national arm of it (`구글 차이나`, `애플 코리아`).
+NATIONAL_ARMS = frozenset({"코리아", "차이나", "재팬", "저팬", "아시아", "유럽", "아메리카", "인디아", "인터내셔널"})
+# The marks of a company's legal form before its name (`㈜누리플러스`, `(주)한빛소프트`).
+INCORPORATED = frozenset({"㈜", "(주)"})
 
 
 def _affiliate(word: str, first_tag: str) -> bool:
@@ -61,6 +80,25 @@ def _official(word: str, proper: bool, before: str) -> bool:
     if len(word) < 5 and word[-1] not in "청처":
         return False
     return proper or before == "국회" or word.startswith(OFFICIAL_FRONTS)
+
+
+PLACES = COUNTRIES | PROVINCES | DISTRICTS | REGIONS | WORLD_CITIES
+
+
+def _quoted_names(text: str) -> list[tuple[str, int]]:
+    """Names in quotation marks after what they are (`여론조사 전문 업체인 "리얼미터"`, `국제 학술지 ‘네이처
+    나노테크놀로지’`): a few words, not a sentence."""
+    out = []
+    for m in QUOTED_NAME.finditer(text):
+        name = m.group(2).strip()
+        if len(name.split()) <= QUOTED_KINDS[m.group(1)] and not SAID.search(name):
+            out.append((name, m.start(2)))
+    return out
+
+
+def _next_word(tl: TokenLists, j: int) -> int:
+    """Token j when it starts the word right after token j - 1 (one space between), else -1."""
+    return j if j < tl.n and tl.starts[j] == tl.ends[j - 1] + 1 else -1
 
 
 def _listed_kind(tl: TokenLists, j: int) -> bool:
@@ -98,6 +136,13 @@ def institutions(text: str, tl: TokenLists) -> list[tuple[str, int]]:
             pending = []
             continue  # common nouns that end like no institution or state body: the most words, skipped fast
         word = forms[i] if j - i == 1 else text[start:prev_end]
+        if spaced_before in INCORPORATED or (i and forms[i - 1] in INCORPORATED and starts[i] == ends[i - 1]):
+            out.append((word, start))
+        k = _next_word(tl, j) if j - i == 1 and first == "NNP" else -1
+        if k >= 0 and word not in PLACES and (
+                (forms[k] in SPACED_ENDINGS and (k + 1 == tl.n or starts[k + 1] != ends[k] or tags[k + 1][0] == "J"))
+                or (forms[k] in NATIONAL_ARMS and (word in KNOWN_ORGS or word in GROUPS))):
+            out.append((text[start:ends[k]], start))
         if ((j - i == 2 and first == "NNP" and len(forms[i]) >= 2 and last in ("대", "당") and word not in KNOWN_ORGS)
                 or _affiliate(word, first) or _official(word, proper, spaced_before)
                 or (first in PROPER and spaced_before in INTRODUCING and word not in KNOWN_ORGS)):
@@ -112,4 +157,4 @@ def institutions(text: str, tl: TokenLists) -> list[tuple[str, int]]:
         if len(pending) >= 2 and _listed_kind(tl, j):
             out.extend(pending)
         pending = []
-    return out
+    return out + _quoted_names(text)

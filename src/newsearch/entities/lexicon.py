@@ -130,6 +130,12 @@ POSTECH UNIST GIST DGIST 전경련 대한상의 대한상공회의소 경총 민
 의협 한국거래소 위키미디어재단 위키백과 위키뉴스 탈레반 하마스 헤즈볼라 IS 알카에다 KBO MLB NBA NFL 조선노동당
 """)
 
+# Services people post on or watch, named by the company that runs them: the company only where the text makes it
+# one (`트위터는 … 발표했다`, `페이스북 측`), not where it is used (`트위터에 글을 올렸다`, `유튜브 크리에이터`).
+PLATFORMS = _words("""
+트위터 페이스북 유튜브 인스타그램 틱톡 카카오톡 텔레그램 위챗 웨이보 스냅챗 링크드인 넷플릭스 네이버쇼핑 밴드 스레드
+""")
+
 # Upper-case abbreviations that name things, not organisations (`AI`, `5G`, `CEO`).
 NOT_ORG_ACRONYMS = _words("""
 AI IT ICT CEO CFO COO CTO CIO CSO CMO GDP GNP GNI TV PC SNS DNA RNA IoT VR AR XR MR LTE MRI CT PCR USB GPS OS API PD

@@ -13,8 +13,10 @@ facility (`노량진`, `현충원`).
 
 from __future__ import annotations
 
+import re
+
 from .gazetteer import BARE_DISTRICTS, COUNTRIES, DISTRICTS, PROVINCES, REGIONS, WORLD_CITIES
-from .lexicon import KNOWN_ORGS, MODIFIERS, ORG_SUFFIXES, PERSON_TITLES, SURNAMES, WEAK_TITLES
+from .lexicon import GIVEN_SYLLABLES, KNOWN_ORGS, MODIFIERS, ORG_SUFFIXES, PERSON_TITLES, SURNAMES, WEAK_TITLES
 from .tokenlists import TokenLists
 from .words import korean_name
 
@@ -33,10 +35,40 @@ NOT_A_PERSON = COUNTRIES | PROVINCES | DISTRICTS | WORLD_CITIES | REGIONS | BARE
 NOT_NAME_ENDINGS = frozenset(s for s in ORG_SUFFIXES if len(s) == 1) | frozenset("시군구도읍면동리주국")
 LONG_ORG_SUFFIXES = tuple(s for s in ORG_SUFFIXES if len(s) >= 2)
 LIST_MARKS = frozenset({",", "·", "ㆍ"})
+# A list of names: three-syllable words apart, between them a comma or middle dot, or one space.
+NAME_WORD = re.compile(r"(?<![가-힣])[가-힣]{3}(?![가-힣])")
+LIST_GAP = re.compile(r"\s*[,·ㆍ]\s*| ")
+# Share of a list's names that must be one proper noun to Kiwi (the rest it may have split).
+LIST_PROPER_SHARE = 0.6
+# Titles news puts after a surname alone to refer back to a person (`문 대통령`); not 전/현 (former, current:
+# `전 대통령`) and not the titles that are also common words (WEAK_TITLES: `이 시장` is this market).
+BACK_TITLES = sorted((t for t in PERSON_TITLES - WEAK_TITLES if not t.isascii()), key=len, reverse=True)
+SURNAME_TITLE = re.compile(r"(?<![가-힣])([가-힣]) (?:" + "|".join(BACK_TITLES) + r")(?=[은는이가을를의에과와도께]|[^가-힣]|$)")
+# Offices written onto their place as one word (`서울시장`, `경기도지사`).
+LOCAL_OFFICES = ("시장", "도지사", "지사", "구청장", "군수", "교육감", "시의원", "도의원", "구의원")
+# Titles too common as words to introduce a name from before it (`씨 김철수` is no pattern).
+ONE_WORD_TITLES = frozenset({"씨", "군", "양", "후보", "위원", "대표팀", "의원실"})
+# Scholars' titles (`물리학자`, `경제학자`) before a name.
+SCHOLARS = ("학자",)
+# A government or an era named after its leader (`윤석열 정부`, `문재인 정권`).
+PERSON_ERAS = frozenset({"정부", "정권", "행정부", "집권", "내각"})
+# Highest sovereign's number (`엘리자베스 2세`); beyond it, `세` is an age.
+MAX_REGNAL = 30
+HANJA_ASIDE = re.compile(r"\([\u4e00-\u9fff]{2,4}\)")
 
 
 def _is_title(form: str) -> bool:
-    return form in PERSON_TITLES or form in MORE_TITLES or (len(form) >= 3 and form.endswith(TITLE_ENDINGS))
+    return (form in PERSON_TITLES or form in MORE_TITLES or (len(form) >= 3 and form.endswith(TITLE_ENDINGS))
+            or _local_title(form))
+
+
+def _local_title(form: str) -> bool:
+    """A local office written as one word with its place (`서울시장`, `경기도지사`, `성남시장`, `강남구청장`)."""
+    for office in LOCAL_OFFICES:
+        if len(form) > len(office) + 1 and form.endswith(office):
+            stem = form[:-len(office)]
+            return stem in PROVINCES or stem in DISTRICTS or stem + "시" in DISTRICTS or stem + "군" in DISTRICTS
+    return False
 
 
 def _titled(tokens, j: int, text: str) -> str:
@@ -54,11 +86,69 @@ def _titled(tokens, j: int, text: str) -> str:
     return ""
 
 
-def _title_before(tokens, i: int) -> str:
-    """The title a name is introduced by (`스플래시데이터의 CEO인 모건 슬레인`), or ""."""
+def _title_before(tokens, i: int, text: str) -> str:
+    """The title a name is introduced by (`스플래시데이터의 CEO인 모건 슬레인`, `부장 이정희`, `러시아 물리학자
+    빅토르 …`), or ""."""
     if i >= 3 and tokens[i - 1].tag == "ETM" and tokens[i - 2].tag == "VCP" and _is_title(tokens[i - 3].form):
         return tokens[i - 3].form
+    if i >= 1 and tokens[i - 1].tag == "NNG" and text[tokens[i - 1].start + tokens[i - 1].len:tokens[i].start] == " ":
+        form = tokens[i - 1].form
+        if (_is_title(form) and form not in WEAK_TITLES and form not in ONE_WORD_TITLES) or form.endswith(SCHOLARS):
+            return form
     return ""
+
+
+def _cut_short(tl: TokenLists, j: int) -> bool:
+    """Token j, glued to the name before it, is a verb or an ending: Kiwi cut a word short (`베스/NNP 이/VCP
+    라고/EC` of `베스라고가`), so the name is not whole."""
+    return tl.glued(j) and tl.tags[j][0] in "VEX"
+
+
+def _aside_end(tokens, j: int) -> int:
+    """The token after a name's Hanja aside (`리카이푸(李開復) 전 … 사장`) starting at token j, or j."""
+    if (j + 2 < len(tokens) and tokens[j].form == "(" and tokens[j + 1].tag == "SH" and tokens[j + 2].form == ")"
+            and tokens[j].start == tokens[j - 1].start + tokens[j - 1].len):
+        return j + 3
+    return j
+
+
+def _regnal(tokens, i: int, j: int, text: str) -> str:
+    """A sovereign's name and number (`엘리자베스 2세`, `마르그레테 2세`): a foreign name, a number to 30, 세."""
+    if j + 1 >= len(tokens) or tokens[j].tag != "SN" or tokens[j + 1].form != "세" or tokens[j + 1].tag != "NNB":
+        return ""
+    if not tokens[j].form.isdigit() or int(tokens[j].form) > MAX_REGNAL or korean_name(tokens[i].form, ("NNP",)):
+        return ""
+    if tokens[j + 1].start != tokens[j].start + tokens[j].len or text[tokens[j - 1].start + tokens[j - 1].len:
+                                                                        tokens[j].start] != " ":
+        return ""
+    return text[tokens[i].start:tokens[j + 1].start + 1]
+
+
+def listed_before_people(text: str, tl: TokenLists, names) -> list[tuple[str, str, int]]:
+    """Korean full names listed right before a person the other rules found (`names`): `이대연·존 크로커 미국
+    펜실베이니아대 교수`."""
+    index = {at: i for i, at in enumerate(tl.starts)}
+    out = []
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            if at in index:
+                out += _listed_before(text, tl, index[at], "")
+            at = text.find(name, at + len(name))
+    return out
+
+
+def _listed_before(text: str, tl: TokenLists, i: int, title: str) -> list[tuple[str, str, int]]:
+    """Korean full names listed right before a titled one, sharing its title (`이대연·존 크로커 … 교수`,
+    `김철수, 이영희 교수`)."""
+    out = []
+    while i >= 2 and tl.forms[i - 1] in LIST_MARKS and tl.tags[i - 2] == "NNP" and tl.ends[i - 2] - tl.starts[i - 2] == 3:
+        form, at = tl.forms[i - 2], tl.starts[i - 2]
+        if (at and text[at - 1].isalnum()) or not _name_shaped(form) or not korean_name(form, ("NNP",)):
+            break
+        out.append((form, title, at))
+        i -= 2
+    return out
 
 
 def _korean_at(tokens, i: int, text: str) -> tuple[str, int]:
@@ -91,20 +181,59 @@ def _foreign_at(tokens, i: int, text: str) -> tuple[str, int]:
     return text[tokens[i].start:tokens[j - 1].start + tokens[j - 1].len], j
 
 
-def _listed_names(tl: TokenLists) -> list[tuple[str, str, int]]:
-    """Runs of three or more Korean full names (one NNP each) separated by commas or middle dots."""
-    out, run, last = [], [], -3
-    tags, forms = tl.tags, tl.forms
-    for i in [k for k, tag in enumerate(tags) if tag == "NNP"]:
-        form = forms[i]
-        if len(form) != 3 or form in NOT_A_PERSON or not korean_name(form, ("NNP",)):
+def _name_shaped(word: str) -> bool:
+    """Three syllables written like a Korean full name (a common surname, given-name syllables), not a listed
+    place or organisation and not ending like one."""
+    return (word[0] in SURNAMES and word[1] in GIVEN_SYLLABLES and word[2] in GIVEN_SYLLABLES
+            and word not in NOT_A_PERSON and word[2] not in NOT_NAME_ENDINGS and word[:2] not in PROVINCES)
+
+
+def _listed_names(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
+    """Runs of three or more Korean full names written as words of their own, separated by commas, middle dots or
+    single spaces (`김무성, 서청원, 이인제`; a list of members: `강석호 김광림 김명연`), most of them one proper noun
+    to Kiwi: then every name-shaped word of the run is a person, also one Kiwi split (`김/NNP 영/NR 록/NNG`)."""
+    nnp = {tl.starts[i] for i in range(tl.n) if tl.tags[i] == "NNP" and tl.ends[i] - tl.starts[i] == 3}
+    out, run, last_end = [], [], -1
+    for m in NAME_WORD.finditer(text):
+        word, at = m.group(), m.start()
+        if not _name_shaped(word):
             continue
-        if not (run and last == i - 2 and forms[i - 1] in LIST_MARKS):
-            out += run if len(run) >= 3 else []
+        if not (run and LIST_GAP.fullmatch(text, last_end, at)):
+            out += _proper_run(run, nnp)
             run = []
-        run.append((form, "", tl.starts[i]))
-        last = i
-    return out + (run if len(run) >= 3 else [])
+        run.append((word, at))
+        last_end = m.end()
+    return out + _proper_run(run, nnp)
+
+
+def _proper_run(run: list[tuple[str, int]], nnp: set[int]) -> list[tuple[str, str, int]]:
+    """The people of a run of name-shaped words: all of them when it holds three or more and at least
+    LIST_PROPER_SHARE of them are one proper noun each; else none."""
+    proper = sum(at in nnp for _, at in run)
+    if len(run) < 3 or proper < 3 or proper < LIST_PROPER_SHARE * len(run):
+        return []
+    return [(word, "", at) for word, at in run]
+
+
+def _surname_titled(text: str) -> set[str]:
+    """Surnames the text writes before a title (`문 대통령은`, `김 위원장`): the way news refers back to a person
+    it has named in full."""
+    return {m.group(1) for m in SURNAME_TITLE.finditer(text)}
+
+
+def _referred_back(text: str, tl: TokenLists, surnames: set[str]) -> list[tuple[str, str, int]]:
+    """Korean full names Kiwi reads as one proper noun, standing bare (`김정은은 …`), whose surname the text
+    also writes before a title (`김 위원장은`), or with the name in Hanja aside (`김정은(金正恩)`)."""
+    out = []
+    for i in range(tl.n):
+        if tl.tags[i] != "NNP" or tl.ends[i] - tl.starts[i] != 3:
+            continue
+        form, at = tl.forms[i], tl.starts[i]
+        if (at and text[at - 1].isalnum()) or not _name_shaped(form) or not korean_name(form, ("NNP",)):
+            continue
+        if form[0] in surnames or HANJA_ASIDE.match(text, tl.ends[i]):
+            out.append((form, "", at))
+    return out
 
 
 def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple[str, str, int]]:
@@ -120,13 +249,25 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
         name, j = _foreign_at(tokens, i, text)
         if not name:
             name, j = _korean_at(tokens, i, text)
+        if not name and j < n - 1 and tags[i] == "NNP" and tl.ends[i] - starts[i] >= 2:
+            regnal = _regnal(tokens, i, i + 1, text)
+            if regnal and tl.forms[i] not in NOT_A_PERSON:
+                out.append((regnal, "", starts[i]))
+                i += 3
+                continue
         if name and name not in NOT_A_PERSON and name not in PERSON_TITLES:
-            title = (_titled(tokens, j, text) if j < n else "") or _title_before(tokens, i)
+            after = _aside_end(tokens, j) if j < n else j
+            title = (_titled(tokens, after, text) if after < n else "") or (
+                _title_before(tokens, i, text) if j == n or not _cut_short(tl, j) else "")
             if title and len(name) == 2 and not (_is_title(tokens[j].form) or tokens[j].tag in ("NNP", "SL", "MM")):
                 title = ""  # a two-syllable name needs its title, a modifier or an organisation right after it
+            if not title and len(name) == 3 and j < n and tl.forms[j] in PERSON_ERAS and tags[j] == "NNG":
+                title = tl.forms[j]  # 윤석열 정부
             if title:
                 out.append((name, title, starts[i]))
+                out += _listed_before(text, tl, i, title)
                 i = j
                 continue
         i += 1
-    return out + _listed_names(tl)
+    surnames = _surname_titled(text)
+    return out + _listed_names(text, tl) + _referred_back(text, tl, surnames)

@@ -36,6 +36,10 @@ NOT_ORG_ENDINGS = ("의사당", "명부", "장부", "내부", "외부", "일부"
 PLACE_TAILS = frozenset({"산", "측", "내", "발", "행", "현지", "전역", "정부", "당국", "쪽", "시장", "당국자"})
 
 
+# A company's national arm written after its name (`구글 차이나`): never a name's word.
+NATIONAL_ARMS = frozenset({"코리아", "차이나", "재팬", "저팬", "아메리카", "인디아", "인터내셔널"})
+
+
 def electoral_district(text: str) -> bool:
     """`서구을`, `부천병`: a district and the letter of its constituency, no name."""
     return len(text) >= 3 and text[-1] in "갑을병정" and (text[-2] in "구시군" or text[:-1] in BARE_DISTRICTS)
@@ -51,7 +55,7 @@ def korean_name(text: str, tags: tuple, forms: tuple = ()) -> bool:
     if n < 2 or n > 4 or "NP" in tags or not HANGUL.fullmatch(text) or (n == 2 and text[1] == "모"):
         return False  # 김모 is a name withheld
     if (text in PLACES_NEEDING_NNP or text in BARE_DISTRICTS or text in REGIONS or text in KNOWN_ORGS
-            or electoral_district(text)):
+            or electoral_district(text) or text in NATIONAL_ARMS):
         return False
     if n == 4 or (n == 3 and text[:2] in DOUBLE_SURNAMES):
         return text[:2] in DOUBLE_SURNAMES and all(c in GIVEN_SYLLABLES for c in text[2:])
@@ -70,8 +74,9 @@ def foreign_part(chunk: Chunk) -> bool:
     """One word of a foreign or unknown proper name: Hangul that Kiwi tagged proper (or could not read).
     A one-syllable word (`존 리`'s 리) is one only inside a longer name (see `mentions._foreign_run`)."""
     tags, text = chunk.tags, chunk.text
-    if (len(text) == 2 and text[1] == "모") or (len(text) >= 3 and text[:2] in PROVINCES) or electoral_district(text):
-        return False  # 남모 씨; 인천서 (a place and a particle); 서구을
+    if ((len(text) == 2 and text[1] == "모") or (len(text) >= 3 and text[:2] in PROVINCES) or electoral_district(text)
+            or text in NATIONAL_ARMS):
+        return False  # 남모 씨; 인천서 (a place and a particle); 서구을; 구글 차이나
     return (tags[0] == "UN" or all(t == "NNP" for t in tags)) and HANGUL.fullmatch(text) is not None
 
 
