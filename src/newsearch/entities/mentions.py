@@ -22,6 +22,8 @@ from .words import DATE, FNAME, KNAME, MOD, ORG, OTHER, PLACE, POINTER, PRONOUN,
 AGE_ASIDE = re.compile(r"\s*\d{1,3}\s*(?:세|살)?\s*(?:[,·ㆍ/][^)]*)?")
 # Particles that make a phrase its clause's subject or topic (`회장은`, `KT가`, `대표도`).
 SUBJECT_PARTICLES = frozenset({"은", "는", "이", "가", "도", "께서", "께서는"})
+# An organisation's topic as a place it speaks from (`리얼미터에서는 "…"고 분석했다`); a place's is no speaker.
+ORG_TOPIC = "에서는"
 # Longest foreign name, in written words (`마틴 루서 킹`).
 MAX_FOREIGN_WORDS = 3
 # Most words between a name and its title (`황창규 KT 회장`: one; `버락 오바마 미국 제44대 대통령`: two).
@@ -231,6 +233,8 @@ def read_phrase(phrase: Phrase, found: Found, at_shift: int, subjects: bool) -> 
     org = _other_names(chunks, kinds, used, found, at_shift)
     if subjects and phrase.particle in SUBJECT_PARTICLES:
         found.subjects.append((phrase.start, phrase.end, phrase.particle, _reference(chunks, kinds, person, org)))
+    elif subjects and phrase.particle == ORG_TOPIC and org and kinds[-1] == ORG:
+        found.subjects.append((phrase.start, phrase.end, phrase.particle, ("org", org)))
 
 
 def read_word(word: tuple[int, int, tuple[str, str], str], text: str, found: Found, at_shift: int,
@@ -248,6 +252,8 @@ def read_word(word: tuple[int, int, tuple[str, str], str], text: str, found: Fou
         found.place(name, start + at_shift)
     if subjects and particle in SUBJECT_PARTICLES:
         found.subjects.append((start, end, particle, effect[2]))
+    elif subjects and particle == ORG_TOPIC and kind != PLACE:  # an organisation the other passes may find
+        found.subjects.append((start, end, particle, effect[2] if kind == ORG else ("name", text[start:end])))
 
 
 def _word_effect(chunk: Chunk) -> tuple[str, str, tuple]:

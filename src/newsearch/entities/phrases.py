@@ -143,7 +143,8 @@ def phrases_of(text: str, tokens, subjects: bool) -> Runs:
                 continue  # 태풍(SANBA): Latin letters alone in brackets are no organisation, unless known (IMF)
             token = tokens[i]
             start, end = token.span
-            particle = tokens[j].form if j < size and codes[j] == "J" and tokens[j].start == end else ""
+            particle = tokens[j].form if j < size and codes[j] == "J" and tokens[j].start == end else \
+                _from_particle(toks, j, end)
             words.append((start, end, (token.form, "UN") if codes[i] == "U" else token.form_tag, particle))
         else:
             phrase = _phrase_of(toks, i, j)
@@ -201,9 +202,18 @@ def _phrase_of(toks: Tokens, i: int, j: int) -> Phrase | None:
 
 
 def _particle(toks: Tokens, j: int, end: int) -> str:
-    """The particle token j is, if it is one and is written right at `end` ("" otherwise)."""
+    """The particle token j is, if it is one and is written right at `end` ("" otherwise); `에서는` as one."""
     if j < len(toks.codes) and toks.codes[j] == "J":
         token = toks.tokens[j]
         if token.start == end:
             return token.form
+    return _from_particle(toks, j, end)
+
+
+def _from_particle(toks: Tokens, j: int, end: int) -> str:
+    """`에서는` written at `end` (tokens j and j + 1): an organisation speaking as a topic (`리얼미터에서는 "…"`)."""
+    tokens = toks.tokens
+    if (j + 1 < len(tokens) and tokens[j].form == "에서" and tokens[j].start == end and tokens[j + 1].form == "는"
+            and tokens[j + 1].start == tokens[j].end):
+        return "에서는"
     return ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from .lexicon import PERSON_TITLES
 from .mentions import Found, latest_before
 from .model import Quote
 
@@ -28,9 +29,27 @@ SPEECH_END = re.compile(r"(?:말|밝혔|강조|전했|설명|덧붙|주장|지�
 SENTENCE_LIKE = re.compile(r"(?:[다요죠까네라]|습니다|니다)\s*[.!?…]*\s*$|[.!?]\s*$")
 SENTENCE_END = re.compile(r"[.!?](?=[\s”\"’']|$)|\n")
 HANGUL = re.compile(r"[가-힣]")
-TOPIC_PARTICLES = frozenset({"은", "는", "께서는"})
+TOPIC_PARTICLES = frozenset({"은", "는", "께서는", "에서는"})
 # What stands between two quotations of one speaker in a sentence (`"…"면서 "…"`, `"…", "…"`).
 CHAINED = re.compile(r"\s*(?:(?:이?라)?(?:며|면서|고)|하며|하면서)?\s*,?\s*")
+# Words for one team, any of which names it after its organisation (`KAIST 연구팀` … `연구진은`).
+RESEARCH = ("연구팀", "연구진", "연구단", "교수팀", "공동연구팀")
+TEAM_KINDS = (RESEARCH, ("재판부", "재판장"))
+# The organisations a team speaks for, by their endings, when the text names none with the team's word.
+RESEARCHERS = ("대", "대학", "대학교", "연구원", "연구소", "과학원", "기술원", "병원", "연구센터", "IST", "POSTECH", "포스텍",
+               "카이스트")
+TEAM_ORGS = {**{word: RESEARCHERS for word in RESEARCH}, "재판부": ("법원", "지법", "고법", "재판소", "지원")}
+# Generic bodies whose `관계자` speaks for the office of that kind the article names (`경찰 관계자` → 송파경찰서).
+GENERIC_BODIES = {"경찰": ("경찰서", "경찰청"), "검찰": ("검찰청", "지검", "고검", "지청"), "소방": ("소방서", "소방본부"),
+                  "소방당국": ("소방서", "소방본부"), "법원": ("법원", "지법", "고법")}
+# Titles of two syllables or more a name may carry before a quotation (`임지선 박사 "…"`).
+LONG_TITLES = ("박사", "교수", "대표", "회장", "장관", "의원", "위원장", "사장", "대변인", "연구원", "씨")
+# A survey's answer in quotation marks: what follows it, and the share or count its sentence gives.
+SURVEY_ANSWER = re.compile(r"\s*(?:이?라?고|이?라는|하다는|는|란)\s*(?:생각하는\s*|답한\s*)?(?:응답|답변|대답|답했|답한)")
+SURVEY_COUNT = re.compile(r"\d\s*%|\d\s*명|퍼센트")
+# What a work's or an event's title in quotation marks is followed by (`“…” 연구용역 보고서`).
+WORK_AFTER = re.compile(r"\s?(?:연구용역|보고서|논문|저서|책|제목|토론회|세미나|포럼|심포지엄|캠페인|슬로건|전시회?|"
+                        r"영화|드라마|노래|앨범|프로그램|행사|공모전|대회)(?![가-힣])")
 # A subject (이/가) this close before a quotation says it, even after a topic (a report of a report).
 NEAR_SUBJECT = 12
 
@@ -79,12 +98,18 @@ def sentence_ends(body: str, marks: list[tuple[int, int]]) -> list[int]:
     return [m.end() for m in SENTENCE_END.finditer(body) if not _in_spans(marks, m.start())]
 
 
-def _is_quotation(body: str, span: tuple[int, int, bool], said: bool, subject_before: bool) -> bool:
-    """Whether the quoted text is words someone says (see the module docstring)."""
+def _is_quotation(body: str, span: tuple[int, int, bool], said: bool, subject_before: bool, sentence: str) -> bool:
+    """Whether the quoted text is words someone says (see the module docstring): not a survey's answer (`응답자의
+    79.4%가 ‘더 낫다’고 답변했다`), a term named (`‘초소수성’이라고 한다`) or the title of a work (`“…” 연구용역
+    보고서`)."""
     start, end, double = span
+    text = body[start:end].strip()
+    if SURVEY_ANSWER.match(body, end + 1) and SURVEY_COUNT.search(sentence):
+        return False
+    if WORK_AFTER.match(body, end + 1) or (not double and " " not in text and not SENTENCE_LIKE.search(text)):
+        return False
     if said:
         return True
-    text = body[start:end].strip()
     if double:
         return text.count(" ") >= 2 or SENTENCE_LIKE.search(text) is not None
     return subject_before and text.count(" ") >= 1 and SENTENCE_LIKE.search(text) is not None
@@ -109,14 +134,17 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
         said = _said(body, end, last)
         before = [s for s in subjects[bisect_right(subject_starts, first - 1):bisect_right(subject_starts, start)]
                   if s[1] < start]
-        if not _is_quotation(body, span, said, bool(before) and start - before[-1][1] <= 2):
+        if not _is_quotation(body, span, said, bool(before) and start - before[-1][1] <= 2, body[first:last]):
             continue
         after = [s for s in subjects[bisect_right(subject_starts, end):bisect_right(subject_starts, last - 1)]] \
             if said else []
         if out and index in speakers and CHAINED.fullmatch(body, out[-1].end + 1, start - 1):
             speaker = speakers[index]  # "…"면서 "…": the next words of the same speaker
         else:
-            speaker = _speaker(body, found, before, after, (first, index, start), speakers)
+            speaker = (_named_at(body, start - 1, names)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
+                       or _speaker(body, found, before, after, (first, index, start), speakers))
+            if speaker is None and _stands_alone(body, start - 1, end + 1):
+                speaker = _told_after(body, found, end, ends, index)  # “…” / … 김영달 소방위의 목소리가 떨렸다
         speakers[index] = speaker
         text = body[start:end]
         lead = len(text) - len(text.lstrip())
@@ -147,6 +175,47 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
     return _previous_speech(body, found, first, last_speaker)
 
 
+def _named_at(body: str, mark: int, names: dict[str, str]) -> str | None:
+    """The person or organisation written right before the quotation mark at `mark`, with no particle, as
+    headlines and leads attribute (`임지선 박사 "…"`, `쿠팡 “…” 입장문`): a name of `names`, with a title or not."""
+    before = body[max(0, mark - 40):mark].rstrip(" ")
+    if len(before) == mark - max(0, mark - 40):
+        return None  # no space before the mark: `…했다"`
+    words = before.rsplit(" ", 1)
+    if len(words) == 2 and (words[1] in PERSON_TITLES or words[1].endswith(LONG_TITLES)):
+        before = words[0]
+    for name in sorted(names, key=len, reverse=True):
+        if before.endswith(name) and (len(before) == len(name) or not _letter(before[-len(name) - 1])):
+            return names[name]
+    return None
+
+
+def _letter(char: str) -> bool:
+    """A Hangul syllable, a Latin letter or a digit: part of a word (`ㆍ`, a list's bullet, is none)."""
+    return "가" <= char <= "힣" or (char.isascii() and char.isalnum())
+
+
+def _stands_alone(body: str, mark: int, close: int) -> bool:
+    """The quotation (marks at `mark` and `close`) is a paragraph of its own: a lead or a subhead."""
+    line_start = body.rfind("\n", 0, mark) + 1
+    line_end = body.find("\n", close)
+    line_end = len(body) if line_end < 0 else line_end
+    return not body[line_start:mark].strip() and not body[close + 1:line_end].strip(" .")
+
+
+def _told_after(body: str, found: Found, end: int, ends: list[int], index: int) -> str | None:
+    """Who the two sentences after a quotation standing alone name as its speaker: their first subject that
+    resolves (`네이버 관계자가 최근 한 말이다`), else the first person they name (`… 김영달 소方위(45)의 목소리가`)."""
+    stop = ends[index + 2] if index + 2 < len(ends) else len(body)
+    for subject in found.subjects:
+        if end < subject[0] < stop and subject[3][0] in ("person", "org", "pointer", "name"):
+            who = resolve(subject, found, end, None, body)
+            if who:
+                return who
+    i = bisect_right(found.person_offsets, end)
+    return found.person_mentions[i][0] if i < len(found.person_offsets) and found.person_offsets[i] < stop else None
+
+
 def _previous_speech(body: str, found: Found, first: int, last_speaker: str | None) -> str | None:
     """The subject of the sentence before offset `first` when that sentence reports speech
     (`그는 이렇게 말했다.` before a quotation standing alone), else None."""
@@ -169,7 +238,10 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
         return last_speaker or _latest_person(found, at, lambda name, title: True)
     if kind == "pointer":  # the organisation named last before the pointer, in its phrase or sentence
         i = latest_before(found.org_offsets, subject[1])
-        return found.org_mentions[i] if i >= 0 and found.org_offsets[i] >= sentence_start else None
+        if i >= 0 and found.org_offsets[i] >= sentence_start:
+            return found.org_mentions[i]
+        generic = body[subject[0]:subject[1]].split(" ", 1)[0] if body else ""
+        return _last_of_kind(found, at, GENERIC_BODIES[generic]) if generic in GENERIC_BODIES else None
     if kind == "team":  # a team or a court speaks for its organisation: the last one named with that word
         return _team_of(found, subject[0], ref[1], body)
     if kind == "surname":
@@ -189,13 +261,29 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
 
 def _team_of(found: Found, at: int, team: str, body: str) -> str | None:
     """The organisation of `team` (`연구팀`, `재판부`) at offset `at`: the last one before it that the text names
-    with that word (`로체스터대 컴퓨터학과 연구팀`), else the last organisation named before it."""
+    with a word of that team's kind (`로체스터대 컴퓨터학과 연구팀`, then `연구진은`), else the last one of the
+    kind the team belongs to (a court for `재판부`, a university or institute for `연구진`), else the last
+    organisation named before it."""
     last = latest_before(found.org_offsets, at)
+    words = next((group for group in TEAM_KINDS if team in group), (team,))
     for i in range(last, -1, -1):
         off, name = found.org_offsets[i], found.org_mentions[i]
-        if body.find(team, off + len(name), off + len(name) + 20) >= 0:
-            return name
+        for word in words:
+            w = body.find(word, off + len(name), off + len(name) + 20)
+            if w >= 0 and "따르면" not in body[off + len(name):w]:  # not `한국일보에 따르면 재판부는`
+                return name
+    endings = TEAM_ORGS.get(team)
+    if endings:
+        return _last_of_kind(found, at, endings) or (found.org_mentions[last] if last >= 0 else None)
     return found.org_mentions[last] if last >= 0 else None
+
+
+def _last_of_kind(found: Found, at: int, endings: tuple[str, ...]) -> str | None:
+    """The last organisation named before offset `at` whose name ends in one of `endings`."""
+    for i in range(latest_before(found.org_offsets, at), -1, -1):
+        if found.org_mentions[i].endswith(endings):
+            return found.org_mentions[i]
+    return None
 
 
 def _person_inside(found: Found, start: int, end: int) -> str | None:
