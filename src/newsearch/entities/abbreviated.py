@@ -3,7 +3,7 @@ the one-letter country names of headlines and titles (`미 국무장관`, `英 �
 
 from __future__ import annotations
 
-from .gazetteer import BARE_DISTRICTS
+from .gazetteer import BARE_DISTRICTS, PLACES_NEEDING_NNP
 from .tokenlists import TokenLists
 
 COUNTRY_LETTERS = {"미": "미국", "美": "미국", "英": "영국", "中": "중국", "日": "일본", "러": "러시아", "露": "러시아",
@@ -15,10 +15,17 @@ LETTER_TAGS = frozenset({"SH", "NNG", "NNP"})
 
 
 def abbreviated_places(text: str, tl: TokenLists) -> list[tuple[str, int]]:
-    """(place, offset) of the short place names in `text` (see the module docstring)."""
+    """(place, offset) of the short place names in `text` (see the module docstring), and the places written in a
+    bracketed aside, which the phrase rules read as part of the name before it (`최명자 씨(60 경기 구리시)`)."""
     out = []
     tags, forms, starts, ends, n = tl.tags, tl.forms, tl.starts, tl.ends, tl.n
+    depth = 0
     for i, tag in enumerate(tags):
+        if tag == "SSO" or tag == "SSC":
+            depth = max(0, depth + (1 if forms[i] == "(" else -1 if forms[i] == ")" else 0))
+        elif depth and tag == "NNP" and forms[i] in PLACES_NEEDING_NNP:
+            out.append((forms[i], starts[i]))
+            continue
         if tag == "NNP" and forms[i] not in COUNTRY_LETTERS:
             form = forms[i]
             if len(form) < 2 or form not in BARE_DISTRICTS or (starts[i] and text[starts[i] - 1].isalnum()):

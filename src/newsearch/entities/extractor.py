@@ -68,7 +68,7 @@ def _read(found: Found, text: str, tokens, skipped: list[tuple[int, int]], at_sh
     for name, at in abbreviated_places(text, tl):
         if not skipped or not inside(skipped, at):
             found.place(name, at + at_shift)
-    for name, at in institutions(text, tl):
+    for name, at in institutions(text, tl, tokens):
         if (not skipped or not inside(skipped, at)) and name not in found.people:
             found.org(name, at + at_shift)
     for name, title, at in titled_people(text, tokens, tl):

@@ -49,7 +49,10 @@ KIND_SET = frozenset(KINDS)
 # is a department (`세브란스병원 비뇨의학과`).
 INTRODUCING = frozenset({"기업", "스타트업", "업체", "회사", "제약사", "벤처", "플랫폼", "기업인", "자회사", "계열사",
                          "포털", "학술지", "저널", "매체", "언론사", "통신사", "방송사", "제조사", "운영사", "증권사",
-                         "보험사", "카드사", "유통사", "건설사", "항공사", "게임사", "기관"})
+                         "보험사", "카드사", "유통사", "건설사", "항공사", "게임사", "기관", "약국", "쇼핑몰", "몰"})
+# Verbs whose object is a company (`뉘앙스를 인수했다`), and nouns of a deal with a partner (`위뉴와 협약`).
+ACQUIRED = frozenset({"인수", "합병", "매각", "흡수합병"})
+PARTNERED = frozenset({"제휴", "협약", "업무협약", "MOU", "손잡", "파트너십", "합작"})
 # Kinds that introduce a name in quotation marks (`학술지 ‘네이처 나노테크놀로지’`, `업체인 "리얼미터"`), and the
 # most words such a name has: a journal's name is long, a company's short.
 QUOTED_KINDS = {"학술지": 6, "저널": 6, "과학지": 6, "업체": 2, "기업": 2, "회사": 2, "포털": 2, "스타트업": 2, "매체": 2,
@@ -121,8 +124,39 @@ def _words(tl: TokenLists) -> list[tuple[int, int]]:
     return out
 
 
-def institutions(text: str, tl: TokenLists) -> list[tuple[str, int]]:
-    """(name, offset) of the organisations this pass finds (see the module docstring)."""
+def _named(tokens, tl: TokenLists, i: int, j: int) -> bool:
+    """Tokens i:j are one name: a proper noun, Latin letters, or a single word Kiwi did not know (`핏빗/NNG`)."""
+    return tl.tags[i] in PROPER or (j - i == 1 and tokens[i].oov and len(tl.forms[i]) >= 2)
+
+
+def _introduced(tl: TokenLists, i: int, spaced_before: str) -> bool:
+    """The word at token i follows what it is: `AI 기업 루닛`, `유전체 분석 업체인 지니너스와는`."""
+    if spaced_before in INTRODUCING:
+        return True
+    return (i >= 3 and tl.forms[i - 1] == "ᆫ" and tl.tags[i - 2] == "VCP" and tl.forms[i - 3] in INTRODUCING
+            and tl.starts[i] == tl.ends[i - 1] + 1)
+
+
+def _without_particle(tl: TokenLists, i: int, j: int) -> str:
+    """The word of tokens i:j less a `와`/`과` Kiwi kept on an unknown name before a particle (`지니너스와/NNP 는`)."""
+    form = tl.forms[i]
+    if j - i == 1 and len(form) >= 3 and form[-1] in "와과" and j < tl.n and tl.tags[j].startswith("J"):
+        return form[:-1]
+    return form
+
+
+def _dealt_with(tl: TokenLists, j: int) -> bool:
+    """The word ending before token j is the company of a deal: `…를 인수했다`, `…와 협약을 맺었다`, `…와 손잡았다`."""
+    if j + 1 >= tl.n:
+        return False
+    if tl.tags[j] == "JKO" and tl.forms[j + 1] in ACQUIRED:
+        return True
+    return tl.forms[j] in ("와", "과", "와는", "과는") and any(f in PARTNERED for f in tl.forms[j + 1:j + 4])
+
+
+def institutions(text: str, tl: TokenLists, tokens=None) -> list[tuple[str, int]]:
+    """(name, offset) of the organisations this pass finds (see the module docstring); `tokens`, Kiwi's, for the
+    words it did not know."""
     out: list[tuple[str, int]] = []
     pending: list[tuple[str, int]] = []  # proper nouns of a list, until what they are is said
     before, prev_end = "", -2  # the last form of the word before, and where it ends
@@ -132,6 +166,11 @@ def institutions(text: str, tl: TokenLists) -> list[tuple[str, int]]:
         spaced_before = before if prev_end + 1 == start else ""
         before, prev_end = last, ends[j - 1]
         proper = first in PROPER or any(t in PROPER for t in tags[i + 1:j])
+        if tokens is not None and j - i == 1 and forms[i] not in KNOWN_ORGS and _named(tokens, tl, i, j) and (
+                _introduced(tl, i, spaced_before) or _dealt_with(tl, j)):
+            out.append((_without_particle(tl, i, j), start))
+            pending = []
+            continue
         if not proper and last[-1] not in CHECKED_LAST:
             pending = []
             continue  # common nouns that end like no institution or state body: the most words, skipped fast
@@ -147,6 +186,7 @@ def institutions(text: str, tl: TokenLists) -> list[tuple[str, int]]:
                 or _affiliate(word, first) or _official(word, proper, spaced_before)
                 or (first in PROPER and spaced_before in INTRODUCING and word not in KNOWN_ORGS)):
             out.append((word, start))
+
         if j - i == 1 and first == "NNP" and word not in KNOWN_ORGS:
             pending.append((word, start))
         else:
