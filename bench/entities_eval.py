@@ -42,8 +42,9 @@ def gold_rows() -> list[dict]:
     return evaluate_gold_rows(GOLD)
 
 
-# Labelled later, each as a whole: gold_c and gold_d dev sets (their errors read), gold_e held out (only scored).
-DEV_FILES = {"gold_c.json", "gold_d.json"}
+# Labelled later, each as a whole: gold_c, gold_d and gold_f dev sets (their errors read), gold_e held out (only
+# scored).
+DEV_FILES = {"gold_c.json", "gold_d.json", "gold_f.json"}
 FRESH_FILE = "gold_e.json"
 
 

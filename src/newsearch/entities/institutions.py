@@ -56,7 +56,7 @@ PARTNERED = frozenset({"제휴", "협약", "업무협약", "MOU", "손잡", "파
 # Kinds that introduce a name in quotation marks (`학술지 ‘네이처 나노테크놀로지’`, `업체인 "리얼미터"`), and the
 # most words such a name has: a journal's name is long, a company's short.
 QUOTED_KINDS = {"학술지": 6, "저널": 6, "과학지": 6, "업체": 2, "기업": 2, "회사": 2, "포털": 2, "스타트업": 2, "매체": 2,
-                "단체": 3, "언론사": 2, "제약사": 2}
+                "단체": 3, "언론사": 2, "제약사": 2, "사이트": 2, "커뮤니티": 2}
 QUOTED_NAME = re.compile("(" + "|".join(sorted(QUOTED_KINDS, key=len, reverse=True)) +
                          r")(?:인|이자|로는)? ?[‘'\"“]([A-Za-z0-9가-힣][^‘’'\"“”\n]{0,40}?)[’'\"”]")
 # A sentence, not a name, in quotation marks.

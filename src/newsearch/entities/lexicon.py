@@ -98,7 +98,7 @@ SHORT_ORG_SUFFIXES = frozenset(s for s in ORG_SUFFIXES if len(s) == 1)
 NOT_ORG_WORDS = _words("""
 정부 당국 업계 검찰 경찰 국회 법원 병원 대학 학교 회사 은행 정당 여당 야당 당 본부 내부 외부 일부 전부 간부 부부
 회사 기사 검사 의사 변호사 판사 교사 사회 국회 의회 위원회 협회 재단 센터 연구소 연구원 증권 보험 정보통신 단체
-학계 재계 정계 법조계 시민단체 이커머스 e커머스 소셜커머스 푸드테크 에듀테크 핀테크 프롭테크 헬스테크 애그테크 리테일테크 노조 전자 통신 방송 신문 지원 공사 공단 조합 그룹 연맹 학회 기구 포럼 협의회 국
+아이돌그룹 걸그룹 보이그룹 록그룹 밴드 학계 재계 정계 법조계 시민단체 이커머스 e커머스 소셜커머스 푸드테크 에듀테크 핀테크 프롭테크 헬스테크 애그테크 리테일테크 노조 전자 통신 방송 신문 지원 공사 공단 조합 그룹 연맹 학회 기구 포럼 협의회 국
 """)
 
 # Organisations news names most, when no rule can see them (Kiwi often tags ministries NNG).
@@ -144,5 +144,5 @@ DVD OTT VOD MZ KST UTC PM AM MC DJ OST MVP COVID SARS MERS HIV AIDS ADHD PTSD BM
 ICBM SLBM THAAD TNT DMZ NLL GP KTX SRT VAR FW MF DF GK ERA KO TKO CES MWC IFA SF CG UFO NASDAQ KOSPI SOS TF HR PR IR
 BTS VS OK NO YES GB TB MB KB KM CM MM KG MG KW MW GW KWH CO PM2 BC AD HD UHD FHD ML DL NLP LLM GPT CPU GPU NPU AP HBM
 DRAM SSD HDD SOC ARM RAM ROM PIN OTP IP LAN WAN WIFI NFC RFID ARS CRM ERP SCM MES SI SM ASMR
-UAE USA UK PASS POP HMR EDLP RSA PRISM VM
+UAE USA UK PASS POP HMR EDLP RSA PRISM VM FPGA ASIC
 """)

@@ -42,6 +42,11 @@ TEAM_ORGS = {**{word: RESEARCHERS for word in RESEARCH}, "재판부": ("법원",
 # Generic bodies whose `관계자` speaks for the office of that kind the article names (`경찰 관계자` → 송파경찰서).
 GENERIC_BODIES = {"경찰": ("경찰서", "경찰청"), "검찰": ("검찰청", "지검", "고검", "지청"), "소방": ("소방서", "소방본부"),
                   "소방당국": ("소방서", "소방본부"), "법원": ("법원", "지법", "고법")}
+# Subjects that speak though they name no one (their quotations have no speaker, not the last one's).
+UNNAMED_SPEAKERS = frozenset("""정부 당국 정보당국 안보당국 보건당국 방역당국 검찰 경찰 법원 군 주민 시민 국민 네티즌 누리꾼 전문가
+업계 야당 여당 야권 여권 소식통 학생 교사 의사 환자 소비자 응답자 사람 사람들 이들 누군가 단체 노조 회사 업체 기업 학교
+병원 직원 관계자 관계자들 측 위원 의원 참석자 참가자 목격자 유족 가족 부모 어머니 아버지 아이 친구 동료 상인 누구 당""".split())
+UNNAMED_ENDINGS = ("자들", "들", "씨", "님", "당국")
 # Titles of two syllables or more a name may carry before a quotation (`임지선 박사 "…"`).
 LONG_TITLES = ("박사", "교수", "대표", "회장", "장관", "의원", "위원장", "사장", "대변인", "연구원", "씨")
 # A survey's answer in quotation marks: what follows it, and the share or count its sentence gives.
@@ -142,6 +147,7 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
             speaker = speakers[index]  # "…"면서 "…": the next words of the same speaker
         else:
             speaker = (_named_at(body, start - 1, names)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
+                       or _aside_after(body, found, end)  # “…”(유룡 KAIST 화학과 교수)
                        or _speaker(body, found, before, after, (first, index, start), speakers))
             if speaker is None and _stands_alone(body, start - 1, end + 1):
                 speaker = _told_after(body, found, end, ends, index)  # “…” / … 김영달 소방위의 목소리가 떨렸다
@@ -167,12 +173,36 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
         if nearest:
             return nearest
     if topics or (before and not after):
-        return resolve((topics or before)[-1], found, first, last_speaker, body)
+        subject = (topics or before)[-1]
+        who = resolve(subject, found, first, last_speaker, body)
+        if who or _someone(subject, body):
+            return who
+        before = []  # `질문에는 "…"고 대답했다`: no one named; the speaker goes on from the sentences before
     if after:
         return resolve(after[0], found, first, last_speaker, body)
     if index - 1 in speakers:
         return speakers[index - 1]
     return _previous_speech(body, found, first, last_speaker)
+
+
+def _aside_after(body: str, found: Found, close: int) -> str | None:
+    """The person named in brackets right after the closing mark at `close` (`“…”(유룡 KAIST 화학과 교수)`)."""
+    if not body.startswith("(", close + 1):
+        return None
+    end = body.find(")", close + 1, close + 60)
+    if end < 0:
+        return None
+    i = bisect_right(found.person_offsets, close)
+    return found.person_mentions[i][0] if i < len(found.person_offsets) and found.person_offsets[i] < end else None
+
+
+def _someone(subject: tuple, body: str) -> bool:
+    """The subject phrase stands for a speaker, named or not (a pointer, a team, `한 주민은`, `정부는`), so that a
+    quotation it says has no one else's words."""
+    if subject[3][0] != "none":
+        return True
+    word = body[subject[0]:subject[1]].rsplit(" ", 1)[-1]
+    return word in UNNAMED_SPEAKERS or word.endswith(UNNAMED_ENDINGS)
 
 
 def _named_at(body: str, mark: int, names: dict[str, str]) -> str | None:

@@ -20,8 +20,10 @@ from .lexicon import GIVEN_SYLLABLES, KNOWN_ORGS, MODIFIERS, ORG_SUFFIXES, PERSO
 from .tokenlists import TokenLists
 from .words import korean_name
 
-# Nouns allowed between a name and its title (the organisation, department, rank: one noun phrase).
+# Nouns allowed between a name and its title (the organisation, department, rank: one noun phrase), and the
+# tokens more that may be glued into those words (a committee's title Kiwi read in pieces).
 MAX_BETWEEN = 6
+MAX_GLUED = 8
 NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SN", "NNB", "XSN", "XPN", "SH"})
 # Titles a compound may end in (`부사장`, `상임고문`, `수석연구원`), two syllables or more: one-syllable ones
 # (`씨`, `군`) count only as a word of their own.
@@ -48,8 +50,9 @@ SURNAME_TITLE = re.compile(r"(?<![가-힣])([가-힣]) (?:" + "|".join(BACK_TITL
 LOCAL_OFFICES = ("시장", "도지사", "지사", "구청장", "군수", "교육감", "시의원", "도의원", "구의원")
 # Titles too common as words to introduce a name from before it (`씨 김철수` is no pattern).
 ONE_WORD_TITLES = frozenset({"씨", "군", "양", "후보", "위원", "대표팀", "의원실"})
-# Scholars' titles (`물리학자`, `경제학자`) before a name.
-SCHOLARS = ("학자",)
+# Callings written before a name (`러시아 물리학자 빅토르 …`, `민주주의 운동가인 류샤오보가`).
+PROFESSIONS = ("학자", "운동가", "활동가", "사업가", "기업가", "정치가", "예술가", "음악가", "작곡가", "건축가", "혁명가", "사상가",
+               "과학자", "연구자", "전문가", "투자가", "소설가", "영화감독", "시인")
 # A government or an era named after its leader (`윤석열 정부`, `문재인 정권`).
 PERSON_ERAS = frozenset({"정부", "정권", "행정부", "집권", "내각"})
 # Highest sovereign's number (`엘리자베스 2세`); beyond it, `세` is an age.
@@ -59,7 +62,7 @@ HANJA_ASIDE = re.compile(r"\([\u4e00-\u9fff]{2,4}\)")
 
 def _is_title(form: str) -> bool:
     return (form in PERSON_TITLES or form in MORE_TITLES or (len(form) >= 3 and form.endswith(TITLE_ENDINGS))
-            or _local_title(form))
+            or (len(form) >= 4 and form.endswith("위원")) or _local_title(form))  # 미래창조과학방송통신위원
 
 
 def _local_title(form: str) -> bool:
@@ -74,28 +77,49 @@ def _local_title(form: str) -> bool:
 def _titled(tokens, j: int, text: str) -> str:
     """The person's title the noun phrase from token `j` on ends in within MAX_BETWEEN nouns, or ""."""
     prev_end = tokens[j - 1].start + tokens[j - 1].len if j else 0
-    for k in range(j, min(len(tokens), j + MAX_BETWEEN + 1)):
+    word_start, glued = -1, 0
+    for k in range(j, min(len(tokens), j + MAX_BETWEEN + MAX_GLUED + 1)):
         t = tokens[k]
         if t.tag not in NOUN_TAGS and not (t.tag == "MM" and t.form in MODIFIERS):
             return ""
         if t.start > prev_end and "\n" in text[prev_end:t.start]:
             return ""
+        if t.start == prev_end and k > j:
+            glued += 1
+            if glued > MAX_GLUED:
+                return ""
+        else:
+            word_start = t.start
+        if k - j - glued > MAX_BETWEEN:
+            return ""
         if _is_title(t.form) and (t.form not in WEAK_TITLES or all(tokens[x].tag == "MM" for x in range(j, k))):
             return t.form  # a weak title (시장 market, 검사 test) only right after the name
-        prev_end = t.start + t.len
+        end = t.start + t.len
+        if word_start < t.start and len(text[word_start:end]) >= 4 and _is_title(text[word_start:end]) \
+                and text[word_start:end] not in WEAK_TITLES:
+            return text[word_start:end]  # 미래/창조/과학/방송/통신/위원 read as one word
+        prev_end = end
     return ""
 
 
 def _title_before(tokens, i: int, text: str) -> str:
     """The title a name is introduced by (`스플래시데이터의 CEO인 모건 슬레인`, `부장 이정희`, `러시아 물리학자
     빅토르 …`), or ""."""
-    if i >= 3 and tokens[i - 1].tag == "ETM" and tokens[i - 2].tag == "VCP" and _is_title(tokens[i - 3].form):
+    if i >= 3 and tokens[i - 1].tag == "ETM" and tokens[i - 2].tag == "VCP" and (
+            _is_title(tokens[i - 3].form) or tokens[i - 3].form.endswith(PROFESSIONS)):
         return tokens[i - 3].form
     if i >= 1 and tokens[i - 1].tag == "NNG" and text[tokens[i - 1].start + tokens[i - 1].len:tokens[i].start] == " ":
         form = tokens[i - 1].form
-        if (_is_title(form) and form not in WEAK_TITLES and form not in ONE_WORD_TITLES) or form.endswith(SCHOLARS):
+        if (_is_title(form) and form not in WEAK_TITLES and form not in ONE_WORD_TITLES) or form.endswith(PROFESSIONS):
             return form
     return ""
+
+
+def _foreign_word(form: str) -> bool:
+    """One Hangul proper noun that may be a foreign name on its own: no listed place or organisation, no ending
+    of one, no Korean full name (that is `_korean_at`'s)."""
+    return ("가" <= form[0] <= "힣" and form not in NOT_A_PERSON and form[-1] not in NOT_NAME_ENDINGS
+            and not form.endswith(LONG_ORG_SUFFIXES) and not korean_name(form, ("NNP",)))
 
 
 def _cut_short(tl: TokenLists, j: int) -> bool:
@@ -249,6 +273,13 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
         name, j = _foreign_at(tokens, i, text)
         if not name:
             name, j = _korean_at(tokens, i, text)
+        if not name and tags[i] == "NNP" and tl.ends[i] - starts[i] >= 3 and _foreign_word(tl.forms[i]) \
+                and not (j < n and _cut_short(tl, i + 1)):
+            title = _title_before(tokens, i, text)
+            if title:
+                out.append((tl.forms[i], title, starts[i]))  # 민주주의 운동가인 류샤오보가
+                i += 1
+                continue
         if not name and j < n - 1 and tags[i] == "NNP" and tl.ends[i] - starts[i] >= 2:
             regnal = _regnal(tokens, i, i + 1, text)
             if regnal and tl.forms[i] not in NOT_A_PERSON:

@@ -33,7 +33,8 @@ COURT_SUFFIXES = frozenset({"지법", "고법", "지검", "고검", "지원"})
 NOT_ORG_ENDINGS = ("의사당", "명부", "장부", "내부", "외부", "일부", "전부", "간부", "부부", "식당", "사당", "정당", "성당", "대회",
                    "물류센터", "풀필먼트센터", "콜센터", "데이터센터", "쇼핑센터", "배송센터", "캠프", "청사")
 # Words after a place name in one chunk that keep it a mention of the place (`미국산`, `중국측`).
-PLACE_TAILS = frozenset({"산", "측", "내", "발", "행", "현지", "전역", "정부", "당국", "쪽", "시장", "당국자"})
+PLACE_TAILS = frozenset({"산", "측", "내", "발", "행", "현지", "전역", "정부", "당국", "쪽", "시장", "당국자", "지역", "일대",
+                         "지방", "출신"})
 
 
 # A company's national arm written after its name (`구글 차이나`): never a name's word.
