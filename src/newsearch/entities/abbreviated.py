@@ -14,18 +14,25 @@ GLUE_TAGS = NOUN_TAGS | {"XSN"}
 LETTER_TAGS = frozenset({"SH", "NNG", "NNP"})
 
 
+def _aside_places(tl: TokenLists) -> list[tuple[str, int]]:
+    """Listed places written as proper nouns inside brackets (`(60 경기 구리시)`)."""
+    out, depth = [], 0
+    for i, tag in enumerate(tl.tags):
+        if tag == "SSO" or tag == "SSC":
+            depth = max(0, depth + (1 if tl.forms[i] == "(" else -1 if tl.forms[i] == ")" else 0))
+        elif depth and tag == "NNP" and tl.forms[i] in PLACES_NEEDING_NNP:
+            out.append((tl.forms[i], tl.starts[i]))
+    return out
+
+
 def abbreviated_places(text: str, tl: TokenLists) -> list[tuple[str, int]]:
     """(place, offset) of the short place names in `text` (see the module docstring), and the places written in a
     bracketed aside, which the phrase rules read as part of the name before it (`최명자 씨(60 경기 구리시)`)."""
     out = []
     tags, forms, starts, ends, n = tl.tags, tl.forms, tl.starts, tl.ends, tl.n
-    depth = 0
+    if "(" in text:
+        out += _aside_places(tl)
     for i, tag in enumerate(tags):
-        if tag == "SSO" or tag == "SSC":
-            depth = max(0, depth + (1 if forms[i] == "(" else -1 if forms[i] == ")" else 0))
-        elif depth and tag == "NNP" and forms[i] in PLACES_NEEDING_NNP:
-            out.append((forms[i], starts[i]))
-            continue
         if tag == "NNP" and forms[i] not in COUNTRY_LETTERS:
             form = forms[i]
             if len(form) < 2 or form not in BARE_DISTRICTS or (starts[i] and text[starts[i] - 1].isalnum()):

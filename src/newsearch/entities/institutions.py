@@ -52,6 +52,7 @@ INTRODUCING = frozenset({"기업", "스타트업", "업체", "회사", "제약�
                          "보험사", "카드사", "유통사", "건설사", "항공사", "게임사", "기관", "약국", "쇼핑몰", "몰"})
 # Verbs whose object is a company (`뉘앙스를 인수했다`), and nouns of a deal with a partner (`위뉴와 협약`).
 ACQUIRED = frozenset({"인수", "합병", "매각", "흡수합병"})
+DEAL_PARTICLES = frozenset({"와", "과", "와는", "과는"})
 PARTNERED = frozenset({"제휴", "협약", "업무협약", "MOU", "손잡", "파트너십", "합작"})
 # Kinds that introduce a name in quotation marks (`학술지 ‘네이처 나노테크놀로지’`, `업체인 "리얼미터"`), and the
 # most words such a name has: a journal's name is long, a company's short.
@@ -151,7 +152,7 @@ def _dealt_with(tl: TokenLists, j: int) -> bool:
         return False
     if tl.tags[j] == "JKO" and tl.forms[j + 1] in ACQUIRED:
         return True
-    return tl.forms[j] in ("와", "과", "와는", "과는") and any(f in PARTNERED for f in tl.forms[j + 1:j + 4])
+    return tl.forms[j] in DEAL_PARTICLES and any(f in PARTNERED for f in tl.forms[j + 1:j + 4])
 
 
 def institutions(text: str, tl: TokenLists, tokens=None) -> list[tuple[str, int]]:
@@ -166,8 +167,9 @@ def institutions(text: str, tl: TokenLists, tokens=None) -> list[tuple[str, int]
         spaced_before = before if prev_end + 1 == start else ""
         before, prev_end = last, ends[j - 1]
         proper = first in PROPER or any(t in PROPER for t in tags[i + 1:j])
-        if tokens is not None and j - i == 1 and forms[i] not in KNOWN_ORGS and _named(tokens, tl, i, j) and (
-                _introduced(tl, i, spaced_before) or _dealt_with(tl, j)):
+        if tokens is not None and j - i == 1 and (spaced_before in INTRODUCING or forms[i - 1] == "ᆫ" or (
+                j < tl.n and (tags[j] == "JKO" or forms[j] in DEAL_PARTICLES))) and forms[i] not in KNOWN_ORGS \
+                and _named(tokens, tl, i, j) and (_introduced(tl, i, spaced_before) or _dealt_with(tl, j)):
             out.append((_without_particle(tl, i, j), start))
             pending = []
             continue

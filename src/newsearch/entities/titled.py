@@ -14,6 +14,7 @@ facility (`노량진`, `현충원`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .gazetteer import BARE_DISTRICTS, COUNTRIES, DISTRICTS, PROVINCES, REGIONS, WORLD_CITIES
 from .lexicon import GIVEN_SYLLABLES, KNOWN_ORGS, MODIFIERS, ORG_SUFFIXES, PERSON_TITLES, SURNAMES, WEAK_TITLES
@@ -151,13 +152,14 @@ def _regnal(tokens, i: int, j: int, text: str) -> str:
 def listed_before_people(text: str, tl: TokenLists, names) -> list[tuple[str, str, int]]:
     """Korean full names listed right before a person the other rules found (`names`): `이대연·존 크로커 미국
     펜실베이니아대 교수`."""
-    index = {at: i for i, at in enumerate(tl.starts)}
     out = []
     for name in names:
         at = text.find(name)
-        while at >= 0:
-            if at in index:
-                out += _listed_before(text, tl, index[at], "")
+        while at >= 2:
+            if text[at - 1] in LIST_MARKS:
+                i = bisect_left(tl.starts, at)
+                if i < tl.n and tl.starts[i] == at:
+                    out += _listed_before(text, tl, i, "")
             at = text.find(name, at + len(name))
     return out
 
@@ -217,6 +219,8 @@ def _listed_names(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
     single spaces (`김무성, 서청원, 이인제`; a list of members: `강석호 김광림 김명연`), most of them one proper noun
     to Kiwi: then every name-shaped word of the run is a person, also one Kiwi split (`김/NNP 영/NR 록/NNG`)."""
     nnp = {tl.starts[i] for i in range(tl.n) if tl.tags[i] == "NNP" and tl.ends[i] - tl.starts[i] == 3}
+    if len(nnp) < 3:
+        return []  # a list needs three names Kiwi read as one proper noun each
     out, run, last_end = [], [], -1
     for m in NAME_WORD.finditer(text):
         word, at = m.group(), m.start()
@@ -274,7 +278,7 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
         if not name:
             name, j = _korean_at(tokens, i, text)
         if not name and tags[i] == "NNP" and tl.ends[i] - starts[i] >= 3 and _foreign_word(tl.forms[i]) \
-                and not (j < n and _cut_short(tl, i + 1)):
+                and not (i + 1 < n and _cut_short(tl, i + 1)):
             title = _title_before(tokens, i, text)
             if title:
                 out.append((tl.forms[i], title, starts[i]))  # 민주주의 운동가인 류샤오보가
