@@ -186,3 +186,73 @@ def test_unnamed_subject_speaks_for_nobody_and_so_does_the_next_sentence(run):
 def test_name_kiwi_reads_as_a_common_noun_before_a_title(run):
     got = run("최도윤 산업통상자원부 장관이 회의를 열었다. 이사회 의장은 자리를 비웠다.")
     assert got.people == ("최도윤",)
+
+
+def test_a_list_of_members_written_apart_and_a_name_kiwi_splits(run):
+    got = run("이날 회의에는 김영록, 박준영, 이낙연, 강운태 등이 참석했다. 명단: 강석호 김광림 김명연 김상훈 박명재")
+    assert {"김영록", "박준영", "이낙연", "강운태", "강석호", "김광림", "김명연", "김상훈", "박명재"} <= set(got.people)
+
+
+def test_a_bare_name_is_a_person_when_its_surname_comes_back_with_a_title_or_hanja_is_aside(run):
+    got = run("정민호는 이날 국회에서 연설했다. 정 위원장은 개혁을 강조했다.")
+    assert got.people == ("정민호",)
+    assert run("한도윤(韓道允)은 이날 귀국했다.").people == ("한도윤",)
+    assert run("노량진에서 만났다.").people == ()  # a bare proper noun alone is no one
+
+
+def test_titles_before_names_governments_local_offices_and_sovereigns(run):
+    assert "이정희" in run("서울행정법원 행정8부(부장 이정희)는 이날 신청을 인용했다.").people
+    assert "윤석열" in run("이날 대회는 윤석열 정부 출범 이래 첫 대규모 집회였다.").people
+    assert "박원순" in run("박원순 서울시장 등 야권에서는 애도의 뜻을 표했다.").people
+    assert "엘리자베스 2세" in run("결혼식이 끝난 후 엘리자베스 2세는 윌리엄에게 작위를 내렸다.").people
+    assert "류샤오보" in run("중국의 대표적 민주주의 운동가인 류샤오보가 사망했다.").people
+    assert "김영주" in run("김영주 국회 미래창조과학방송통신위원(국민의당)은 최근 국정감사에서 말했다.").people
+
+
+def test_a_name_listed_before_a_titled_one_shares_the_title(run):
+    got = run("박소정 이화여대 교수와 이대연·존 크로커 미국 펜실베이니아대 교수 연구진이 개발했다.")
+    assert {"박소정", "이대연", "존 크로커"} <= set(got.people)
+
+
+def test_organisations_introduced_in_quotation_marks_by_legal_form_and_by_a_deal(run):
+    assert "네이처 나노테크놀로지" in run("연구 결과는 국제 학술지 ‘네이처 나노테크놀로지’에 실렸다.").orgs
+    assert "네이처" not in run("연구 결과는 국제 학술지 ‘네이처 나노테크놀로지’에 실렸다.").orgs
+    assert "리얼미터" in run('여론조사 전문 업체인 "리얼미터"가 조사한 결과다.').orgs
+    assert "누리플러스" in run("봉제 인형 전문기업 ㈜누리플러스는 올해 매출이 늘었다.").orgs
+    assert "핏빗" in run("구글은 2019년 스마트 웨어러블 기업 핏빗으로 데이터를 모은다.").orgs
+    assert "듀크 대학" in run("미국 듀크 대학의 데이비드 스미스 교수가 밝혔다.").orgs
+    assert run("기업 가치를 높였다.").orgs == ()
+
+
+def test_a_platform_is_an_organisation_only_as_the_company(run):
+    assert "트위터" not in run("문 대통령은 이날 트위터에 글을 올렸다.").orgs
+    assert "트위터" in run("트위터는 이날 새 운영 정책을 발표했다.").orgs
+
+
+def test_national_arms_and_places_in_asides_and_regions(run):
+    got = run("리카이푸(李開復) 전 구글 차이나 사장의 글이 화제다.")
+    assert got.people == ("리카이푸",) and got.orgs == ("구글 차이나",)
+    assert {"경기", "구리시"} <= set(run("최명자 씨(60 경기 구리시)는 최근 가게를 열었다.").places)
+    assert {"인천", "한강"} <= set(run("인천지역 버스가 한강을 건넜다.").places)
+
+
+def test_speakers_named_beside_the_quotation(run):
+    got = run('ㆍ쿠팡 “순직 소방관 자녀 위해 장학기금 만들겠다” 입장문\n본문이 이어진다.')
+    assert [q.speaker for q in got.quotes] == ["쿠팡"]
+    got = run("연구비가 부족하다는 지적이 나온다. “제대로 된 실험실도 없다”(유영민 KAIST 화학과 교수). 올해도 그랬다.")
+    assert [q.speaker for q in got.quotes] == ["유영민"]
+    got = run('여론이 움직였다. 리얼미터에서는 "새 총리 임명이 지지율을 끌어올렸다"고 분석했다.')
+    assert [q.speaker for q in got.quotes] == ["리얼미터"] or got.quotes[0].speaker is None and "리얼미터" not in got.orgs
+
+
+def test_a_lead_quotation_is_told_by_the_next_sentence_and_police_speak_for_the_station(run):
+    got = run("“이제 라이벌은 쿠팡이란 말이 나온다”\n\n올해 창립 20주년을 맞은 네이버 관계자가 최근 한 말이다.")
+    assert [q.speaker for q in got.quotes] == ["네이버"]
+    got = run("서울 송파경찰서에 따르면 김씨는 전날 발견됐다. 경찰 관계자는 “타살 혐의점은 없다”고 밝혔다.")
+    assert [q.speaker for q in got.quotes] == ["송파경찰서"]
+
+
+def test_survey_answers_terms_and_titles_of_works_are_no_quotations(run):
+    assert run("응답자의 79.4%가 ‘프랜차이즈 점포가 더 낫다’고 답변했다.").quotes == ()
+    assert run("이런 효과를 흔히 과학용어로 ‘초소수성’이라고 한다.").quotes == ()
+    assert run("교수에게 의뢰한 “경제성장이 소득분배구조 개선에 미치는 영향” 연구용역 보고서에 따르면 그렇다.").quotes == ()

@@ -58,6 +58,8 @@ PROFESSIONS = ("학자", "운동가", "활동가", "사업가", "기업가", "�
 PERSON_ERAS = frozenset({"정부", "정권", "행정부", "집권", "내각"})
 # Highest sovereign's number (`엘리자베스 2세`); beyond it, `세` is an age.
 MAX_REGNAL = 30
+SPLIT_NAME_TAGS = frozenset({"NNG", "NNP", "NR", "XSN", "MM"})
+HANGUL_WORD = re.compile("[가-힣]+")
 HANJA_ASIDE = re.compile(r"\([\u4e00-\u9fff]{2,4}\)")
 
 
@@ -114,6 +116,19 @@ def _title_before(tokens, i: int, text: str) -> str:
         if (_is_title(form) and form not in WEAK_TITLES and form not in ONE_WORD_TITLES) or form.endswith(PROFESSIONS):
             return form
     return ""
+
+
+def _split_korean_at(text: str, tl: TokenLists, i: int) -> tuple[str, int]:
+    """(a Korean full name Kiwi read as two or three glued common nouns, `유영/NNG 민/NNG`, the token after it) or
+    ("", i): three syllables written like a name, a word of its own."""
+    j = i + 1
+    while j < tl.n and j - i < 3 and tl.glued(j) and tl.tags[j] in SPLIT_NAME_TAGS:
+        j += 1
+    word = text[tl.starts[i]:tl.ends[j - 1]]
+    if j - i < 2 or len(word) != 3 or (j < tl.n and tl.glued(j)) or not _name_shaped(word) or \
+            not HANGUL_WORD.fullmatch(word):
+        return "", i
+    return word, j
 
 
 def _foreign_word(form: str) -> bool:
@@ -254,13 +269,15 @@ def _referred_back(text: str, tl: TokenLists, surnames: set[str]) -> list[tuple[
     also writes before a title (`김 위원장은`), or with the name in Hanja aside (`김정은(金正恩)`)."""
     out = []
     for i in range(tl.n):
-        if tl.tags[i] != "NNP" or tl.ends[i] - tl.starts[i] != 3:
+        if tl.ends[i] - tl.starts[i] != 3 or (tl.tags[i] != "NNP" and tl.tags[i] != "NNG"):
             continue
         form, at = tl.forms[i], tl.starts[i]
-        if (at and text[at - 1].isalnum()) or not _name_shaped(form) or not korean_name(form, ("NNP",)):
+        if (at and text[at - 1].isalnum()) or not _name_shaped(form):
             continue
-        if form[0] in surnames or HANJA_ASIDE.match(text, tl.ends[i]):
-            out.append((form, "", at))
+        aside = HANJA_ASIDE.match(text, tl.ends[i])
+        if (aside and len(aside.group()) == 5) or (tl.tags[i] == "NNP" and form[0] in surnames
+                                                    and korean_name(form, ("NNP",))):
+            out.append((form, "", at))  # 한도윤(韓道允): as many Hanja as syllables
     return out
 
 
@@ -271,12 +288,21 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
     out = []
     i, n, tags, starts = 0, tl.n, tl.tags, tl.starts
     while i < n:
-        if tags[i] != "NNP" or (starts[i] and text[starts[i] - 1].isalnum()):  # a name begins a word
+        if (tags[i] != "NNP" and (tags[i] != "NNG" or i + 1 == n or not tl.glued(i + 1))) or (
+                starts[i] and text[starts[i] - 1].isalnum()):  # a name begins a word (NNG: one Kiwi split)
             i += 1
             continue
         name, j = _foreign_at(tokens, i, text)
         if not name:
             name, j = _korean_at(tokens, i, text)
+        if not name and tags[i] in SPLIT_NAME_TAGS and i + 1 < n:
+            name, j = _split_korean_at(text, tl, i)
+            title = _titled(tokens, j, text) if name and j < n else ""
+            if title and title not in WEAK_TITLES:
+                out.append((name, title, starts[i]))  # 유영/NNG 민/NNG KAIST 화학과 교수
+                i = j
+                continue
+            name, j = "", i
         if not name and tags[i] == "NNP" and tl.ends[i] - starts[i] >= 3 and _foreign_word(tl.forms[i]) \
                 and not (i + 1 < n and _cut_short(tl, i + 1)):
             title = _title_before(tokens, i, text)
