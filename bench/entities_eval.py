@@ -42,10 +42,10 @@ def gold_rows() -> list[dict]:
     return evaluate_gold_rows(GOLD)
 
 
-# Labelled later, each as a whole: gold_c, gold_d and gold_f dev sets (their errors read), gold_e held out (only
-# scored).
-DEV_FILES = {"gold_c.json", "gold_d.json", "gold_f.json"}
-FRESH_FILE = "gold_e.json"
+# Labelled later, each as a whole: gold_c, gold_d, gold_f dev sets (their errors read); gold_e was held out for
+# one round of rules (scored before and after them, README), then read; gold_g, labelled after that, is held out.
+DEV_FILES = {"gold_c.json", "gold_d.json", "gold_e.json", "gold_f.json"}
+FRESH_FILE = "gold_g.json"
 
 
 def is_dev(row: dict) -> bool:
@@ -54,8 +54,8 @@ def is_dev(row: dict) -> bool:
 
 
 def in_split(row: dict, split: str) -> bool:
-    """`dev`, `heldout` (every article whose errors were never read), `fresh` (gold_e alone: labelled on
-    2026-12-02 by a labeller who never saw the extractor, scored before and after that day's rules) or `all`."""
+    """`dev`, `heldout` (every article whose errors were never read), `fresh` (gold_g alone: labelled on
+    2026-12-02 by a labeller who never saw the extractor, after the day's rules were written) or `all`."""
     if split == "all":
         return True
     if split == "fresh":

@@ -17,7 +17,7 @@ from .phrases import phrases_of
 from .quotes import quotations
 from .abbreviated import abbreviated_places
 from .institutions import institutions
-from .titled import listed_before_people, titled_people
+from .titled import ONE_LETTER_PLACES, listed_before_people, titled_people
 from .lexicon import PLATFORMS
 from .tokenlists import TokenLists
 from .words import NATIONAL_ARMS
@@ -39,6 +39,7 @@ def extract(title: str, title_tokens, body: str, body_tokens, reporter: str | No
     _read(found, body, body_tokens, spans, 0)
     found.sort()
     people, full_names = _people(found, excluded)
+    people = _without_cut_names(people, full_names, title + "\n" + body)
     name_words = {word for name in people for word in name.split(" ")}
     orgs = [name for name in _ordered(found.orgs) if name not in excluded and name not in name_words]
     orgs = [name for name in _without_heads(found, orgs) if name not in PLATFORMS or _as_company(name, title, body)]
@@ -93,6 +94,24 @@ def _as_company(name: str, title: str, body: str) -> bool:
     return False
 
 
+def _without_cut_names(people: list[str], full_names: dict[str, str], text: str) -> list[str]:
+    """The people less a two-syllable name read off a three-syllable one (`문태/NNP 현/MM` of `문태현`) that the
+    text never writes alone; `full_names` maps it to the whole name (for the speakers)."""
+    out = []
+    for name in people:
+        whole = next((p for p in people if len(name) == 2 and len(p) == 3 and p.startswith(name)), None)
+        if whole is not None and text.count(name) == text.count(whole):
+            full_names[name] = whole
+        else:
+            out.append(name)
+    return out
+
+
+def _country_letter_last(name: str) -> bool:
+    """A name whose last written word is a one-letter country name (`존 케리 미`), not a syllable of it (`제프 딘`)."""
+    return " " in name and name.rsplit(" ", 1)[1] in ONE_LETTER_PLACES
+
+
 def _without_heads(found: Found, orgs: list[str]) -> list[str]:
     """The organisations less those named only as the first word of a longer one (`네이처` of `네이처
     나노테크놀로지`, `구글` of `구글 차이나`), and a national arm's word alone (`차이나`)."""
@@ -125,8 +144,7 @@ def _people(found: Found, excluded: set[str]) -> tuple[list[str], dict[str, str]
     names = [n for n in firsts if n not in full_of and n not in excluded and n not in found.orgs
              and not any(len(w) >= 3 and w[-1] in "와과" for w in n.split(" ")[:-1])]  # `알렉사와 클라우드`: two words
     # `존 케리 미 국무장관`: a one-letter country name read as the name's last word
-    for n in [n for n in names if " " in n and len(n.rsplit(" ", 1)[1]) == 1]:
+    for n in [n for n in names if _country_letter_last(n)]:
         firsts.setdefault(n.rsplit(" ", 1)[0], firsts[n])
-    names = list(dict.fromkeys(n.rsplit(" ", 1)[0] if " " in n and len(n.rsplit(" ", 1)[1]) == 1 else n
-                               for n in names))
+    names = list(dict.fromkeys(n.rsplit(" ", 1)[0] if _country_letter_last(n) else n for n in names))
     return sorted(names, key=firsts.__getitem__), full_of

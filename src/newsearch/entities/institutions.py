@@ -64,6 +64,8 @@ QUOTED_NAME = re.compile("(" + "|".join(sorted(QUOTED_KINDS, key=len, reverse=Tr
 SAID = re.compile(r"(?:다|요|까|죠)[.!?]?$")
 # Institutions written apart from a foreign proper noun before them (`듀크 대학`, `로체스터 대학교`).
 SPACED_ENDINGS = frozenset({"대학", "대학교", "연구소", "연구원", "재단", "병원", "대학병원", "협회", "학회"})
+# Institutions named apart from their place and field (`토고 축구 협회`, `아프리카 축구 연맹`).
+SPACED_BODIES = frozenset({"협회", "연맹", "연합회", "위원회", "협의회", "재단", "학회", "연구소", "연구원", "노조", "노동조합"})
 # Words after a company's name that make a national arm of it (`구글 차이나`, `애플 코리아`).
 NATIONAL_ARMS = frozenset({"코리아", "차이나", "재팬", "저팬", "아시아", "유럽", "아메리카", "인디아", "인터내셔널"})
 # The marks of a company's legal form before its name (`㈜누리플러스`, `(주)한빛소프트`).
@@ -100,6 +102,18 @@ def _quoted_names(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def _spaced_body(text: str, tl: TokenLists, j: int) -> int:
+    """Where a body named as a place, one or two common nouns and an institution's ending, each a word of its own,
+    ends (`토고 축구 협회`), from token j after the place; 0 when the words that follow are no such name."""
+    for k in range(j, min(tl.n, j + 3)):
+        if tl.starts[k] != tl.ends[k - 1] + 1 or tl.tags[k] != "NNG" or (k + 1 < tl.n and tl.tags[k + 1] == "NNG"
+                                                                           and tl.starts[k + 1] == tl.ends[k]):
+            return 0
+        if k > j and tl.forms[k] in SPACED_BODIES:
+            return tl.ends[k]
+    return 0
+
+
 def _next_word(tl: TokenLists, j: int) -> int:
     """Token j when it starts the word right after token j - 1 (one space between), else -1."""
     return j if j < tl.n and tl.starts[j] == tl.ends[j - 1] + 1 else -1
@@ -118,8 +132,9 @@ def _words(tl: TokenLists) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < n and tags[j] in WORD_TAGS and starts[j] == ends[j - 1]:
-            j += 1
+        while j < n and (tags[j] in WORD_TAGS or (tl.forms[j] == "&" and j + 1 < n and tags[j + 1] == "SL")) \
+                and starts[j] == ends[j - 1]:
+            j += 1  # KT/SL &/SW G/SL 복지/NNG 재단/NNG: one word
         out.append((i, j))
         i = j
     return out
@@ -179,12 +194,18 @@ def institutions(text: str, tl: TokenLists, tokens=None) -> list[tuple[str, int]
         word = forms[i] if j - i == 1 else text[start:prev_end]
         if spaced_before in INCORPORATED or (i and forms[i - 1] in INCORPORATED and starts[i] == ends[i - 1]):
             out.append((word, start))
+        if j - i == 1 and first == "NNP" and word in PLACES:
+            named = _spaced_body(text, tl, j)
+            if named:
+                out.append((text[start:named], start))  # 토고 축구 협회, 아프리카 축구 연맹
         k = _next_word(tl, j) if j - i == 1 and first == "NNP" else -1
         if k >= 0 and word not in PLACES and (
                 (forms[k] in SPACED_ENDINGS and (k + 1 == tl.n or starts[k + 1] != ends[k] or tags[k + 1][0] == "J"))
                 or (forms[k] in NATIONAL_ARMS and (word in KNOWN_ORGS or word in GROUPS))):
             out.append((text[start:ends[k]], start))
         if ((j - i == 2 and first == "NNP" and len(forms[i]) >= 2 and last in ("대", "당") and word not in KNOWN_ORGS)
+                or (j - i == 1 and first == "NNP" and len(word) >= 3 and word[-1] == "대" and word not in PLACES
+                    and word not in KNOWN_ORGS)  # 예일대, 도쿄공업대, 카롤린스카의대
                 or _affiliate(word, first) or _official(word, proper, spaced_before)
                 or (first in PROPER and spaced_before in INTRODUCING and word not in KNOWN_ORGS)):
             out.append((word, start))

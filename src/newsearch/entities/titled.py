@@ -25,7 +25,7 @@ from .words import korean_name
 # tokens more that may be glued into those words (a committee's title Kiwi read in pieces).
 MAX_BETWEEN = 6
 MAX_GLUED = 8
-NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SN", "NNB", "XSN", "XPN", "SH"})
+NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SN", "NNB", "XSN", "XPN", "SH", "SW"})  # SW: KT&G
 # Titles a compound may end in (`부사장`, `상임고문`, `수석연구원`), two syllables or more: one-syllable ones
 # (`씨`, `군`) count only as a word of their own.
 # Titles the lexicon's list lacks (doctors' and party ranks news uses after a name).
@@ -47,6 +47,9 @@ LIST_PROPER_SHARE = 0.6
 # `전 대통령`) and not the titles that are also common words (WEAK_TITLES: `이 시장` is this market).
 BACK_TITLES = sorted((t for t in PERSON_TITLES - WEAK_TITLES if not t.isascii()), key=len, reverse=True)
 SURNAME_TITLE = re.compile(r"(?<![가-힣])([가-힣]) (?:" + "|".join(BACK_TITLES) + r")(?=[은는이가을를의에과와도께]|[^가-힣]|$)")
+# Titles that are also common words, taken only with two syllables or more before them as one word
+# (`미래창조과학방송통신위원`, `헌법재판소장`, `주미대사`, `총영사`).
+HEADED_WEAK_TITLES = ("위원", "소장", "대사", "영사", "이사", "선수")
 # Offices written onto their place as one word (`서울시장`, `경기도지사`).
 LOCAL_OFFICES = ("시장", "도지사", "지사", "구청장", "군수", "교육감", "시의원", "도의원", "구의원")
 # Titles too common as words to introduce a name from before it (`씨 김철수` is no pattern).
@@ -56,6 +59,12 @@ PROFESSIONS = ("학자", "운동가", "활동가", "사업가", "기업가", "�
                "과학자", "연구자", "전문가", "투자가", "소설가", "영화감독", "시인")
 # A government or an era named after its leader (`윤석열 정부`, `문재인 정권`).
 PERSON_ERAS = frozenset({"정부", "정권", "행정부", "집권", "내각"})
+OPENING_QUOTES = frozenset("'‘\"“")
+CLOSING_QUOTES = frozenset("'’\"”")
+# Tokens a name's bracketed aside may hold (Hanja, age, organisation, title).
+MAX_ASIDE = 16
+# One-letter country names that end a name's run as a place (`존 케리 미 국무장관`), not a name's syllable.
+ONE_LETTER_PLACES = frozenset("미중일러영독불북남한英美中日")
 # Highest sovereign's number (`엘리자베스 2세`); beyond it, `세` is an age.
 MAX_REGNAL = 30
 SPLIT_NAME_TAGS = frozenset({"NNG", "NNP", "NR", "XSN", "MM"})
@@ -65,7 +74,7 @@ HANJA_ASIDE = re.compile(r"\([\u4e00-\u9fff]{2,4}\)")
 
 def _is_title(form: str) -> bool:
     return (form in PERSON_TITLES or form in MORE_TITLES or (len(form) >= 3 and form.endswith(TITLE_ENDINGS))
-            or (len(form) >= 4 and form.endswith("위원")) or _local_title(form))  # 미래창조과학방송통신위원
+            or (len(form) >= 4 and form.endswith(HEADED_WEAK_TITLES)) or _local_title(form))  # 헌법재판소장
 
 
 def _local_title(form: str) -> bool:
@@ -138,6 +147,20 @@ def _foreign_word(form: str) -> bool:
             and not form.endswith(LONG_ORG_SUFFIXES) and not korean_name(form, ("NNP",)))
 
 
+def _aside_title(tokens, j: int, text: str) -> str:
+    """The title a bracketed aside right after a name ends in (`오스미 요시노리(大隅良典, 71, 일본 도쿄공업대
+    명예교수)`), or ""."""
+    if j >= len(tokens) or tokens[j].form != "(" or tokens[j].start != tokens[j - 1].start + tokens[j - 1].len:
+        return ""
+    for k in range(j + 1, min(len(tokens), j + MAX_ASIDE)):
+        if tokens[k].form == ")":
+            word = tokens[k - 1].form
+            return word if k > j + 1 and (_is_title(word) and word not in WEAK_TITLES) else ""
+        if tokens[k].form == "(":
+            return ""
+    return ""
+
+
 def _cut_short(tl: TokenLists, j: int) -> bool:
     """Token j, glued to the name before it, is a verb or an ending: Kiwi cut a word short (`베스/NNP 이/VCP
     라고/EC` of `베스라고가`), so the name is not whole."""
@@ -196,6 +219,12 @@ def _korean_at(tokens, i: int, text: str) -> tuple[str, int]:
     """(a Korean full name starting at token i, the token after it) or ("", i): one proper noun (`문재인`), or a
     surname and given name Kiwi split (`황/NNP 희/NNG`)."""
     t = tokens[i]
+    if (t.tag == "NNP" and t.len == 2 and i + 1 < len(tokens) and tokens[i + 1].len == 1
+            and tokens[i + 1].start == t.start + 2 and tokens[i + 1].tag in ("MM", "NNG", "XSN")
+            and not (i + 2 < len(tokens) and tokens[i + 2].start == t.start + 3)):
+        word = text[t.start:t.start + 3]
+        if _name_shaped(word) and korean_name(word, ("NNP",)):
+            return word, i + 2  # 문태/NNP 현/MM: the given name's last syllable read apart
     if t.tag == "NNP" and 2 <= t.len <= 3 and korean_name(t.form, ("NNP",)):
         return t.form, i + 1
     if (t.tag == "NNP" and t.len == 1 and t.form in SURNAMES and i + 1 < len(tokens)
@@ -210,16 +239,22 @@ def _korean_at(tokens, i: int, text: str) -> tuple[str, int]:
 def _foreign_at(tokens, i: int, text: str) -> tuple[str, int]:
     """(two or three Hangul proper nouns written apart on one line, `맥스 피터슨`, the token after them) or ("", i)."""
     j = i
-    while (j < len(tokens) and j - i < 3 and tokens[j].tag == "NNP" and tokens[j].len >= 2
+    while (j < len(tokens) and j - i < 3 and tokens[j].tag == "NNP"
+           and (tokens[j].len >= 2 or (j > i and tokens[i].len >= 2 and tokens[j].form not in ONE_LETTER_PLACES))
            and tokens[j].form not in NOT_A_PERSON and "가" <= tokens[j].form[0] <= "힣"
-           and tokens[j].form[-1] not in NOT_NAME_ENDINGS and not tokens[j].form.endswith(LONG_ORG_SUFFIXES)
+           and (tokens[j].form[-1] not in NOT_NAME_ENDINGS or (j > i and tokens[j].form[-1] == "리" and tokens[j].len >= 3))
+           and not tokens[j].form.endswith(LONG_ORG_SUFFIXES)  # 오스미 요시노리: 리 ends a given name, not a village
            and tokens[j].form[-1] not in "의가는를을와과"  # a particle Kiwi kept on an unknown name
-           and not (tokens[j].len == 3 and korean_name(tokens[j].form, ("NNP",)))
            and (j == i or text[tokens[j - 1].start + tokens[j - 1].len:tokens[j].start] == " ")):
         j += 1
-    if j - i < 2:
-        return "", i
+    if j - i < 2 or _korean_word(tokens[i]):
+        return "", i  # a Korean full name stands alone (`천신일 세중나모여행`); `세키야 나오야` is one name
     return text[tokens[i].start:tokens[j - 1].start + tokens[j - 1].len], j
+
+
+def _korean_word(token) -> bool:
+    """A three-syllable token written like a Korean full name."""
+    return token.len == 3 and korean_name(token.form, ("NNP",))
 
 
 def _name_shaped(word: str) -> bool:
@@ -318,7 +353,9 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
                 continue
         if name and name not in NOT_A_PERSON and name not in PERSON_TITLES:
             after = _aside_end(tokens, j) if j < n else j
-            title = (_titled(tokens, after, text) if after < n else "") or (
+            if after < n - 1 and tl.forms[after] in CLOSING_QUOTES and i and tl.forms[i - 1] in OPENING_QUOTES:
+                after += 1  # '김상조' 교수를
+            title = (_titled(tokens, after, text) if after < n else "") or _aside_title(tokens, j, text) or (
                 _title_before(tokens, i, text) if j == n or not _cut_short(tl, j) else "")
             if title and len(name) == 2 and not (_is_title(tokens[j].form) or tokens[j].tag in ("NNP", "SL", "MM")):
                 title = ""  # a two-syllable name needs its title, a modifier or an organisation right after it
