@@ -7,6 +7,8 @@ Rules in `mentions.py` decide; these lists are what they look words up in (all f
 
 from __future__ import annotations
 
+from importlib import resources
+
 
 def _words(text: str) -> frozenset[str]:
     """The space-separated words of `text` as a frozenset."""
@@ -146,3 +148,13 @@ BTS VS OK NO YES GB TB MB KB KM CM MM KG MG KW MW GW KWH CO PM2 BC AD HD UHD FHD
 DRAM SSD HDD SOC ARM RAM ROM PIN OTP IP LAN WAN WIFI NFC RFID ARS CRM ERP SCM MES SI SM ASMR
 UAE USA UK PASS POP HMR EDLP RSA PRISM VM FPGA ASIC
 """)
+
+
+def _listed_file(name: str) -> frozenset[str]:
+    """The names of a word list in newsearch/data (one per line; `#` starts a comment)."""
+    text = resources.files("newsearch").joinpath("data", name).read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+# People news names bare (`김정은은 …`, `트럼프가 …`): heads of state, party leaders, heads of the largest companies.
+PUBLIC_FIGURES = _listed_file("public_figures.txt")

@@ -1,4 +1,4 @@
-"""Listed organisations and regions found in the text itself, whatever Kiwi made of them: it reads
+"""Listed organisations, regions and public figures found in the text itself, whatever Kiwi made of them: it reads
 ministries and agencies as common nouns (`국토교통부`, `식약처`), regions too (`수도권`), and splits some
 companies (`배달/의/민족`); and institutions named with a common-noun stem and an institution's ending
 (`국어학회`, `법제사법위원회`, `한국개발연구원`).
@@ -13,15 +13,18 @@ from __future__ import annotations
 import re
 
 from .gazetteer import REGIONS
-from .lexicon import COMMON_STEM_ORG_SUFFIXES, KNOWN_ORGS, PERSON_TITLES
+from .lexicon import COMMON_STEM_ORG_SUFFIXES, KNOWN_ORGS, PERSON_TITLES, PUBLIC_FIGURES
 from .words import NOT_ORG_ENDINGS, ORG, PLACE
 
 # Particles and endings a listed name is written with (`국방부는`, `수도권에서`, `식약처측`).
 PARTICLES = ("", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "으로", "에서", "에게", "에는",
              "에서는", "과의", "와의", "만", "까지", "부터", "측", "측은", "측이", "측의", "이다", "이나", "나", "에도",
              "에선", "처럼", "보다", "과는", "와는", "에서도", "으로부터", "로부터", "이라는", "라는", "엔", "께", "에서의")
+# A listed person's kind (`listed_names` gives it with ORG and PLACE).
+PERSON = "person"
 LISTED_KINDS = {name: ORG for name in KNOWN_ORGS if re.fullmatch("[가-힣]+", name)}
 LISTED_KINDS.update((name, PLACE) for name in REGIONS)
+LISTED_KINDS.update((name, PERSON) for name in PUBLIC_FIGURES)
 # Hangul words that begin as a listed name begins (most words do not: fewer to look up).
 LISTED_WORDS = re.compile("(?<![가-힣])[" + "".join(sorted({name[0] for name in LISTED_KINDS})) + "][가-힣]+")
 # Each listed name with each particle → the name (read-only).

@@ -61,11 +61,13 @@ class Found:
         self.person_offsets.append(at)
 
     def listed(self, name: str, kind: str, at: int) -> None:
-        """Note an organisation or a place found in the text itself (`listed.listed_names`)."""
+        """Note an organisation, a place or a public figure found in the text itself (`listed.listed_names`)."""
         if kind == ORG:
             self.org(name, at)
-        else:
+        elif kind == PLACE:
             self.place(name, at)
+        else:
+            self.person(name, "", at)
 
     def place(self, name: str, at: int) -> None:
         """Note a mention of place `name` at offset `at` (mentions come in any order: the first counts)."""
