@@ -47,6 +47,8 @@ UNNAMED_SPEAKERS = frozenset("""정부 당국 정보당국 안보당국 보건�
 업계 야당 여당 야권 여권 소식통 학생 교사 의사 환자 소비자 응답자 사람 사람들 이들 누군가 단체 노조 회사 업체 기업 학교
 병원 직원 관계자 관계자들 측 위원 의원 참석자 참가자 목격자 유족 가족 부모 어머니 아버지 아이 친구 동료 상인 누구 당""".split())
 UNNAMED_ENDINGS = ("자들", "들", "씨", "님", "당국")
+# A quotation that is a question put to someone (`“…”는 질문에`): the interviewer's, no one named.
+ASKED = re.compile(r"\s*(?:이?라?는|란|이라는)\s*(?:질문|물음)")
 # Titles of two syllables or more a name may carry before a quotation (`임지선 박사 "…"`).
 LONG_TITLES = ("박사", "교수", "대표", "회장", "장관", "의원", "위원장", "사장", "대변인", "연구원", "씨")
 # A survey's answer in quotation marks: what follows it, and the share or count its sentence gives.
@@ -146,10 +148,12 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
         if out and index in speakers and CHAINED.fullmatch(body, out[-1].end + 1, start - 1):
             speaker = speakers[index]  # "…"면서 "…": the next words of the same speaker
         else:
-            speaker = (_named_at(body, start - 1, names)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
+            asked = ASKED.match(body, end + 1) is not None
+            speaker = None if asked else (
+                       _named_at(body, start - 1, names)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
                        or _aside_after(body, found, end)  # “…”(유룡 KAIST 화학과 교수)
                        or _speaker(body, found, before, after, (first, index, start), speakers))
-            if speaker is None and _stands_alone(body, start - 1, end + 1):
+            if speaker is None and not asked and _stands_alone(body, start - 1, end + 1):
                 speaker = _told_after(body, found, end, ends, index)  # “…” / … 김영달 소방위의 목소리가 떨렸다
         speakers[index] = speaker
         text = body[start:end]
