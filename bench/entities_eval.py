@@ -42,10 +42,11 @@ def gold_rows() -> list[dict]:
     return evaluate_gold_rows(GOLD)
 
 
-# Labelled later, each as a whole: gold_c, gold_d, gold_f dev sets (their errors read); gold_e was held out for
-# one round of rules (scored before and after them, README), then read; gold_g, labelled after that, is held out.
-DEV_FILES = {"gold_c.json", "gold_d.json", "gold_e.json", "gold_f.json"}
-FRESH_FILE = "gold_g.json"
+# Labelled later, each as a whole: gold_c, gold_d, gold_f dev sets (their errors read); gold_e and then gold_g were
+# each held out for one round of rules (scored before and after it, README), then read; gold_h, labelled last, is
+# held out.
+DEV_FILES = {"gold_c.json", "gold_d.json", "gold_e.json", "gold_f.json", "gold_g.json"}
+FRESH_FILE = "gold_h.json"
 
 
 def is_dev(row: dict) -> bool:
@@ -54,7 +55,7 @@ def is_dev(row: dict) -> bool:
 
 
 def in_split(row: dict, split: str) -> bool:
-    """`dev`, `heldout` (every article whose errors were never read), `fresh` (gold_g alone: labelled on
+    """`dev`, `heldout` (every article whose errors were never read), `fresh` (gold_h alone: labelled on
     2026-12-02 by a labeller who never saw the extractor, after the day's rules were written) or `all`."""
     if split == "all":
         return True

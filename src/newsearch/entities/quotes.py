@@ -137,7 +137,8 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
         start, end, _double = span
         index = bisect_right(ends, start - 1)
         first = ends[index - 1] if index else 0
-        last = ends[index] if index < len(ends) else len(body)
+        after_end = bisect_right(ends, end)  # a sentence end inside a quotation in ‘…’ does not end its sentence
+        last = ends[after_end] if after_end < len(ends) else len(body)
         said = _said(body, end, last)
         before = [s for s in subjects[bisect_right(subject_starts, first - 1):bisect_right(subject_starts, start)]
                   if s[1] < start]

@@ -29,7 +29,7 @@ NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SN", "NNB", "XSN", "XPN", "SH", "SW"
 # Titles a compound may end in (`부사장`, `상임고문`, `수석연구원`), two syllables or more: one-syllable ones
 # (`씨`, `군`) count only as a word of their own.
 # Titles the lexicon's list lacks (doctors' and party ranks news uses after a name).
-MORE_TITLES = frozenset({"전문의", "전공의", "레지던트", "원내대변인", "수석대변인", "사무총장", "비대위원장", "당대표",
+MORE_TITLES = frozenset({"매니저", "디렉터", "엔지니어", "컨설턴트", "펠로", "전문의", "전공의", "레지던트", "원내대변인", "수석대변인", "사무총장", "비대위원장", "당대표",
                          "후보", "당선인", "당선자", "의원장", "이사", "상임고문", "고문", "창업자", "대표이사"})
 TITLE_ENDINGS = tuple(sorted((t for t in PERSON_TITLES - WEAK_TITLES if len(t) >= 2 and not t.isascii()), key=len,
                              reverse=True))
@@ -50,6 +50,8 @@ SURNAME_TITLE = re.compile(r"(?<![가-힣])([가-힣]) (?:" + "|".join(BACK_TITL
 # Titles that are also common words, taken only with two syllables or more before them as one word
 # (`미래창조과학방송통신위원`, `헌법재판소장`, `주미대사`, `총영사`).
 HEADED_WEAK_TITLES = ("위원", "소장", "대사", "영사", "이사", "선수")
+# Weak titles of envoys, taken after a country's name (`장용철 말레이시아 대사`, `쿠바 주재 북한 대사`).
+POSTED_TITLES = frozenset({"대사", "영사", "공사", "특사"})
 # Offices written onto their place as one word (`서울시장`, `경기도지사`).
 LOCAL_OFFICES = ("시장", "도지사", "지사", "구청장", "군수", "교육감", "시의원", "도의원", "구의원")
 # Titles too common as words to introduce a name from before it (`씨 김철수` is no pattern).
@@ -104,8 +106,9 @@ def _titled(tokens, j: int, text: str) -> str:
             word_start = t.start
         if k - j - glued > MAX_BETWEEN:
             return ""
-        if _is_title(t.form) and (t.form not in WEAK_TITLES or all(tokens[x].tag == "MM" for x in range(j, k))):
-            return t.form  # a weak title (시장 market, 검사 test) only right after the name
+        if _is_title(t.form) and (t.form not in WEAK_TITLES or all(tokens[x].tag == "MM" for x in range(j, k))
+                                  or (t.form in POSTED_TITLES and tokens[k - 1].form in COUNTRIES)):
+            return t.form  # a weak title (시장 market, 검사 test) only right after the name, or a country's envoy
         end = t.start + t.len
         if word_start < t.start and len(text[word_start:end]) >= 4 and _is_title(text[word_start:end]) \
                 and text[word_start:end] not in WEAK_TITLES:
