@@ -22,6 +22,7 @@ BYLINE_PATTERNS = (
     ("@", re.compile(_NAME + _ROLE + r"\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("기자", re.compile(r"/\s*" + _NAME + _ROLE + r"\s*$", re.M)),
     ("@", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("제공", re.compile(r"(?<=제공)\s*=\s*[^()\[\]\n]{1,20}[)\]]")),  # a photo's agency: `[마이크로소프트코리아 제공=연합뉴스]`
     ("<", re.compile(r"<!--.*?-->|</?[A-Za-z][^<>\n]{0,80}>")),  # markup left in a text (`<!-- SUB_TITLE_START-->`)
 )
 REPORTER_WORDS = frozenset({"기자", "특파원", "논설위원", "편집위원", "통신원", "정리", "사진", "글", "선임기자"})

@@ -19,7 +19,8 @@ from .words import NOT_ORG_ENDINGS, ORG, PLACE
 # Particles and endings a listed name is written with (`국방부는`, `수도권에서`, `식약처측`).
 PARTICLES = ("", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "으로", "에서", "에게", "에는",
              "에서는", "과의", "와의", "만", "까지", "부터", "측", "측은", "측이", "측의", "이다", "이나", "나", "에도",
-             "에선", "처럼", "보다", "과는", "와는", "에서도", "으로부터", "로부터", "이라는", "라는", "엔", "께", "에서의")
+             "에선", "처럼", "보다", "과는", "와는", "에서도", "으로부터", "로부터", "이라는", "라는", "엔", "께", "에서의",
+             "상", "상으로", "상에서", "상의", "일대", "일대에서", "일대의", "지역", "지역에서", "지역의", "지역은")  # 동해상으로
 # A listed person's kind (`listed_names` gives it with ORG and PLACE).
 PERSON = "person"
 LISTED_KINDS = {name: ORG for name in KNOWN_ORGS if re.fullmatch("[가-힣]+", name)}

@@ -17,7 +17,10 @@ from .lexicon import PERSON_TITLES
 from .mentions import Found, latest_before
 from .model import Quote
 
-DOUBLE_QUOTED = re.compile(r"“([^“”\n]{1,1500})”|\"([^\"\n]{1,1500})\"")
+CURLY_QUOTED = re.compile(r"“([^“”\n]{1,1500})”")
+# Where a quotation left open by the writer ends: the last words before its quoting particle (`…고민하겠다고
+# 강조했다`: the mark that should close it was never written).
+OPEN_QUOTE_END = re.compile(r"(?:다|것|까|요)(?=(?:고|라고|며|면서)\s)")
 SINGLE_QUOTED = re.compile(r"‘([^‘’\n]{1,400})’|'([^'\n]{1,400})'")
 # What follows a said quotation: a quoting particle, then (somewhere in the sentence) a speech verb.
 SAID_MARK = re.compile(r"(?:이?라(?:고|며|면서)|고|며|면서|하고|하며|하면서)(?=[\s,.]|$)")
@@ -70,7 +73,9 @@ def _said(body: str, end: int, sentence_end: int) -> bool:
 def _quoted_spans(body: str) -> tuple[list[tuple[int, int, bool]], list[tuple[int, int]]]:
     """(every quoted text as (start, end, double-quoted), the spans of double quotes marks included);
     single quotes inside double quotes are left out (a term quoted inside a quotation)."""
-    doubles = [(m.start() + 1, m.end() - 1) for m in DOUBLE_QUOTED.finditer(body) if HANGUL.search(m.group())]
+    doubles = [(m.start() + 1, m.end() - 1) for m in CURLY_QUOTED.finditer(body) if HANGUL.search(m.group())]
+    if '"' in body:
+        doubles = sorted(doubles + [(a, b) for a, b in _straight_quoted(body) if HANGUL.search(body[a:b])])
     cut = _cut_off(body, doubles[-1][1] + 1 if doubles else 0)
     if cut is not None:
         doubles.append(cut)
@@ -81,6 +86,33 @@ def _quoted_spans(body: str) -> tuple[list[tuple[int, int, bool]], list[tuple[in
             found.append((m.start() + 1, m.end() - 1, False))
     found.sort()
     return found, marks
+
+
+def _straight_quoted(body: str) -> list[tuple[int, int]]:
+    """The spans inside straight double quotes, paired line by line; a mark that opens (a space or the line's start
+    before it, a letter after it) while another is open means that one was never closed: it ends at the last words
+    before its quoting particle (OPEN_QUOTE_END), or is dropped."""
+    out: list[tuple[int, int]] = []
+    line_start = 0
+    for line in body.split("\n"):
+        pending = -1
+        at = line.find('"')
+        while at >= 0:
+            opens = (at == 0 or line[at - 1] in " (['‘“") and at + 1 < len(line) and not line[at + 1].isspace()
+            if pending < 0:
+                pending = at
+            elif opens and line[at - 1] == " " and at - pending > 1:
+                ends = [m.end() for m in OPEN_QUOTE_END.finditer(line, pending + 1, at)]
+                if ends:
+                    out.append((line_start + pending + 1, line_start + ends[-1]))
+                pending = at  # the earlier mark was never closed; this one opens
+            else:
+                if at - pending > 1:
+                    out.append((line_start + pending + 1, line_start + at))
+                pending = -1
+            at = line.find('"', at + 1)
+        line_start += len(line) + 1
+    return out
 
 
 def _cut_off(body: str, after: int) -> tuple[int, int] | None:

@@ -58,9 +58,11 @@ LOCAL_OFFICES = ("시장", "도지사", "지사", "구청장", "군수", "교육
 ONE_WORD_TITLES = frozenset({"씨", "군", "양", "후보", "위원", "대표팀", "의원실"})
 # Callings written before a name (`러시아 물리학자 빅토르 …`, `민주주의 운동가인 류샤오보가`).
 PROFESSIONS = ("학자", "운동가", "활동가", "사업가", "기업가", "정치가", "예술가", "음악가", "작곡가", "건축가", "혁명가", "사상가",
-               "과학자", "연구자", "전문가", "투자가", "소설가", "영화감독", "시인")
+               "과학자", "연구자", "전문가", "투자가", "소설가", "영화감독", "시인", "우주인", "비행사", "모델", "배우", "가수",
+               "선수", "감독")
 # A government or an era named after its leader (`윤석열 정부`, `문재인 정권`).
 PERSON_ERAS = frozenset({"정부", "정권", "행정부", "집권", "내각"})
+HEADLINE_QUOTES = frozenset("“\"")
 OPENING_QUOTES = frozenset("'‘\"“")
 CLOSING_QUOTES = frozenset("'’\"”")
 # Tokens a name's bracketed aside may hold (Hanja, age, organisation, title).
@@ -364,6 +366,11 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
                 title = ""  # a two-syllable name needs its title, a modifier or an organisation right after it
             if not title and len(name) == 3 and j < n and tl.forms[j] in PERSON_ERAS and tags[j] == "NNG":
                 title = tl.forms[j]  # 윤석열 정부
+            if not title and len(name) == 3 and j < n and tl.forms[j] in HEADLINE_QUOTES and \
+                    text[tl.ends[j - 1]:starts[j]] == " ":
+                out.append((name, "", starts[i]))  # a headline's speaker: 류호정 “…”
+                i = j
+                continue
             if title:
                 out.append((name, title, starts[i]))
                 out += _listed_before(text, tl, i, title)
