@@ -3,11 +3,14 @@
 
     python bench/entities_eval.py [--shared DIR] [--split dev|heldout|all] [--errors] [--json FILE]
 
-The gold (labelled by reading, before the extractor was measured on it; see tests/fixtures/entities/README.md)
-holds the five seeds and 43 articles of ../shared/corpus (Wikinews, BigKinds leads, Naver science news). The
-`dev` split (the seeds, eight corpus articles of gold_a/gold_b, and the 16 of gold_c, labelled later as a
-second dev set) is the one whose errors were read while writing rules; `heldout` (19 articles) was only scored. Each article is analysed as `newsearch index` does (the extracted
-title, body and reporter; Kiwi with the engine's options; entities/ on the same tokens).
+The gold (labelled by reading, before the extractor was measured on it; each row's `notes` give its calls) holds
+the five seeds and 163 articles of ../shared/corpus (Wikinews, BigKinds leads, Naver science news). The `dev` split
+(the seeds, eight corpus articles of gold_a/gold_b, and the sets gold_c to gold_h) is the one whose errors were read
+while writing rules; `heldout` (the other 19 of gold_a/gold_b and gold_i) was only scored; `fresh` is gold_i alone,
+the last set labelled. gold_d to gold_i were drawn at random on 2026-12-02 and labelled by readers who never saw the
+extractor; each of gold_e, gold_g and gold_h was held out for one round of rules (scored before and after them, in
+README) and then read. Each article is analysed as `newsearch index` does (the extracted title, body and reporter;
+Kiwi with the engine's options; entities/ on the same tokens).
 
 Prints precision, recall and F1 per type, quotation span F1 and speaker accuracy, per split; `--errors`
 lists the false and missed names of the chosen split.
