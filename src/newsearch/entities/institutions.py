@@ -30,7 +30,7 @@ PRODUCT_ENDINGS = ("쇼핑", "톡", "워치", "폰", "앱", "맵", "뮤직", "�
 OFFICIAL_FRONTS = ("국립", "국가", "한국", "대한", "세계", "국제", "중앙", "서울", "경기", "부산", "전국", "정부", "국회",
                    "소방", "기상", "특허", "조달", "병무", "산림", "관세", "국세", "통계", "해양", "질병", "식품의약품",
                    "방위사업", "문화재", "경찰", "검찰", "금융", "공정거래", "국민권익", "개인정보")
-INSTITUTION_ENDINGS = ("센터", "위원회", "포럼", "기술원", "과학원", "연구원", "연구소", "재단", "협회", "공사", "공단",
+INSTITUTION_ENDINGS = ("센터", "위원회", "포럼", "기술원", "과학원", "연구원", "연구소", "연구단", "재단", "협회", "공사", "공단",
                        "진흥원", "학회", "기구", "연합", "연맹", "노조", "협의회", "은행", "병원", "대학교", "박물관",
                        "미술관", "도서관", "관리원", "평가원", "개발원", "정책원", "노동조합", "청", "처")
 ENDING_LAST = frozenset(e[-1] for e in INSTITUTION_ENDINGS)
@@ -62,6 +62,9 @@ QUOTED_NAME = re.compile("(" + "|".join(sorted(QUOTED_KINDS, key=len, reverse=Tr
                          r")(?:인|이자|로는)? ?[‘'\"“]([A-Za-z0-9가-힣][^‘’'\"“”\n]{0,40}?)[’'\"”]")
 # A sentence, not a name, in quotation marks.
 SAID = re.compile(r"(?:다|요|까|죠)[.!?]?$")
+# What introduces a journal's name (`국제학술지 네이처 바이오테크놀로지`), and its most words.
+JOURNAL_KINDS = frozenset({"학술지", "저널", "과학지", "국제학술지", "과학저널"})
+MAX_JOURNAL_WORDS = 4
 # Institutions written apart from a foreign proper noun before them (`듀크 대학`, `로체스터 대학교`).
 SPACED_ENDINGS = frozenset({"대학", "대학교", "연구소", "연구원", "재단", "병원", "대학병원", "협회", "학회"})
 # Institutions named apart from their place and field (`토고 축구 협회`, `아프리카 축구 연맹`).
@@ -112,6 +115,25 @@ def _spaced_body(text: str, tl: TokenLists, j: int) -> int:
         if k > j and tl.forms[k] in SPACED_BODIES:
             return tl.ends[k]
     return 0
+
+
+def _journals(text: str, tl: TokenLists) -> list[tuple[str, int]]:
+    """A journal named after `학술지`/`저널` without quotation marks (`국제학술지 네이처 바이오테크놀로지에`): its words
+    up to the one a particle ends, a proper noun or Latin letters first, at most MAX_JOURNAL_WORDS."""
+    out = []
+    for i in range(tl.n - 1):
+        if tl.forms[i] not in JOURNAL_KINDS or tl.tags[i + 1] not in PROPER or tl.starts[i + 1] != tl.ends[i] + 1:
+            continue
+        j, words = i + 1, 1
+        while j + 1 < tl.n and tl.tags[j + 1] in WORD_TAGS and words <= MAX_JOURNAL_WORDS:
+            if tl.starts[j + 1] != tl.ends[j]:
+                if tl.starts[j + 1] != tl.ends[j] + 1:
+                    break
+                words += 1
+            j += 1
+        if j + 1 < tl.n and tl.tags[j + 1].startswith("J") and words <= MAX_JOURNAL_WORDS:
+            out.append((text[tl.starts[i + 1]:tl.ends[j]], tl.starts[i + 1]))
+    return out
 
 
 def _next_word(tl: TokenLists, j: int) -> int:
@@ -220,4 +242,4 @@ def institutions(text: str, tl: TokenLists, tokens=None) -> list[tuple[str, int]
         if len(pending) >= 2 and _listed_kind(tl, j):
             out.extend(pending)
         pending = []
-    return out + _quoted_names(text)
+    return out + _quoted_names(text) + _journals(text, tl)

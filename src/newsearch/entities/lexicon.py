@@ -92,7 +92,7 @@ ORG_SUFFIXES = (
     "의원", "연구회", "포럼", "협의회", "본부", "진흥원", "박물관", "미술관", "거래소", "기금", "청", "처", "당", "부", "대",
 )
 # Endings that name an institution even when Kiwi read every part as a common noun (`국어학회`).
-COMMON_STEM_ORG_SUFFIXES = ("학회", "협회", "위원회", "재단", "진흥원", "연구원", "연구소", "공단", "협의회", "연합회",
+COMMON_STEM_ORG_SUFFIXES = ("학회", "협회", "위원회", "재단", "진흥원", "연구원", "연구소", "연구단", "공단", "협의회", "연합회",
                             "연맹", "대학교", "박물관", "미술관", "기금", "본부")
 # One-syllable endings above; they need a proper-noun stem of two syllables or more (정의당, 연세대, 국세청).
 SHORT_ORG_SUFFIXES = frozenset(s for s in ORG_SUFFIXES if len(s) == 1)
@@ -125,7 +125,7 @@ SK하이닉스 SK이노베이션 SKT KT 포스코 롯데 롯데쇼핑 한화 GS 
 개혁신당 조국혁신당 진보당 기본소득당 공화당 자민당 노동당 공산당 유엔 UN 국제연합 세계보건기구 WHO 국제통화기금 IMF
 세계은행 경제협력개발기구 OECD 유럽연합 EU 북대서양조약기구 나토 NATO 세계무역기구 WTO 국제원자력기구 IAEA
 국제올림픽위원회 IOC FIFA 국제축구연맹 아세안 ASEAN 유네스코 유니세프 국제앰네스티 국경없는의사회 그린피스 적십자
-합동참모본부 합참 육군 해군 공군 해병대 채널A 백악관 국무부 펜타곤 CIA FBI NASA 미국항공우주국 크렘린 연준 연방준비제도 연합뉴스 KBS MBC SBS JTBC YTN EBS CNN BBC
+합동참모본부 합참 항공우주국 과학기술처 과학기술부 정보통신부 재정경제부 건설교통부 육군 해군 공군 해병대 채널A 백악관 국무부 펜타곤 CIA FBI NASA 미국항공우주국 크렘린 연준 연방준비제도 연합뉴스 KBS MBC SBS JTBC YTN EBS CNN BBC
 AFP 로이터 블룸버그 뉴욕타임스 NYT 월스트리트저널 WSJ 워싱턴포스트 파이낸셜타임스 조선일보 중앙일보 동아일보 한겨레
 경향신문 한국일보 매일경제 한국경제 교도통신 신화통신 NHK 서울대 서울대학교 연세대 고려대 KAIST 카이스트 포스텍
 POSTECH UNIST GIST DGIST 전경련 대한상의 대한상공회의소 경총 민주노총 한국노총 전교조 참여연대 경실련 대한의사협회

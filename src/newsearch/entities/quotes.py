@@ -28,7 +28,7 @@ SPEECH_VERB = re.compile(
     r"(?:말|밝|강조|전했|전한|전하|전해|설명|덧붙|주장|지적|했|한다|하였|언급|당부|토로|호소|반박|비판|답|물었|질문|발표|"
     r"공개|촉구|요구|제안|경고|전망|분석|평가|기대|우려|소개|회고|회상|고백|역설|시사|선언|약속|다짐|부인|인정|해명|반문|"
     r"되물|적었|썼|알렸|요청|외쳤|얘기|이야기|귀띔|꼬집|일축|항변|진단|예상|내다봤|생각|하소연|조언|권고|격려|보도)")
-SPEECH_END = re.compile(r"(?:말|밝혔|강조|전했|설명|덧붙|주장|지적|했|언급|말했)[가-힣]*\s*[.]?\s*$")
+SPEECH_END = re.compile(r"(?:말|밝혔|강조|전했|설명|덧붙|주장|지적|했|언급|말했|믿|생각|본다|봤다)[가-힣]*\s*[.]?\s*$")
 SENTENCE_LIKE = re.compile(r"(?:[다요죠까네라]|습니다|니다)\s*[.!?…]*\s*$|[.!?]\s*$")
 SENTENCE_END = re.compile(r"[.!?](?=[\s”\"’']|$)|\n")
 HANGUL = re.compile(r"[가-힣]")
@@ -36,10 +36,10 @@ TOPIC_PARTICLES = frozenset({"은", "는", "께서는", "에서는"})
 # What stands between two quotations of one speaker in a sentence (`"…"면서 "…"`, `"…", "…"`).
 CHAINED = re.compile(r"\s*(?:(?:이?라)?(?:며|면서|고)|하며|하면서)?\s*,?\s*")
 # Words for one team, any of which names it after its organisation (`KAIST 연구팀` … `연구진은`).
-RESEARCH = ("연구팀", "연구진", "연구단", "교수팀", "공동연구팀")
+RESEARCH = ("연구팀", "연구진", "연구단", "교수팀", "공동연구팀")  # 연구단: also a named institute's ending
 TEAM_KINDS = (RESEARCH, ("재판부", "재판장"))
 # The organisations a team speaks for, by their endings, when the text names none with the team's word.
-RESEARCHERS = ("대", "대학", "대학교", "연구원", "연구소", "과학원", "기술원", "병원", "연구센터", "IST", "POSTECH", "포스텍",
+RESEARCHERS = ("대", "대학", "대학교", "연구원", "연구소", "연구단", "과학원", "기술원", "병원", "연구센터", "IST", "POSTECH", "포스텍",
                "카이스트")
 TEAM_ORGS = {**{word: RESEARCHERS for word in RESEARCH}, "재판부": ("법원", "지법", "고법", "재판소", "지원")}
 # Generic bodies whose `관계자` speaks for the office of that kind the article names (`경찰 관계자` → 송파경찰서).
@@ -60,6 +60,8 @@ SURVEY_COUNT = re.compile(r"\d\s*%|\d\s*명|퍼센트")
 # What a work's or an event's title in quotation marks is followed by (`“…” 연구용역 보고서`).
 WORK_AFTER = re.compile(r"\s?(?:연구용역|보고서|논문|저서|책|제목|토론회|세미나|포럼|심포지엄|캠페인|슬로건|전시회?|"
                         r"영화|드라마|노래|앨범|프로그램|행사|공모전|대회)(?![가-힣])")
+# How the names of laws, bills and treaties end (in quotation marks, they are no one's words).
+LAW_ENDINGS = ("법률", "법안", "특별법", "개정안", "시행령", "조례", "조약", "협정", "법")
 # A subject (이/가) this close before a quotation says it, even after a topic (a report of a report).
 NEAR_SUBJECT = 12
 
@@ -147,6 +149,8 @@ def _is_quotation(body: str, span: tuple[int, int, bool], said: bool, subject_be
         return False
     if WORK_AFTER.match(body, end + 1) or (not double and " " not in text and not SENTENCE_LIKE.search(text)):
         return False
+    if not said and text.endswith(LAW_ENDINGS):
+        return False  # a law's or a bill's name: “…처벌 등에 관한 법률”
     if said:
         return True
     if double:

@@ -345,7 +345,8 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
             name, j = "", i
         if not name and tags[i] == "NNP" and tl.ends[i] - starts[i] >= 3 and _foreign_word(tl.forms[i]) \
                 and not (i + 1 < n and _cut_short(tl, i + 1)):
-            title = _title_before(tokens, i, text)
+            after = _aside_end(tokens, i + 1)
+            title = (_titled(tokens, after, text) if i + 1 < after < n else "") or _title_before(tokens, i, text)
             if title:
                 out.append((tl.forms[i], title, starts[i]))  # 민주주의 운동가인 류샤오보가
                 i += 1
