@@ -4,13 +4,14 @@
     python bench/entities_eval.py [--shared DIR] [--split dev|heldout|all] [--errors] [--json FILE]
 
 The gold (labelled by reading, before the extractor was measured on it; each row's `notes` give its calls) holds
-the five seeds and 183 articles of ../shared/corpus (Wikinews, BigKinds leads, Naver science news). The `dev` split
-(the seeds, eight corpus articles of gold_a/gold_b, and the sets gold_c to gold_i) is the one whose errors were read
-while writing rules; `heldout` (the other 19 of gold_a/gold_b and gold_j) was only scored; `fresh` is gold_j alone,
-the last set labelled. gold_d to gold_j were drawn at random on 2026-12-02 and labelled by readers who never saw the
-extractor; each of gold_e, gold_g, gold_h and gold_i was held out for one round of rules (scored before and after
-them, in README) and then read. Each article is analysed as `newsearch index` does (the extracted title, body and
-reporter; Kiwi with the engine's options; entities/ on the same tokens).
+the five seeds and 203 articles of ../shared/corpus (Wikinews, BigKinds leads, Naver science news). The `dev` split
+(the seeds, eight corpus articles of gold_a/gold_b, and the sets gold_c to gold_j) is the one whose errors were
+read while writing rules; `heldout` (the other 19 of gold_a/gold_b, and gold_k) was only scored; `fresh` is gold_k
+alone, the last set labelled. gold_d to gold_k were drawn at random on 2026-12-02 and labelled by readers who never
+saw the extractor (tests/fixtures/entities/LABELLING.md); each of gold_e, gold_g, gold_h, gold_i and gold_j was held
+out for one round of rules (scored before and after them, in README) and then read. Each article is analysed as
+`newsearch index` does (the extracted title, body and reporter; Kiwi with the engine's options; entities/ on the
+same tokens).
 
 Prints precision, recall and F1 per type, quotation span F1 and speaker accuracy, per split; `--errors`
 lists the false and missed names of the chosen split.
@@ -45,12 +46,12 @@ def gold_rows() -> list[dict]:
     return evaluate_gold_rows(GOLD)
 
 
-# Labelled later, each as a whole: gold_c, gold_d, gold_f dev sets (their errors read); gold_e, gold_g, gold_h and
-# gold_i were each held out for one round of rules (scored before and after it, README), then read; gold_j, labelled
-# last, is held out.
+# Labelled later, each as a whole: gold_c, gold_d, gold_f dev sets (their errors read); gold_e, gold_g, gold_h,
+# gold_i and gold_j were each held out for one round of rules (scored before and after it, README), then read;
+# gold_k, labelled last, is held out.
 DEV_FILES = {"gold_c.json", "gold_d.json", "gold_e.json", "gold_f.json", "gold_g.json", "gold_h.json",
-             "gold_i.json"}
-FRESH_FILE = "gold_j.json"
+             "gold_i.json", "gold_j.json"}
+FRESH_FILE = "gold_k.json"
 
 
 def is_dev(row: dict) -> bool:
@@ -59,7 +60,7 @@ def is_dev(row: dict) -> bool:
 
 
 def in_split(row: dict, split: str) -> bool:
-    """`dev`, `heldout` (every article whose errors were never read), `fresh` (gold_j alone: labelled on
+    """`dev`, `heldout` (every article whose errors were never read), `fresh` (gold_k alone: labelled on
     2026-12-02 by a labeller who never saw the extractor, after the day's rules were written) or `all`."""
     if split == "all":
         return True

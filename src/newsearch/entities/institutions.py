@@ -65,8 +65,14 @@ SAID = re.compile(r"(?:다|요|까|죠)[.!?]?$")
 # What introduces a journal's name (`국제학술지 네이처 바이오테크놀로지`), and its most words.
 JOURNAL_KINDS = frozenset({"학술지", "저널", "과학지", "국제학술지", "과학저널"})
 MAX_JOURNAL_WORDS = 4
+# Words after a journal's name that are not part of it (`네이처 온라인판에`).
+JOURNAL_NOT_NAMES = frozenset({"온라인판", "인터넷판", "최신호", "최근호", "자매지", "논문", "표지", "편집장", "기사"})
+# Journals whose name heads a family of journals (`네이처 커뮤니케이션즈`, `사이언스 어드밴시스`).
+JOURNAL_HEADS = frozenset({"네이처", "네이쳐", "사이언스"})
 # Institutions written apart from a foreign proper noun before them (`듀크 대학`, `로체스터 대학교`).
-SPACED_ENDINGS = frozenset({"대학", "대학교", "연구소", "연구원", "재단", "병원", "대학병원", "협회", "학회"})
+SPACED_ENDINGS = frozenset({"대학", "대학교", "연구소", "연구원", "재단", "병원", "대학병원", "협회", "학회", "통신"})
+# What a union's name is not made of (`귀족노조`, `강성노조`: kinds of union).
+GENERIC_UNIONS = frozenset({"귀족", "강성", "대형", "기업", "산별", "양대", "거대", "어용", "민주", "기존", "개별", "복수"})
 # Institutions named apart from their place and field (`토고 축구 협회`, `아프리카 축구 연맹`).
 SPACED_BODIES = frozenset({"협회", "연맹", "연합회", "위원회", "협의회", "재단", "학회", "연구소", "연구원", "노조", "노동조합"})
 # Words after a company's name that make a national arm of it (`구글 차이나`, `애플 코리아`).
@@ -84,6 +90,8 @@ def _affiliate(word: str, first_tag: str) -> bool:
 def _official(word: str, proper: bool, before: str) -> bool:
     if word in STATE_BODIES:
         return True
+    if word.endswith("노조") and len(word) >= 4 and word[:-2] not in GENERIC_UNIONS:
+        return True  # 철도노조, 공공운수노조
     if word[-1] not in ENDING_LAST or len(word) < 4 or not word.endswith(INSTITUTION_ENDINGS):
         return False
     if len(word) < 5 and word[-1] not in "청처":
@@ -122,7 +130,9 @@ def _journals(text: str, tl: TokenLists) -> list[tuple[str, int]]:
     up to the one a particle ends, a proper noun or Latin letters first, at most MAX_JOURNAL_WORDS."""
     out = []
     for i in range(tl.n - 1):
-        if tl.forms[i] not in JOURNAL_KINDS or tl.tags[i + 1] not in PROPER or tl.starts[i + 1] != tl.ends[i] + 1:
+        if tl.forms[i + 1] in JOURNAL_HEADS and tl.starts[i + 1] == tl.ends[i] + 1 and tl.forms[i] not in JOURNAL_KINDS:
+            pass  # `네이처 커뮤니케이션즈에`, with no 학술지 before it: the head names the family
+        elif tl.forms[i] not in JOURNAL_KINDS or tl.tags[i + 1] not in PROPER or tl.starts[i + 1] != tl.ends[i] + 1:
             continue
         j, words = i + 1, 1
         while j + 1 < tl.n and tl.tags[j + 1] in WORD_TAGS and words <= MAX_JOURNAL_WORDS:
@@ -131,8 +141,10 @@ def _journals(text: str, tl: TokenLists) -> list[tuple[str, int]]:
                     break
                 words += 1
             j += 1
-        if j + 1 < tl.n and tl.tags[j + 1].startswith("J") and words <= MAX_JOURNAL_WORDS:
-            out.append((text[tl.starts[i + 1]:tl.ends[j]], tl.starts[i + 1]))
+        name = text[tl.starts[i + 1]:tl.ends[j]]
+        if j + 1 < tl.n and tl.tags[j + 1].startswith("J") and words <= MAX_JOURNAL_WORDS and (
+                tl.forms[i] in JOURNAL_KINDS or " " in name) and not JOURNAL_NOT_NAMES.intersection(name.split()):
+            out.append((name, tl.starts[i + 1]))
     return out
 
 
@@ -225,6 +237,8 @@ def institutions(text: str, tl: TokenLists, tokens=None) -> list[tuple[str, int]
                 (forms[k] in SPACED_ENDINGS and (k + 1 == tl.n or starts[k + 1] != ends[k] or tags[k + 1][0] == "J"))
                 or (forms[k] in NATIONAL_ARMS and (word in KNOWN_ORGS or word in GROUPS))):
             out.append((text[start:ends[k]], start))
+        if j - i == 1 and first == "NNP" and len(word) >= 5 and word[-1] == "서" and _affiliate(word[:-1], first):
+            word = word[:-1]  # 롯데홈쇼핑서: the particle 서 (에서) Kiwi kept on the name
         if ((j - i == 2 and first == "NNP" and len(forms[i]) >= 2 and last in ("대", "당") and word not in KNOWN_ORGS)
                 or (j - i == 1 and first == "NNP" and len(word) >= 3 and word[-1] == "대" and word not in PLACES
                     and word not in KNOWN_ORGS)  # 예일대, 도쿄공업대, 카롤린스카의대

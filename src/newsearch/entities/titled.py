@@ -347,6 +347,8 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
                 and not (i + 1 < n and _cut_short(tl, i + 1)):
             after = _aside_end(tokens, i + 1)
             title = (_titled(tokens, after, text) if i + 1 < after < n else "") or _title_before(tokens, i, text)
+            if title and not (title in PERSON_TITLES or title in MORE_TITLES or title.endswith(PROFESSIONS)):
+                title = ""  # one word alone needs a title as written, not a word ending like one (출판사인 교학사)
             if title:
                 out.append((tl.forms[i], title, starts[i]))  # 민주주의 운동가인 류샤오보가
                 i += 1

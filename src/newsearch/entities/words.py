@@ -62,6 +62,8 @@ def korean_name(text: str, tags: tuple, forms: tuple = ()) -> bool:
         return text[:2] in DOUBLE_SURNAMES and all(c in GIVEN_SYLLABLES for c in text[2:])
     if text[0] not in SURNAMES or not all(c in GIVEN_SYLLABLES for c in text[1:]):
         return False
+    if n == 3 and text[2] == "대":
+        return False  # 공주대, 경남대: a university written like a name
     if n == 2:
         return tags == ("NNP",) or tags == ("UN",)
     if text[:2] in ORG_STEMS or text[:2] in PROVINCES:
