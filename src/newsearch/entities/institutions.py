@@ -204,7 +204,7 @@ def _dealt_with(tl: TokenLists, j: int) -> bool:
     return tl.forms[j] in DEAL_PARTICLES and any(f in PARTNERED for f in tl.forms[j + 1:j + 4])
 
 
-def institutions(text: str, tl: TokenLists, tokens=None) -> list[tuple[str, int]]:
+def institutions(text: str, tl: TokenLists, tokens) -> list[tuple[str, int]]:
     """(name, offset) of the organisations this pass finds (see the module docstring); `tokens`, Kiwi's, for the
     words it did not know."""
     out: list[tuple[str, int]] = []
@@ -216,7 +216,7 @@ def institutions(text: str, tl: TokenLists, tokens=None) -> list[tuple[str, int]
         spaced_before = before if prev_end + 1 == start else ""
         before, prev_end = last, ends[j - 1]
         proper = first in PROPER or any(t in PROPER for t in tags[i + 1:j])
-        if tokens is not None and j - i == 1 and (spaced_before in INTRODUCING or forms[i - 1] == "ᆫ" or (
+        if j - i == 1 and (spaced_before in INTRODUCING or forms[i - 1] == "ᆫ" or (
                 j < tl.n and (tags[j] == "JKO" or forms[j] in DEAL_PARTICLES))) and forms[i] not in KNOWN_ORGS \
                 and _named(tokens, tl, i, j) and (_introduced(tl, i, spaced_before) or _dealt_with(tl, j)):
             out.append((_without_particle(tl, i, j), start))

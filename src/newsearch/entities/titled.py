@@ -321,6 +321,30 @@ def _referred_back(text: str, tl: TokenLists, surnames: set[str]) -> list[tuple[
     return out
 
 
+def _other_person_at(text: str, tokens, tl: TokenLists, i: int) -> tuple[tuple[str, str, int] | None, int]:
+    """A person the name passes miss at token i, (name, title, offset) and the token after it, or (None, i): a Korean
+    name Kiwi read as glued common nouns before its title (`유영/NNG 민/NNG KAIST 화학과 교수`), one foreign word
+    with a title as written (`민주주의 운동가인 류샤오보가`), a sovereign (`엘리자베스 2세`)."""
+    n, tags, starts = tl.n, tl.tags, tl.starts
+    if tags[i] in SPLIT_NAME_TAGS and i + 1 < n:
+        name, j = _split_korean_at(text, tl, i)
+        title = _titled(tokens, j, text) if name and j < n else ""
+        if title and title not in WEAK_TITLES:
+            return (name, title, starts[i]), j
+    if tags[i] != "NNP":
+        return None, i
+    if tl.ends[i] - starts[i] >= 3 and _foreign_word(tl.forms[i]) and not (i + 1 < n and _cut_short(tl, i + 1)):
+        after = _aside_end(tokens, i + 1)
+        title = (_titled(tokens, after, text) if i + 1 < after < n else "") or _title_before(tokens, i, text)
+        if title and (title in PERSON_TITLES or title in MORE_TITLES or title.endswith(PROFESSIONS)):
+            return (tl.forms[i], title, starts[i]), i + 1  # not a word ending like a title: 출판사인 교학사
+    if i < n - 1 and tl.ends[i] - starts[i] >= 2 and tl.forms[i] not in NOT_A_PERSON:
+        regnal = _regnal(tokens, i, i + 1, text)
+        if regnal:
+            return (regnal, "", starts[i]), i + 3
+    return None, i
+
+
 def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple[str, str, int]]:
     """(name, title or "", offset) of the people this pass finds in `text` (see the module docstring); `tl`: the
     tokens as lists, when the caller has them."""
@@ -335,29 +359,11 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
         name, j = _foreign_at(tokens, i, text)
         if not name:
             name, j = _korean_at(tokens, i, text)
-        if not name and tags[i] in SPLIT_NAME_TAGS and i + 1 < n:
-            name, j = _split_korean_at(text, tl, i)
-            title = _titled(tokens, j, text) if name and j < n else ""
-            if title and title not in WEAK_TITLES:
-                out.append((name, title, starts[i]))  # 유영/NNG 민/NNG KAIST 화학과 교수
+        if not name:
+            person, j = _other_person_at(text, tokens, tl, i)
+            if person:
+                out.append(person)
                 i = j
-                continue
-            name, j = "", i
-        if not name and tags[i] == "NNP" and tl.ends[i] - starts[i] >= 3 and _foreign_word(tl.forms[i]) \
-                and not (i + 1 < n and _cut_short(tl, i + 1)):
-            after = _aside_end(tokens, i + 1)
-            title = (_titled(tokens, after, text) if i + 1 < after < n else "") or _title_before(tokens, i, text)
-            if title and not (title in PERSON_TITLES or title in MORE_TITLES or title.endswith(PROFESSIONS)):
-                title = ""  # one word alone needs a title as written, not a word ending like one (출판사인 교학사)
-            if title:
-                out.append((tl.forms[i], title, starts[i]))  # 민주주의 운동가인 류샤오보가
-                i += 1
-                continue
-        if not name and j < n - 1 and tags[i] == "NNP" and tl.ends[i] - starts[i] >= 2:
-            regnal = _regnal(tokens, i, i + 1, text)
-            if regnal and tl.forms[i] not in NOT_A_PERSON:
-                out.append((regnal, "", starts[i]))
-                i += 3
                 continue
         if name and name not in NOT_A_PERSON and name not in PERSON_TITLES:
             after = _aside_end(tokens, j) if j < n else j
