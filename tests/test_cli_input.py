@@ -358,3 +358,29 @@ def test_dictionary_note_on_stderr_once(seed_index, tmp_path):
 def test_no_dictionary_note_when_it_matches(seed_index):
     r = run("query", "헬스케어", "--index", str(seed_index))
     assert r.exit_code == 0 and "note:" not in r.stderr
+
+
+def test_an_article_the_entity_extractor_fails_on_is_indexed_with_a_warning(tmp_path, kiwi, monkeypatch):
+    """A fault of the extractor's on one article (a review ending `배우 정우` stopped a 1M build) is one
+    warning naming the row; the article is indexed and found, the others keep their entities."""
+    import newsearch.ingest.documents as documents
+
+    real = documents.extract
+
+    def failing(title, title_tokens, body, body_tokens, reporter=None):
+        if "고장난" in body:
+            raise IndexError("list index out of range")
+        return real(title, title_tokens, body, body_tokens, reporter)
+
+    monkeypatch.setattr(documents, "extract", failing)
+    src = write_jsonl(tmp_path / "rows.jsonl", [
+        {"id": "ok", "title": "반도체 수출 회복", "body": "김민수 산업부 장관은 반도체 수출이 회복됐다고 말했다."},
+        {"id": "faulty", "title": "고장난 신호등", "body": "고장난 신호등이 사흘째 방치됐다."}])
+    ix = tmp_path / "ix"
+    r = run("index", str(src), "--index", str(ix))
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("added 2, updated 0, deleted 0, unchanged 0, failed 0")
+    assert r.stderr.strip() == (f"warning: {src}:2: people, organisations and places not read "
+                                "(IndexError: list index out of range); indexed without them")
+    assert ids(query_json(ix, "신호등")) == ["faulty"]
+    assert ids(query_json(ix, "인물:김민수")) == ["ok"]

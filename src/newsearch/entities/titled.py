@@ -371,7 +371,8 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
                 after += 1  # '김상조' 교수를
             title = (_titled(tokens, after, text) if after < n else "") or _aside_title(tokens, j, text) or (
                 _title_before(tokens, i, text) if j == n or not _cut_short(tl, j) else "")
-            if title and len(name) == 2 and not (_is_title(tokens[j].form) or tokens[j].tag in ("NNP", "SL", "MM")):
+            if title and len(name) == 2 and (j == n or not (_is_title(tokens[j].form) or tokens[j].tag in ("NNP", "SL",
+                                                                                                      "MM"))):
                 title = ""  # a two-syllable name needs its title, a modifier or an organisation right after it
             if not title and len(name) == 3 and j < n and tl.forms[j] in PERSON_ERAS and tags[j] == "NNG":
                 title = tl.forms[j]  # 윤석열 정부

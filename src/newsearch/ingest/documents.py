@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..analysis import Analyzer, Term
 from ..copies import Signature, body_signature
 from ..entities import Entities, extract
 from ..entities.keys import KINDS, mentions, name_terms
 from ..extract import Article, fallback_title
-from .sources import SourceDoc
+from .sources import Problem, SourceDoc
 
 
 @dataclass
@@ -122,11 +122,13 @@ def _combined_terms(title_terms, body_terms, char_shift: int) -> list:
                                 for t in body_terms]
 
 
-def analysed(analyzer: Analyzer, docs: Iterable[tuple[SourceDoc, Article]]) -> Iterator[IndexedDoc]:
+def analysed(analyzer: Analyzer, docs: Iterable[tuple[SourceDoc, Article]],
+             report: Callable[[Problem], None] | None = None) -> Iterator[IndexedDoc]:
     """Run Kiwi's worker threads over titles and bodies as one ordered stream.
 
     A title taken from the body's first sentence (see `title_in_body`) is not analysed again:
-    its terms are cut from the body's. Entities are read from the same Kiwi tokens.
+    its terms are cut from the body's. Entities are read from the same Kiwi tokens; an article whose
+    entities cannot be read (a fault of the extractor's) is indexed without them, and `report` is told.
     """
     pending: deque = deque()
 
@@ -149,5 +151,18 @@ def analysed(analyzer: Analyzer, docs: Iterable[tuple[SourceDoc, Article]]) -> I
             (title_terms, title_tokens), (body_terms, body_tokens) = (first, first_tokens), next(stream)
         else:
             title_terms, body_terms, body_tokens = [], first, first_tokens
-        entities = extract(art.title or "", title_tokens, art.body, body_tokens, art.reporter)
+        entities = _entities(doc, art, title_tokens, body_tokens, report)
         yield IndexedDoc(doc, art, title_terms, body_terms, body_signature(art.body, body_terms), entities)
+
+
+def _entities(doc: SourceDoc, art: Article, title_tokens, body_tokens,
+              report: Callable[[Problem], None] | None) -> Entities:
+    """The article's entities, or none and a warning for `report` when the extractor fails on it: one
+    article's fault never stops a run or leaves the article out of the index."""
+    try:
+        return extract(art.title or "", title_tokens, art.body, body_tokens, art.reporter)
+    except Exception as e:  # noqa: BLE001 - any fault of the extractor's, reported with the document's place
+        if report is not None:
+            report(Problem(doc.where, f"people, organisations and places not read ({type(e).__name__}: {e}); "
+                                      "indexed without them", warning=True))
+        return Entities()

@@ -74,13 +74,14 @@ def update(writer: StoreWriter, sources: Iterable[Path], *, words: tuple[UserWor
     try:
         existing = writer.existing(shard)
         sources = [Path(s) for s in sources]
-        scan = Scan(existing, analysis_fingerprint(), stats.reporter(on_problem), stats,
+        report = stats.reporter(on_problem)
+        scan = Scan(existing, analysis_fingerprint(), report, stats,
                     {source_key(s) for s in sources}, changed_words,
                     owns=shard.owns if shard is not None else None, force=force, follow_links=follow_links)
         if changed_words and not force:
             stats.notes.append(_dictionary_note(len(changed_words), len(scan.others)))
         with _bulk_load():
-            _write(writer, analysed(Analyzer.for_words(words), scan.articles(sources)), existing, stats,
+            _write(writer, analysed(Analyzer.for_words(words), scan.articles(sources), report), existing, stats,
                    on_progress)
             for doc_id in scan.vanished():
                 writer.delete(doc_id)

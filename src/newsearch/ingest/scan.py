@@ -39,9 +39,10 @@ class UpdateStats:
         return report
 
     def count_problems(self) -> None:
-        """Set `failed` and `skipped` from the problems reported (each stands for one file, row or document)."""
+        """Set `failed` and `skipped` from the problems reported (each stands for one file, row or document;
+        a warning's document was indexed)."""
         self.skipped = sum(1 for p in self.problems if p.skipped)
-        self.failed = len(self.problems) - self.skipped
+        self.failed = len(self.problems) - self.skipped - sum(1 for p in self.problems if p.warning)
 
     def summary(self) -> str:
         """One line; `, skipped N` only when files were skipped, so that the line of a run without any

@@ -84,17 +84,19 @@ class Problem:
     # Not read on purpose (a file of another type, a link out of the folder, a folder reached a
     # second time): reported and counted, but not a failure.
     skipped: bool = False
+    # Indexed, but a part of its analysis failed (its entities): reported, not a failure.
+    warning: bool = False
 
     @property
     def kind(self) -> str:
-        return "skipped" if self.skipped else "error"
+        return "skipped" if self.skipped else "warning" if self.warning else "error"
 
     def __str__(self) -> str:
         """`PATH[:LINE]: reason` on one line, whatever the file name holds (see `printable`)."""
         return f"{printable(self.where)}: {printable(self.reason)}"
 
     def line(self) -> str:
-        """The output line: `error: PATH[:LINE]: reason` or `skipped: PATH: reason`."""
+        """The output line: `error: PATH[:LINE]: reason`, `warning: …` or `skipped: PATH: reason`."""
         return f"{self.kind}: {self}"
 
 
