@@ -256,3 +256,31 @@ def test_survey_answers_terms_and_titles_of_works_are_no_quotations(run):
     assert run("응답자의 79.4%가 ‘프랜차이즈 점포가 더 낫다’고 답변했다.").quotes == ()
     assert run("이런 효과를 흔히 과학용어로 ‘초소수성’이라고 한다.").quotes == ()
     assert run("교수에게 의뢰한 “경제성장이 소득분배구조 개선에 미치는 영향” 연구용역 보고서에 따르면 그렇다.").quotes == ()
+
+
+def test_names_and_listed_titles_in_quotation_marks_are_no_quotations(run):
+    assert run("구청장은 공원 이름을 \"시민의숲\"이라고 하는 것으로 바꾸자고 말했다.").quotes == ()
+    assert run("외교부는 다음 달 열리는 \"한국 광복 80주년 기념 행사\"에 특사를 보낸다고 밝혔다.").quotes == ()
+    assert run("그는 \"밤의 정원\", \"푸른 기억\", \"바다로 가는 길\" 등 영상을 만들었다.").quotes == ()
+    said = run("김민수 교수는 \"연구는 이제 시작\"이라며 \"성과를 기다려 달라\"고 말했다.").quotes
+    assert [q.text for q in said] == ["연구는 이제 시작", "성과를 기다려 달라"]
+
+
+def test_a_title_before_a_name_that_ends_the_text(run):
+    assert run("교수 김철").people == ()  # a two-syllable name needs its title after it; nothing follows
+    assert run("최고의 배우 정우").people == ()
+
+
+
+def test_foreign_names_by_their_first_word_and_places_of_japan_and_capitals(run):
+    e = run("정의론을 쓴 마이클 샌델은 이렇게 썼다. 일본 작가 다나카 고이치가 상을 받았다.")
+    assert e.people == ("마이클 샌델", "다나카 고이치")
+    assert run("제임스 웹 우주망원경이 사진을 보냈다.").people == ()  # the name of a thing
+    e = run("민변 이종훈 변호사는 \"소송을 냈다\"고 말했다.")
+    assert e.people == ("이종훈",) and e.quotes[0].speaker == "이종훈"
+    assert run("폭설은 니가타와 나가노, 아오모리를 덮쳤고 아디스아바바에서는 비가 왔다.").places == (
+        "니가타", "나가노", "아오모리", "아디스아바바")
+
+
+def test_journals_named_before_their_latin_name(run):
+    assert "사이언스 시그널링" in run("연구 결과는 국제 학술지 사이언스 시그널링(Science Signaling)에 실렸다.").orgs

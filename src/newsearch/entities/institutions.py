@@ -132,20 +132,34 @@ def _journals(text: str, tl: TokenLists) -> list[tuple[str, int]]:
     for i in range(tl.n - 1):
         if tl.forms[i + 1] in JOURNAL_HEADS and tl.starts[i + 1] == tl.ends[i] + 1 and tl.forms[i] not in JOURNAL_KINDS:
             pass  # `네이처 커뮤니케이션즈에`, with no 학술지 before it: the head names the family
-        elif tl.forms[i] not in JOURNAL_KINDS or tl.tags[i + 1] not in PROPER or tl.starts[i + 1] != tl.ends[i] + 1:
+        elif tl.forms[i] not in JOURNAL_KINDS or tl.starts[i + 1] != tl.ends[i] + 1 or not (
+                tl.tags[i + 1] in PROPER or _compound_noun(tl, i + 1)):
             continue
         j, words = i + 1, 1
         while j + 1 < tl.n and tl.tags[j + 1] in WORD_TAGS and words <= MAX_JOURNAL_WORDS:
             if tl.starts[j + 1] != tl.ends[j]:
-                if tl.starts[j + 1] != tl.ends[j] + 1:
+                if tl.starts[j + 1] != tl.ends[j] + 1 or tl.forms[j + 1] in JOURNAL_NOT_NAMES:
                     break
                 words += 1
             j += 1
         name = text[tl.starts[i + 1]:tl.ends[j]]
-        if j + 1 < tl.n and tl.tags[j + 1].startswith("J") and words <= MAX_JOURNAL_WORDS and (
+        if j + 1 < tl.n and _journal_ends(tl, j + 1) and words <= MAX_JOURNAL_WORDS and (
                 tl.forms[i] in JOURNAL_KINDS or " " in name) and not JOURNAL_NOT_NAMES.intersection(name.split()):
             out.append((name, tl.starts[i + 1]))
     return out
+
+
+def _compound_noun(tl: TokenLists, i: int) -> bool:
+    """Token i begins a word of two common nouns or more written together, three syllables or more (`나노레터`)."""
+    return (tl.tags[i] == "NNG" and i + 1 < tl.n and tl.tags[i + 1] == "NNG" and tl.starts[i + 1] == tl.ends[i]
+            and tl.ends[i + 1] - tl.starts[i] >= 3)
+
+
+def _journal_ends(tl: TokenLists, k: int) -> bool:
+    """A journal's name ends before token k: a particle, its Latin name in brackets (`사이언스 시그널링(Science
+    Signaling)`) or a word of an issue (`나노레터 최신호에`)."""
+    return (tl.tags[k].startswith("J") or (tl.forms[k] == "(" and k + 1 < tl.n and tl.tags[k + 1] == "SL")
+            or (tl.forms[k] in JOURNAL_NOT_NAMES and tl.starts[k] == tl.ends[k - 1] + 1))
 
 
 def _next_word(tl: TokenLists, j: int) -> int:

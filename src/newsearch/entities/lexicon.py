@@ -103,6 +103,13 @@ NOT_ORG_WORDS = _words("""
 무소속 아이돌그룹 걸그룹 보이그룹 록그룹 밴드 학계 재계 정계 법조계 시민단체 이커머스 e커머스 소셜커머스 푸드테크 에듀테크 핀테크 프롭테크 헬스테크 애그테크 리테일테크 노조 전자 통신 방송 신문 지원 공사 공단 조합 그룹 연맹 학회 기구 포럼 협의회 국
 """)
 
+
+def _listed_file(name: str) -> frozenset[str]:
+    """The names of a word list in newsearch/data (one per line; `#` starts a comment)."""
+    text = resources.files("newsearch").joinpath("data", name).read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 # Organisations news names most, when no rule can see them (Kiwi often tags ministries NNG).
 KNOWN_ORGS = _words("""
 삼성 삼성전자 삼성SDI 삼성바이오로직스 삼성물산 삼성생명 삼성화재 삼성디스플레이 삼성SDS 현대차 현대자동차 기아 기아차
@@ -130,7 +137,7 @@ AFP 로이터 블룸버그 뉴욕타임스 NYT 월스트리트저널 WSJ 워싱�
 경향신문 한국일보 매일경제 한국경제 교도통신 신화통신 NHK 서울대 서울대학교 연세대 고려대 KAIST 카이스트 포스텍
 POSTECH UNIST GIST DGIST 전경련 대한상의 대한상공회의소 경총 민주노총 한국노총 전교조 참여연대 경실련 대한의사협회
 의협 한국거래소 위키미디어재단 위키백과 위키뉴스 탈레반 하마스 헤즈볼라 IS 알카에다 KBO MLB NBA NFL 조선노동당
-""")
+""") | _listed_file("known_orgs.txt")
 
 # Services people post on or watch, named by the company that runs them: the company only where the text makes it
 # one (`트위터는 … 발표했다`, `페이스북 측`), not where it is used (`트위터에 글을 올렸다`, `유튜브 크리에이터`).
@@ -150,11 +157,7 @@ UAE USA UK PASS POP HMR EDLP RSA PRISM VM FPGA ASIC
 """)
 
 
-def _listed_file(name: str) -> frozenset[str]:
-    """The names of a word list in newsearch/data (one per line; `#` starts a comment)."""
-    text = resources.files("newsearch").joinpath("data", name).read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
 # People news names bare (`김정은은 …`, `트럼프가 …`): heads of state, party leaders, heads of the largest companies.
 PUBLIC_FIGURES = _listed_file("public_figures.txt")
+# The first words of foreign names written in Hangul: Western given names, Japanese family names.
+FOREIGN_NAME_STARTS = _listed_file("foreign_name_starts.txt")

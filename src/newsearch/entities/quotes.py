@@ -60,6 +60,13 @@ SURVEY_COUNT = re.compile(r"\d\s*%|\d\s*명|퍼센트")
 # What a work's or an event's title in quotation marks is followed by (`“…” 연구용역 보고서`).
 WORK_AFTER = re.compile(r"\s?(?:연구용역|보고서|논문|저서|책|제목|토론회|세미나|포럼|심포지엄|캠페인|슬로건|전시회?|"
                         r"영화|드라마|노래|앨범|프로그램|행사|공모전|대회)(?![가-힣])")
+# What follows a name in quotation marks that is not someone's words (`“내셔널메모리얼파크”라고 하는 것으로`,
+# `“…기념 행사”에 특사를`): a naming, or a case particle right after a noun phrase.
+NAMED_AFTER = re.compile(r"(?:이?라고\s*(?:하는|불리|부르|이름)|이?라는\s*(?:이름|명칭|단어|표현|용어))")
+CASE_AFTER = re.compile(r"(?:에서|에|의)(?=[\s,.]|$)")
+# What ends a list of titles in quotation marks (`“…”, “…”, “…” 등`).
+LIST_END = re.compile(r"\s*등(?![가-힣])")
+LIST_SEP = re.compile(r"\s*,\s*")
 # How the names of laws, bills and treaties end (in quotation marks, they are no one's words).
 LAW_ENDINGS = ("법률", "법안", "특별법", "개정안", "시행령", "조례", "조약", "협정", "법")
 # A subject (이/가) this close before a quotation says it, even after a topic (a report of a report).
@@ -151,6 +158,8 @@ def _is_quotation(body: str, span: tuple[int, int, bool], said: bool, subject_be
         return False
     if not said and text.endswith(LAW_ENDINGS):
         return False  # a law's or a bill's name: “…처벌 등에 관한 법률”
+    if not SENTENCE_LIKE.search(text) and (NAMED_AFTER.match(body, end + 1) or CASE_AFTER.match(body, end + 1)):
+        return False  # a name: “…”라고 하는 것, “…기념 행사”에
     if said:
         return True
     if double:
@@ -164,6 +173,7 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
     spans, marks = _quoted_spans(body)
     if not spans:
         return ()
+    titles = _listed_titles(body, spans)
     ends = sentence_ends(body, marks)
     subjects = [s for s in found.subjects if not _in_spans(marks, s[0])]
     subject_starts = [s[0] for s in subjects]
@@ -178,7 +188,7 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
         said = _said(body, end, last)
         before = [s for s in subjects[bisect_right(subject_starts, first - 1):bisect_right(subject_starts, start)]
                   if s[1] < start]
-        if not _is_quotation(body, span, said, bool(before) and start - before[-1][1] <= 2, body[first:last]):
+        if start in titles or not _is_quotation(body, span, said, bool(before) and start - before[-1][1] <= 2, body[first:last]):
             continue
         after = [s for s in subjects[bisect_right(subject_starts, end):bisect_right(subject_starts, last - 1)]] \
             if said else []
@@ -198,6 +208,21 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
         out.append(Quote(text.strip(), names.get(speaker) if speaker else None, start + lead,
                          start + lead + len(text.strip())))
     return tuple(out)
+
+
+def _listed_titles(body: str, spans: list[tuple[int, int, bool]]) -> set[int]:
+    """The starts of quoted texts listed with commas and closed by `등` (`“우정리 노트”, “토깽뎐” 등`): titles."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, (start, end, _double) in enumerate(spans):
+        run.append(start)
+        nxt = spans[i + 1][0] if i + 1 < len(spans) else None
+        if nxt is not None and LIST_SEP.fullmatch(body, end + 1, nxt - 1):
+            continue
+        if len(run) >= 2 and LIST_END.match(body, end + 1):
+            out.update(run)
+        run = []
+    return out
 
 
 def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple[int, int, int],

@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 
 from .gazetteer import BARE_DISTRICTS, COUNTRIES, DISTRICTS, PROVINCES, REGIONS, WORLD_CITIES
-from .lexicon import GIVEN_SYLLABLES, KNOWN_ORGS, MODIFIERS, ORG_SUFFIXES, PERSON_TITLES, SURNAMES, WEAK_TITLES
+from .lexicon import FOREIGN_NAME_STARTS, GIVEN_SYLLABLES, KNOWN_ORGS, MODIFIERS, ORG_SUFFIXES, PERSON_TITLES, SURNAMES, WEAK_TITLES
 from .tokenlists import TokenLists
 from .words import korean_name
 
@@ -250,11 +250,26 @@ def _foreign_at(tokens, i: int, text: str) -> tuple[str, int]:
            and (tokens[j].form[-1] not in NOT_NAME_ENDINGS or (j > i and tokens[j].form[-1] == "리" and tokens[j].len >= 3))
            and not tokens[j].form.endswith(LONG_ORG_SUFFIXES)  # 오스미 요시노리: 리 ends a given name, not a village
            and tokens[j].form[-1] not in "의가는를을와과"  # a particle Kiwi kept on an unknown name
+           and (j == i or not _korean_word(tokens[j]) or tokens[i].form in FOREIGN_NAME_STARTS)  # 민변 이종훈 변호사
            and (j == i or text[tokens[j - 1].start + tokens[j - 1].len:tokens[j].start] == " ")):
         j += 1
     if j - i < 2 or _korean_word(tokens[i]):
         return "", i  # a Korean full name stands alone (`천신일 세중나모여행`); `세키야 나오야` is one name
     return text[tokens[i].start:tokens[j - 1].start + tokens[j - 1].len], j
+
+
+def _known_foreign(text: str, tl: TokenLists, i: int, j: int) -> tuple[str, int] | None:
+    """(the name, the token after it) when tokens i..j-1 read by `_foreign_at` start with a word of
+    FOREIGN_NAME_STARTS and the name's last word (with what Kiwi cut off it: `샌/NNP 델/NNG`) ends before a
+    particle, a punctuation mark or `이다`, not before a noun it names (`제임스 웹 우주망원경`)."""
+    if tl.forms[i] not in FOREIGN_NAME_STARTS:
+        return None
+    k = j
+    while k < tl.n and tl.starts[k] == tl.ends[k - 1] and tl.tags[k] in ("NNP", "NNG", "UN"):
+        k += 1
+    if k < tl.n and not (tl.tags[k][0] == "J" or tl.tags[k] in ("SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "VCP")):
+        return None
+    return text[tl.starts[i]:tl.ends[k - 1]], k
 
 
 def _korean_word(token) -> bool:
@@ -380,6 +395,11 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
                     text[tl.ends[j - 1]:starts[j]] == " ":
                 out.append((name, "", starts[i]))  # a headline's speaker: 류호정 “…”
                 i = j
+                continue
+            known = _known_foreign(text, tl, i, j) if not title and " " in name else None
+            if known:
+                out.append((known[0], "", starts[i]))  # 마이클 샌델은: a foreign name by its first word, no title needed
+                i = known[1]
                 continue
             if title:
                 out.append((name, title, starts[i]))
