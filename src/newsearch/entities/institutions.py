@@ -17,6 +17,7 @@ import re
 from .gazetteer import COUNTRIES, DISTRICTS, PROVINCES, REGIONS, WORLD_CITIES
 from .lexicon import KNOWN_ORGS
 from .tokenlists import TokenLists
+from .words import NATIONAL_ARMS
 
 WORD_TAGS = frozenset({"NNP", "NNG", "SL", "SN", "XSN"})
 PROPER = frozenset({"NNP", "SL"})
@@ -75,8 +76,8 @@ SPACED_ENDINGS = frozenset({"대학", "대학교", "연구소", "연구원", "�
 GENERIC_UNIONS = frozenset({"귀족", "강성", "대형", "기업", "산별", "양대", "거대", "어용", "민주", "기존", "개별", "복수"})
 # Institutions named apart from their place and field (`토고 축구 협회`, `아프리카 축구 연맹`).
 SPACED_BODIES = frozenset({"협회", "연맹", "연합회", "위원회", "협의회", "재단", "학회", "연구소", "연구원", "노조", "노동조합"})
-# Words after a company's name that make a national arm of it (`구글 차이나`, `애플 코리아`).
-NATIONAL_ARMS = frozenset({"코리아", "차이나", "재팬", "저팬", "아시아", "유럽", "아메리카", "인디아", "인터내셔널"})
+# Words after a company's name that make a national or regional arm of it (`구글 차이나`, `애플 코리아`, `…아시아`).
+ARMS = NATIONAL_ARMS | {"아시아", "유럽"}
 # The marks of a company's legal form before its name (`㈜누리플러스`, `(주)한빛소프트`).
 INCORPORATED = frozenset({"㈜", "(주)"})
 
@@ -249,7 +250,7 @@ def institutions(text: str, tl: TokenLists, tokens) -> list[tuple[str, int]]:
         k = _next_word(tl, j) if j - i == 1 and first == "NNP" else -1
         if k >= 0 and word not in PLACES and (
                 (forms[k] in SPACED_ENDINGS and (k + 1 == tl.n or starts[k + 1] != ends[k] or tags[k + 1][0] == "J"))
-                or (forms[k] in NATIONAL_ARMS and (word in KNOWN_ORGS or word in GROUPS))):
+                or (forms[k] in ARMS and (word in KNOWN_ORGS or word in GROUPS))):
             out.append((text[start:ends[k]], start))
         if j - i == 1 and first == "NNP" and len(word) >= 5 and word[-1] == "서" and _affiliate(word[:-1], first):
             word = word[:-1]  # 롯데홈쇼핑서: the particle 서 (에서) Kiwi kept on the name
