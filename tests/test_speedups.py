@@ -191,3 +191,98 @@ def test_write_terms_is_the_compiled_path(tmp_path, monkeypatch):
                    encoding="utf-8")
     update(tmp_path / "ix", [src], user_dict=None)
     assert calls
+
+
+def _blocks_by_pickle(data: bytes, base: int) -> tuple[list, list, list, list]:
+    """What read_postings should give, read with the pickle module: (docnums, weights, starts, places)."""
+    import io
+    import struct
+    import zlib
+
+    assert data[:4] == b"W3Bl"
+    ids, ws, starts, places = [], [], [], []
+    pos, last = 4, False
+    while not last:
+        (blen,) = struct.unpack(">i", data[pos:pos + 4])
+        last = blen < 0
+        f = io.BytesIO(data)
+        f.seek(pos + 4)
+        length, _lastid, _maxw, comp, _mn, _mx = pickle.load(f)
+        at, end = f.tell(), pos + 4 + abs(blen)
+        starts.append(len(ids))
+        places.append((base + at, end - at, comp))
+        raw = data[at:end]
+        deltas, mw, _values = pickle.loads(zlib.decompress(raw) if comp else raw)
+        doc = 0
+        for k in range(length):
+            doc += deltas[k]
+            ids.append(doc)
+            ws.append(1.0 if mw is None else mw if isinstance(mw, float) else mw[k])
+        pos = end
+    return ids, ws, starts, places
+
+
+def _as_lists(got) -> tuple[list, list, list, list]:
+    ids, ws, starts, places = got
+    return (list(array("i", ids)), list(array("f", ws)), list(starts), [tuple(p) for p in places])
+
+
+@needs_speedups
+@pytest.mark.parametrize("n", [1, 3, 4, 130, 300])
+@pytest.mark.parametrize("weights", ["one", "same", "mixed"])
+@pytest.mark.parametrize("values", ["bytes", "none", "dup"])
+def test_read_postings_matches_pickle(n, weights, values):
+    rng = random.Random(n * 17 + len(weights) + len(values))
+    docs, ws, vals = _entry(rng, n, weights, values)
+    for blocklimit, comp, min_compress in ((128, 3, 100), (3, 0, 100), (2, 1, 0), (128, 0, 10**9)):
+        data = speedups.encode_term(docs, ws, vals, None, blocklimit, -1, comp, min_compress)[0]
+        ref = _blocks_by_pickle(data, 4096)
+        assert _as_lists(speedups.read_postings(data, 4096)) == ref
+        assert ref[0] == list(docs) and ref[1] == list(ws)
+
+
+@needs_speedups
+def test_read_postings_refuses_what_it_does_not_follow():
+    data = speedups.encode_term(array("I", range(1, 300, 3)), array("f", [1.0] * 100),
+                                [b"\x00\x00\x00\x01ab"] * 100, None, 128, -1, 3, 0)[0]
+    assert speedups.read_postings(data, 0) is not None
+    too_long = data[:4] + (-len(data)).to_bytes(4, "big", signed=True) + data[8:]
+    for broken in (b"", b"W3B", b"XXXX" + data[4:], data[:len(data) // 2], too_long, data[:10] + b"Z" + data[11:]):
+        assert speedups.read_postings(broken, 0) is None
+
+
+@needs_speedups
+def test_read_postings_on_an_index_whoosh_wrote_and_on_ours(tmp_path):
+    """Every term's postings as the compiled reader gives them equal Whoosh's own reading, in a segment
+    Whoosh's writer made (other pickles: whatever the reader does not follow it leaves to Whoosh) and in
+    one newsearch's writer made (where the compiled reader must be the one taken)."""
+    from whoosh import fields, index
+
+    from newsearch.backends import update
+    from newsearch.backends.whoosh import postings, store
+
+    (tmp_path / "plain").mkdir()
+    plain = index.create_in(str(tmp_path / "plain"), fields.Schema(body=fields.TEXT(phrase=True)))
+    with plain.writer() as w:
+        for k in range(700):
+            w.add_document(body=" ".join(["word"] * (1 + k % 5) + [f"w{k % 13}", f"u{k}"]))
+    src = tmp_path / "d.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{k}", "title": f"제목 {k}",
+                                       "body": f"카카오 헬스케어 사업 {'확장 ' * (1 + k % 4)}"}, ensure_ascii=False) + "\n"
+                           for k in range(400)), encoding="utf-8")
+    update(tmp_path / "ours", [src], user_dict=None)
+    for ix, must_compile in ((plain, False), (store.open_index(tmp_path / "ours"), True)):
+        with ix.searcher() as s:
+            for sub, _off in s.leaf_searchers():
+                reader = sub.reader()
+                frequent = [(f, t) for f, t in reader.all_terms() if reader.doc_frequency(f, t) > 128]
+                assert frequent
+                for fieldname, tb in frequent:
+                    text = tb.decode("utf-8")
+                    fast = postings._read_compiled(postings._all_postings(reader, fieldname, text))
+                    ids, ws, blocks = postings._read_postings(postings._all_postings(reader, fieldname, text))
+                    if fast is None:
+                        assert not must_compile, (fieldname, text)
+                        continue
+                    assert fast[0].tolist() == ids.tolist() and fast[1].tolist() == ws.astype("f").tolist()
+                    assert fast[2] == [b for b, _ in blocks] and fast[3] == [w for _, w in blocks]

@@ -1,5 +1,6 @@
 /*
- * newsearch._speedups: compiled versions of the index writer's per-posting loops.
+ * newsearch._speedups: compiled versions of the index writer's per-posting loops, and of the
+ * searcher's reading of whole posting lists.
  *
  * Each function here has a pure-Python twin (whoosh_fast._add_characters_py,
  * whoosh_fast._encode_term_py) that produces exactly the same bytes; tests/test_speedups.py
@@ -17,6 +18,12 @@
  *       -> (bytes, total weight, min length byte, max length byte, max weight)
  *       One term's W3 posting blocks (the "W3Bl" magic, then per block its signed length,
  *       pickled info and pickled, maybe deflated, data), as W3FieldWriter writes them.
+ *
+ *   read_postings(data, base) -> (docnums int32 bytes, weights float32 bytes, block starts, block places)
+ *       The other way, for queries: one term's whole posting list read back, only the ids and weights
+ *       of each block (the values, positions, are left where they are; inflated no further than the
+ *       ids and weights go). Its twin is Whoosh's matcher (postings._read_postings), which unpickles
+ *       every block whole; None for any block this reader does not follow.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -1383,6 +1390,306 @@ done:
     return result;
 }
 
+/* ---- read_postings ---------------------------------------------------------------------------- */
+
+/* The pickles of posting blocks read without building their objects: numbers and tuples of numbers
+   are kept (the block's ids and weights), everything else (the values: bytes objects, pickled as
+   _codecs.encode reductions) is stepped over as opaque. */
+enum { PK_NUM, PK_NONE, PK_TUP, PK_OPAQUE, PK_MARK };
+
+typedef struct {
+    int kind;
+    Py_ssize_t first, count; /* PK_NUM: nums[first]; PK_TUP: nums[first .. first + count) */
+} PkItem;
+
+typedef struct {
+    PkItem *items;
+    Py_ssize_t nitems, capitems;
+    double *nums;
+    Py_ssize_t nnums, capnums;
+    int nomem;
+} PkVM;
+
+static int vm_push(PkVM *vm, int kind, Py_ssize_t first, Py_ssize_t count) {
+    if (vm->nitems == vm->capitems) {
+        Py_ssize_t cap = vm->capitems ? vm->capitems * 2 : 256;
+        PkItem *p = PyMem_Realloc(vm->items, cap * sizeof(PkItem));
+        if (!p) { vm->nomem = 1; return -1; }
+        vm->items = p;
+        vm->capitems = cap;
+    }
+    vm->items[vm->nitems].kind = kind;
+    vm->items[vm->nitems].first = first;
+    vm->items[vm->nitems].count = count;
+    vm->nitems++;
+    return 0;
+}
+
+static int vm_num(PkVM *vm, double x) {
+    if (vm->nnums == vm->capnums) {
+        Py_ssize_t cap = vm->capnums ? vm->capnums * 2 : 256;
+        double *p = PyMem_Realloc(vm->nums, cap * sizeof(double));
+        if (!p) { vm->nomem = 1; return -1; }
+        vm->nums = p;
+        vm->capnums = cap;
+    }
+    vm->nums[vm->nnums] = x;
+    return vm_push(vm, PK_NUM, vm->nnums++, 1);
+}
+
+/* The top k items made one tuple: numeric when they are numbers one after the other, else opaque. */
+static int vm_tuple(PkVM *vm, Py_ssize_t k) {
+    if (k > vm->nitems) return -1;
+    PkItem *it = vm->items + vm->nitems - k;
+    int numeric = 1;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        if (it[i].kind == PK_MARK) return -1;
+        if (it[i].kind != PK_NUM || (i && it[i].first != it[i - 1].first + 1)) numeric = 0;
+    }
+    Py_ssize_t first = k ? it[0].first : vm->nnums;
+    vm->nitems -= k;
+    return numeric ? vm_push(vm, PK_TUP, first, k) : vm_push(vm, PK_OPAQUE, 0, 0);
+}
+
+static inline uint32_t le32(const unsigned char *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* Runs the pickle in p[0..n). Returns the bytes read through STOP; with `outer` set, 0 as soon as the
+   data tuple's ids and weights are on the stack (its values begun: a block's values are not read);
+   -2 when p ends before that (more of it is needed), -1 for a pickle this reader does not follow. */
+static Py_ssize_t pk_run(PkVM *vm, const unsigned char *p, Py_ssize_t n, int outer) {
+    Py_ssize_t i = 0;
+    vm->nitems = vm->nnums = 0;
+#define NEED(k) do { if (i + (Py_ssize_t)(k) > n) return outer ? -2 : -1; } while (0)
+#define PUSH(kind) do { if (vm_push(vm, (kind), 0, 0)) return -1; } while (0)
+#define NUM(x) do { if (vm_num(vm, (x))) return -1; } while (0)
+    while (i < n) {
+        if (outer && vm->nitems >= 3 && vm->items[0].kind == PK_TUP && vm->items[1].kind != PK_MARK
+            && vm->items[2].kind != PK_NUM)
+            return 0;
+        unsigned char op = p[i++];
+        Py_ssize_t len;
+        switch (op) {
+        case 0x80: NEED(1); i += 1; break;                 /* PROTO */
+        case 0x95: NEED(8); i += 8; break;                 /* FRAME */
+        case 0x94: break;                                  /* MEMOIZE */
+        case 'q': NEED(1); i += 1; break;                  /* BINPUT */
+        case 'r': NEED(4); i += 4; break;                  /* LONG_BINPUT */
+        case '(': PUSH(PK_MARK); break;
+        case 'K': NEED(1); NUM(p[i]); i += 1; break;
+        case 'M': NEED(2); NUM(p[i] | (p[i + 1] << 8)); i += 2; break;
+        case 'J': NEED(4); NUM((double)(int32_t)le32(p + i)); i += 4; break;
+        case 0x8a: {                                       /* LONG1 */
+            NEED(1);
+            len = p[i++];
+            if (len > 8) return -1;
+            NEED(len);
+            uint64_t u = 0;
+            for (Py_ssize_t k = len - 1; k >= 0; k--) u = (u << 8) | p[i + k];
+            if (len && len < 8 && (p[i + len - 1] & 0x80)) u |= ~(uint64_t)0 << (8 * len);
+            NUM((double)(int64_t)u);
+            i += len;
+            break;
+        }
+        case 'G': {                                        /* BINFLOAT, big-endian */
+            NEED(8);
+            uint64_t u = 0;
+            for (int k = 0; k < 8; k++) u = (u << 8) | p[i + k];
+            double x;
+            memcpy(&x, &u, 8);
+            NUM(x);
+            i += 8;
+            break;
+        }
+        case 0x88: NUM(1); break;                          /* NEWTRUE */
+        case 0x89: NUM(0); break;                          /* NEWFALSE */
+        case 'N': PUSH(PK_NONE); break;
+        case ')': if (vm_push(vm, PK_TUP, vm->nnums, 0)) return -1; break;
+        case 0x85: case 0x86: case 0x87:                   /* TUPLE1-3 */
+            if (outer && op == 0x87 && vm->nitems == 3 && vm->items[0].kind == PK_TUP) return 0;
+            if (vm_tuple(vm, op - 0x84)) return -1;
+            break;
+        case 't': {
+            Py_ssize_t m = vm->nitems - 1;
+            while (m >= 0 && vm->items[m].kind != PK_MARK) m--;
+            if (m < 0) return -1;
+            Py_ssize_t k = vm->nitems - m - 1;
+            memmove(vm->items + m, vm->items + m + 1, k * sizeof(PkItem));
+            vm->nitems--;
+            if (vm_tuple(vm, k)) return -1;
+            break;
+        }
+        case 'h': NEED(1); i += 1; PUSH(PK_OPAQUE); break; /* BINGET */
+        case 'j': NEED(4); i += 4; PUSH(PK_OPAQUE); break; /* LONG_BINGET */
+        case 'c':                                          /* GLOBAL: two lines */
+            for (int k = 0; k < 2; k++) {
+                while (i < n && p[i] != '\n') i++;
+                NEED(1);
+                i++;
+            }
+            PUSH(PK_OPAQUE);
+            break;
+        case 'X': case 'B': case 'T':                      /* BINUNICODE, BINBYTES, BINSTRING */
+            NEED(4); len = (Py_ssize_t)le32(p + i); i += 4; NEED(len); i += len; PUSH(PK_OPAQUE); break;
+        case 0x8c: case 'C': case 'U':                     /* SHORT_BINUNICODE, SHORT_BINBYTES, SHORT_BINSTRING */
+            NEED(1); len = p[i++]; NEED(len); i += len; PUSH(PK_OPAQUE); break;
+        case 'R': case 0x93:                               /* REDUCE, STACK_GLOBAL */
+            if (vm->nitems < 2 || vm->items[vm->nitems - 1].kind == PK_MARK
+                || vm->items[vm->nitems - 2].kind == PK_MARK) return -1;
+            vm->nitems -= 2;
+            PUSH(PK_OPAQUE);
+            break;
+        case '.': return i;
+        default: return -1;
+        }
+    }
+    return outer ? -2 : -1;
+#undef NEED
+#undef PUSH
+#undef NUM
+}
+
+#ifdef NEWSEARCH_PY_ZLIB
+static PyObject *zlib_decompress;
+#else
+/* Inflates src into out, `want` more bytes at a time (the stream `zs`, begun by the caller). 1 when the
+   stream ended, 0 when `want` more bytes were added, -1 for data that is not a zlib stream, -2 out of memory. */
+static int inflate_more(z_stream *zs, Buf *out, Py_ssize_t want) {
+    if (buf_reserve(out, want)) return -2;
+    zs->next_out = (Bytef *)(out->p + out->len);
+    zs->avail_out = (uInt)want;
+    int rc = inflate(zs, Z_NO_FLUSH);
+    out->len = (char *)zs->next_out - out->p;
+    if (rc == Z_STREAM_END) return 1;
+    if (rc == Z_OK || (rc == Z_BUF_ERROR && zs->avail_out == 0)) return zs->avail_out == 0 ? 0 : -1;
+    return -1;
+}
+#endif
+
+/* read_postings(data, base) -> (docnums int32 bytes, weights float32 bytes, block starts, block places)
+   or None. `data` is a term's whole W3 posting list (the "W3Bl" magic, then per block its signed
+   big-endian length, pickled info and pickled, maybe deflated, data) read from `base` in the postings
+   file; each block's place is (offset, length, compression) of its data there, as positions() reads
+   it. None when the blocks are not as this reader expects (the caller then reads them through Whoosh). */
+static PyObject *read_postings(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    long long base;
+    if (!PyArg_ParseTuple(args, "y*L", &view, &base)) return NULL;
+    const unsigned char *p = view.buf;
+    Py_ssize_t n = view.len, pos = 4, count = 0;
+    PkVM vm = {0};
+    Buf ids = {0}, ws = {0}, raw = {0};
+#ifndef NEWSEARCH_PY_ZLIB
+    z_stream zs; /* one inflater for every block, reset between them */
+    int zs_ready = 0;
+    memset(&zs, 0, sizeof zs);
+#endif
+    PyObject *starts = PyList_New(0), *places = PyList_New(0), *result = NULL;
+    int bad = 0;
+    if (!starts || !places) goto done;
+    if (n < 4 || memcmp(p, "W3Bl", 4)) bad = 1;
+    for (int last = bad; !last;) {
+        if (pos + 4 > n) { bad = 1; break; }
+        int32_t blen = (int32_t)(((uint32_t)p[pos] << 24) | ((uint32_t)p[pos + 1] << 16) | ((uint32_t)p[pos + 2] << 8) | p[pos + 3]);
+        last = blen < 0;
+        Py_ssize_t len = last ? -(Py_ssize_t)blen : blen, at = pos + 4, next = at + len;
+        if (next > n) { bad = 1; break; }
+        /* the info: (length, last id, max weight, compression, min length, max length) */
+        Py_ssize_t used = pk_run(&vm, p + at, len, 0);
+        if (used < 0 || vm.nitems != 1 || vm.items[0].kind != PK_TUP || vm.items[0].count != 6) { bad = 1; break; }
+        double *info = vm.nums + vm.items[0].first;
+        Py_ssize_t m = (Py_ssize_t)info[0];
+        long comp = (long)info[3];
+        if (m <= 0 || m > 1 << 20) { bad = 1; break; }
+        Py_ssize_t data_at = at + used, data_len = next - data_at;
+        PyObject *place = Py_BuildValue("(LnL)", base + (long long)data_at, data_len, (long long)comp);
+        PyObject *start = PyLong_FromSsize_t(count);
+        int err = !place || !start || PyList_Append(places, place) || PyList_Append(starts, start);
+        Py_XDECREF(place);
+        Py_XDECREF(start);
+        if (err) goto done;
+        /* the data: (id deltas, weights, values) */
+        const unsigned char *d = p + data_at;
+        Py_ssize_t dn = data_len;
+        PyObject *inflated = NULL;
+        if (comp) {
+#ifdef NEWSEARCH_PY_ZLIB
+            PyObject *src = PyBytes_FromStringAndSize((const char *)d, dn);
+            inflated = src ? PyObject_CallFunctionObjArgs(zlib_decompress, src, NULL) : NULL;
+            Py_XDECREF(src);
+            if (!inflated) { PyErr_Clear(); bad = 1; break; }
+            d = (const unsigned char *)PyBytes_AS_STRING(inflated);
+            dn = PyBytes_GET_SIZE(inflated);
+#endif
+        }
+        Py_ssize_t r;
+#ifndef NEWSEARCH_PY_ZLIB
+        if (comp) {
+            /* only as much of the block as its ids and weights take (they come before the values) */
+            if (!zs_ready) {
+                if (inflateInit(&zs) != Z_OK) { PyErr_NoMemory(); goto done; }
+                zs_ready = 1;
+            } else if (inflateReset(&zs) != Z_OK) {
+                bad = 1;
+                break;
+            }
+            zs.next_in = (Bytef *)d;
+            zs.avail_in = (uInt)dn;
+            raw.len = 0;
+            int rc = 0;
+            r = -2;
+            for (Py_ssize_t want = 2048; r == -2 && rc == 0; want *= 2) {
+                rc = inflate_more(&zs, &raw, want);
+                if (rc >= 0) r = pk_run(&vm, (const unsigned char *)raw.p, raw.len, 1);
+            }
+            if (rc == -2) { PyErr_NoMemory(); goto done; }
+        } else
+#endif
+            r = pk_run(&vm, d, dn, 1);
+        Py_XDECREF(inflated);
+        if (vm.nomem) { PyErr_NoMemory(); goto done; }
+        if (r != 0 || vm.items[0].count != m) { bad = 1; break; }
+        PkItem wi = vm.items[1];
+        if (!(wi.kind == PK_NONE || wi.kind == PK_NUM || (wi.kind == PK_TUP && wi.count == m))) { bad = 1; break; }
+        if (buf_reserve(&ids, m * 4) || buf_reserve(&ws, m * 4)) goto done;
+        double *deltas = vm.nums + vm.items[0].first, doc = 0;
+        int32_t *io = (int32_t *)(ids.p + ids.len);
+        float *wo = (float *)(ws.p + ws.len);
+        for (Py_ssize_t k = 0; k < m; k++) {
+            doc += deltas[k];
+            if (doc < 0 || doc > 2147483647.0) { bad = 1; break; }
+            io[k] = (int32_t)doc;
+            wo[k] = wi.kind == PK_NONE ? 1.0f : (float)vm.nums[wi.kind == PK_NUM ? wi.first : wi.first + k];
+        }
+        if (bad) break;
+        ids.len += m * 4;
+        ws.len += m * 4;
+        count += m;
+        pos = next;
+    }
+    if (vm.nomem) { PyErr_NoMemory(); goto done; }
+    if (bad) { result = Py_None; Py_INCREF(result); goto done; }
+    PyObject *ib = PyBytes_FromStringAndSize(ids.p ? ids.p : "", ids.len);
+    PyObject *wb = PyBytes_FromStringAndSize(ws.p ? ws.p : "", ws.len);
+    if (ib && wb) result = PyTuple_Pack(4, ib, wb, starts, places);
+    Py_XDECREF(ib);
+    Py_XDECREF(wb);
+done:
+#ifndef NEWSEARCH_PY_ZLIB
+    if (zs_ready) inflateEnd(&zs);
+#endif
+    PyBuffer_Release(&view);
+    PyMem_Free(vm.items);
+    PyMem_Free(vm.nums);
+    PyMem_Free(ids.p);
+    PyMem_Free(ws.p);
+    PyMem_Free(raw.p);
+    Py_XDECREF(starts);
+    Py_XDECREF(places);
+    return result;
+}
+
 /* ---- module ---------------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -1400,6 +1707,8 @@ static PyMethodDef methods[] = {
     {"encode_term", encode_term, METH_VARARGS,
      "encode_term(docs, weights, values, lens, blocklimit, fixedsize, comp, min_compress)"
      " -> (bytes, weight, min length byte, max length byte, max weight)"},
+    {"read_postings", read_postings, METH_VARARGS,
+     "read_postings(data, base) -> (docnums int32 bytes, weights float32 bytes, block starts, block places) or None"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1432,6 +1741,10 @@ PyMODINIT_FUNC PyInit__speedups(void) {
     array_append = array_type ? PyObject_GetAttrString(array_type, "append") : NULL;
     pickle_dumps = import_attr("pickle", "dumps");
     zlib_compress = import_attr("zlib", "compress");
+#ifdef NEWSEARCH_PY_ZLIB
+    zlib_decompress = import_attr("zlib", "decompress");
+    if (!zlib_decompress) return NULL;
+#endif
     if (!s_text || !s_pos || !s_start || !s_end || !code_I || !code_f || !proto2 || !array_type || !array_append
         || !pickle_dumps || !zlib_compress)
         return NULL;
