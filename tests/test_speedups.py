@@ -286,3 +286,51 @@ def test_read_postings_on_an_index_whoosh_wrote_and_on_ours(tmp_path):
                         continue
                     assert fast[0].tolist() == ids.tolist() and fast[1].tolist() == ws.astype("f").tolist()
                     assert fast[2] == [b for b, _ in blocks] and fast[3] == [w for _, w in blocks]
+
+
+@needs_speedups
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 130])
+@pytest.mark.parametrize("values", ["bytes", "dup", "latin"])
+def test_block_values_matches_pickle(n, values):
+    import zlib
+
+    rng = random.Random(n * 7 + len(values))
+    docs, ws, vals = _entry(rng, n, "mixed", "dup" if values == "dup" else "bytes")
+    if values == "latin":  # every byte value, so that each pickles as text past 0x7f
+        vals = [bytes(range(256))[k % 200:] + bytes([k % 256]) for k in range(n)]
+    for blocklimit, comp, min_compress in ((128, 3, 100), (3, 0, 100), (2, 1, 0)):
+        data = speedups.encode_term(docs, ws, vals, None, blocklimit, -1, comp, min_compress)[0]
+        _ids, _ws, _starts, places = _blocks_by_pickle(data, 0)
+        for offset, length, c in places:
+            raw = data[offset:offset + length]
+            expected = pickle.loads(zlib.decompress(raw) if c else raw)[2]
+            got = speedups.block_values(raw, c)
+            assert got == expected or (got is None and values == "dup")
+    assert speedups.block_values(b"\x80\x02K\x01.", 0) is None
+    assert speedups.block_values(b"not zlib", 3) is None
+
+
+@needs_speedups
+@pytest.mark.parametrize("seed", range(4))
+def test_decode_characters_matches_whoosh(seed):
+    from whoosh.formats import Characters
+
+    rng = random.Random(seed)
+    vocab = ["카카오", "헬스케어", "5g", "美"] + [f"w{k}" for k in range(10)]
+    table = {}
+    for docnum in range(30):
+        speedups.add_characters(table, docnum, _terms(rng, rng.choice((1, 3, 20, 1500)), vocab, big=seed % 2 == 1))
+    fmt = Characters()
+    checked = 0
+    for _docs, _ws, values in table.values():
+        for value in values:
+            got = speedups.decode_characters(value)
+            if got is None:  # numbers past 32 bits: written by the pickle module, left to Whoosh
+                assert seed % 2 == 1
+                continue
+            assert got == fmt.decode_characters(value)
+            checked += 1
+    assert checked
+    hand = fmt.encode([(0, 3, 5), (0, 3, 4), (7, 100, 90000), (70000, 99999, 100003)])
+    assert speedups.decode_characters(hand) == fmt.decode_characters(hand)
+    assert speedups.decode_characters(b"\x00\x00\x00\x01junk") is None

@@ -1400,6 +1400,7 @@ enum { PK_NUM, PK_NONE, PK_TUP, PK_OPAQUE, PK_MARK };
 typedef struct {
     int kind;
     Py_ssize_t first, count; /* PK_NUM: nums[first]; PK_TUP: nums[first .. first + count) */
+    Py_ssize_t op_at;        /* where the opcode that pushed it begins */
 } PkItem;
 
 typedef struct {
@@ -1408,6 +1409,8 @@ typedef struct {
     double *nums;
     Py_ssize_t nnums, capnums;
     int nomem;
+    Py_ssize_t at; /* where the values begin, after an early return of pk_run's `outer` mode */
+    Py_ssize_t cur; /* the opcode being run */
 } PkVM;
 
 static int vm_push(PkVM *vm, int kind, Py_ssize_t first, Py_ssize_t count) {
@@ -1421,6 +1424,7 @@ static int vm_push(PkVM *vm, int kind, Py_ssize_t first, Py_ssize_t count) {
     vm->items[vm->nitems].kind = kind;
     vm->items[vm->nitems].first = first;
     vm->items[vm->nitems].count = count;
+    vm->items[vm->nitems].op_at = vm->cur;
     vm->nitems++;
     return 0;
 }
@@ -1466,8 +1470,11 @@ static Py_ssize_t pk_run(PkVM *vm, const unsigned char *p, Py_ssize_t n, int out
 #define NUM(x) do { if (vm_num(vm, (x))) return -1; } while (0)
     while (i < n) {
         if (outer && vm->nitems >= 3 && vm->items[0].kind == PK_TUP && vm->items[1].kind != PK_MARK
-            && vm->items[2].kind != PK_NUM)
+            && vm->items[2].kind != PK_NUM) {
+            vm->at = vm->items[2].op_at;
             return 0;
+        }
+        vm->cur = i;
         unsigned char op = p[i++];
         Py_ssize_t len;
         switch (op) {
@@ -1690,6 +1697,198 @@ done:
     return result;
 }
 
+/* ---- block_values, decode_characters ------------------------------------------------------------- */
+
+static inline int skip_memo_put(const unsigned char *p, Py_ssize_t n, Py_ssize_t *i) {
+    if (*i < n && p[*i] == 'q') { if (*i + 2 > n) return -1; *i += 2; }
+    else if (*i < n && p[*i] == 'r') { if (*i + 5 > n) return -1; *i += 5; }
+    else if (*i < n && p[*i] == 0x94) *i += 1;
+    return 0;
+}
+
+static inline int skip_memo_get(const unsigned char *p, Py_ssize_t n, Py_ssize_t *i) {
+    if (*i < n && p[*i] == 'h') { if (*i + 2 > n) return -1; *i += 2; return 1; }
+    if (*i < n && p[*i] == 'j') { if (*i + 5 > n) return -1; *i += 5; return 1; }
+    return 0;
+}
+
+/* One bytes value of a block's values tuple at p[*i]: `_codecs.encode(its latin-1 text, "latin1")` as
+   protocol 2 writes it (the global and the codec's name by memo after the first), or plain bytes.
+   NULL without an exception for anything else. */
+static PyObject *pk_bytes_value(const unsigned char *p, Py_ssize_t n, Py_ssize_t *at) {
+    Py_ssize_t i = *at;
+    if (i < n && (p[i] == 'C' || p[i] == 'B')) {
+        Py_ssize_t len;
+        if (p[i] == 'C') { if (i + 2 > n) return NULL; len = p[i + 1]; i += 2; }
+        else { if (i + 5 > n) return NULL; len = (Py_ssize_t)le32(p + i + 1); i += 5; }
+        if (i + len > n) return NULL;
+        PyObject *v = PyBytes_FromStringAndSize((const char *)p + i, len);
+        i += len;
+        if (v && skip_memo_put(p, n, &i)) { Py_DECREF(v); return NULL; }
+        *at = i;
+        return v;
+    }
+    if (i + 16 <= n && !memcmp(p + i, "c_codecs\nencode\n", 16)) {
+        i += 16;
+        if (skip_memo_put(p, n, &i)) return NULL;
+    } else if (skip_memo_get(p, n, &i) != 1) {
+        return NULL;
+    }
+    if (i + 5 > n || p[i] != 'X') return NULL;
+    Py_ssize_t ulen = (Py_ssize_t)le32(p + i + 1);
+    i += 5;
+    if (i + ulen > n) return NULL;
+    const unsigned char *u = p + i;
+    Py_ssize_t len = 0;
+    for (Py_ssize_t k = 0; k < ulen; k++) len += (u[k] & 0xc0) != 0x80;
+    PyObject *v = PyBytes_FromStringAndSize(NULL, len);
+    if (!v) return NULL;
+    unsigned char *o = (unsigned char *)PyBytes_AS_STRING(v);
+    for (Py_ssize_t k = 0; k < ulen;) {
+        unsigned char c = u[k];
+        if (c < 0x80) { *o++ = c; k++; }
+        else if ((c == 0xc2 || c == 0xc3) && k + 1 < ulen && (u[k + 1] & 0xc0) == 0x80) {
+            *o++ = (unsigned char)(((c & 0x1f) << 6) | (u[k + 1] & 0x3f));
+            k += 2;
+        } else { Py_DECREF(v); return NULL; }  /* not latin-1 text */
+    }
+    i += ulen;
+    int bad = skip_memo_put(p, n, &i);
+    if (!bad) {
+        if (i + 11 <= n && !memcmp(p + i, "X\x06\x00\x00\x00latin1", 11)) { i += 11; bad = skip_memo_put(p, n, &i); }
+        else bad = skip_memo_get(p, n, &i) != 1;
+    }
+    if (!bad && i < n && p[i] == 0x86) { i++; bad = skip_memo_put(p, n, &i); } else bad = 1;
+    if (!bad && i < n && p[i] == 'R') { i++; bad = skip_memo_put(p, n, &i); } else bad = 1;
+    if (bad) { Py_DECREF(v); return NULL; }
+    *at = i;
+    return v;
+}
+
+/* block_values(data, compression) -> tuple of bytes, or None: pickle.loads(data, inflated when
+   `compression`)[2], the values of one posting block, for the blocks this reader follows. */
+static PyObject *block_values(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    int comp;
+    if (!PyArg_ParseTuple(args, "y*i", &view, &comp)) return NULL;
+    const unsigned char *d = view.buf;
+    Py_ssize_t n = view.len, i;
+    PkVM vm = {0};
+    Buf raw = {0};
+    PyObject *out = NULL, *result = NULL;
+#ifdef NEWSEARCH_PY_ZLIB
+    PyObject *inflated = NULL;
+    if (comp) {
+        PyObject *src = PyBytes_FromStringAndSize((const char *)d, n);
+        inflated = src ? PyObject_CallFunctionObjArgs(zlib_decompress, src, NULL) : NULL;
+        Py_XDECREF(src);
+        if (!inflated) { PyErr_Clear(); goto none; }
+        d = (const unsigned char *)PyBytes_AS_STRING(inflated);
+        n = PyBytes_GET_SIZE(inflated);
+    }
+#else
+    if (comp) {
+        z_stream zs;
+        memset(&zs, 0, sizeof zs);
+        if (inflateInit(&zs) != Z_OK) { PyErr_NoMemory(); goto done; }
+        zs.next_in = (Bytef *)d;
+        zs.avail_in = (uInt)n;
+        int rc = 0;
+        for (Py_ssize_t want = n * 4 + 1024; rc == 0; want *= 2) rc = inflate_more(&zs, &raw, want);
+        inflateEnd(&zs);
+        if (rc == -2) { PyErr_NoMemory(); goto done; }
+        if (rc != 1) goto none;
+        d = (const unsigned char *)raw.p;
+        n = raw.len;
+    }
+#endif
+    if (pk_run(&vm, d, n, 1) != 0) {
+        if (vm.nomem) { PyErr_NoMemory(); goto done; }
+        goto none;
+    }
+    Py_ssize_t m = vm.items[0].count;
+    i = vm.at;
+    if (i < n && d[i] == ')') {
+        out = PyTuple_New(0);
+        i++;
+        if (!out) goto done;
+    } else {
+        if (m > 3) {
+            if (i >= n || d[i] != '(') goto none;
+            i++;
+        }
+        out = PyTuple_New(m);
+        if (!out) goto done;
+        for (Py_ssize_t k = 0; k < m; k++) {
+            PyObject *v = pk_bytes_value(d, n, &i);
+            if (!v) { if (PyErr_Occurred()) goto done; goto none; }
+            PyTuple_SET_ITEM(out, k, v);
+        }
+        if (i >= n || d[i] != (m > 3 ? 't' : 0x84 + m)) goto none;
+        i++;
+    }
+    if (skip_memo_put(d, n, &i) || i >= n || d[i] != 0x87) goto none;
+    result = out;
+    out = NULL;
+    goto done;
+none:
+    result = Py_None;
+    Py_INCREF(result);
+done:
+#ifdef NEWSEARCH_PY_ZLIB
+    Py_XDECREF(inflated);
+#endif
+    Py_XDECREF(out);
+    PyBuffer_Release(&view);
+    PyMem_Free(vm.items);
+    PyMem_Free(vm.nums);
+    PyMem_Free(raw.p);
+    return result;
+}
+
+/* decode_characters(value) -> list of (position, start char, end char), or None: Whoosh's
+   Characters.decode_characters for the values this reader follows (a 4-byte count, then the
+   protocol-2 pickle of a list of (position delta, start delta, length) tuples). */
+static PyObject *decode_characters(PyObject *self, PyObject *arg) {
+    char *buf;
+    Py_ssize_t n;
+    if (PyBytes_AsStringAndSize(arg, &buf, &n)) return NULL;
+    const unsigned char *p = (const unsigned char *)buf;
+    Py_ssize_t i = 4;
+    if (n < 7 || p[i] != 0x80 || p[i + 2] != ']') Py_RETURN_NONE;
+    i += 3;
+    if (skip_memo_put(p, n, &i)) Py_RETURN_NONE;
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    long position = 0, endchar = 0;
+    while (i < n && p[i] != '.') {
+        unsigned char op = p[i];
+        if (op == '(' || op == 'e' || op == 'a') { i++; continue; }
+        long code[3];
+        for (int k = 0; k < 3; k++) {
+            if (i >= n) goto none;
+            op = p[i++];
+            if (op == 'K' && i + 1 <= n) { code[k] = p[i]; i += 1; }
+            else if (op == 'M' && i + 2 <= n) { code[k] = p[i] | (p[i + 1] << 8); i += 2; }
+            else if (op == 'J' && i + 4 <= n) { code[k] = (long)(int32_t)le32(p + i); i += 4; }
+            else goto none;
+        }
+        if (i >= n || p[i] != 0x87) goto none;
+        i++;
+        if (skip_memo_put(p, n, &i)) goto none;
+        position += code[0];
+        long startchar = code[1] + endchar;
+        endchar = code[2] + startchar;
+        PyObject *t = Py_BuildValue("(lll)", position, startchar, endchar);
+        if (!t || PyList_Append(out, t)) { Py_XDECREF(t); Py_DECREF(out); return NULL; }
+        Py_DECREF(t);
+    }
+    return out;
+none:
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+}
+
 /* ---- module ---------------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -1709,6 +1908,10 @@ static PyMethodDef methods[] = {
      " -> (bytes, weight, min length byte, max length byte, max weight)"},
     {"read_postings", read_postings, METH_VARARGS,
      "read_postings(data, base) -> (docnums int32 bytes, weights float32 bytes, block starts, block places) or None"},
+    {"block_values", block_values, METH_VARARGS,
+     "block_values(data, compression) -> tuple of bytes (pickle.loads of the block's data)[2], or None"},
+    {"decode_characters", decode_characters, METH_O,
+     "decode_characters(value) -> list of (position, start char, end char), or None"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -200,7 +200,7 @@ class Postings:
         found[inside] = ids[idx[inside]] == docnums[inside]
         if not found.any():
             return out
-        decode = self.searcher.schema[fieldname].format.decode_characters
+        decode = _characters_decoder(self.searcher.schema[fieldname].format)
         part_starts = [p[0] for p in parts]
         for d, i in zip(docnums[found].tolist(), idx[found].tolist()):
             start, seg_key, postfile, starts, wheres = parts[bisect_right(part_starts, i) - 1]
@@ -258,11 +258,28 @@ def _segment_id(reader) -> str:
     return segment.segment_id() if segment is not None else str(id(reader))
 
 
+def _characters_decoder(fmt):
+    """`fmt.decode_characters`, by the compiled `decode_characters` where it follows the value."""
+    decode = fmt.decode_characters
+    if speedups is None:
+        return decode
+    compiled = speedups.decode_characters
+
+    def decode_compiled(value):
+        got = compiled(value)
+        return got if got is not None else decode(value)
+
+    return decode_compiled
+
+
 def _block_values(postfile, where) -> tuple:
     """The encoded posting values of one block (a tuple already, for inlined postings)."""
     if isinstance(where, tuple) and len(where) == 3 and isinstance(where[0], int):
         offset, length, compression = where
         data = postfile.get(offset, length)
+        got = speedups.block_values(data, compression) if speedups is not None else None
+        if got is not None:
+            return got
         if compression:
             data = zlib.decompress(data)
         return loads(data)[2]
