@@ -2,7 +2,7 @@
 """Two versions of newsearch side by side: a git revision (`--base`) against the working tree.
 
     python bench/ab_versions.py --base REV [--repeat 3] [--docs 100000] [--queries 500] [--shared DIR]
-                                [--workdir bench/out/ab] [--parts index,noop,query]
+                                [--workdir bench/out/ab] [--parts index,noop,query,fresh] [--index DIR]
 
 For a change that must not cost what it adds (issue 18's copies: indexing within 5%, query p50 within
 1 ms at 100k documents, a no-op re-index as fast). The base revision is checked out with
@@ -17,6 +17,11 @@ base, new, ...; medians are reported.
           one long-lived child per version answering the same queries (half KorQuAD questions, half
           headlines) in turn, one query to each before the next; took_ms of `Searcher.search`
           (limit 10, snippets: the CLI's and API's default; copies grouped in the new version)
+  fresh   over an existing index (`--index`, e.g. bench/million.py's 1M), each version in a new process:
+          100 warm-up queries, then QUERIES (bench/million.py's set: KorQuAD questions and 2-3 word news
+          queries), `Searcher.search` with snippets; rounds alternate base, new, new, base, ...; medians over
+          rounds of each run's p50/p95/p99. What a process pays for the first use of each word (reading and
+          decoding its posting list) is in these figures, as in million.py's latency step.
 """
 
 from __future__ import annotations
@@ -56,6 +61,24 @@ for line in sys.stdin:
 """
 
 
+_FRESH_CHILD = r"""
+import json, sys, time
+from newsearch.analysis import hanja
+from newsearch.backends import open_searcher
+qs = json.load(open(sys.argv[2], encoding="utf-8"))
+with open_searcher(sys.argv[1]) as s:
+    hanja.load()
+    for q in qs["warm"]:
+        s.search(q)
+    lat = []
+    for q in qs["queries"]:
+        t0 = time.perf_counter()
+        s.search(q)
+        lat.append((time.perf_counter() - t0) * 1000)
+print(json.dumps(lat))
+"""
+
+
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--base", required=True, help="git revision to compare against (e.g. HEAD~3)")
@@ -65,6 +88,7 @@ def parse_args():
     ap.add_argument("--shared", default=None)
     ap.add_argument("--workdir", default=str(C.OUT_DIR / "ab"))
     ap.add_argument("--parts", default="index,noop,query")
+    ap.add_argument("--index", default=None, help="the existing index of the `fresh` part")
     return ap.parse_args()
 
 
@@ -147,6 +171,29 @@ def part_query(versions: dict, work: Path, shared: Path, n: int, nq: int) -> lis
             for name, xs in lat.items()]
 
 
+def part_fresh(versions: dict, work: Path, shared: Path, index: Path, nq: int, repeat: int) -> list[list]:
+    from million import query_set
+
+    qfile = work / "fresh-queries.json"
+    qfile.write_text(json.dumps({"queries": query_set(shared, nq, 7), "warm": query_set(shared, 100, 99)},
+                                ensure_ascii=False), encoding="utf-8")
+    runs: dict[str, list] = {"base": [], "new": []}
+    for r in range(repeat):
+        for name in ("base", "new") if r % 2 == 0 else ("new", "base"):
+            out = subprocess.run([sys.executable, "-c", _FRESH_CHILD, str(index), str(qfile)],
+                                 env=env_for(versions[name]), capture_output=True, text=True, check=True)
+            lat = json.loads(out.stdout.strip().splitlines()[-1])
+            runs[name].append(lat)
+            print(f"fresh round {r + 1} {name}: p50 {C.percentile(lat, 50):.2f} p95 {C.percentile(lat, 95):.1f} "
+                  f"p99 {C.percentile(lat, 99):.1f} ms", file=sys.stderr)
+    rows = []
+    for name in ("base", "new"):
+        p50, p95, p99 = (statistics.median(C.percentile(lat, q) for lat in runs[name]) for q in (50, 95, 99))
+        rows.append([f"fresh process, {nq} queries at {index.name}: p50; p95 / p99 ms", name, p50,
+                     f"{p95:.1f} / {p99:.1f}"])
+    return rows
+
+
 def main() -> None:
     args = parse_args()
     shared = C.shared_dir(args.shared)
@@ -159,6 +206,10 @@ def main() -> None:
         rows += part_index(versions, work, shared, args.repeat, "noop" in parts)
     if "query" in parts:
         rows += part_query(versions, work, shared, args.docs, args.queries)
+    if "fresh" in parts:
+        if not args.index or not Path(args.index).is_dir():
+            C.die("the fresh part needs --index DIR, an existing index")
+        rows += part_fresh(versions, work, shared, Path(args.index), args.queries, args.repeat)
     print(C.machine_note())
     print(C.table(["measure", "version", "median s / p50 ms", "chars/s / p95 ms"], rows,
                   title=f"base {args.base} vs working tree, interleaved, {args.repeat} repetitions"))
