@@ -4,8 +4,9 @@ A posting list holds the segment's deleted documents too; `live()` masks them wh
 
 Each term's posting list is read once (whole blocks: their ids and weights decoded by the compiled
 `read_postings`, or by pickle and numpy without it) and cached once per process, since segments
-never change once written. Positions are read for the documents asked for only, block by block. `Postings` also holds the per-index arrays the scorer and collectors
-use: live documents, BM25 field lengths and sortable column codes.
+never change once written. Positions are read for the documents asked for only, block by block.
+`Postings` also holds the per-index arrays the scorer and collectors use: live documents, BM25 field
+lengths and sortable column codes.
 """
 
 from __future__ import annotations
