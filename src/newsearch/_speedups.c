@@ -1413,14 +1413,19 @@ typedef struct {
     Py_ssize_t cur; /* the opcode being run */
 } PkVM;
 
+/* Room for one more of `len` elements of `size` bytes at *array (doubled when full); -1 out of memory. */
+static int vm_room(PkVM *vm, void **array, Py_ssize_t len, Py_ssize_t *cap, size_t size) {
+    if (len < *cap) return 0;
+    Py_ssize_t more = *cap ? *cap * 2 : 256;
+    void *p = PyMem_Realloc(*array, more * size);
+    if (!p) { vm->nomem = 1; return -1; }
+    *array = p;
+    *cap = more;
+    return 0;
+}
+
 static int vm_push(PkVM *vm, int kind, Py_ssize_t first, Py_ssize_t count) {
-    if (vm->nitems == vm->capitems) {
-        Py_ssize_t cap = vm->capitems ? vm->capitems * 2 : 256;
-        PkItem *p = PyMem_Realloc(vm->items, cap * sizeof(PkItem));
-        if (!p) { vm->nomem = 1; return -1; }
-        vm->items = p;
-        vm->capitems = cap;
-    }
+    if (vm_room(vm, (void **)&vm->items, vm->nitems, &vm->capitems, sizeof(PkItem))) return -1;
     vm->items[vm->nitems].kind = kind;
     vm->items[vm->nitems].first = first;
     vm->items[vm->nitems].count = count;
@@ -1430,13 +1435,7 @@ static int vm_push(PkVM *vm, int kind, Py_ssize_t first, Py_ssize_t count) {
 }
 
 static int vm_num(PkVM *vm, double x) {
-    if (vm->nnums == vm->capnums) {
-        Py_ssize_t cap = vm->capnums ? vm->capnums * 2 : 256;
-        double *p = PyMem_Realloc(vm->nums, cap * sizeof(double));
-        if (!p) { vm->nomem = 1; return -1; }
-        vm->nums = p;
-        vm->capnums = cap;
-    }
+    if (vm_room(vm, (void **)&vm->nums, vm->nnums, &vm->capnums, sizeof(double))) return -1;
     vm->nums[vm->nnums] = x;
     return vm_push(vm, PK_NUM, vm->nnums++, 1);
 }
