@@ -1558,6 +1558,15 @@ static Py_ssize_t pk_run(PkVM *vm, const unsigned char *p, Py_ssize_t n, int out
 
 #ifdef NEWSEARCH_PY_ZLIB
 static PyObject *zlib_decompress;
+
+/* zlib.decompress(p[0..n)), or NULL with no exception set when it is not a zlib stream (or out of memory). */
+static PyObject *py_inflate(const unsigned char *p, Py_ssize_t n) {
+    PyObject *src = PyBytes_FromStringAndSize((const char *)p, n);
+    PyObject *out = src ? PyObject_CallFunctionObjArgs(zlib_decompress, src, NULL) : NULL;
+    Py_XDECREF(src);
+    if (!out) PyErr_Clear();
+    return out;
+}
 #else
 /* Inflates src into out, `want` more bytes at a time (the stream `zs`, begun by the caller). 1 when the
    stream ended, 0 when `want` more bytes were added, -1 for data that is not a zlib stream, -2 out of memory. */
@@ -1621,10 +1630,8 @@ static PyObject *read_postings(PyObject *self, PyObject *args) {
         PyObject *inflated = NULL;
         if (comp) {
 #ifdef NEWSEARCH_PY_ZLIB
-            PyObject *src = PyBytes_FromStringAndSize((const char *)d, dn);
-            inflated = src ? PyObject_CallFunctionObjArgs(zlib_decompress, src, NULL) : NULL;
-            Py_XDECREF(src);
-            if (!inflated) { PyErr_Clear(); bad = 1; break; }
+            inflated = py_inflate(d, dn);
+            if (!inflated) { bad = 1; break; }
             d = (const unsigned char *)PyBytes_AS_STRING(inflated);
             dn = PyBytes_GET_SIZE(inflated);
 #endif
@@ -1778,10 +1785,8 @@ static PyObject *block_values(PyObject *self, PyObject *args) {
 #ifdef NEWSEARCH_PY_ZLIB
     PyObject *inflated = NULL;
     if (comp) {
-        PyObject *src = PyBytes_FromStringAndSize((const char *)d, n);
-        inflated = src ? PyObject_CallFunctionObjArgs(zlib_decompress, src, NULL) : NULL;
-        Py_XDECREF(src);
-        if (!inflated) { PyErr_Clear(); goto none; }
+        inflated = py_inflate(d, n);
+        if (!inflated) goto none;
         d = (const unsigned char *)PyBytes_AS_STRING(inflated);
         n = PyBytes_GET_SIZE(inflated);
     }
