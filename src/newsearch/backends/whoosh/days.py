@@ -72,7 +72,7 @@ def _in_shared_group(view: GroupView, live: np.ndarray) -> np.ndarray:
     with _lock:
         got = _shared.get(view)
     if got is None:
-        sizes = np.bincount(view.key[live], minlength=len(view.names))
+        sizes = np.bincount(view.key[live], minlength=len(view.key))
         got = sizes[view.key] > 1
         with _lock:
             _shared[view] = got

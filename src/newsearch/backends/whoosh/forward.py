@@ -13,6 +13,7 @@ import threading
 import weakref
 from bisect import bisect_right
 from collections import Counter
+from typing import Callable
 
 import numpy as np
 
@@ -46,11 +47,10 @@ def foreground(collector: Collector, view: GroupView, scored, hit: np.ndarray, d
         want *= 4
 
 
-def term_counts(searcher, leaves, ids: tuple[np.ndarray, list[str]], docnums: list[int], matches: int) -> TermCounts:
+def term_counts(searcher, leaves, id_of: Callable[[int], str], docnums: list[int], matches: int) -> TermCounts:
     """How many of `docnums` (one per story) hold each term, and the best-ranked few of them that do.
 
-    `leaves` are the searcher's (segment searcher, first docnum) pairs, `ids` the id column as (code per
-    docnum, id per code). Raises Unsupported when none of the documents has the column: the index was
+    `leaves` are the searcher's (segment searcher, first docnum) pairs, `id_of` a document's id. Raises Unsupported when none of the documents has the column: the index was
     built before it was kept (`newsearch index` adds it).
     """
     columns = _columns(leaves)
@@ -74,9 +74,8 @@ def term_counts(searcher, leaves, ids: tuple[np.ndarray, list[str]], docnums: li
                 got.append(d)
     if docnums and not kept:
         raise Unsupported(Reason.NO_TERM_COLUMN)
-    codes, names = ids
     return TermCounts(matches=matches, sample=len(docnums), docs=dict(counts), total=searcher.doc_count(),
-                      examples={t: tuple(names[codes[d]] for d in ds) for t, ds in first.items()})
+                      examples={t: tuple(id_of(d) for d in ds) for t, ds in first.items()})
 
 
 def _columns(leaves) -> list[tuple[int, object]]:

@@ -70,6 +70,18 @@ def _write(folder: Path, generation: int, groups: Groups) -> None:
     os.replace(tmp, path)
 
 
+def _live_docnums(leaves, live: np.ndarray, ids: set[str]) -> dict[str, int]:
+    """The live document number of each of `ids` found in the segments `leaves` ((searcher, offset) pairs)."""
+    out: dict[str, int] = {}
+    if not ids:
+        return out
+    for sub, offset in leaves:
+        for local, value in sortable.find_values(sub.reader(), "id", ids):
+            if live[offset + local]:
+                out[value] = offset + local
+    return out
+
+
 def file_stamp(folder: Path) -> tuple:
     """What changes when the groups file is replaced."""
     try:
@@ -80,33 +92,36 @@ def file_stamp(folder: Path) -> tuple:
 
 
 class GroupView:
-    """The groups of one searcher's documents by document number: collapse keys, members, leads."""
+    """The groups of one searcher's documents by document number: collapse keys, members, leads.
 
-    def __init__(self, groups: Groups, codes: np.ndarray, names: list[str], code_of: dict[str, int],
-                 live: np.ndarray, reader, stamp: tuple):
+    A document's key is its own number, or its group lead's when it has copies here. Only the members of
+    groups are looked for in the `id` column (its bytes scanned segment by segment against the members'
+    ids): coding every id of the index to find them took a second of each process's first query at a
+    million documents."""
+
+    def __init__(self, groups: Groups, leaves, live: np.ndarray, reader, stamp: tuple):
         self.stamp = stamp
         # Copies are listed from columns: reading stored fields would unpickle every copy's body.
-        self._columns = {c: reader.column_reader(c) for c in ("headline", "publisher", "date")}
-        self.names = names
-        self.codes = codes
-        self.key = codes.astype(np.int64)  # docnum -> code of its lead's id (its own id without copies)
-        self.members: dict[int, np.ndarray] = {}  # lead code -> live docnums, for groups of two or more here
+        self._columns = {c: reader.column_reader(c) for c in ("id", "headline", "publisher", "date")}
+        self.key = np.arange(len(live), dtype=np.int64)  # docnum -> its lead's docnum (its own without copies)
+        self.members: dict[int, np.ndarray] = {}  # lead docnum -> live docnums, for groups of two or more here
         self.groups: list[tuple[str, ...]] = []  # those groups' ids, lead first
-        live_docnum = np.full(len(names), -1, dtype=np.int64)  # an id is live in one document at most
-        live_docs = np.flatnonzero(live)
-        live_docnum[codes[live_docs]] = live_docs
+        live_docnum = _live_docnums(leaves, live, {m for group in groups.groups for m in group})
         for group in groups.groups:
-            here = [m for m in group if m in code_of and live_docnum[code_of[m]] >= 0]
+            here = [m for m in group if m in live_docnum]
             if len(here) < 2:
                 continue
-            docs = live_docnum[[code_of[m] for m in here]]
-            lead = code_of[here[0]]  # the lead, or the earliest member still here when the file is stale
+            docs = np.array([live_docnum[m] for m in here], dtype=np.int64)
+            lead = docs[0]  # the lead, or the earliest member still here when the file is stale
             self.key[docs] = lead
-            self.members[lead] = docs
+            self.members[int(lead)] = docs
             self.groups.append(tuple(here))
 
+    def id_of(self, docnum: int) -> str:
+        return self._columns["id"][int(docnum)]
+
     def lead_id(self, docnum: int) -> str:
-        return self.names[int(self.key[docnum])]
+        return self.id_of(self.key[docnum])
 
     def group_docnums(self, docnum: int) -> np.ndarray:
         """Document numbers of the group of `docnum` (itself alone when it has no copies)."""
@@ -116,12 +131,12 @@ class GroupView:
     def copy(self, docnum: int) -> Copy:
         """What a hit lists of another member of its group."""
         cols = self._columns
-        return Copy(self.names[self.codes[docnum]], cols["publisher"][docnum] or None, cols["date"][docnum] or None,
+        return Copy(self.id_of(docnum), cols["publisher"][docnum] or None, cols["date"][docnum] or None,
                     cols["headline"][docnum])
 
     def count(self, docnums: np.ndarray) -> int:
         """How many groups the documents `docnums` form."""
-        seen = np.zeros(len(self.names), dtype=bool)
+        seen = np.zeros(len(self.key), dtype=bool)
         seen[self.key[docnums]] = True
         return int(seen.sum())
 

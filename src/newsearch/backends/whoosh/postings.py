@@ -89,7 +89,7 @@ class Postings:
         self._segment_keys = [(folder, _segment_id(sub.reader())) for sub, _off in self.leaves]
         self._postfiles = [getattr(getattr(sub.reader(), "_terms", None), "_postfile", None) for sub, _off in self.leaves]
         self._live: np.ndarray | None = None
-        self._columns: dict[str, tuple[np.ndarray, list[str], dict[str, int] | None]] = {}
+        self._columns: dict[str, tuple[np.ndarray, list[str]]] = {}
 
     # -- per-index data ---------------------------------------------------------------------
 
@@ -125,19 +125,6 @@ class Postings:
     def column_codes(self, fieldname: str) -> tuple[np.ndarray, list[str]]:
         """A sortable column as (code per document, value per code), each segment read in one piece and kept
         (sortable.py)."""
-        got = self._coded(fieldname)
-        return got[0], got[1]
-
-    def code_of(self, fieldname: str) -> dict[str, int]:
-        """A sortable column's code of each value (the inverse of `column_codes`'s list). The mapping made
-        while coding is handed over once, not kept (a million ids are some 50 MB); later calls make it again."""
-        codes, names, code_of = self._coded(fieldname)
-        if code_of is None:
-            return {name: i for i, name in enumerate(names)}
-        self._columns[fieldname] = (codes, names, None)
-        return code_of
-
-    def _coded(self, fieldname: str) -> tuple[np.ndarray, list[str], dict[str, int] | None]:
         got = self._columns.get(fieldname)
         if got is None:
             parts = []

@@ -162,8 +162,9 @@ class WhooshStore:
         s = self._current()
         snap = self._snapshot(s)
         scored, hit, _matched, _dated = self._filtered(s, request, tree, compile_tree(tree, self.ranking))
-        docnums = forward.foreground(snap.collector, self._groups(s), scored, hit, depth)
-        return forward.term_counts(s, snap.postings.leaves, snap.postings.column_codes("id"), docnums, int(hit.sum()))
+        view = self._groups(s)
+        docnums = forward.foreground(snap.collector, view, scored, hit, depth)
+        return forward.term_counts(s, snap.postings.leaves, view.id_of, docnums, int(hit.sum()))
 
     def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
         return forward.doc_frequencies(self._current(), terms)
@@ -277,10 +278,8 @@ class WhooshStore:
         stamp = (id(snap), groups.file_stamp(self.index_dir))
         view = self._view
         if view is None or view.stamp != stamp:
-            codes, names = snap.postings.column_codes("id")
-            view = self._view = groups.GroupView(groups.read_groups(self.index_dir)[1], codes, names,
-                                                 snap.postings.code_of("id"), snap.postings.live(), s.reader(),
-                                                 stamp)
+            view = self._view = groups.GroupView(groups.read_groups(self.index_dir)[1], snap.postings.leaves,
+                                                 snap.postings.live(), s.reader(), stamp)
         return view
 
     def _grouped(self, s, view: groups.GroupView, docnum: int, match: Match) -> Match:

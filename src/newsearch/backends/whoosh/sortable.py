@@ -71,6 +71,18 @@ def column_values(reader, fieldname: str) -> list:
     return [translate(v) for v in raw]
 
 
+def find_values(reader, fieldname: str, wanted: set[str]) -> list[tuple[int, str]]:
+    """(document, value) of one segment's documents whose text column value is one of `wanted`, found by
+    comparing the stored bytes (nothing decoded or coded but the matches)."""
+    raw, translate = _raw_values(reader, fieldname)
+    if translate is _UTF8:
+        keys = {w.encode("utf-8") for w in wanted}
+        hit = np.flatnonzero(np.fromiter(map(keys.__contains__, raw), dtype=bool, count=len(raw)))
+    else:
+        hit = np.flatnonzero(np.fromiter((translate(v) in wanted for v in raw), dtype=bool, count=len(raw)))
+    return [(d, translate(raw[d])) for d in hit.tolist()]
+
+
 def _raw_values(reader, fieldname: str):
     """(the column's stored bytes per document, the function giving each its value) of one segment."""
     size = reader.doc_count_all()
@@ -117,10 +129,9 @@ def fixed_rows(reader, fieldname: str, width: int) -> tuple[np.ndarray, np.ndarr
     return out, ok
 
 
-def index_codes(parts: list[tuple[int, int, tuple[np.ndarray, list[str]]]],
-                n: int) -> tuple[np.ndarray, list[str], dict[str, int]]:
+def index_codes(parts: list[tuple[int, int, tuple[np.ndarray, list[str]]]], n: int) -> tuple[np.ndarray, list[str]]:
     """The segments' codes `(offset, size, (codes, names))` as one code per document of the index (`n`):
-    (codes, value per code, code per value)."""
+    (codes, value per code)."""
     names: dict[str, int] = {}
     codes = np.zeros(n, dtype=np.int32)
     for offset, size, (seg_codes, seg_names) in parts:
@@ -129,4 +140,4 @@ def index_codes(parts: list[tuple[int, int, tuple[np.ndarray, list[str]]]],
         to_index = np.fromiter((names.setdefault(v, len(names)) for v in seg_names), dtype=np.int32,
                                count=len(seg_names))
         codes[offset:offset + size] = to_index[seg_codes]
-    return codes, list(names), names
+    return codes, list(names)
