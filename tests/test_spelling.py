@@ -225,15 +225,35 @@ def test_vocabulary_is_built_once_per_index_state(archives):
         assert words.kept(sphinx_dir) is words.kept(sphinx_dir)  # read once per version of the file
 
 
-def test_vocabulary_sums_the_segments(tmp_path, kiwi):
-    """Read segment by segment, the vocabulary is what one reader over every segment gives."""
+def _three_runs(tmp_path, runs=3) -> Path:
+    """An index of `runs` updates (a segment each) over five words, some in several documents."""
     words = ["해상풍력", "수소경제", "탄소중립", "반도체", "배터리"]
     ix = tmp_path / "ix"
-    for k in range(3):  # three runs, three segments; every word in every run, some in several documents
+    for k in range(runs):
         src = tmp_path / f"run{k}.jsonl"
         src.write_text("".join(json.dumps({"id": f"{k}-{i}", "title": w, "body": f"{w} 관련 {words[(i + k) % 5]} 소식"},
                                           ensure_ascii=False) + "\n" for i, w in enumerate(words * 2)), encoding="utf-8")
         assert backends.update(ix, [src]).added == 10
+    return ix
+
+
+def _kept_files(ix: Path) -> list[str]:
+    return sorted(p.name for p in ix.iterdir() if p.name.startswith(whoosh_spelling.FILE_PREFIX))
+
+
+def _vocab_of(ix: Path):
+    """The vocabulary a new process would get (nothing kept in memory)."""
+    spelling.KEPT._states.clear()
+    s = open_searcher(ix)
+    try:
+        return whoosh_spelling.vocabulary(s.store._current(), ix)
+    finally:
+        s.close()
+
+
+def test_vocabulary_sums_the_segments(tmp_path, kiwi):
+    """Read segment by segment, the vocabulary is what one reader over every segment gives."""
+    ix = _three_runs(tmp_path)  # three runs, three segments; every word in every run, some in several documents
     from whoosh import index as whoosh_index
 
     with whoosh_index.open_dir(str(ix)).searcher() as s:
@@ -248,6 +268,78 @@ def test_vocabulary_sums_the_segments(tmp_path, kiwi):
         got = whoosh_spelling.build(reader)
     assert got.words == expected.words and got.df.tolist() == expected.df.tolist()
     assert dict(zip(got.words, got.df.tolist()))["해상풍력"] == 10  # 2 + 4 + 4 documents over the three runs
+
+
+def test_vocabulary_is_kept_beside_the_segments(tmp_path, kiwi, monkeypatch):
+    """The first process to need the vocabulary of an index state keeps it in a file; the next ones read the
+    file instead of building it again, and get the same words, frequencies and bigram index. A new state
+    (another commit) has its own file, and the old one is removed."""
+    ix = _three_runs(tmp_path)
+    built = _vocab_of(ix)
+    assert len(_kept_files(ix)) == 1
+    monkeypatch.setattr(whoosh_spelling, "build", lambda reader: pytest.fail("built again, not read"))
+    read = _vocab_of(ix)
+    assert read.words == built.words and "해상풍력" in read.words
+    for name in ("df", "lengths", "grams", "starts", "postings"):
+        assert getattr(read, name).tolist() == getattr(built, name).tolist(), name
+    assert spelling.correct_word(read, "해상풍녁").word == "해상풍력"
+    monkeypatch.undo()
+    first = _kept_files(ix)
+    src = tmp_path / "more.jsonl"
+    src.write_text(json.dumps({"id": "more", "title": "해상풍력 해상풍력", "body": "해상풍력 단지"}, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    assert backends.update(ix, [src]).added == 1
+    again = _vocab_of(ix)
+    assert dict(zip(again.words, again.df.tolist()))["해상풍력"] == 11
+    assert len(_kept_files(ix)) == 1 and _kept_files(ix) != first
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "arrays disagree"])
+def test_a_damaged_vocabulary_file_is_built_again(tmp_path, kiwi, damage):
+    """A kept file that cannot be read whole is not trusted: the vocabulary is built again and the file
+    replaced."""
+    ix = _three_runs(tmp_path, runs=2)
+    want = _vocab_of(ix)
+    (path,) = [ix / n for n in _kept_files(ix)]
+    data = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        path.write_bytes(bytes(range(256)) * 4)
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:
+        import numpy as np
+
+        with open(path, "wb") as f:
+            np.savez(f, words=np.frombuffer("가나\n다라".encode(), dtype=np.uint8), df=want.df, lengths=want.lengths,
+                     grams=want.grams, starts=want.starts, postings=want.postings)
+    assert spelling.load(path) is None
+    got = _vocab_of(ix)
+    assert got.words == want.words and got.df.tolist() == want.df.tolist()
+    assert spelling.load(path) is not None
+
+
+def test_a_vocabulary_that_cannot_be_kept_is_still_given(tmp_path, kiwi):
+    """Where the file cannot be written (here a folder stands in its place; a read-only index folder is the
+    usual case, but CI runs as root), every process builds its own vocabulary and nothing is left behind."""
+    ix = _three_runs(tmp_path, runs=1)
+    want = _vocab_of(ix)
+    (name,) = _kept_files(ix)
+    (ix / name).unlink()
+    (ix / name).mkdir()
+    got = _vocab_of(ix)
+    assert got.words == want.words
+    assert _kept_files(ix) == [name] and (ix / name).is_dir()
+
+
+def test_an_unwritable_vocabulary_file_is_reported_as_not_kept(tmp_path):
+    """save() says False (and leaves nothing behind) where it cannot write: the folder is gone."""
+    vocab = spelling.from_counts({"해상풍력": 3, "반도체": 2})
+    assert spelling.save(vocab, tmp_path / "missing" / "spelling-x.npz") is False
+    assert spelling.save(vocab, tmp_path / "spelling-x.npz") is True
+    assert spelling.load(tmp_path / "spelling-x.npz").words == vocab.words
+    assert [p.name for p in tmp_path.iterdir()] == ["spelling-x.npz"]
 
 
 def test_both_stores_keep_the_same_vocabulary(archives):

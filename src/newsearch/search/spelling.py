@@ -19,11 +19,14 @@ the fixes into the store's `Suggestion` when the corrected query matches more do
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import threading
+import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -121,12 +124,14 @@ def limit_for(word: str) -> float:
 class Vocabulary:
     """Frequent words of an index state, their document frequencies and a jamo-bigram index."""
 
-    def __init__(self, words: list[str], df: np.ndarray):
+    def __init__(self, words: list[str], df: np.ndarray, index: tuple[np.ndarray, ...] | None = None):
         self.words = words
         self.df = df
-        spelled = [jamo(w) for w in words]
-        self.lengths = np.fromiter((len(j) for j in spelled), dtype=np.int32, count=len(words))
-        self.grams, self.starts, self.postings = _bigram_index(spelled)
+        if index is None:
+            spelled = [jamo(w) for w in words]
+            lengths = np.fromiter((len(j) for j in spelled), dtype=np.int32, count=len(words))
+            index = (lengths, *_bigram_index(spelled))
+        self.lengths, self.grams, self.starts, self.postings = index
 
     def __len__(self) -> int:
         return len(self.words)
@@ -196,6 +201,46 @@ def from_counts(df: dict[str, int]) -> Vocabulary:
         top = np.sort(np.argpartition(-freq, MAX_WORDS)[:MAX_WORDS])
         words, freq = [words[i] for i in top], freq[top]
     return Vocabulary(words, freq)
+
+
+# What a kept vocabulary file holds and how its words were chosen; part of the file's name, so that a file
+# made by another version (other rules in `correctable`, MIN_DF, MAX_WORDS, jamo) is never read. Raise it
+# with any such change.
+FILE_FORMAT = 1
+_ARRAYS = ("df", "lengths", "grams", "starts", "postings")
+
+
+def save(vocab: Vocabulary, path: Path) -> bool:
+    """Keep `vocab` in `path` (written beside it and renamed into place, so a reader never sees half a
+    file); False when it cannot be written (a read-only index folder: each process then builds its own)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    words = np.frombuffer("\n".join(vocab.words).encode("utf-8"), dtype=np.uint8)
+    try:
+        with open(tmp, "wb") as f:
+            np.savez(f, words=words, **{a: getattr(vocab, a) for a in _ARRAYS})
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return False
+
+
+def load(path: Path) -> Vocabulary | None:
+    """The vocabulary kept in `path`; None when there is none or it cannot be read whole (the zip's
+    checksums, the arrays' agreement), and then the caller builds it again."""
+    try:
+        with np.load(path, allow_pickle=False) as got:
+            arrays = [got[a] for a in _ARRAYS]
+            text = got["words"].tobytes().decode("utf-8")
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError, UnicodeDecodeError):
+        return None
+    words = text.split("\n") if text else []
+    df, lengths, grams, starts, postings = arrays
+    if not (len(words) == len(df) == len(lengths) and len(starts) == len(grams) + 1
+            and (not len(postings) or int(postings.max()) < len(words))
+            and (len(starts) and int(starts[-1]) == len(postings))):
+        return None
+    return Vocabulary(words, df, (lengths, grams, starts, postings))
 
 
 class Kept:

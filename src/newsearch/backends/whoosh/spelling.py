@@ -6,11 +6,14 @@ dictionary, and shared by every thread's store in the process (`search.spelling.
 
 from __future__ import annotations
 
+import hashlib
 import struct
 from pathlib import Path
 
 from ...search import spelling
 from ...search.spelling import MIN_DF, Vocabulary
+
+FILE_PREFIX = "spelling-"  # kept vocabularies in the index folder: spelling-<state>.npz
 
 # A term record (W3TermInfo, "!BfIBBfII"...): its flags byte and total weight, then the document frequency
 # (where W3TermInfo.read_doc_freq reads it).
@@ -63,11 +66,29 @@ def _doc_frequencies(leaf, fieldname: str):
 
 
 def vocabulary(searcher, index_dir: str | Path) -> Vocabulary | None:
-    """The vocabulary of the index state `searcher` reads (built on first use, with this request's
-    reader: Whoosh readers are not for sharing between threads; then shared)."""
-    ids = []
+    """The vocabulary of the index state `searcher` reads: kept in memory per state for the process, and
+    in a file beside the segments for the next processes (`kept_or_built`)."""
+    ids, on_disk = [], True
     for sub, _offset in searcher.leaf_searchers():
         segment = getattr(sub.reader(), "_segment", None)
+        on_disk = on_disk and segment is not None
         ids.append(segment.segment_id() if segment is not None else str(id(sub.reader())))
-    reader = searcher.reader()
-    return spelling.KEPT.get((str(index_dir), tuple(ids)), lambda: build(reader))
+    reader, key = searcher.reader(), tuple(ids)
+    return spelling.KEPT.get((str(index_dir), key),
+                             lambda: kept_or_built(reader, Path(index_dir), key) if on_disk else build(reader))
+
+
+def kept_or_built(reader, index_dir: Path, segments: tuple[str, ...]) -> Vocabulary:
+    """The vocabulary of the segments `segments` from its file in `index_dir`, or built from `reader` and
+    kept there (the files of other states removed). Building takes seconds at a million documents (3.0 s
+    on 2026-12-03: the term tables 1.3 s, the jamo bigram index 1.5 s); reading the file, milliseconds."""
+    name = hashlib.sha1(repr((spelling.FILE_FORMAT, MIN_DF, spelling.MAX_WORDS, segments)).encode()).hexdigest()
+    path = index_dir / f"{FILE_PREFIX}{name[:20]}.npz"
+    got = spelling.load(path)
+    if got is None:
+        got = build(reader)
+        if spelling.save(got, path):
+            for other in index_dir.glob(f"{FILE_PREFIX}*"):  # other states' files, a crashed writer's .tmp
+                if other.name != path.name:
+                    other.unlink(missing_ok=True)
+    return got
