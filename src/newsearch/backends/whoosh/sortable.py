@@ -16,6 +16,8 @@ import numpy as np
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import FieldType
 
+from .schema import TextColumn
+
 # Coded segment columns kept for the process (a code is 4 bytes a document, plus the distinct values).
 CACHE_SEGMENTS = 64
 
@@ -45,9 +47,9 @@ def _read(reader, fieldname: str) -> tuple[np.ndarray, list[str]]:
     names: dict = dict.fromkeys(raw)
     if len(names) == len(raw):  # every value distinct (the `id` column): the codes are the positions
         codes = np.arange(len(raw), dtype=np.int32)
-    else:
-        names = {}
-        codes = np.fromiter((names.setdefault(v, len(names)) for v in raw), dtype=np.int32, count=len(raw))
+    else:  # values repeat (a publisher, a date): coded by a lookup mapped in C, not a Python loop
+        names = dict(zip(names, range(len(names))))
+        codes = np.fromiter(map(names.__getitem__, raw), dtype=np.int32, count=len(raw))
     if translate is _UTF8:
         return codes, _decoded(list(names))
     return codes, [translate(v) for v in names]
@@ -66,9 +68,19 @@ def _decoded(values: list[bytes]) -> list[str]:
 
 
 def column_values(reader, fieldname: str) -> list:
-    """Every document's value of one segment's column (deleted ones too), read in one piece."""
+    """Every document's value of one segment's column (deleted ones too), read in one piece (a text
+    column's ASCII values decoded in one call)."""
     raw, translate = _raw_values(reader, fieldname)
+    if translate is _UTF8:
+        return _decoded(raw)
     return [translate(v) for v in raw]
+
+
+def repeated_values(reader, fieldname: str) -> list:
+    """`column_values` of a column whose values repeat (a document's source file): each distinct value
+    decoded once, and every document holding it given the same string."""
+    codes, names = _read(reader, fieldname)
+    return list(map(names.__getitem__, codes.tolist()))
 
 
 def find_values(reader, fieldname: str, wanted: set[str]) -> list[tuple[int, str]]:
@@ -90,9 +102,11 @@ def _raw_values(reader, fieldname: str):
     raw = getattr(col, "_reader", col)
     translate = getattr(col, "_translate", None) or (lambda v: v)
     field = getattr(translate, "__self__", None)
-    if (getattr(translate, "__func__", None) is FieldType.from_column_value
-            and getattr(getattr(field, "from_bytes", None), "__func__", None) is FieldType.from_bytes):
-        translate = _UTF8  # a text field's column: plain UTF-8
+    func = getattr(translate, "__func__", None)
+    if ((func is FieldType.from_column_value
+            and getattr(getattr(field, "from_bytes", None), "__func__", None) is FieldType.from_bytes)
+            or func is TextColumn.from_column_value):
+        translate = _UTF8  # a text field's column, or a column of text only: plain UTF-8
     if isinstance(raw, VarBytesColumn.Reader) and size:
         lengths = np.asarray(raw._lengths, dtype=np.int64)
         offsets = np.asarray(raw._offsets, dtype=np.int64)
