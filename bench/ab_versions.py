@@ -62,12 +62,13 @@ for line in sys.stdin:
 
 
 _FRESH_CHILD = r"""
-import json, sys, time
+import gc, json, sys, time
 from newsearch.analysis import hanja
 from newsearch.backends import open_searcher
 qs = json.load(open(sys.argv[2], encoding="utf-8"))
 with open_searcher(sys.argv[1]) as s:
     hanja.load()
+    gc.freeze()  # as `newsearch serve` does once the index is open (cli.serve_cmd)
     for q in qs["warm"]:
         s.search(q)
     lat = []

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import random
 import re
@@ -273,6 +274,7 @@ def step_latency(shared: Path, work: Path, full: Path, n: int, nq: int) -> list[
     queries, warm = query_set(shared, nq, 7), query_set(shared, 100, 99)
     with open_searcher(ix) as s:
         hanja.load()
+        gc.freeze()  # as `newsearch serve` does once the index is open (cli.serve_cmd)
         for q in warm:
             s.search(q)
         lat = []

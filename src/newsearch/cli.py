@@ -636,6 +636,8 @@ def serve_cmd(index_dir: Path | None, host: str, port: int, threads: int, public
     Example:
       newsearch serve --port 8000   # then open http://127.0.0.1:8000/
     """
+    import gc
+
     from waitress import serve
 
     from .errors import StoreError
@@ -648,6 +650,11 @@ def serve_cmd(index_dir: Path | None, host: str, port: int, threads: int, public
         app = create_app(options)
     except StoreError as e:
         raise click.ClickException(str(e))
+    # What is loaded now (modules, Kiwi, the index's first state) lives as long as the server: moved out of
+    # the garbage collector's sight, so that its full collections, inside some request, walk only what came
+    # later (at a million documents they took 40-100 ms, three times in 1,000 queries).
+    gc.collect()
+    gc.freeze()
     click.echo(f"newsearch serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     serve(app, host=host, port=port, threads=threads, ident="newsearch")
 
