@@ -50,8 +50,9 @@ def foreground(collector: Collector, view: GroupView, scored, hit: np.ndarray, d
 def term_counts(searcher, leaves, id_of: Callable[[int], str], docnums: list[int], matches: int) -> TermCounts:
     """How many of `docnums` (one per story) hold each term, and the best-ranked few of them that do.
 
-    `leaves` are the searcher's (segment searcher, first docnum) pairs, `id_of` a document's id. Raises Unsupported when none of the documents has the column: the index was
-    built before it was kept (`newsearch index` adds it).
+    `leaves` are the searcher's (segment searcher, first docnum) pairs, `id_of` gives a document's id.
+    Raises Unsupported when none of the documents has the column: the index was built before it was kept
+    (`newsearch index` adds it).
     """
     columns = _columns(leaves)
     starts = [offset for offset, _ in columns]

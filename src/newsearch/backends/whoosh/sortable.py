@@ -1,10 +1,13 @@
 """Sortable columns (`id`, `date`, `publisher`) as a code per document and the value of each code.
 
-Facets, date filters, sorting and groups of copies need every document's value. Reading a Whoosh column
-document by document costs tens of microseconds each (a minute at a million documents, again after every
-commit). Here a segment's variable-length column is read in one piece (its lengths and offsets arrays and
-the values' bytes) and coded once; segments never change once written, so each segment's codes are kept
-for the process (bounded, least recently used out), and a new index state only codes its new segments.
+Facets, date filters and sorting need every document's value. Reading a Whoosh column document by
+document costs tens of microseconds each (a minute at a million documents, again after every commit).
+Here a segment's variable-length column is read in one piece (its lengths and offsets arrays and the
+values' bytes) and coded once; segments never change once written, so each segment's codes are kept for
+the process (bounded, least recently used out), and a new index state only codes its new segments. The
+same one-piece reading gives a segment's values as they are (`column_values`, `repeated_values`: the
+writer's `existing()`, regrouping) and finds the documents holding given values (`find_values`: the
+members of groups of copies).
 """
 
 from __future__ import annotations
