@@ -48,6 +48,9 @@ class StoreWriter(Protocol):
     def cancel(self) -> None:
         """Drop uncommitted changes."""
 
+    def marks_path(self) -> Path | None:
+        """Where the pipeline may keep what it knows of the JSONL files it read (`filemarks.py`), or None."""
+
 
 def analysis_fingerprint() -> str:
     """Changes whenever indexed terms for the same text could change."""
@@ -77,7 +80,8 @@ def update(writer: StoreWriter, sources: Iterable[Path], *, words: tuple[UserWor
         report = stats.reporter(on_problem)
         scan = Scan(existing, analysis_fingerprint(), report, stats,
                     {source_key(s) for s in sources}, changed_words,
-                    owns=shard.owns if shard is not None else None, force=force, follow_links=follow_links)
+                    owns=shard.owns if shard is not None else None, force=force, follow_links=follow_links,
+                    marks_at=writer.marks_path())
         if changed_words and not force:
             stats.notes.append(_dictionary_note(len(changed_words), len(scan.others)))
         with _bulk_load():
@@ -88,6 +92,7 @@ def update(writer: StoreWriter, sources: Iterable[Path], *, words: tuple[UserWor
                 stats.deleted += 1
             writer.commit(tuple(words), bool(stats.added or stats.updated or stats.deleted))
         committed = True
+        scan.keep_marks()
     finally:
         if not committed:
             writer.cancel()

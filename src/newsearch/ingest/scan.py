@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 
 from ..extract import Article, ExtractError
 from .documents import title_in_body
+from .filemarks import FileMarks
 from .sources import MAX_TEXT_CHARS, Problem, SourceDoc, is_unicode, iter_source, printable, source_key
 
 log = logging.getLogger(__name__)
@@ -80,18 +81,39 @@ class Scan:
     seen: set[str] = field(default_factory=set)
     follow_links: bool = False
     unreadable: list[str] = field(default_factory=list)  # other sources that could not be re-checked
+    marks_at: Path | None = None  # where the JSONL files' marks are kept (see filemarks.py); None: no marks
     others: list[str] = field(init=False, default_factory=list)  # the index's sources not named, to re-check
+    files: FileMarks | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         if self.changed_words:
             self.others = sorted({src for src, _digest in self.existing.values()} - self.keys)
+        if self.marks_at is not None and self.owns is None:  # a worker's store holds only some of a file's rows
+            # Re-analysing (--force, a changed dictionary) reads every file, but marks the files read.
+            skipping = not self.force and not self.changed_words
+            self.files = FileMarks.load(self.marks_at if skipping else None, self.existing, self.salt, self._claim)
+
+    def _claim(self, ids: list[str]) -> bool:
+        """Take the ids of a JSONL file that is not read as read and unchanged (see filemarks.py); False
+        when one of them was read before in this run (the file is then read and the duplicate reported)."""
+        if not self.seen.isdisjoint(ids):
+            return False
+        self.seen.update(ids)
+        self.stats.unchanged += len(ids)
+        self.stats.scanned += len(ids)
+        return True
+
+    def keep_marks(self) -> None:
+        """After the run's commit: keep what this run knows of the JSONL files it read (or did not need to)."""
+        if self.files is not None and self.marks_at is not None:
+            self.files.save(self.marks_at)
 
     def changed_docs(self, sources: list[Path]) -> Iterator[SourceDoc]:
         """New and changed documents of `sources`, in order; counts the unchanged ones."""
         problems: list[Problem] = []
         known = None if self.force else self._known
         for src in sources:
-            for doc in iter_source(Path(src), problems, self.salt, self.follow_links, known):
+            for doc in iter_source(Path(src), problems, self.salt, self.follow_links, known, self.files):
                 self._drain(src, problems)
                 self.stats.scanned += 1
                 if not is_unicode(doc.id):  # undecodable file name or "\ud800" in a JSON id

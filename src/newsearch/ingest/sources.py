@@ -20,7 +20,7 @@ import zlib
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Protocol
 
 from .. import extract
 from ..extract import Article, ExtractError, article_from_record, decode_bytes
@@ -231,6 +231,27 @@ def _open_jsonl(path: Path):
 Known = Callable[[str, str], bool]
 
 
+class FileLedger(Protocol):
+    """Which JSONL files need not be read (`filemarks.FileMarks`): `skip` tells (and reports the file's
+    problems again when it says yes); `read` passes a read file's documents on, noting what it was."""
+
+    def skip(self, path: Path, source: str, prefix: str, problems: list["Problem"]) -> bool: ...
+
+    def read(self, path: Path, source: str, prefix: str,
+             open_docs: Callable[[list["Problem"]], Iterator[SourceDoc]],
+             problems: list["Problem"]) -> Iterator[SourceDoc]: ...
+
+
+def _jsonl_file(path: Path, source: str, salt: str, problems: list["Problem"], prefix: str,
+                known: Known | None, files: FileLedger | None) -> Iterator[SourceDoc]:
+    """The rows of one JSONL file, unless `files` says it is unchanged (then none)."""
+    if files is None:
+        yield from _jsonl_docs(path, source, salt, problems, prefix, known)
+    elif not files.skip(path, source, prefix, problems):
+        yield from files.read(path, source, prefix,
+                              lambda mine: _jsonl_docs(path, source, salt, mine, prefix, known), problems)
+
+
 def _jsonl_docs(path: Path, source: str, salt: str, problems: list[Problem],
                 prefix: str = "", known: Known | None = None) -> Iterator[SourceDoc]:
     """The rows of a JSONL file; `prefix` goes before each row's id (a file inside a folder source)."""
@@ -383,7 +404,7 @@ def _row_doc(raw: bytes, digest: str, where: str, source: str, problems: list[Pr
 
 
 def _folder_jsonl(path: Path, rel: str, source: str, salt: str, problems: list[Problem],
-                  known: Known | None) -> Iterator[SourceDoc]:
+                  known: Known | None, files: FileLedger | None) -> Iterator[SourceDoc]:
     """The rows of a JSONL file inside a folder source, their ids scoped by the file's relative path."""
     try:
         regular = stat.S_ISREG(path.stat().st_mode)
@@ -394,23 +415,23 @@ def _folder_jsonl(path: Path, rel: str, source: str, salt: str, problems: list[P
     if not regular:  # its rows cannot be told: keep what the index holds of the folder
         problems.append(Problem(str(path), reason, source_failed=True))
         return
-    yield from _jsonl_docs(path, source, salt, problems, prefix=rel + ROW_SEPARATOR, known=known)
+    yield from _jsonl_file(path, source, salt, problems, rel + ROW_SEPARATOR, known, files)
 
 
 def iter_source(path: Path, problems: list[Problem], salt: str, follow_links: bool = False,
-                known: Known | None = None) -> Iterator[SourceDoc]:
+                known: Known | None = None, files: FileLedger | None = None) -> Iterator[SourceDoc]:
     """Documents offered by one source (folder, text/HTML file, or JSONL file).
 
     In a folder, symbolic links leading outside it are reported and not followed unless `follow_links`.
     `known(id, digest)`: whether the index holds that document unchanged (its JSONL row is then not
-    parsed unless its article or text is asked for).
+    parsed unless its article or text is asked for). `files`: which JSONL files need not be read at all.
     """
     key = source_key(path)
     if path.is_dir():
         for p in _Walk(path, problems, follow_links).walk():
             doc_id = p.relative_to(path).as_posix()
             if p.name.lower().endswith(JSONL_SUFFIXES):
-                yield from _folder_jsonl(p, doc_id, key, salt, problems, known)
+                yield from _folder_jsonl(p, doc_id, key, salt, problems, known, files)
                 continue
             try:
                 yield _file_doc(p, doc_id, key, salt)
@@ -419,7 +440,7 @@ def iter_source(path: Path, problems: list[Problem], salt: str, follow_links: bo
                 # Not vanished: keep whatever the index already holds for it.
                 yield SourceDoc(doc_id, key, "", str(p), _unreadable)
     elif path.name.lower().endswith(JSONL_SUFFIXES):
-        yield from _jsonl_docs(path, key, salt, problems, known=known)
+        yield from _jsonl_file(path, key, salt, problems, "", known, files)
     elif path.is_file():
         try:
             yield _file_doc(path, path.name, key, salt)

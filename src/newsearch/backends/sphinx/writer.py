@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ...analysis import UserWord, vocabulary
 from ...errors import StoreError, Unavailable
-from ...ingest import IndexedDoc, Shard
+from ...ingest import IndexedDoc, Shard, filemarks
 from ...ingest.shards import shard_of
 from . import groups
 from .cluster import Cluster
@@ -76,6 +76,10 @@ class SphinxWriter:
 
     def dictionary(self) -> tuple[UserWord, ...]:
         return vocabulary.kept_user_dict(self.index_dir)
+
+    def marks_path(self) -> Path:
+        """Beside the marker (each use is checked against what the shards hold: `ingest/filemarks.py`)."""
+        return self.index_dir / filemarks.FILE_NAME
 
     def add(self, item: IndexedDoc, replace: bool) -> None:
         i = shard_of(item.id, self.cluster.shards)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ...analysis import UserWord, vocabulary
 from ...errors import StoreError
-from ...ingest import IndexedDoc, Shard
+from ...ingest import IndexedDoc, Shard, filemarks
 from . import forward, groups, status, store
 from .schema import AnalyzedText
 
@@ -77,6 +77,10 @@ class WhooshWriter:
 
     def dictionary(self) -> tuple[UserWord, ...]:
         return () if self.rebuild else vocabulary.kept_user_dict(self.target)
+
+    def marks_path(self) -> Path:
+        """Beside the live index (a rebuild's folder is swapped in by the time the marks are kept)."""
+        return self.index_dir / filemarks.FILE_NAME
 
     def add(self, item: IndexedDoc, replace: bool) -> None:
         with disk_errors(self.index_dir):
