@@ -53,10 +53,10 @@ class _SegmentCache:
         with self._lock:
             if key not in self._postings:
                 self._postings[key] = got
-                self._count += len(got[0])
+                self._count += _cost(got)
                 while self._count > CACHE_POSTINGS and len(self._postings) > 1:
                     _, old = self._postings.popitem(last=False)
-                    self._count -= len(old[0])
+                    self._count -= _cost(old)
         return got
 
     def block(self, key, load):
@@ -74,6 +74,15 @@ class _SegmentCache:
 
 
 _SHARED = _SegmentCache()
+# What a segment's cache entry is when the term is not in it: asking the segment's term table again would
+# cost a hash and a read or two (a tenth of a warm query's time at a million documents in nine segments).
+_ABSENT = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), (), ())
+
+
+def _cost(entry) -> int:
+    """What an entry counts for against CACHE_POSTINGS: its postings, and never less than a small list's (an
+    absent term's entry holds none, but takes room all the same)."""
+    return max(len(entry[0]), 16)
 
 
 class Postings:
@@ -159,12 +168,10 @@ class Postings:
         ids_parts, w_parts, parts = [], [], []
         start = 0
         for k, (sub, offset) in enumerate(self.leaves):
-            reader = sub.reader()
-            if (fieldname, text) not in reader:
-                continue
             seg_key = (self._segment_keys[k], fieldname, text)
-            ids, ws, starts, wheres = _SHARED.postings(
-                seg_key, lambda: _decode_postings(_all_postings(reader, fieldname, text)))
+            ids, ws, starts, wheres = _SHARED.postings(seg_key, lambda: _segment_postings(sub.reader(), fieldname, text))
+            if not len(ids):
+                continue
             ids_parts.append(ids + offset if offset else ids)
             w_parts.append(ws)
             parts.append((start, seg_key, self._postfiles[k], starts, wheres))
@@ -272,6 +279,13 @@ def _block_values(postfile, where) -> tuple:
             data = zlib.decompress(data)
         return loads(data)[2]
     return where
+
+
+def _segment_postings(reader, fieldname: str, text: str):
+    """What the shared cache keeps of a term in one segment: its decoded postings, or _ABSENT."""
+    if (fieldname, text) not in reader:
+        return _ABSENT
+    return _decode_postings(_all_postings(reader, fieldname, text))
 
 
 def _all_postings(reader, fieldname: str, text: str):
