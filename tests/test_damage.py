@@ -237,7 +237,7 @@ def test_a_merge_never_blesses_a_damaged_segment(tmp_path, kiwi, monkeypatch):
 
     index = tmp_path / "ix"
     srcs = [write_jsonl(tmp_path / f"s{k}.jsonl", [f"s{k}-{n}" for n in range(3)])
-            for k in range(merging.TIER_FACTOR)]
+            for k in range(merging.PER_TIER)]
     for src in srcs:
         update(index, [src])  # a full tier of small segments: the next commit merges them (merging.py)
     monkeypatch.setattr(store, "VERIFY_ON_OPEN_BYTES", 0)

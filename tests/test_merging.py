@@ -22,16 +22,19 @@ def test_plan_merges_a_full_tier_smallest_first_and_leaves_full_segments():
 
 
 def test_plan_waits_for_a_full_tier():
-    assert merging.plan([200 * MB] * 30 + [5 * MB] * 9, max_bytes=192 * MB) == []  # 30 full ones, 9 in a tier
-    assert merging.plan([0.2 * MB] * 9, max_bytes=192 * MB) == []
-    assert sorted(merging.plan([0.2 * MB] * 10, max_bytes=192 * MB)) == list(range(10))
+    waiting = merging.PER_TIER - 1
+    assert merging.plan([200 * MB] * 30 + [5 * MB] * waiting, max_bytes=192 * MB) == []  # 30 full ones
+    assert merging.plan([0.2 * MB] * waiting, max_bytes=192 * MB) == []
+    assert merging.plan([0.5 * MB, 5 * MB, 50 * MB] * waiting, max_bytes=192 * MB) == []  # three tiers, none full
+    assert sorted(merging.plan([0.2 * MB] * merging.PER_TIER, max_bytes=192 * MB)) == list(range(merging.PER_TIER))
 
 
 def test_plan_takes_the_lowest_full_tier_and_a_mostly_deleted_full_segment_counts_as_small():
-    sizes = [50 * MB] * 10 + [0.5 * MB] * 10
-    assert sorted(merging.plan(sizes, max_bytes=192 * MB)) == list(range(10, 20))
-    # ten full segments, each with 60% of its documents deleted by updates: 80 MB live each, merged two at a time
-    assert len(merging.plan([80 * MB] * 10, max_bytes=192 * MB)) == 2
+    n = merging.PER_TIER
+    sizes = [50 * MB] * n + [0.5 * MB] * n
+    assert sorted(merging.plan(sizes, max_bytes=192 * MB)) == list(range(n, 2 * n))
+    # full segments, each with 60% of its documents deleted by updates: 80 MB live each, merged two at a time
+    assert len(merging.plan([80 * MB] * n, max_bytes=192 * MB)) == 2
 
 
 def _rows(start: int, n: int) -> list[dict]:
@@ -64,9 +67,11 @@ def test_many_updates_keep_segments_bounded_and_answer_as_one_build(tmp_path):
         stats = update(tmp_path / "ix", [_write(src, rows)], user_dict=None)
         assert stats.failed == 0
         counts.append(_segments(tmp_path / "ix"))
-    # a commit merges the segments it finds: the tenth update's makes ten, the eleventh's merges them with its own
-    assert max(counts) <= merging.TIER_FACTOR
-    assert counts[merging.TIER_FACTOR - 1] == merging.TIER_FACTOR and counts[merging.TIER_FACTOR] == 1
+    # a commit merges the segments it finds: the PER_TIER-th update's makes PER_TIER, the next one's merges them
+    # with its own
+    per_tier = merging.PER_TIER
+    assert max(counts) <= per_tier
+    assert counts[per_tier - 1] == per_tier and counts[per_tier] == 1
     update(tmp_path / "once", [src], user_dict=None)
     with open_searcher(tmp_path / "ix") as a, open_searcher(tmp_path / "once") as b:
         for q in ("반도체", "아파트", "수정", "백신"):  # 3 to 53 matches: all on one page

@@ -10,15 +10,21 @@ table over to a new segment): minutes, and memory well past a bulk load's. Lucen
 * a segment's size is the bytes of its files times its share of live documents (deleted documents are
   dropped by a merge, so a segment emptied by updates counts as small and gets merged away);
 * segments are put in tiers by size (`TIER_FACTOR` apart, all below `FLOOR_BYTES` in the lowest);
-* when a tier holds `TIER_FACTOR` segments or more, its smallest are merged into one, as many as fit under
+* when a tier holds `PER_TIER` segments or more, its smallest are merged into one, as many as fit under
   `max_bytes`: the size of a segment the writer rolls when its in-memory table is full (a merge goes
   through that same table, so it needs no more memory than a bulk load; bigger segments are final);
 * one merge per commit, the lowest tier first: a commit's cost stays near the size of its tier.
 
-So at most `TIER_FACTOR - 1` segments wait in each of the few tiers below `max_bytes`, and the full
+So at most `PER_TIER - 1` segments wait in each of the few tiers below `max_bytes`, and the full
 segments a bulk load rolls (`segment_writer.FastSegmentWriter`) are not rewritten until updates have deleted
 about half of their documents: the segment count grows with the archive's size divided by the roll size,
 not with the number of updates.
+
+Lucene lets ten segments wait in a tier; here it is four. Every query pays for each segment in Python (a term
+table lookup and a posting list read per word and segment), and at a million documents merging the four
+smaller segments that six 1%-changed updates had left (nine segments down to six) took warm latency from
+p50 11.1 / p99 70 ms to 9.5 / 50 (4 interleaved rounds of 1,000 queries, same code). The price is a merge of
+up to `max_bytes / 2` every few updates (about 25 s at 1M for 90 MB), in the commit that triggers it.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ import math
 
 from whoosh.reading import SegmentReader
 
-TIER_FACTOR = 10
+TIER_FACTOR = 10  # sizes of one tier are within this factor
+PER_TIER = 4  # a tier holding this many segments is merged
 FLOOR_BYTES = 1 << 20
 
 
@@ -57,14 +64,14 @@ def tier(size: float) -> int:
 
 def plan(sizes: list[float], max_bytes: float) -> list[int]:
     """Which segments (indexes into `sizes`) to merge now: the smallest of the lowest tier holding
-    TIER_FACTOR or more mergeable segments, as many as fit under `max_bytes` (at least two), or none."""
+    PER_TIER or more mergeable segments, as many as fit under `max_bytes` (at least two), or none."""
     tiers: dict[int, list[int]] = {}
     for k, size in enumerate(sizes):
         if size < max_bytes / 2:  # a bigger one could only merge with one other: left final
             tiers.setdefault(tier(size), []).append(k)
     for level in sorted(tiers):
         members = sorted(tiers[level], key=lambda k: sizes[k])
-        if len(members) < TIER_FACTOR:
+        if len(members) < PER_TIER:
             continue
         chosen, total = [], 0.0
         for k in members:
