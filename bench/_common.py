@@ -216,6 +216,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def read_into_file_cache(folder: Path) -> int:
+    """Read every file of `folder` once, so that a measurement of warm queries starts with the index in the
+    OS file cache (this machine's DAMON pages out file pages left idle for about a minute: without this, a
+    run's first reads of posting lists go to the disk or not, depending on what ran just before). Bytes read."""
+    total = 0
+    for p in sorted(Path(folder).iterdir()):
+        if p.is_file():
+            with open(p, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    total += len(chunk)
+    return total
+
+
 def du_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 1e6
 

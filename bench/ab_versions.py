@@ -181,6 +181,7 @@ def part_fresh(versions: dict, work: Path, shared: Path, index: Path, nq: int, r
     runs: dict[str, list] = {"base": [], "new": []}
     for r in range(repeat):
         for name in ("base", "new") if r % 2 == 0 else ("new", "base"):
+            C.read_into_file_cache(index)  # each version starts with the index in the OS file cache
             out = subprocess.run([sys.executable, "-c", _FRESH_CHILD, str(index), str(qfile)],
                                  env=env_for(versions[name]), capture_output=True, text=True, check=True)
             lat = json.loads(out.stdout.strip().splitlines()[-1])

@@ -272,6 +272,7 @@ def step_latency(shared: Path, work: Path, full: Path, n: int, nq: int) -> list[
 
     ix = work / f"idx-{n}"
     queries, warm = query_set(shared, nq, 7), query_set(shared, 100, 99)
+    C.read_into_file_cache(ix)  # Nori's index is built just before its queries: in the file cache as well
     with open_searcher(ix) as s:
         hanja.load()
         gc.freeze()  # as `newsearch serve` does once the index is open (cli.serve_cmd)

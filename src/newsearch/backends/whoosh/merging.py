@@ -20,11 +20,14 @@ segments a bulk load rolls (`segment_writer.FastSegmentWriter`) are not rewritte
 about half of their documents: the segment count grows with the archive's size divided by the roll size,
 not with the number of updates.
 
-Lucene lets ten segments wait in a tier; here it is four. Every query pays for each segment in Python (a term
-table lookup and a posting list read per word and segment), and at a million documents merging the four
+Lucene lets ten segments wait in a tier; here three make a merge. Every query pays for each segment in Python (a
+term table lookup and a posting list read per word and segment), and at a million documents merging the four
 smaller segments that six 1%-changed updates had left (nine segments down to six) took warm latency from
-p50 11.1 / p99 70 ms to 9.5 / 50 (4 interleaved rounds of 1,000 queries, same code). The price is a merge of
-up to `max_bytes / 2` every few updates (about 25 s at 1M for 90 MB), in the commit that triggers it.
+p50 11.1 / p99 70 ms to 9.5 / 50 (4 interleaved rounds of 1,000 queries, same code). With four, those updates
+(each of which empties the segment of the one before) never filled a tier and left nine segments; with three,
+seven. The price is a merge of up to `max_bytes / 2` every other update or so (about 25 s at 1M for 90 MB) in the
+commit that triggers it: bench/million.py's 1%-changed updates took 26.5 s (median of 6) with ten, 26.2 s with
+four (no merge came), 31.7 s with three.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import math
 from whoosh.reading import SegmentReader
 
 TIER_FACTOR = 10  # sizes of one tier are within this factor
-PER_TIER = 4  # a tier holding this many segments is merged
+PER_TIER = 3  # a tier holding this many segments is merged
 FLOOR_BYTES = 1 << 20
 
 
