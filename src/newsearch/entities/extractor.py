@@ -19,6 +19,7 @@ from .abbreviated import abbreviated_places
 from .institutions import institutions
 from .titled import ONE_LETTER_PLACES, listed_before_people, titled_people
 from .lexicon import PLATFORMS
+from .things import things
 from .tokenlists import TokenLists
 from .words import NATIONAL_ARMS
 
@@ -43,6 +44,8 @@ def extract(title: str, title_tokens, body: str, body_tokens, reporter: str | No
     name_words = {word for name in people for word in name.split(" ")}
     orgs = [name for name in _ordered(found.orgs) if name not in excluded and name not in name_words]
     orgs = [name for name in _without_heads(found, orgs) if name not in PLATFORMS or _as_company(name, title, body)]
+    made = things(orgs, title, body, _as_company)
+    orgs = [name for name in orgs if name not in made]
     places = [name for name in _ordered(found.places) if name not in people and name not in orgs]
     names = {name: name for name in people + orgs}
     names.update((short, full) for short, full in full_names.items() if full in names)

@@ -105,8 +105,10 @@ def _name_end(chunks: list[Chunk], kinds: list[str], lo: int, t: int, weak: bool
     for k in range(t - 1, max(lo, t - MAX_BETWEEN - 1) - 1, -1):
         kind, chunk = kinds[k], chunks[k]
         if (kind == KNAME or kind == FNAME) and not _region_like(chunk.text):
-            if kind == KNAME and len(chunk.text) >= 3:
+            if kind == KNAME and len(chunk.text) >= 3 and not _foreign_given(chunks, kinds, lo, k):
                 return k
+            if nearest < 0 and _modifies_common(chunks, kinds, lo, k):
+                continue  # `앨런 스턴 뉴호라이즌 연구 책임자`: 뉴호라이즌 names the research, not a name's word
             nearest = k if nearest < 0 else nearest
         elif weak and kind != MOD:
             break
@@ -134,7 +136,8 @@ def _person_before(chunks: list[Chunk], kinds: list[str], lo: int, t: int, used:
         return ""
     first = end
     while (first > lo and end - first + 1 < MAX_FOREIGN_WORDS and _joins_name(chunks[first - 1], kinds[first - 1])
-           and not chunks[first - 1].aside and _joins_name(chunks[end], kinds[end])
+           and not chunks[first - 1].aside
+           and (_joins_name(chunks[end], kinds[end]) or _foreign_given(chunks, kinds, lo, end))
            and not _korean_looking(chunks[first - 1].text)):
         first -= 1
     if first == end and kinds[end] == FNAME:
@@ -174,6 +177,21 @@ def _korean_looking(text: str) -> bool:
     """Three syllables after a common surname (`정몽윤`): a Korean name, even with a rarer syllable, that
     does not open a foreign name (`정몽윤 현대해상 회장` is 정몽윤 of 현대해상)."""
     return len(text) == 3 and text[0] in COMMON_SURNAMES
+
+
+def _foreign_given(chunks: list[Chunk], kinds: list[str], lo: int, k: int) -> bool:
+    """chunks[k] reads like a Korean name of three syllables with a rare surname but follows a foreign word:
+    the second word of a foreign name (`세키야 나오야`, `오니시 다쿠야`; not `두나무 이석우`)."""
+    return (kinds[k] == KNAME and len(chunks[k].text) == 3 and not _korean_looking(chunks[k].text) and k > lo
+            and kinds[k - 1] == FNAME and not chunks[k - 1].aside)
+
+
+def _modifies_common(chunks: list[Chunk], kinds: list[str], lo: int, k: int) -> bool:
+    """The foreign-looking word at chunks[k] stands between a name's words and a common noun before the title
+    (`앨런 스턴 뉴호라이즌 연구 책임자`, `카렌바우어 자를란트 주 총리`): it names what the noun is of."""
+    nxt = k + 1
+    return (kinds[k] == FNAME and k > lo and _joins_name(chunks[k - 1], kinds[k - 1]) and not chunks[k - 1].aside
+            and nxt < len(chunks) and kinds[nxt] == OTHER and not any(tag in PROPER_TAGS for tag in chunks[nxt].tags))
 
 
 def _joins_name(chunk: Chunk, kind: str) -> bool:
@@ -299,6 +317,8 @@ def _orgs_around(chunks: list[Chunk], kinds: list[str], lo: int, t: int, used: l
             continue
         if kinds[i] == KNAME and chunks[i].text[0] in COMMON_SURNAMES:
             continue  # 박원순 김명환 위원장: a list of names
+        if _modifies_common(chunks, kinds, lo, i):
+            continue  # 뉴호라이즌 of `앨런 스턴 뉴호라이즌 연구 책임자`: a mission, not the person's organisation
         if kinds[i] == FNAME or kinds[i] == KNAME or (kinds[i] == OTHER and any(
                 tag in PROPER_TAGS for tag in chunks[i].tags)):
             kinds[i] = ORG

@@ -56,13 +56,13 @@ ASKED = re.compile(r"\s*(?:이?라?는|란|이라는)\s*(?:질문|물음)")
 LONG_TITLES = ("박사", "교수", "대표", "회장", "장관", "의원", "위원장", "사장", "대변인", "연구원", "씨")
 # A survey's answer in quotation marks: what follows it, and the share or count its sentence gives.
 SURVEY_ANSWER = re.compile(r"\s*(?:이?라?고|이?라는|하다는|는|란)\s*(?:생각하는\s*|답한\s*)?(?:응답|답변|대답|답했|답한)")
-SURVEY_COUNT = re.compile(r"\d\s*%|\d\s*명|퍼센트")
-# What a work's or an event's title in quotation marks is followed by (`“…” 연구용역 보고서`).
-WORK_AFTER = re.compile(r"\s?(?:연구용역|보고서|논문|저서|책|제목|토론회|세미나|포럼|심포지엄|캠페인|슬로건|전시회?|"
-                        r"영화|드라마|노래|앨범|프로그램|행사|공모전|대회)(?![가-힣])")
+SURVEY_COUNT = re.compile(r"\d\s*[%％]|\d\s*명|퍼센트")
+# What a work's or an event's title in quotation marks is followed by (`“…” 연구용역 보고서`, `“…”는 제목의 대자보`).
+WORK_AFTER = re.compile(r"\s?(?:(?:이?라는|는|란)\s?)?(?:연구용역|보고서|논문|저서|책|제목|토론회|세미나|포럼|심포지엄|캠페인|슬로건|전시회?|"
+                        r"영화|드라마|노래|앨범|프로그램|행사|공모전|대회)(?:의|을|를|이|가|은|는|으로|로|에)?(?![가-힣])")
 # What follows a name in quotation marks that is not someone's words (`“내셔널메모리얼파크”라고 하는 것으로`,
-# `“…기념 행사”에 특사를`): a naming, or a case particle right after a noun phrase.
-NAMED_AFTER = re.compile(r"(?:이?라고\s*(?:하는|불리|부르|이름)|이?라는\s*(?:이름|명칭|단어|표현|용어))")
+# `“…기념 행사”에 특사를`, `“지지하는 당 없음”, 즉 무당파`): a naming, `즉`, or a case particle after a noun phrase.
+NAMED_AFTER = re.compile(r"(?:이?라고\s*(?:하는|불리|부르|이름)|이?라는\s*(?:이름|명칭|단어|표현|용어)|,?\s*즉\s)")
 CASE_AFTER = re.compile(r"(?:에서|에|의)(?=[\s,.]|$)")
 # What ends a list of titles in quotation marks (`“…”, “…”, “…” 등`).
 LIST_END = re.compile(r"\s*등(?![가-힣])")

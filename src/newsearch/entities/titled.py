@@ -255,6 +255,8 @@ def _foreign_at(tokens, i: int, text: str) -> tuple[str, int]:
         j += 1
     if j - i < 2 or _korean_word(tokens[i]):
         return "", i  # a Korean full name stands alone (`천신일 세중나모여행`); `세키야 나오야` is one name
+    if j - i == 3 and j < len(tokens) and tokens[j].tag == "NNG" and not _is_title(tokens[j].form):
+        j -= 1  # `앨런 스턴 뉴호라이즌 연구 책임자`: the third word names what the common noun after it is of
     return text[tokens[i].start:tokens[j - 1].start + tokens[j - 1].len], j
 
 

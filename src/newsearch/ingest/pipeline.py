@@ -22,7 +22,7 @@ from .shards import Shard
 from .sources import Problem, printable, source_key
 
 # Bump when analysis or stored fields change meaning: every document then counts as changed.
-SCHEMA_VERSION = "11"  # 11: the entity rules of 2026-12-03 (listed organisations, foreign names, quotations)
+SCHEMA_VERSION = "12"  # 12: entity rules of ent-rules (things read as organisations, foreign name boundaries)
 # Documents between two collections of the young garbage generations during a bulk load.
 GC_EVERY = 2000
 

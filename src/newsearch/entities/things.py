@@ -1,0 +1,156 @@
+"""Names the other passes read as organisations that the article shows to be things: an abbreviation that is no
+body's (`CCTV`, `KTX`), one glossed as a thing (`전자의무기록(EMR)`, `DNN(Deep Neural Network)`, `공통
+플랫폼(Common Platform)`) or written as a code (`PCC-772`, `AIA 171`, `APC/C`, a base sequence `ATTGCG`),
+a service a company runs (`‘배달의민족’과 ‘배민라이더스’를 운영하는`, `배달 앱 쿠팡이츠`, `옥션과 G마켓 등의 이커머스
+플랫폼을 운영하는`, `GS25와 GS샵 등 기존 브랜드`), a payment service (`삼성페이`, `열정페이`) unless the article
+makes it the company, and a make named only with what it made (`벤츠 승용차`, `아우디 V6 엔진`, `카카오 나무`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .lexicon import KNOWN_ORGS, NOT_ORG_ACRONYMS, ORG_SUFFIXES
+from .listed import PARTICLES
+
+LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.\-]*")
+# Letters of a base sequence (`ATTGCG`, `TGCCGAT`): no acronym is made of them alone at that length.
+BASES = re.compile(r"[ACGTU]{5,}")
+# What writes an abbreviation as a code: a number or a part after it (`PCC-772`, `AIA 171`, `APC/C`).
+CODE_AFTER = re.compile(r"[-/]?[0-9]|/[A-Za-z]| [0-9]")
+# Last letters of a Hangul gloss that make it an organisation's (`유럽우주국`, `기초과학연구원`, `…위원회`).
+ORG_GLOSS_LAST = frozenset("국청처부원단회소대당")
+ORG_GLOSS_ENDINGS = tuple(s for s in ORG_SUFFIXES if len(s) >= 2)
+# Words of a Latin gloss that make it an organisation's name.
+ORG_GLOSS_WORDS = re.compile(r"\b(?:Institutes?|Agency|Association|Organi[sz]ation|Corporation|Company|Inc|Ltd|"
+                             r"Cent(?:er|re)|University|College|Council|Committee|Commission|Foundation|Society|"
+                             r"Bureau|Department|Ministry|Laborator(?:y|ies)|Group|Administration|Authority|Office|"
+                             r"Federation|Union|Bank|Fund|Party|Academy|Forum|Board|Services?)\b")
+HANGUL_ORGS = tuple(org for org in KNOWN_ORGS if len(org) >= 2 and re.fullmatch("[가-힣]+", org))
+QUOTE = "['‘’\"“”]?"
+# What a service's name is introduced by (`배달 애플리케이션(앱) 배달의민족`, `배달앱 ‘배달의민족’`).
+SERVICE_KINDS = r"(?:앱|애플리케이션|어플|어플리케이션|앱\))"
+# Payment services a company's name is written onto (`삼성페이`); the company's own name where the article makes it one.
+PAY = "페이"
+# What a make is named with when the article means the thing it made (`벤츠 승용차`).
+PRODUCTS = ("승용차", "차량", "세단", "엔진", "나무", "열매", "농장", "산지", "계정", "폰", "서비스", "기기", "로켓")
+WORD_CHAR = re.compile("[가-힣A-Za-z0-9]")
+HANGUL_RUN = re.compile("[가-힣]*")
+# A service's name: its end (a quote mark, or a particle and no more Hangul), what may follow it, what comes before.
+NAME_END = re.compile(r"(?=['’”]|[은는을를의과와도로]?(?![가-힣]))" + QUOTE)
+OPERATOR = re.compile(r"\s?운영사")
+KIND_BEFORE = re.compile(SERVICE_KINDS + r"\s?" + QUOTE + "$")
+# A list of services (`‘배달의민족’과 ‘배민라이더스’를 운영하는`): its items, at most MAX_LISTED after the first, and its end.
+MAX_LISTED = 4
+LIST_SEP = re.compile(r"\s*(?:,|과|와|및)\s*")
+QUOTED_ITEM = re.compile(r"[‘'\"“][^’'\"”\n]{1,20}[’'\"”]")
+LATIN_ITEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9가-힣]*")
+RUN_TAIL = re.compile(r"(?:\s*등의?(?:\s+[가-힣]+){0,2}?)?(?:을|를)\s운영(?:하|해|중)")
+BRAND_TAIL = re.compile(r"\s*등\s(?:[가-힣]+\s)?브랜드")
+PRODUCT_AFTER = re.compile(r"\s?(?:[A-Z0-9]+\s)?(?:" + "|".join(PRODUCTS) + ")")
+
+
+def things(orgs: list[str], title: str, body: str, as_company: Callable[[str, str, str], bool]) -> set[str]:
+    """The names of `orgs` the article shows to be things (see the module docstring); `as_company(name, title,
+    body)` tells whether the article makes a payment service's name its company's."""
+    text = title + "\n" + body
+    out = set()
+    for name in orgs:
+        if LATIN_NAME.fullmatch(name):
+            if _latin_thing(name, text):
+                out.add(name)
+        elif name.endswith(PAY) and len(name) > len(PAY) and not as_company(name, title, body):
+            out.add(name)
+        if _service(name, text, orgs) or _make_named_with_product(name, text):
+            out.add(name)
+    return out
+
+
+def _latin_thing(name: str, text: str) -> bool:
+    """A Latin name that is no organisation's: an abbreviation of a thing (`CCTV`), a base sequence, an unlisted one
+    written as a code at every mention or glossed only as a thing."""
+    if name in NOT_ORG_ACRONYMS or BASES.fullmatch(name):
+        return True
+    if name in KNOWN_ORGS:
+        return False
+    after = [text[m.end():m.end() + 3] for m in re.finditer(re.escape(name) + "(?![A-Za-z])", text)]
+    if after and all(CODE_AFTER.match(a) for a in after):
+        return True
+    glosses = _glosses(name, text)
+    return bool(glosses) and not any(_org_gloss(g) for g in glosses)
+
+
+def _glosses(name: str, text: str) -> list[str]:
+    """What the text says a Latin name stands for: the Hangul word before it in brackets (`국제우주정거장(ISS)`,
+    `엑스포(IAAPA Attractions Expo 2016)`) or what is in brackets after it (`KIST(한국과학기술연구원)`)."""
+    out = [m.group(1) for m in re.finditer(r"([가-힣]+)['’”]?\(" + re.escape(name) + "(?![A-Za-z])", text)]
+    out += [m.group(1).strip() for m in re.finditer(re.escape(name) + r"\(([^()\n]{2,60})\)", text)]
+    return out
+
+
+def _org_gloss(gloss: str) -> bool:
+    """A gloss that names an organisation: a listed one, a Hangul word with an institution's ending or a listed
+    company's name at its front, or Latin words of an organisation's name."""
+    first = gloss.split()[0] if gloss.split() else gloss
+    if gloss in KNOWN_ORGS or first in KNOWN_ORGS:
+        return True
+    if re.fullmatch(r"[가-힣]+", first):  # `아마존웹서비스(AWS)`: a company's name at its front
+        return (first[-1] in ORG_GLOSS_LAST or first.endswith(ORG_GLOSS_ENDINGS)
+                or any(first.startswith(org) for org in HANGUL_ORGS if len(first) > len(org)))
+    return ORG_GLOSS_WORDS.search(gloss) is not None
+
+
+def _service(name: str, text: str, orgs: list[str]) -> bool:
+    """The text writes `name` as a service a company runs: its object, alone or in a list of `orgs`, quoted or Latin
+    names (`‘배달의민족’과 ‘배민라이더스’를 운영하는`), before `운영사`, after an app's kind (`배달 앱 쿠팡이츠`), or among
+    a company's brands (`GS25와 GS샵 등 기존 브랜드`). Fixed patterns tried at each mention (one made per name cost
+    about 10 ms to compile)."""
+    others = [o for o in orgs if o != name]
+    for i in _mentions(name, text):
+        end = NAME_END.match(text, i + len(name))
+        if end is not None and (OPERATOR.match(text, end.end()) or KIND_BEFORE.search(text, max(0, i - 12), i)
+                                or _run_ends(text, end.end(), others, MAX_LISTED)):
+            return True
+    return False
+
+
+def _run_ends(text: str, pos: int, others: list[str], left: int) -> bool:
+    """From `pos`, up to `left` more items of a list (`, X`, `과 ‘X’`, `및 X`: one of `others`, a quoted name of up
+    to 20 characters, or a Latin one) and then a company running them or its brands."""
+    if RUN_TAIL.match(text, pos) or BRAND_TAIL.match(text, pos):
+        return True
+    sep = LIST_SEP.match(text, pos) if left else None
+    if sep is None:
+        return False
+    at = sep.end()
+    ends = [at + len(o) for o in others if text.startswith(o, at)]
+    quoted = QUOTED_ITEM.match(text, at)
+    ends += [quoted.end()] if quoted else []
+    latin = LATIN_ITEM.match(text, at)
+    ends += range(at + 1, latin.end() + 1) if latin else []
+    return any(_run_ends(text, e, others, left - 1) for e in ends)
+
+
+def _mentions(name: str, text: str):
+    """Where `name` is written in `text` (str.find: no pattern made per name)."""
+    i = text.find(name)
+    while i >= 0:
+        yield i
+        i = text.find(name, i + 1)
+
+
+def _make_named_with_product(name: str, text: str) -> bool:
+    """Every mention of `name` as a word of its own (with a particle or not; `LG전자` is another name) is of a
+    thing it made or is: the product's noun right after it (`벤츠 승용차`, `아우디 V6 엔진`, `카카오 나무`, `LG폰`)."""
+    products = 0
+    for i in _mentions(name, text):
+        if i and WORD_CHAR.match(text[i - 1]):
+            continue  # inside another word
+        rest = text[i + len(name):i + len(name) + 12]
+        tail = HANGUL_RUN.match(rest).group()
+        if PRODUCT_AFTER.match(rest):
+            products += 1
+        elif not tail or tail in PARTICLES:
+            return False
+    return products > 0
