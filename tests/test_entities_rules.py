@@ -284,3 +284,29 @@ def test_foreign_names_by_their_first_word_and_places_of_japan_and_capitals(run)
 
 def test_journals_named_before_their_latin_name(run):
     assert "사이언스 시그널링" in run("연구 결과는 국제 학술지 사이언스 시그널링(Science Signaling)에 실렸다.").orgs
+
+
+def test_a_headline_quotation_takes_the_speaker_of_the_body_quotation_it_shortens(run):
+    body = ('전남대 박영호 교수팀 새 촉매 개발…"수소 생산 비용 절반으로". 국내 연구진이 새 촉매를 만들었다. '
+            '박영호 교수는 "이 촉매로 수소 생산 비용을 절반으로 줄일 수 있을 것"이라고 말했다.')
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["박영호", "박영호"]
+    got = run('부산대 연구팀 "바다 미생물이 플라스틱 분해". 바다 미생물 연구가 나왔다.')
+    assert [q.speaker for q in got.quotes] == ["부산대"]
+
+
+def test_speakers_go_on_past_a_line_break_and_a_subject_naming_no_one(run):
+    body = ('통일부 관계자가 "충분히 협의한 결과"라고 대답하였다.\n'
+            '향후 계획으로는 "오늘부터 열린 채널을 통해 협의해 나갈 것"이라고 밝혔다.')
+    assert [q.speaker for q in run(body).quotes] == ["통일부", "통일부"]
+    body = ('한국전력은 직원들에게 "요금은 곧 오를 것"이라고 말했다. '
+            '"정부 정책은 바뀌지 않는다"며 "참여했던 분들만 손해를 본다"는 내용이 담긴 문자도 보냈다.')
+    assert [q.speaker for q in run(body).quotes] == ["한국전력"] * 3
+
+
+def test_a_name_with_also_before_a_quotation_and_a_university_speaking_as_itself(run):
+    body = ('피터 리 마이크로소프트 부사장은 "AI는 도구"라고 말했다. '
+            '존 스미스 마이크로소프트 부사장 역시 "인간이 필요하다"며 힘을 보탰다.')
+    assert [q.speaker for q in run(body).quotes][-1] == "존 스미스"
+    body = 'UNIST 연구진이 유전체를 해독했다. 대학 측은 "질병 연구에 도움이 될 것"이라고 밝혔다.'
+    assert [q.speaker for q in run(body).quotes] == ["UNIST"]

@@ -5,7 +5,8 @@ reads as speech (three words or more, or a sentence ending); text in ‘…’ o
 or comes right after a named subject (`A는 ‘…’`) and ends like a sentence — a term or a title in quotes
 (‘로켓배송’) is none. The speaker is the named subject of the quotation's sentence (after the quotation
 when it opens the sentence, else the topic before it), else the speaker of the previous sentence when
-this one has no subject of its own.
+this one has no subject of its own. A headline's or sub-line's quotation no one is named for takes the speaker
+of the body quotation it shortens.
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ TEAM_KINDS = (RESEARCH, ("재판부", "재판장"))
 RESEARCHERS = ("대", "대학", "대학교", "연구원", "연구소", "연구단", "과학원", "기술원", "병원", "연구센터", "IST", "POSTECH", "포스텍",
                "카이스트")
 TEAM_ORGS = {**{word: RESEARCHERS for word in RESEARCH}, "재판부": ("법원", "지법", "고법", "재판소", "지원")}
+UNIVERSITIES = ("대", "대학", "대학교", "IST", "POSTECH", "포스텍", "카이스트")
 # Generic bodies whose `관계자` speaks for the office of that kind the article names (`경찰 관계자` → 송파경찰서).
 GENERIC_BODIES = {"경찰": ("경찰서", "경찰청"), "검찰": ("검찰청", "지검", "고검", "지청"), "소방": ("소방서", "소방본부"),
-                  "소방당국": ("소방서", "소방본부"), "법원": ("법원", "지법", "고법")}
+                  "소방당국": ("소방서", "소방본부"), "법원": ("법원", "지법", "고법"),
+                  **dict.fromkeys(("대학", "대학교"), UNIVERSITIES)}  # `대학 측은` → UNIST
 # Subjects that speak though they name no one (their quotations have no speaker, not the last one's).
 UNNAMED_SPEAKERS = frozenset("""정부 당국 정보당국 안보당국 보건당국 방역당국 검찰 경찰 법원 군 주민 시민 국민 네티즌 누리꾼 전문가
 업계 야당 여당 야권 여권 소식통 학생 교사 의사 환자 소비자 응답자 사람 사람들 이들 누군가 단체 노조 회사 업체 기업 학교
@@ -53,6 +56,8 @@ UNNAMED_ENDINGS = ("자들", "들", "씨", "님", "당국")
 # A quotation that is a question put to someone (`“…”는 질문에`): the interviewer's, no one named.
 ASKED = re.compile(r"\s*(?:이?라?는|란|이라는)\s*(?:질문|물음)")
 # Titles of two syllables or more a name may carry before a quotation (`임지선 박사 "…"`).
+# Words after a name that say it too speaks (`… 부사장 역시 "…"`).
+ALSO = (" 역시", " 또한")
 LONG_TITLES = ("박사", "교수", "대표", "회장", "장관", "의원", "위원장", "사장", "대변인", "연구원", "씨")
 # A survey's answer in quotation marks: what follows it, and the share or count its sentence gives.
 SURVEY_ANSWER = re.compile(r"\s*(?:이?라?고|이?라는|하다는|는|란)\s*(?:생각하는\s*|답한\s*)?(?:응답|답변|대답|답했|답한)")
@@ -71,6 +76,11 @@ LIST_SEP = re.compile(r"\s*,\s*")
 LAW_ENDINGS = ("법률", "법안", "특별법", "개정안", "시행령", "조례", "조약", "협정", "법")
 # A subject (이/가) this close before a quotation says it, even after a topic (a report of a report).
 NEAR_SUBJECT = 12
+# How far into the body a quotation is the headline's or its sub-line's (`KAIST 교수팀 논문 게재…"…"`).
+LEAD = 200
+# A headline's quotation echoes a body quotation it shares this many of its syllable pairs with, and this share.
+ECHO_PAIRS, ECHO_SHARE = 2, 0.25
+HANGUL_RUN = re.compile(r"[가-힣]+")
 
 
 def _said(body: str, end: int, sentence_end: int) -> bool:
@@ -142,8 +152,14 @@ def _in_spans(spans: list[tuple[int, int]], at: int) -> bool:
 
 
 def sentence_ends(body: str, marks: list[tuple[int, int]]) -> list[int]:
-    """Offsets just past each sentence end (., ?, ! before a space, or a line break) outside quotations."""
-    return [m.end() for m in SENTENCE_END.finditer(body) if not _in_spans(marks, m.start())]
+    """Offsets just past each sentence end (., ?, ! before a space, or a line break) outside quotations; a line
+    break right after a sentence's end ends no sentence of its own (`…대답하였다.` / `"…"면서 "…"이라고 밝혔다`:
+    the sentence before is the one with words)."""
+    out: list[int] = []
+    for m in SENTENCE_END.finditer(body):
+        if not _in_spans(marks, m.start()) and not (out and m.group() == "\n" and not body[out[-1]:m.start()].strip()):
+            out.append(m.end())
+    return out
 
 
 def _is_quotation(body: str, span: tuple[int, int, bool], said: bool, subject_before: bool, sentence: str) -> bool:
@@ -179,6 +195,7 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
     subject_starts = [s[0] for s in subjects]
     speakers: dict[int, str | None] = {}
     out: list[Quote] = []
+    unsaid_leads: list[int] = []
     for span in spans:
         start, end, _double = span
         index = bisect_right(ends, start - 1)
@@ -197,7 +214,7 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
         else:
             asked = ASKED.match(body, end + 1) is not None
             speaker = None if asked else (
-                       _named_at(body, start - 1, names)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
+                       _named_at(body, start - 1, names, found)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
                        or _aside_after(body, found, end)  # “…”(유룡 KAIST 화학과 교수)
                        or _speaker(body, found, before, after, (first, index, start), speakers))
             if speaker is None and not asked and _stands_alone(body, start - 1, end + 1):
@@ -207,7 +224,36 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
         lead = len(text) - len(text.lstrip())
         out.append(Quote(text.strip(), names.get(speaker) if speaker else None, start + lead,
                          start + lead + len(text.strip())))
+        if speaker is None and start < LEAD and not said:
+            unsaid_leads.append(len(out) - 1)
+    for i in unsaid_leads:
+        out[i] = _echoed(out, i)
     return tuple(out)
+
+
+def _pairs(text: str) -> set[str]:
+    """The syllable pairs within the text's Hangul words (`핵심 기술` → 핵심, 기술)."""
+    return {run[i:i + 2] for run in HANGUL_RUN.findall(text) for i in range(len(run) - 1)}
+
+
+def _echoed(quotes: list[Quote], i: int) -> Quote:
+    """A headline's or sub-line's quotation with no speaker (`게재…"전기차 등에 핵심 기술 전망"`) given the speaker
+    of the later quotation it shortens, the one sharing the most of its syllable pairs (at least ECHO_PAIRS and
+    ECHO_SHARE of them; a tie names no one)."""
+    quote = quotes[i]
+    pairs = _pairs(quote.text)
+    best, best_shared, tied = None, 0, False
+    for later in quotes[i + 1:]:
+        if later.speaker is None:
+            continue
+        shared = len(pairs & _pairs(later.text))
+        if shared > best_shared:
+            best, best_shared, tied = later.speaker, shared, False
+        elif shared == best_shared and later.speaker != best:
+            tied = True
+    if best is None or tied or best_shared < ECHO_PAIRS or best_shared < ECHO_SHARE * len(pairs):
+        return quote
+    return Quote(quote.text, best, quote.start, quote.end)
 
 
 def _listed_titles(body: str, spans: list[tuple[int, int, bool]]) -> set[int]:
@@ -229,8 +275,8 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
              speakers: dict[int, str | None]) -> str | None:
     """Who says a quotation: a named subject (이/가) just before it (`관계자가 이날 "…"`), else the last
     topic (은/는) before it in its sentence, else the first subject after it (`"…"고 황희 대표는
-    밝혔다`), else the last subject before it, else the previous sentence's speaker. `sentence` is
-    (its start, its index, the quotation's start)."""
+    밝혔다`) unless it names no one (`"…"는 내용이 담긴`), else the last subject before it, else the previous
+    sentence's speaker. `sentence` is (its start, its index, the quotation's start)."""
     first, index, start = sentence
     last_speaker = speakers[max(speakers)] if speakers else None
     topics = [s for s in before if s[2] in TOPIC_PARTICLES]
@@ -245,7 +291,9 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
             return who
         before = []  # `질문에는 "…"고 대답했다`: no one named; the speaker goes on from the sentences before
     if after:
-        return resolve(after[0], found, first, last_speaker, body)
+        who = resolve(after[0], found, first, last_speaker, body)
+        if who or _someone(after[0], body):
+            return who  # `"…"며 "…"는 내용이 담긴 메시지를`: the words' content, no one; the speaker goes on
     if index - 1 in speakers:
         return speakers[index - 1]
     return _previous_speech(body, found, first, last_speaker)
@@ -271,15 +319,25 @@ def _someone(subject: tuple, body: str) -> bool:
     return word in UNNAMED_SPEAKERS or word.endswith(UNNAMED_ENDINGS)
 
 
-def _named_at(body: str, mark: int, names: dict[str, str]) -> str | None:
+def _named_at(body: str, mark: int, names: dict[str, str], found: Found) -> str | None:
     """The person or organisation written right before the quotation mark at `mark`, with no particle, as
-    headlines and leads attribute (`임지선 박사 "…"`, `쿠팡 “…” 입장문`): a name of `names`, with a title or not."""
-    before = body[max(0, mark - 40):mark].rstrip(" ")
-    if len(before) == mark - max(0, mark - 40):
+    headlines and leads attribute (`임지선 박사 "…"`, `쿠팡 “…” 입장문`): a name of `names`, with a title, a
+    research team's word (`서울대 연구팀 "…"`) or not, or `역시`/`또한` after it (`샤오우엔 혼 마이크로소프트
+    부사장 역시 "…"`: the person named before the title, not the organisation between them)."""
+    lo = max(0, mark - 40)
+    before = body[lo:mark].rstrip(" ")
+    if len(before) == mark - lo:
         return None  # no space before the mark: `…했다"`
+    also = before.endswith(ALSO)
+    if also:
+        before = before.rsplit(" ", 1)[0] if " " in before else ""
     words = before.rsplit(" ", 1)
-    if len(words) == 2 and (words[1] in PERSON_TITLES or words[1].endswith(LONG_TITLES)):
-        before = words[0]
+    if len(words) == 2 and (words[1] in PERSON_TITLES or words[1].endswith(LONG_TITLES) or words[1] in RESEARCH):
+        if also:  # the person named last before the title, the organisation between them no speaker
+            at, who = max(((before.rfind(name), name) for name in found.people if name in names), default=(-1, ""))
+            if at >= 0:
+                return names[who]
+        before = words[0]  # 임지선 박사 "…"; 서울대 연구팀 "…": the team speaks for its organisation
     for name in sorted(names, key=len, reverse=True):
         if before.endswith(name) and (len(before) == len(name) or not _letter(before[-len(name) - 1])):
             return names[name]
