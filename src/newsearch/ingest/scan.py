@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 from ..extract import Article, ExtractError
 from .documents import title_in_body
 from .filemarks import FileMarks
+from .idset import IdSet
 from .sources import MAX_TEXT_CHARS, Problem, SourceDoc, is_unicode, iter_source, printable, source_key
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class Scan:
     changed_words: list[str] = field(default_factory=list)
     owns: Callable[[str], bool] | None = None
     force: bool = False
-    seen: set[str] = field(default_factory=set)
+    seen: IdSet = field(default_factory=IdSet)  # the ids read in this pass (24 bytes each)
     follow_links: bool = False
     unreadable: list[str] = field(default_factory=list)  # other sources that could not be re-checked
     marks_at: Path | None = None  # where the JSONL files' marks are kept (see filemarks.py); None: no marks
@@ -96,7 +97,7 @@ class Scan:
     def _claim(self, ids: list[str]) -> bool:
         """Take the ids of a JSONL file that is not read as read and unchanged (see filemarks.py); False
         when one of them was read before in this run (the file is then read and the duplicate reported)."""
-        if not self.seen.isdisjoint(ids):
+        if self.seen.held(ids).any():
             return False
         self.seen.update(ids)
         self.stats.unchanged += len(ids)
@@ -121,10 +122,9 @@ class Scan:
                     continue
                 if self.owns is not None and not self.owns(doc.id):
                     continue  # another worker's document
-                if doc.id in self.seen:
+                if not self.seen.add_new(doc.id):
                     self.report(Problem(doc.where, f"duplicate id {doc.id!r} (read before from another file), skipped"))
                     continue
-                self.seen.add(doc.id)
                 old = self.existing.get(doc.id)
                 if not doc.digest:  # unreadable now (already reported): keep what we had
                     continue
@@ -148,7 +148,7 @@ class Scan:
                         or (self.owns is not None and not self.owns(doc.id))):
                     continue  # new, changed or gone: for the next run that names this source
                 if _mentions(doc, self.changed_words):
-                    self.seen.add(doc.id)
+                    self.seen.add_new(doc.id)
                     self.stats.scanned += 1
                     yield doc
             # Its problems are the business of a run that names it; a source that could not be read
@@ -184,9 +184,9 @@ class Scan:
 
     def vanished(self) -> list[str]:
         """Ids gone from a source named in this pass (call after the pass)."""
-        return [doc_id for doc_id, (src_key, _digest) in self.existing.items()
-                if src_key in self.keys and doc_id not in self.seen
-                and (self.owns is None or self.owns(doc_id))]
+        named = [doc_id for doc_id, (src_key, _digest) in self.existing.items()
+                 if src_key in self.keys and (self.owns is None or self.owns(doc_id))]
+        return [doc_id for doc_id, read in zip(named, self.seen.held(named).tolist()) if not read]
 
 
 def length_over_limit(art: Article) -> int:

@@ -24,6 +24,7 @@ from typing import Callable, Iterator, Protocol
 
 from .. import extract
 from ..extract import Article, ExtractError, article_from_record, decode_bytes
+from .idset import IdSet
 
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html"}
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
@@ -255,9 +256,8 @@ def _jsonl_file(path: Path, source: str, salt: str, problems: list["Problem"], p
 def _jsonl_docs(path: Path, source: str, salt: str, problems: list[Problem],
                 prefix: str = "", known: Known | None = None) -> Iterator[SourceDoc]:
     """The rows of a JSONL file; `prefix` goes before each row's id (a file inside a folder source)."""
-    first_line: dict[str, int] = {}
     try:
-        for doc in _jsonl_rows(path, source, salt, problems, first_line, prefix, known):
+        for doc in _jsonl_rows(path, source, salt, problems, IdSet(), prefix, known):
             doc.id = prefix + doc.id
             yield doc
     except (OSError, EOFError, zlib.error) as e:  # missing, unreadable, or a truncated .gz
@@ -305,7 +305,7 @@ def _too_large(where: str, head: bytes, size: int, source: str, problems: list[P
 
 
 def _jsonl_rows(path: Path, source: str, salt: str, problems: list[Problem],
-                first_line: dict[str, int], prefix: str, known: Known | None) -> Iterator[SourceDoc]:
+                first_line: IdSet, prefix: str, known: Known | None) -> Iterator[SourceDoc]:
     with _open_jsonl(path) as fh:
         for lineno, raw, size in _lines(fh):
             where = f"{path}:{lineno}"
@@ -319,10 +319,9 @@ def _jsonl_rows(path: Path, source: str, salt: str, problems: list[Problem],
                 continue
             if doc is None:
                 continue
-            if doc.id in first_line:
-                problems.append(Problem(where, f"duplicate id {doc.id!r} (first at line {first_line[doc.id]}), skipped"))
+            if not first_line.add_new(doc.id, lineno):
+                problems.append(Problem(where, f"duplicate id {doc.id!r} (first at line {first_line.first(doc.id)}), skipped"))
                 continue
-            first_line[doc.id] = lineno
             yield doc
 
 
