@@ -259,3 +259,24 @@ def test_variants_are_deterministic(local_set):
         a, b = cs.make_variant(orig, kind, 7), cs.make_variant(orig, kind, 7)
         assert a == b and a.source == orig.id and a.kind == kind
     assert cs.make_variant(orig, "combo", 1).body != cs.make_variant(orig, "combo", 2).body
+
+
+def test_candidate_pairs_made_unique_in_pieces_are_the_pairs(local_set, monkeypatch):
+    """Identical texts pair again in every band; the pairs are made unique as they come (memory follows the
+    distinct pairs): with the smallest piece the groups and the pairs are those of one piece."""
+    from newsearch.copies import groups as copy_groups
+
+    docs, sigs = local_set
+    ms = cs.members(docs, sigs)
+    ms += [Member(f"{m.id}~twin", m.signature, m.date) for m in ms[:40]]  # equal in all bands
+    values = np.stack([m.signature.values for m in ms if m.signature is not None])
+    whole = copy_groups._candidates(values)
+    expected = find_groups(ms).groups
+    monkeypatch.setattr(copy_groups, "_PAIR_CHUNK", 1)
+    left, right = copy_groups._candidates(values)
+    assert np.array_equal(left, whole[0]) and np.array_equal(right, whole[1])
+    assert (left < right).all() and len(set(zip(left.tolist(), right.tolist()))) == len(left)
+    got = find_groups(ms)
+    assert got.groups == expected
+    twins = [m.id for m in ms[:40] if m.signature is not None]
+    assert len(twins) >= 20 and all(got.lead_of(f"{i}~twin") == got.lead_of(i) for i in twins)

@@ -8,9 +8,10 @@
   the most complete); the stores keep the result (`Groups`) and collapse results by it.
 """
 
-from .groups import COPY_CONTAINMENT, COPY_JACCARD, Groups, Member, SignatureTable, find_groups, find_groups_table, group_id
-from .signature import SIGNATURE_BYTES, Signature, body_signature, decode_rows
+from .groups import (COPY_CONTAINMENT, COPY_JACCARD, Groups, Member, SignatureTable, days_of, find_groups,
+                     find_groups_table, group_id)
+from .signature import NUM_PERM, SIGNATURE_BYTES, Signature, body_signature, decode_rows
 
-__all__ = ["Signature", "body_signature", "Member", "Groups", "find_groups", "group_id", "SignatureTable",
-           "find_groups_table", "SIGNATURE_BYTES", "decode_rows", "COPY_JACCARD",
+__all__ = ["NUM_PERM", "Signature", "body_signature", "Member", "Groups", "find_groups", "group_id", "SignatureTable",
+           "find_groups_table", "SIGNATURE_BYTES", "decode_rows", "days_of", "COPY_JACCARD",
            "COPY_CONTAINMENT"]

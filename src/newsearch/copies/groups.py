@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -41,7 +42,7 @@ BANDS = NUM_PERM // ROWS
 # Documents sharing one band value pair with this many - 1 next ones in the band's order, not all
 # (a run of many identical texts is linked through overlapping windows).
 MAX_RUN = 64
-_PAIR_CHUNK = 200_000
+_PAIR_CHUNK = 50_000
 
 
 @dataclass(frozen=True)
@@ -105,35 +106,44 @@ def find_groups(members: list[Member]) -> Groups:
     if len(have) < 2:
         return Groups()
     return find_groups_table(SignatureTable(
-        [m.id for m in have], np.stack([m.signature.values for m in have]),
-        np.array([m.signature.size for m in have], dtype=np.float64),
-        np.array([m.signature.length for m in have], dtype=np.int64), [m.date for m in have]))
+        np.stack([m.signature.values for m in have]), np.array([m.signature.size for m in have], dtype=np.float64),
+        np.array([m.signature.length for m in have], dtype=np.int64), days_of([m.date for m in have]),
+        lambda rows: [(have[i].id, have[i].date) for i in rows.tolist()]))
 
 
 @dataclass
 class SignatureTable:
-    """The documents with a signature as arrays (a million `Member`s would take a gigabyte): ids, MinHash
-    values (documents x NUM_PERM), distinct shingles, body lengths, dates."""
+    """The documents with a signature as arrays (a million `Member`s would take a gigabyte): MinHash values
+    (documents x NUM_PERM), distinct shingles, body lengths, days (NaT: undated), and `describe(rows)`, the
+    (id, date) of the given rows, asked only for the members of groups (a million ids held as strings while
+    grouping took a tenth of a gigabyte)."""
 
-    ids: list[str]
     values: np.ndarray
     sizes: np.ndarray
     lengths: np.ndarray
-    dates: list[str]
+    days: np.ndarray
+    describe: Callable[[np.ndarray], list[tuple[str, str]]]
 
 
 def find_groups_table(t: SignatureTable) -> Groups:
     """`find_groups` over a table of signatures."""
-    if len(t.ids) < 2:
+    if len(t.values) < 2:
         return Groups()
-    days = _days(t.dates)
     left, right = _candidates(t.values)
-    keep = _verified(t.values, t.sizes.astype(np.float64), left, right) & _near_in_time(days, left, right)
-    components = _components(len(t.ids), left[keep], right[keep])
-    groups = [_ordered([(t.ids[i], t.dates[i] or "\uffff", int(t.lengths[i])) for i in comp.tolist()])
-              for comp in components]
+    keep = _verified(t.values, t.sizes.astype(np.float64), left, right) & _near_in_time(t.days, left, right)
+    components = _components(len(t.values), left[keep], right[keep])
+    if not components:
+        return Groups()
+    rows = np.concatenate(components)
+    described = dict(zip(rows.tolist(), t.describe(rows)))
+    groups = [_ordered([(*_dated(described[i]), int(t.lengths[i])) for i in comp.tolist()]) for comp in components]
     groups.sort(key=lambda g: g[0])
     return Groups(groups)
+
+
+def _dated(row: tuple[str, str]) -> tuple[str, str]:
+    doc_id, date = row
+    return doc_id, date or "\uffff"
 
 
 def _candidates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -141,14 +151,17 @@ def _candidates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Within a band the documents are sorted by value; every document pairs with the next ones of the
     same value, up to MAX_RUN - 1 of them (all pairs of a run of up to MAX_RUN; a longer run is linked
-    through overlapping windows). One vector operation per distance, not one per run.
+    through overlapping windows). One vector operation per distance, not one per run. The pairs are
+    made unique as they come (identical texts pair again in every band: 1.8M pairs, 167k distinct, at a
+    million documents), so memory follows the distinct pairs.
     """
     n = len(values)
-    lefts, rights = [], []
+    codes, pending, waiting = np.zeros(0, dtype=np.int64), [], 0
     for b in range(BANDS):
         key = (values[:, b * ROWS].astype(np.uint64) << np.uint64(32)) | values[:, b * ROWS + 1].astype(np.uint64)
         order = np.argsort(key, kind="stable")
         sk = key[order]
+        del key
         same = sk[1:] == sk[:-1]
         if not same.any():
             continue
@@ -157,13 +170,13 @@ def _candidates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             hit = np.flatnonzero(run[k:] == run[:-k])
             if not len(hit):
                 break
-            lefts.append(order[hit])
-            rights.append(order[hit + k])
-    if not lefts:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    left, right = np.concatenate(lefts).astype(np.int64), np.concatenate(rights).astype(np.int64)
-    codes = np.unique(np.minimum(left, right) * n + np.maximum(left, right))
+            left, right = order[hit], order[hit + k]
+            pending.append(np.minimum(left, right) * n + np.maximum(left, right))
+            waiting += len(hit)
+        if waiting > len(codes) + _PAIR_CHUNK:
+            codes, pending, waiting = np.unique(np.concatenate([codes, *pending])), [], 0
+    if pending:
+        codes = np.unique(np.concatenate([codes, *pending]))
     return codes // n, codes % n
 
 
@@ -190,7 +203,7 @@ def _near_in_time(days: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.n
     return near
 
 
-def _days(dates: list[str]) -> np.ndarray:
+def days_of(dates: list[str]) -> np.ndarray:
     """The day of each ISO date (`2021-07-31T...`), NaT where there is none (one conversion for all,
     one at a time only when some date is not a real day)."""
     heads = np.array([(d or "")[:10] for d in dates], dtype="U10")

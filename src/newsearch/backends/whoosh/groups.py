@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...copies import SIGNATURE_BYTES, Groups, SignatureTable, decode_rows, find_groups_table
+from ...copies import NUM_PERM, SIGNATURE_BYTES, Groups, SignatureTable, days_of, decode_rows, find_groups_table
 from ...search.model import Copy
 from . import sortable
 from .postings import segment_live
@@ -40,24 +40,47 @@ def stale(folder: Path, generation: int) -> bool:
 
 def regroup(ix, folder: Path) -> Groups:
     """Group every live document of index `ix` by its signature and keep the groups in `folder`."""
-    ids: list[str] = []
-    dates: list[str] = []
-    rows = []
     with ix.reader() as reader:
         gen = ix.latest_generation()
-        for sub, _offset in reader.leaf_readers():  # each column read in one piece (sortable.py)
-            sig_rows, has_sig = sortable.fixed_rows(sub, "sig", SIGNATURE_BYTES)
-            keep = has_sig & segment_live(sub)
-            seg_ids, seg_dates = (sortable.column_values(sub, c) for c in ("id", "date"))
-            picked = np.flatnonzero(keep).tolist()
-            ids += [seg_ids[d] for d in picked]
-            dates += [seg_dates[d] for d in picked]
-            rows.append(sig_rows[keep])
-            del sig_rows
-    sizes, lengths, values = decode_rows(np.concatenate(rows) if rows else np.zeros((0, SIGNATURE_BYTES), np.uint8))
-    groups = find_groups_table(SignatureTable(ids, values, sizes, lengths, dates))
+        leaves = [sub for sub, _offset in reader.leaf_readers()]
+        groups = find_groups_table(_signature_table(leaves))
     _write(Path(folder), gen, groups)
     return groups
+
+
+def _signature_table(leaves: list) -> SignatureTable:
+    """The live documents with a signature, segment by segment: values, sizes, lengths and days in arrays made
+    once for the whole index (rows never filled are pages never touched), each row's segment and document
+    number instead of its id and date (read for the members of groups only)."""
+    total = sum(sub.doc_count_all() for sub in leaves)
+    values = np.empty((total, NUM_PERM), dtype=np.uint32)
+    sizes, lengths = np.empty(total, dtype=np.float64), np.empty(total, dtype=np.int64)
+    days = np.empty(total, dtype="datetime64[D]")
+    where = np.empty((total, 2), dtype=np.int64)  # (segment, document number)
+    k = 0
+    for seg, sub in enumerate(leaves):  # each column read in one piece (sortable.py)
+        docs, rows = sortable.fixed_rows(sub, "sig", SIGNATURE_BYTES)
+        live = segment_live(sub)[docs]
+        docs, rows = docs[live], rows[live]
+        m = len(docs)
+        sizes[k:k + m], lengths[k:k + m], values[k:k + m] = decode_rows(rows)
+        del rows
+        codes, names = sortable.segment_codes(None, sub, "date")
+        days[k:k + m] = days_of(names)[codes[docs]] if m else []
+        where[k:k + m, 0], where[k:k + m, 1] = seg, docs
+        k += m
+    return SignatureTable(values[:k], sizes[:k], lengths[:k], days[:k],
+                          lambda picked: _described(leaves, where[picked]))
+
+
+def _described(leaves: list, where: np.ndarray) -> list[tuple[str, str]]:
+    """(id, date) of each (segment, document number) row of `where`, from the columns of the segments holding one."""
+    out: dict[tuple[int, int], tuple[str, str]] = {}
+    for seg in np.unique(where[:, 0]).tolist():
+        docs = where[where[:, 0] == seg, 1].tolist()
+        ids, dates = (sortable.column_values(leaves[seg], c) for c in ("id", "date"))
+        out.update(((seg, d), (ids[d], dates[d])) for d in docs)
+    return [out[(seg, d)] for seg, d in where.tolist()]
 
 
 def _write(folder: Path, generation: int, groups: Groups) -> None:

@@ -120,30 +120,29 @@ def _raw_values(reader, fieldname: str):
 
 
 def fixed_rows(reader, fieldname: str, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """One segment's column values that are `width` bytes long, as the rows of a (documents, width) uint8
-    array read from the column's bytes in one piece, and which documents have such a value."""
+    """One segment's column values that are `width` bytes long: (the documents that have one, their values as
+    the rows of a (those documents, width) uint8 array), read from the column's bytes in one piece."""
     size = reader.doc_count_all()
     col = reader.column_reader(fieldname)
     raw = getattr(col, "_reader", col)
-    out = np.zeros((size, width), dtype=np.uint8)
     if isinstance(raw, VarBytesColumn.Reader) and size:
         lengths = np.asarray(raw._lengths, dtype=np.int64)[:size]
         offsets = np.asarray(raw._offsets, dtype=np.int64)[:size]
-        ok = lengths == width
-        if ok.any():
-            end = int((offsets[ok] + width).max())
+        docs = np.flatnonzero(lengths == width)
+        out = np.empty((len(docs), width), dtype=np.uint8)
+        if len(docs):
+            end = int((offsets[docs] + width).max())
             data = np.frombuffer(bytes(raw._dbfile.get(raw._basepos, end)), dtype=np.uint8)
-            rows = np.flatnonzero(ok)
             step = np.arange(width)
-            for s in range(0, len(rows), 8192):  # gather in pieces: the index array is 8 bytes a byte
-                r = rows[s:s + 8192]
-                out[r] = data[offsets[r][:, None] + step]
-        return out, ok
+            for s in range(0, len(docs), 8192):  # gather in pieces: the index array is 8 bytes a byte
+                out[s:s + 8192] = data[offsets[docs[s:s + 8192]][:, None] + step]
+        return docs, out
     values = [col[d] for d in range(size)]
-    ok = np.array([isinstance(v, bytes) and len(v) == width for v in values], dtype=bool)
-    for d in np.flatnonzero(ok).tolist():
-        out[d] = np.frombuffer(values[d], dtype=np.uint8)
-    return out, ok
+    docs = np.array([d for d, v in enumerate(values) if isinstance(v, bytes) and len(v) == width], dtype=np.int64)
+    out = np.empty((len(docs), width), dtype=np.uint8)
+    for k, d in enumerate(docs.tolist()):
+        out[k] = np.frombuffer(values[d], dtype=np.uint8)
+    return docs, out
 
 
 def index_codes(parts: list[tuple[int, int, tuple[np.ndarray, list[str]]]], n: int) -> tuple[np.ndarray, list[str]]:
