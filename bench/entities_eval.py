@@ -4,7 +4,7 @@
     python bench/entities_eval.py [--shared DIR] [--split dev|heldout|fresh|all] [--errors] [--json FILE]
 
 The gold (labelled by reading, before the extractor was measured on it; each row's `notes` give its calls) holds
-the five seeds and 263 articles of ../shared/corpus (Wikinews, BigKinds leads, Naver science news). The `dev` split
+the five seeds and 283 articles of ../shared/corpus (Wikinews, BigKinds leads, Naver science news). The `dev` split
 (the seeds, eight corpus articles of gold_a/gold_b, and the sets gold_c to gold_m) is the one whose errors were
 read while writing rules; `heldout` (the other 19 of gold_a/gold_b, gold_n and gold_o) was only scored; `fresh` is
 gold_o alone, the last set labelled. gold_d to gold_m were drawn at random on 2026-12-02, gold_n on 2026-12-03
