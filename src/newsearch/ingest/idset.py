@@ -32,7 +32,7 @@ def _key(doc_id: str) -> tuple[int, int]:
 
 class IdSet:
     """A set of ids, each with a number (a JSONL file's: the line it was first read at): `add_new`, `in`,
-    `first`, `update`, `len`, and `held(ids)` for many at once."""
+    `first`, `update`, `len`, and `held(ids)`, `claim(ids)` for many at once."""
 
     def __init__(self, ids: Iterable[str] = ()) -> None:
         self._recent: dict[int, tuple[int, int]] = {}  # the latest ids: first hash -> (second hash, number)
@@ -89,6 +89,15 @@ class IdSet:
         lo, hi = _keys(ids)
         new = np.unique(np.stack([lo, hi], axis=1)[~self._held(lo, hi)], axis=0)
         self._insert(new[:, 0], new[:, 1], np.zeros(len(new), dtype=np.int64))
+
+    def claim(self, ids: list[str]) -> bool:
+        """Add all of `ids` (distinct) unless one of them is there already (then False, and nothing changes)."""
+        self._settle()
+        lo, hi = _keys(ids)
+        if self._held(lo, hi).any():
+            return False
+        self._insert(lo, hi, np.zeros(len(ids), dtype=np.int64))
+        return True
 
     def held(self, ids: list[str]) -> np.ndarray:
         """Which of `ids` are in the set (one vector lookup for all of them)."""

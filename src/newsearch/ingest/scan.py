@@ -85,6 +85,7 @@ class Scan:
     marks_at: Path | None = None  # where the JSONL files' marks are kept (see filemarks.py); None: no marks
     others: list[str] = field(init=False, default_factory=list)  # the index's sources not named, to re-check
     files: FileMarks | None = field(init=False, default=None)
+    read_known: int = field(init=False, default=0)  # ids read (or claimed) that the index holds from a named source
 
     def __post_init__(self) -> None:
         if self.changed_words:
@@ -97,9 +98,9 @@ class Scan:
     def _claim(self, ids: list[str]) -> bool:
         """Take the ids of a JSONL file that is not read as read and unchanged (see filemarks.py); False
         when one of them was read before in this run (the file is then read and the duplicate reported)."""
-        if self.seen.held(ids).any():
+        if not self.seen.claim(ids):
             return False
-        self.seen.update(ids)
+        self.read_known += len(ids)  # the store's ids of a file of a named source
         self.stats.unchanged += len(ids)
         self.stats.scanned += len(ids)
         return True
@@ -126,6 +127,8 @@ class Scan:
                     self.report(Problem(doc.where, f"duplicate id {doc.id!r} (read before from another file), skipped"))
                     continue
                 old = self.existing.get(doc.id)
+                if old is not None and old[0] in self.keys:
+                    self.read_known += 1
                 if not doc.digest:  # unreadable now (already reported): keep what we had
                     continue
                 if old and old[1] == doc.digest and not self.force and not _mentions(doc, self.changed_words):
@@ -184,8 +187,11 @@ class Scan:
 
     def vanished(self) -> list[str]:
         """Ids gone from a source named in this pass (call after the pass)."""
+        keys = self.keys
+        if self.owns is None and sum(src_key in keys for src_key, _digest in self.existing.values()) == self.read_known:
+            return []  # every indexed id of the named sources was read (no-op runs: no hashing of a million ids)
         named = [doc_id for doc_id, (src_key, _digest) in self.existing.items()
-                 if src_key in self.keys and (self.owns is None or self.owns(doc_id))]
+                 if src_key in keys and (self.owns is None or self.owns(doc_id))]
         return [doc_id for doc_id, read in zip(named, self.seen.held(named).tolist()) if not read]
 
 
