@@ -7,7 +7,7 @@ million rows most of what `newsearch index` grew by between 300k and 1M document
 scattered among the writer's short-lived objects, kept heap pages from being handed back after each segment.
 
 Here an id is two 64-bit hashes (Python's string hash, cached on the string, and the hash of the id with a NUL
-appended: two independent SipHash values of one process): the latest ids in a small set, the rest in two
+appended: two independent SipHash values of one process): the latest ids in a small dictionary, the rest in two
 sorted numpy arrays with a Bloom filter of BLOOM_BITS bits an id in front (two bits: a new id passes it
 about once in 70 and only then costs a numpy lookup). Two different ids share both hashes with probability
 2**-128 a pair (about 10**-24 for a billion rows), so a duplicate found here is a duplicate.
@@ -20,7 +20,7 @@ from typing import Iterable
 import numpy as np
 
 _MASK = (1 << 64) - 1
-# Ids kept in the Python set before they are moved into the sorted arrays.
+# Ids kept in a Python dictionary (first hash -> second hash, number) before they are moved into the sorted arrays.
 RECENT = 1 << 16
 # Bits of the Bloom filter an id (it is made again, twice the size, when the ids outgrow it).
 BLOOM_BITS = 16
