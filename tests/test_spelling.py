@@ -292,9 +292,14 @@ def test_vocabulary_is_kept_beside_the_segments(tmp_path, kiwi, monkeypatch):
     src.write_text(json.dumps({"id": "more", "title": "해상풍력 해상풍력", "body": "해상풍력 단지"}, ensure_ascii=False) + "\n",
                    encoding="utf-8")
     assert backends.update(ix, [src]).added == 1
+    assert len(_kept_files(ix)) == 1 and _kept_files(ix) != first  # the writer kept the new state's file
+    monkeypatch.setattr(whoosh_spelling, "build", lambda reader: pytest.fail("a query built it, not the writer"))
     again = _vocab_of(ix)
     assert dict(zip(again.words, again.df.tolist()))["해상풍력"] == 11
-    assert len(_kept_files(ix)) == 1 and _kept_files(ix) != first
+    monkeypatch.undo()
+    second = _kept_files(ix)
+    assert backends.update(ix, [src]).unchanged == 1  # a no-op update keeps the file as it is
+    assert _kept_files(ix) == second
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "arrays disagree"])

@@ -68,14 +68,28 @@ def _doc_frequencies(leaf, fieldname: str):
 def vocabulary(searcher, index_dir: str | Path) -> Vocabulary | None:
     """The vocabulary of the index state `searcher` reads: kept in memory per state for the process, and
     in a file beside the segments for the next processes (`kept_or_built`)."""
+    key, on_disk = _state(searcher)
+    reader = searcher.reader()
+    return spelling.KEPT.get((str(index_dir), key),
+                             lambda: kept_or_built(reader, Path(index_dir), key) if on_disk else build(reader))
+
+
+def keep(searcher, index_dir: Path) -> None:
+    """Build the file of the state `searcher` reads, if it is not there (a writer, after its commit: the first
+    query of the new state then reads it in milliseconds), without keeping the vocabulary in this process."""
+    key, on_disk = _state(searcher)
+    if on_disk:
+        kept_or_built(searcher.reader(), index_dir, key)
+
+
+def _state(searcher) -> tuple[tuple[str, ...], bool]:
+    """The ids of the segments `searcher` reads, and whether all of them are files."""
     ids, on_disk = [], True
     for sub, _offset in searcher.leaf_searchers():
         segment = getattr(sub.reader(), "_segment", None)
         on_disk = on_disk and segment is not None
         ids.append(segment.segment_id() if segment is not None else str(id(sub.reader())))
-    reader, key = searcher.reader(), tuple(ids)
-    return spelling.KEPT.get((str(index_dir), key),
-                             lambda: kept_or_built(reader, Path(index_dir), key) if on_disk else build(reader))
+    return tuple(ids), on_disk
 
 
 def kept_or_built(reader, index_dir: Path, segments: tuple[str, ...]) -> Vocabulary:
