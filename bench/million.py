@@ -25,7 +25,8 @@ Steps (each prints its table; run them together for side-by-side figures):
            edited in place (3 runs, each changing other rows, the edit undone between runs).
   latency  1,000 queries (half KorQuAD questions, half 2-3 word news queries: the hand-judged
            tests/fixtures/news_queries plus the first nouns of real headlines), 100 others warming up,
-           `Searcher.search` with snippets, p50/p95/p99; Lucene/Nori on the same documents and queries.
+           `Searcher.search` with snippets, p50/p95/p99; Lucene/Nori on the same documents and queries, in
+           turns (ours, Nori, ours, Nori, ours, Nori: one JVM waits between its timed passes), medians.
   cold     `newsearch query` from process start to the first result line and to exit (median of 5).
   server   `newsearch serve`: RSS after start, after 1,000 and after 10,000 queries over HTTP.
 Targets at 1M: indexing peak RSS <= 1.5 GB and flat in size; warm p50 <= 10 ms, p99 <= 50 ms, within 2x of
@@ -265,36 +266,54 @@ def query_set(shared: Path, n: int, seed: int) -> list[str]:
     return qs
 
 
-def step_latency(shared: Path, work: Path, full: Path, n: int, nq: int) -> list[list]:
+def step_latency(shared: Path, work: Path, full: Path, n: int, nq: int, rounds: int = 3) -> list[list]:
+    """Warm latency of 1,000 queries with snippets, in turns with Lucene/Nori on the same documents and queries
+    (ours, Nori, ours, Nori, ...: `rounds` timed passes each, the machine's drift shared); medians of the rounds."""
     from newsearch.analysis import hanja
     from newsearch.backends import open_searcher
-    from query_latency import nori_latency
+    from query_latency import NoriRounds
 
     ix = work / f"idx-{n}"
     queries, warm = query_set(shared, nq, 7), query_set(shared, 100, 99)
-    C.read_into_file_cache(ix)  # Nori's index is built just before its queries: in the file cache as well
-    with open_searcher(ix) as s:
-        hanja.load()
-        gc.freeze()  # as `newsearch serve` does once the index is open (cli.serve_cmd)
-        for q in warm:
-            s.search(q)
-        lat = []
-        for q in queries:
-            t0 = time.perf_counter()
-            s.search(q)
-            lat.append((time.perf_counter() - t0) * 1000)
-    short = [x for q, x in zip(queries, lat) if len(q.split()) <= 3]
-    rows = [["newsearch Searcher.search (snippets)", len(lat), *(C.percentile(lat, p) for p in (50, 95, 99)),
-             max(lat)],
-            ["  of which 2-3 word news queries", len(short), *(C.percentile(short, p) for p in (50, 95, 99)),
-             max(short)]]
-    nori = nori_latency(work, n, queries, log)  # reads work/docs-N.jsonl: the same documents
-    if nori:
-        rows.append(["Lucene/Nori (top 10 ids, no snippets)", len(queries), nori["p50"], nori["p95"], nori["p99"],
-                     nori["max"]])
-        rows.append(["ratio newsearch / Nori", "", *(C.percentile(lat, p) / nori[k] for p, k in
-                                                     ((50, "p50"), (95, "p95"), (99, "p99"))), float("nan")])
+    nori = NoriRounds(work, n, queries, rounds, log)  # reads work/docs-N.jsonl: the same documents
+    C.read_into_file_cache(ix)
+    ours, theirs, short = [], [], []
+    try:
+        with open_searcher(ix) as s:
+            hanja.load()
+            gc.freeze()  # as `newsearch serve` does once the index is open (cli.serve_cmd)
+            for q in warm:
+                s.search(q)
+            for _ in range(rounds):
+                lat = _timed_pass(s, queries)
+                ours.append([C.percentile(lat, p) for p in (50, 95, 99)] + [max(lat)])
+                short.append([x for q, x in zip(queries, lat) if len(q.split()) <= 3])
+                got = nori.timed()
+                if got:
+                    theirs.append([got["p50"], got["p95"], got["p99"], got["max"]])
+    finally:
+        nori.close()
+    med = lambda rows, k: C.median([r[k] for r in rows])  # noqa: E731
+    rows = [[f"newsearch Searcher.search (snippets), median of {rounds} passes", len(queries),
+             *(med(ours, k) for k in range(4))],
+            ["  of which 2-3 word news queries", len(short[0]),
+             *(C.median([C.percentile(xs, p) for xs in short]) for p in (50, 95, 99)),
+             C.median([max(xs) for xs in short])]]
+    if len(theirs) == rounds:
+        rows.append(["Lucene/Nori (top 10 ids, no snippets), in turns", len(queries),
+                     *(med(theirs, k) for k in range(4))])
+        rows.append(["ratio newsearch / Nori (median of the passes' ratios)", "",
+                     *(C.median([a[k] / b[k] for a, b in zip(ours, theirs)]) for k in range(3)), float("nan")])
     return rows
+
+
+def _timed_pass(searcher, queries: list[str]) -> list[float]:
+    lat = []
+    for q in queries:
+        t0 = time.perf_counter()
+        searcher.search(q)
+        lat.append((time.perf_counter() - t0) * 1000)
+    return lat
 
 
 def step_cold(work: Path, n: int) -> list[list]:

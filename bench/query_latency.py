@@ -66,6 +66,48 @@ def nori_latency(work: Path, n: int, queries: list[str], log) -> dict | None:
     return dict(zip(("p50", "p95", "p99", "max"), map(float, m.groups())))
 
 
+class NoriRounds:
+    """Lucene/Nori (bench/nori) kept running on the same documents and queries, for latency measured in turns
+    with ours: `timed()` runs one timed pass over every query in the waiting JVM (its index built and its warm
+    pass run when the session starts) and returns its p50/p95/p99/max ms. Not usable (`ok` false) when Java or
+    the Lucene jars are missing."""
+
+    def __init__(self, work: Path, n: int, queries: list[str], rounds: int, log):
+        import subprocess
+
+        qfile = work / "latency-queries.jsonl"
+        qfile.write_text("".join(json.dumps({"id": f"q{i}", "text": q}, ensure_ascii=False) + "\n"
+                                 for i, q in enumerate(queries)), encoding="utf-8")
+        cmd = ["bash", str(C.BENCH_DIR / "nori" / "run.sh"), "search", str(work / f"docs-{n}.jsonl"), str(qfile),
+               str(work / f"nori-{n}.tsv"), "--hits", "10", "--fields", "combined", "--warm-passes", "1",
+               "--rounds", str(rounds)]
+        self.log = log
+        try:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            self.ok = self.proc.stdout.readline().strip() == "ready"
+        except OSError as e:
+            self.proc, self.ok = None, False
+            log(f"note: Lucene/Nori latency skipped ({e})")
+        if self.proc is not None and not self.ok:
+            log("note: Lucene/Nori latency skipped: the runner did not start (see its messages above)")
+
+    def timed(self) -> dict | None:
+        if not self.ok:
+            return None
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        words = self.proc.stdout.readline().split()
+        if len(words) != 8:
+            self.ok = False
+            return None
+        return {words[k]: float(words[k + 1]) for k in range(0, 8, 2)}
+
+    def close(self) -> None:
+        if self.proc is not None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=120)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10000,100000")

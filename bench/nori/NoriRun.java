@@ -11,6 +11,9 @@
 //       query terms over title and body (MultiFieldQueryParser, syntax escaped), write the top
 //       hits as a TREC run `qid Q0 docid rank score tag`. Timing figures go to stderr.
 //       --fields combined indexes and searches a single "text" field = title + "\n" + body instead.
+//       --warm-passes N: untimed passes first. --rounds R: interleaved with another engine; after the warm
+//       passes print "ready" on stdout, then for each line read on stdin run one timed pass and print its
+//       "p50 .. p95 .. p99 .. max .." (ms) on stdout (the run file holds the first pass).
 //   index CORPUS.jsonl[.gz] [--threads N] [--repeat R] [--limit N] [--ram-mb 64] [--fields split|combined]
 //       Indexing throughput only: load the rows, then index them R times (distinct ids) into a
 //       temp-dir FSDirectory index with N threads sharing one IndexWriter, commit, close, and
@@ -252,7 +255,7 @@ public final class NoriRun {
     // ------------------------------------------------------------------ search mode
 
     private static void search(String[] args) throws Exception {
-        Opts o = new Opts(args, 1, "k1", "b", "hits", "tag", "fields", "warm-passes");
+        Opts o = new Opts(args, 1, "k1", "b", "hits", "tag", "fields", "warm-passes", "rounds");
         if (o.pos.size() != 3) throw new IllegalArgumentException("search needs CORPUS QUERIES RUN_OUT");
         String corpus = o.pos.get(0), queries = o.pos.get(1), out = o.pos.get(2);
         float k1 = o.flt("k1", 0.9f), b = o.flt("b", 0.4f);
@@ -292,7 +295,7 @@ public final class NoriRun {
             docs, chars[0], indexSec, chars[0] / indexSec, docs / indexSec, combined ? "combined" : "title+body", k1, b);
 
         long t1 = System.nanoTime();
-        long nq = 0, lines = 0, empty = 0;
+        long nq = 0;
         try (DirectoryReader reader = DirectoryReader.open(dir);
              PrintWriter pw = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
                  Files.newOutputStream(Paths.get(out)), StandardCharsets.UTF_8), 1 << 16))) {
@@ -310,43 +313,69 @@ public final class NoriRun {
                     for (ScoreDoc sd : searcher.search(query, hits).scoreDocs) reader.document(sd.doc).get("id");
                 }
             }
-            t1 = System.nanoTime();
-            long[] lat = new long[qs.size()];
-            int nl = 0;
-            for (Map<String, String> q : qs) {
-                long tq = System.nanoTime();
-                String qid = q.get("id");
-                String text = q.get("text");
-                if (qid == null || text == null) throw new IllegalStateException("query row needs id and text: " + q);
-                nq++;
-                Query query;
-                try {
-                    query = qp.parse(QueryParser.escape(text));
-                } catch (ParseException e) {
-                    throw new IllegalStateException("cannot parse query " + qid + ": " + text, e);
+            int rounds = (int) o.lng("rounds", 0);
+            if (rounds > 0) {  // interleaved with another engine: a timed pass each time a line comes on stdin
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                System.out.println("ready");
+                System.out.flush();
+                for (int r = 0; r < rounds && in.readLine() != null; r++) {
+                    long[] sorted = timedPass(qs, qp, searcher, reader, hits, tag, r == 0 ? pw : null);
+                    System.out.printf(Locale.ROOT, "%s%n", percentiles(sorted));
+                    System.out.flush();
                 }
-                if (query == null) { empty++; lat[nl++] = System.nanoTime() - tq; continue; }   // every token was a stop tag
-                TopDocs td = searcher.search(query, hits);
-                int rank = 0;
-                for (ScoreDoc sd : td.scoreDocs) {
-                    String docId = reader.document(sd.doc).get("id");
-                    pw.printf(Locale.ROOT, "%s Q0 %s %d %.6f %s%n", qid, docId, ++rank, sd.score, tag);
-                    lines++;
-                }
-                lat[nl++] = System.nanoTime() - tq;
+                return;
             }
-            long[] sorted = java.util.Arrays.copyOf(lat, nl);
-            java.util.Arrays.sort(sorted);
-            if (nl > 0) {
-                System.err.printf(Locale.ROOT, "nori: latency ms p50 %.2f p95 %.2f p99 %.2f max %.2f (%d queries, %d warm passes)%n",
-                    sorted[(int) (nl * 0.50)] / 1e6, sorted[Math.min(nl - 1, (int) (nl * 0.95))] / 1e6,
-                    sorted[Math.min(nl - 1, (int) (nl * 0.99))] / 1e6, sorted[nl - 1] / 1e6, nl, warmPasses);
+            t1 = System.nanoTime();
+            long[] sorted = timedPass(qs, qp, searcher, reader, hits, tag, pw);
+            nq = qs.size();
+            if (sorted.length > 0) {
+                System.err.printf(Locale.ROOT, "nori: latency ms %s (%d queries, %d warm passes)%n",
+                    percentiles(sorted), sorted.length, warmPasses);
             }
         }
         double querySec = (System.nanoTime() - t1) / 1e9;
         System.err.printf(Locale.ROOT,
-            "nori: %d queries in %.2f s (%.1f queries/s, %.2f ms/query), %d empty after analysis, %d run lines -> %s%n",
-            nq, querySec, nq / querySec, 1000.0 * querySec / Math.max(1, nq), empty, lines, out);
+            "nori: %d queries in %.2f s (%.1f queries/s, %.2f ms/query) -> %s%n",
+            nq, querySec, nq / querySec, 1000.0 * querySec / Math.max(1, nq), out);
+    }
+
+    /** One timed pass over every query; the run lines go to `pw` when it is not null. Sorted latencies, ns. */
+    private static long[] timedPass(List<Map<String, String>> qs, MultiFieldQueryParser qp, IndexSearcher searcher,
+                                    DirectoryReader reader, int hits, String tag, PrintWriter pw) throws Exception {
+        long[] lat = new long[qs.size()];
+        int nl = 0;
+        for (Map<String, String> q : qs) {
+            long tq = System.nanoTime();
+            String qid = q.get("id");
+            String text = q.get("text");
+            if (qid == null || text == null) throw new IllegalStateException("query row needs id and text: " + q);
+            Query query;
+            try {
+                query = qp.parse(QueryParser.escape(text));
+            } catch (ParseException e) {
+                throw new IllegalStateException("cannot parse query " + qid + ": " + text, e);
+            }
+            if (query != null) {  // null: every token was a stop tag
+                TopDocs td = searcher.search(query, hits);
+                int rank = 0;
+                for (ScoreDoc sd : td.scoreDocs) {
+                    String docId = reader.document(sd.doc).get("id");
+                    if (pw != null) pw.printf(Locale.ROOT, "%s Q0 %s %d %.6f %s%n", qid, docId, ++rank, sd.score, tag);
+                }
+            }
+            lat[nl++] = System.nanoTime() - tq;
+        }
+        long[] sorted = java.util.Arrays.copyOf(lat, nl);
+        java.util.Arrays.sort(sorted);
+        return sorted;
+    }
+
+    private static String percentiles(long[] sorted) {
+        int nl = sorted.length;
+        if (nl == 0) return "p50 0 p95 0 p99 0 max 0";
+        return String.format(Locale.ROOT, "p50 %.2f p95 %.2f p99 %.2f max %.2f", sorted[(int) (nl * 0.50)] / 1e6,
+            sorted[Math.min(nl - 1, (int) (nl * 0.95))] / 1e6, sorted[Math.min(nl - 1, (int) (nl * 0.99))] / 1e6,
+            sorted[nl - 1] / 1e6);
     }
 
     // ------------------------------------------------------------------ index mode
