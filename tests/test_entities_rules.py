@@ -310,3 +310,31 @@ def test_a_name_with_also_before_a_quotation_and_a_university_speaking_as_itself
     assert [q.speaker for q in run(body).quotes][-1] == "존 스미스"
     body = 'UNIST 연구진이 유전체를 해독했다. 대학 측은 "질병 연구에 도움이 될 것"이라고 밝혔다.'
     assert [q.speaker for q in run(body).quotes] == ["UNIST"]
+
+
+def test_surname_read_as_a_determiner_before_a_title_names_the_person_of_that_surname(run):
+    body = ("이수진 후보는 10일 출마를 선언했다. 그러나 이수진 후보는 박태호 후보를 지지하지는 않았다. "
+            "이어서 이 후보는 “끝까지 완주하겠다”고 말했다.")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["이수진"]
+
+
+def test_surname_and_title_after_a_date_speak_for_the_person(run):
+    body = ("정민호 국가안보실 실장이 보고를 받았다. 이에 김태성 차장은 사실을 알렸다. "
+            "28일 정 실장은 김태성 차장과 만나 “새로 들어온 장비가 있습니까?”라고 물었다.")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["정민호"]
+
+
+def test_quotation_standing_alone_after_a_bullet_takes_the_next_subject(run):
+    body = ("ㆍ“해외 입국자로부터 유입”\n\n수도권 집단감염의 바이러스는 모두 같은 유형인 것으로 나타났다.\n\n"
+            "중앙방역대책본부(방대본)는 6일 확진자 300명의 바이러스를 분석한 결과를 발표했다.")
+    got = run(body)
+    assert [(q.text, q.speaker) for q in got.quotes] == [("해외 입국자로부터 유입", "중앙방역대책본부")]
+
+
+def test_organisation_kiwi_reads_in_pieces_speaks_as_a_subject(run):
+    body = "우아한형제들은 12일 새 서비스를 시작한다고 밝혔다. 우아한형제들은 “고객이 원하는 배달을 하겠다”고 말했다."
+    got = run(body)
+    assert "우아한형제들" in got.orgs
+    assert [q.speaker for q in got.quotes] == ["우아한형제들"]

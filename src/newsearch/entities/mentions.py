@@ -211,8 +211,9 @@ def _reference(chunks: list[Chunk], kinds: list[str], person: str, org: str) -> 
     head = chunks[0]
     if last == TITLE:
         title = title_of(chunks[-1])[0]
-        if len(head.text) == 1 and head.text in SURNAMES and head.tags[0] == "NNP":
-            return ("surname", head.text, title)
+        named = chunks[-2] if len(chunks) >= 2 else head  # `28일 정 실장은`: a date's word before the surname
+        if len(named.text) == 1 and named.text in SURNAMES and named.tags[0] == "NNP":
+            return ("surname", named.text, title)
         if all(k == TITLE or k == MOD for k in kinds):
             return ("title", title)
     if len(chunks) == 1:

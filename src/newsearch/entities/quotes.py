@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .lexicon import PERSON_TITLES
+from .lexicon import PERSON_TITLES, SURNAMES
 from .mentions import Found, latest_before
 from .model import Quote
 
@@ -81,6 +81,8 @@ LEAD = 200
 # A headline's quotation echoes a body quotation it shares this many of its syllable pairs with, and this share.
 ECHO_PAIRS, ECHO_SHARE = 2, 0.25
 HANGUL_RUN = re.compile(r"[가-힣]+")
+# Marks that open a line of a list or a subhead (`ㆍ“…”`, `▲“…”`), with the spaces around them.
+BULLETS = " \tㆍ·•▲△■□◆◇○●-*"
 
 
 def _said(body: str, end: int, sentence_end: int) -> bool:
@@ -350,19 +352,21 @@ def _letter(char: str) -> bool:
 
 
 def _stands_alone(body: str, mark: int, close: int) -> bool:
-    """The quotation (marks at `mark` and `close`) is a paragraph of its own: a lead or a subhead."""
+    """The quotation (marks at `mark` and `close`) is a paragraph of its own: a lead or a subhead, a list's bullet
+    before it or not (`ㆍ“독립 브랜드로 키우기 전략”`)."""
     line_start = body.rfind("\n", 0, mark) + 1
     line_end = body.find("\n", close)
     line_end = len(body) if line_end < 0 else line_end
-    return not body[line_start:mark].strip() and not body[close + 1:line_end].strip(" .")
+    return not body[line_start:mark].strip(BULLETS) and not body[close + 1:line_end].strip(" .")
 
 
 def _told_after(body: str, found: Found, end: int, ends: list[int], index: int) -> str | None:
     """Who the two sentences after a quotation standing alone name as its speaker: their first subject that
-    resolves (`네이버 관계자가 최근 한 말이다`), else the first person they name (`… 김영달 소方위(45)의 목소리가`)."""
+    resolves (`네이버 관계자가 최근 한 말이다`; `중앙방역대책본부(방대본)는 …`, an organisation the phrase rules did
+    not read as one), else the first person they name (`… 김영달 소방위(45)의 목소리가`)."""
     stop = ends[index + 2] if index + 2 < len(ends) else len(body)
     for subject in found.subjects:
-        if end < subject[0] < stop and subject[3][0] in ("person", "org", "pointer", "name"):
+        if end < subject[0] < stop and subject[3][0] != "pronoun":
             who = resolve(subject, found, end, None, body)
             if who:
                 return who
@@ -403,7 +407,9 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
         return (_latest_person(found, at, lambda n, t: n[0] == surname and " " not in n and t == title)
                 or _latest_person(found, at, lambda n, t: n[0] == surname and " " not in n))
     if kind == "title":
-        return _latest_person(found, at, lambda n, t: t == ref[1])
+        surname = _surname_before(body, at)
+        return ((surname and _latest_person(found, at, lambda n, t: n[0] == surname and " " not in n and t == ref[1]))
+                or _latest_person(found, at, lambda n, t: t == ref[1]))
     if kind == "name":
         text = ref[1]
         for name in found.people:
@@ -411,6 +417,14 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
                 return name
         return text if text in found.orgs else None
     return _person_inside(found, subject[0], subject[1])
+
+
+def _surname_before(body: str, at: int) -> str:
+    """The one-syllable surname written as a word of its own before offset `at` ("" if none): `이 후보는`, whose
+    `이` Kiwi reads as the determiner `this`; it names the person of that surname and title named before."""
+    if at >= 2 and body[at - 1] == " " and body[at - 2] in SURNAMES and (at == 2 or not _letter(body[at - 3])):
+        return body[at - 2]
+    return ""
 
 
 def _team_of(found: Found, at: int, team: str, body: str) -> str | None:
@@ -442,12 +456,17 @@ def _last_of_kind(found: Found, at: int, endings: tuple[str, ...]) -> str | None
 
 def _person_inside(found: Found, start: int, end: int) -> str | None:
     """The last person mentioned inside a subject phrase the rules could not read (`맥스 피터슨 AWS 월드와이드
-    공공사업 부문 부사장은`: titled.py found the name at a distance from its title), else its last organisation."""
+    공공사업 부문 부사장은`: titled.py found the name at a distance from its title), else its last organisation,
+    or the organisation whose name ends where the phrase ends (`우아한형제들은`, read `형제들은`)."""
     i = latest_before(found.person_offsets, end)
     if i >= 0 and found.person_offsets[i] >= start:
         return found.person_mentions[i][0]
     i = latest_before(found.org_offsets, end)  # `로체스터대 연구팀은`: the organisation's words
-    return found.org_mentions[i] if i >= 0 and found.org_offsets[i] >= start else None
+    if i < 0:
+        return None
+    at, name = found.org_offsets[i], found.org_mentions[i]
+    # `우아한/VA 형제들은`: a listed organisation Kiwi read in pieces, the subject only its last ones
+    return name if at >= start or at + len(name) == end else None
 
 
 def _latest_person(found: Found, at: int, fits) -> str | None:
