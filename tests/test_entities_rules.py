@@ -338,3 +338,10 @@ def test_organisation_kiwi_reads_in_pieces_speaks_as_a_subject(run):
     got = run(body)
     assert "우아한형제들" in got.orgs
     assert [q.speaker for q in got.quotes] == ["우아한형제들"]
+
+
+def test_person_opening_a_subject_with_an_unlisted_role_speaks_not_the_organisation(run):
+    body = ("최우진 한국데이터산업진흥원 매니저는 “데이터 거래가 늘고 있다”고 설명했다. "
+            "심재혁 한국천문연구원 우주탐사개발단장은 “달 탐사를 앞당기겠다”라고 말했다.")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["최우진", "심재혁"]

@@ -81,6 +81,8 @@ LEAD = 200
 # A headline's quotation echoes a body quotation it shares this many of its syllable pairs with, and this share.
 ECHO_PAIRS, ECHO_SHARE = 2, 0.25
 HANGUL_RUN = re.compile(r"[가-힣]+")
+# How many letters of a person's name may stand before the subject phrase it opens (a surname Kiwi read apart).
+HEAD_BEFORE = 2
 # Marks that open a line of a list or a subhead (`ㆍ“…”`, `▲“…”`), with the spaces around them.
 BULLETS = " \tㆍ·•▲△■□◆◇○●-*"
 
@@ -390,8 +392,10 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
     """The person or organisation a subject phrase (start, end, particle, reference) stands for."""
     at, ref = subject[0], subject[3]
     kind = ref[0]
-    if kind == "person" or kind == "org":
+    if kind == "person":
         return ref[1]
+    if kind == "org":  # `박범근 연구성과실용화진흥원 매니저는`: a role no list holds; the person named first speaks
+        return _person_heading(found, subject[0], subject[1]) or ref[1]
     if kind == "pronoun":
         return last_speaker or _latest_person(found, at, lambda name, title: True)
     if kind == "pointer":  # the organisation named last before the pointer, in its phrase or sentence
@@ -467,6 +471,18 @@ def _person_inside(found: Found, start: int, end: int) -> str | None:
     at, name = found.org_offsets[i], found.org_mentions[i]
     # `우아한/VA 형제들은`: a listed organisation Kiwi read in pieces, the subject only its last ones
     return name if at >= start or at + len(name) == end else None
+
+
+def _person_heading(found: Found, start: int, end: int) -> str | None:
+    """The person whose name opens the subject phrase at [start, end) (the other passes found it; the phrase, read
+    up to an organisation and a word for a role that is no listed title, refers to the organisation), or None.
+    A name begins at most HEAD_BEFORE letters before the phrase (`옥/NNG 호남/NNG …`: the phrase begins at `호남`)."""
+    i = bisect_right(found.person_offsets, start - HEAD_BEFORE - 1)
+    if i < len(found.person_offsets) and found.person_offsets[i] < end:
+        name = found.person_mentions[i][0]
+        if found.person_offsets[i] + len(name) > start and found.person_offsets[i] <= start:
+            return name
+    return None
 
 
 def _latest_person(found: Found, at: int, fits) -> str | None:
