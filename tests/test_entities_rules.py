@@ -345,3 +345,16 @@ def test_person_opening_a_subject_with_an_unlisted_role_speaks_not_the_organisat
             "심재혁 한국천문연구원 우주탐사개발단장은 “달 탐사를 앞당기겠다”라고 말했다.")
     got = run(body)
     assert [q.speaker for q in got.quotes] == ["최우진", "심재혁"]
+
+
+def test_names_listed_beside_a_known_company_are_organisations(run):
+    got = run("네이버, 무신사, 컬리, 오늘의집 등 경쟁력을 갖춘 기업들이 투자를 늘렸다. "
+              "공정위는 위메프(큐텐코리아), 쿠팡, 펫프렌즈에 과징금을 부과했다.")
+    for name in ("무신사", "컬리", "위메프", "펫프렌즈"):
+        assert name in got.orgs
+
+
+def test_a_list_without_a_known_organisation_or_of_places_adds_none(run):
+    got = run("서울, 부산, 대구와 광주에서 집회가 열렸다. 김민수, 박지영 씨가 참석했다.")
+    assert got.orgs == ()
+    assert set(got.places) >= {"서울", "부산", "대구", "광주"}

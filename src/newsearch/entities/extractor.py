@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .bylines import byline_spans, inside, reporter_names
+from .enumerated import enumerated_orgs
 from .listed import listed_names
 from .mentions import Found, plain_reference, read_phrase, read_word
 from .model import Entities
@@ -74,6 +75,9 @@ def _read(found: Found, text: str, tokens, skipped: list[tuple[int, int]], at_sh
             found.place(name, at + at_shift)
     for name, at in institutions(text, tl, tokens):
         if (not skipped or not inside(skipped, at)) and name not in found.people:
+            found.org(name, at + at_shift)
+    for name, at in enumerated_orgs(text, tl, tokens):
+        if (not skipped or not inside(skipped, at)) and name not in found.people and name not in found.places:
             found.org(name, at + at_shift)
     for name, title, at in titled_people(text, tokens, tl):
         if (not skipped or not inside(skipped, at)) and name not in found.orgs and name not in found.places:
