@@ -358,3 +358,14 @@ def test_a_list_without_a_known_organisation_or_of_places_adds_none(run):
     got = run("서울, 부산, 대구와 광주에서 집회가 열렸다. 김민수, 박지영 씨가 참석했다.")
     assert got.orgs == ()
     assert set(got.places) >= {"서울", "부산", "대구", "광주"}
+
+
+def test_a_company_facility_is_no_organisation_of_its_own(run):
+    got = run("마켓컬리물류센터 노동자들이 처우 개선을 요구했다. 쿠팡은 17일 입장을 밝혔다.")
+    assert "마켓컬리물류센터" not in got.orgs
+    assert "쿠팡" in got.orgs
+
+
+def test_an_encyclopedia_is_a_website_not_an_organisation(run):
+    got = run("교학사 교과서가 한국어 위키백과의 문장을 옮겨 적었다는 의혹이 제기됐다.")
+    assert "위키백과" not in got.orgs

@@ -17,7 +17,7 @@ import re
 from .gazetteer import COUNTRIES, DISTRICTS, PROVINCES, REGIONS, WORLD_CITIES
 from .lexicon import KNOWN_ORGS
 from .tokenlists import TokenLists
-from .words import NATIONAL_ARMS
+from .words import NATIONAL_ARMS, NOT_ORG_ENDINGS
 
 WORD_TAGS = frozenset({"NNP", "NNG", "SL", "SN", "XSN"})
 PROPER = frozenset({"NNP", "SL"})
@@ -83,7 +83,9 @@ INCORPORATED = frozenset({"㈜", "(주)"})
 
 
 def _affiliate(word: str, first_tag: str) -> bool:
-    if first_tag not in PROPER or word in KNOWN_ORGS or word.endswith(PRODUCT_ENDINGS):
+    """A word starting with a business group's name (`카카오엔터프라이즈`); not a product's (`카카오톡`) nor a
+    facility's (`쿠팡물류센터`: the group's site, no company of its own)."""
+    if first_tag not in PROPER or word in KNOWN_ORGS or word.endswith(PRODUCT_ENDINGS) or word.endswith(NOT_ORG_ENDINGS):
         return False
     return any(len(word) >= k + 2 and word[:k] in GROUPS for k in GROUP_LENGTHS)
 
@@ -93,8 +95,9 @@ def _official(word: str, proper: bool, before: str) -> bool:
         return True
     if word.endswith("노조") and len(word) >= 4 and word[:-2] not in GENERIC_UNIONS:
         return True  # 철도노조, 공공운수노조
-    if word[-1] not in ENDING_LAST or len(word) < 4 or not word.endswith(INSTITUTION_ENDINGS):
-        return False
+    if word[-1] not in ENDING_LAST or len(word) < 4 or not word.endswith(INSTITUTION_ENDINGS) \
+            or word.endswith(NOT_ORG_ENDINGS):
+        return False  # `쿠팡물류센터`, `서울콜센터`: a site, not a body
     if len(word) < 5 and word[-1] not in "청처":
         return False
     return proper or before == "국회" or word.startswith(OFFICIAL_FRONTS)

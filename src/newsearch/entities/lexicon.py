@@ -136,7 +136,7 @@ SK하이닉스 SK이노베이션 SKT KT 포스코 롯데 롯데쇼핑 한화 GS 
 AFP 로이터 블룸버그 뉴욕타임스 NYT 월스트리트저널 WSJ 워싱턴포스트 파이낸셜타임스 조선일보 중앙일보 동아일보 한겨레
 경향신문 한국일보 매일경제 한국경제 교도통신 신화통신 NHK 서울대 서울대학교 연세대 고려대 KAIST 카이스트 포스텍
 POSTECH UNIST GIST DGIST 전경련 대한상의 대한상공회의소 경총 민주노총 한국노총 전교조 참여연대 경실련 대한의사협회
-의협 한국거래소 위키미디어재단 위키백과 위키뉴스 탈레반 하마스 헤즈볼라 IS 알카에다 KBO MLB NBA NFL 조선노동당
+의협 한국거래소 위키미디어재단 탈레반 하마스 헤즈볼라 IS 알카에다 KBO MLB NBA NFL 조선노동당
 """) | _listed_file("known_orgs.txt")
 
 # Services people post on or watch, named by the company that runs them: the company only where the text makes it
