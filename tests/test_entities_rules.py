@@ -361,8 +361,8 @@ def test_a_list_without_a_known_organisation_or_of_places_adds_none(run):
 
 
 def test_a_company_facility_is_no_organisation_of_its_own(run):
-    got = run("마켓컬리물류센터 노동자들이 처우 개선을 요구했다. 쿠팡은 17일 입장을 밝혔다.")
-    assert "마켓컬리물류센터" not in got.orgs
+    got = run("이마트물류센터 노동자들이 처우 개선을 요구했다. 네이버콜센터 상담원들도 나섰다. 쿠팡은 17일 입장을 밝혔다.")
+    assert "이마트물류센터" not in got.orgs and "네이버콜센터" not in got.orgs
     assert "쿠팡" in got.orgs
 
 
