@@ -369,3 +369,21 @@ def test_a_company_facility_is_no_organisation_of_its_own(run):
 def test_an_encyclopedia_is_a_website_not_an_organisation(run):
     got = run("교학사 교과서가 한국어 위키백과의 문장을 옮겨 적었다는 의혹이 제기됐다.")
     assert "위키백과" not in got.orgs
+
+
+def test_japanese_ministers_and_a_family_name_read_like_a_korean_name(run):
+    got = run("모테기 도시미쓰 외무상은 회담 뒤 기자들과 만났다. 기시다 후미오 총리와 하마다 야스카즈 방위상도 참석했다.")
+    assert set(got.people) >= {"모테기 도시미쓰", "기시다 후미오", "하마다 야스카즈"}
+    assert "기시다" not in got.people
+
+
+def test_a_compound_of_a_weak_title_and_an_envoy_with_his_country_name_the_person(run):
+    got = run("왕이 중국 외교담당 국무위원이 방한했다. 이날 김영호 캐나다 주재 대사도 귀국했다.")
+    assert set(got.people) >= {"왕이", "김영호"}
+    assert "캐나다" in got.places
+
+
+def test_a_proper_noun_before_a_common_noun_ahead_of_the_name_is_no_organisation(run):
+    got = run("메이지 신궁 참배 후 기시다 후미오 외무상은 기자회견을 열었다.")
+    assert "기시다 후미오" in got.people
+    assert "메이지" not in got.orgs

@@ -36,7 +36,8 @@ GIVEN_SYLLABLES = frozenset("".join("""
 환황회효후훈휘희흥흠힘
 """.split()))
 
-# A title or role right after a name makes it a person (`황창규 KT 회장`, `윤선훈 연구원`, `김철수씨`).
+# A title or role right after a name makes it a person (`황창규 KT 회장`, `윤선훈 연구원`, `김철수씨`); Japan's
+# ministers are written `…상` (`기시다 후미오 외무상`).
 PERSON_TITLES = _words("""
 소방사 소방교 소방장 소방위 소방경 소방령 소방정 소방준감 소방감 소방정감 소방총감 경무관 치안감 치안정감 치안총감
 준위 준장 원수 CEO CFO COO CTO CIO 최고경영자 책임자 영부인 최고재무책임자 최고운영책임자 최고기술책임자 최고전략책임자
@@ -54,6 +55,7 @@ PERSON_TITLES = _words("""
 회장직무대행 직무대행 권한대행 창업자 창업주 설립자 발행인 편집장 의원실 법무관 상임위원 운영위원장 조합장
 지부장 노조위원장 공동위원장 연구교수 겸임교수 초빙교수 임상강사 전임의 전공의 교육감 군수 이장 통장 주무관 사무관
 서기관 경제학자 평론가 칼럼니스트 아나운서 프로듀서 개그맨 방송인 소설가 시인 화가 선교사 전도사 장로
+외무상 방위상 재무상 총무상 법무상 경제산업상 후생노동상 문부과학상 국토교통상 농림수산상 환경상 부흥상 관방장관
 """)
 # Titles that are also common nouns (시장 market, 검사 test, 군 army, 양 amount): they make a person only
 # right after the name (`손흥민 선수`, modifiers aside), never as the head of a compound (`전수검사`).
