@@ -387,3 +387,14 @@ def test_a_proper_noun_before_a_common_noun_ahead_of_the_name_is_no_organisation
     got = run("메이지 신궁 참배 후 기시다 후미오 외무상은 기자회견을 열었다.")
     assert "기시다 후미오" in got.people
     assert "메이지" not in got.orgs
+
+
+def test_a_calling_kiwi_reads_as_a_copula_and_foreign_names_ending_like_places(run):
+    got = run("소유스 우주선에는 러시아 우주인 세르게이 프로코피예프, 일본 우주인 다카하시 겐타, "
+              "우크라이나 우주인 안드레이 보리센코가 탔다.")
+    assert set(got.people) >= {"세르게이 프로코피예프", "다카하시 겐타"}
+
+
+def test_a_first_name_ending_in_ri_of_four_syllables_opens_a_foreign_name(run):
+    got = run("러시아 물리학자 아나톨리 카르포프는 새 이론을 제시했다.")
+    assert "아나톨리 카르포프" in got.people

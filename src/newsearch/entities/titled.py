@@ -122,9 +122,12 @@ def _titled(tokens, j: int, text: str) -> str:
 def _title_before(tokens, i: int, text: str) -> str:
     """The title a name is introduced by (`스플래시데이터의 CEO인 모건 슬레인`, `부장 이정희`, `러시아 물리학자
     빅토르 …`), or ""."""
-    if i >= 3 and tokens[i - 1].tag == "ETM" and tokens[i - 2].tag == "VCP" and (
-            _is_title(tokens[i - 3].form) or tokens[i - 3].form.endswith(PROFESSIONS)):
-        return tokens[i - 3].form
+    if i >= 3 and tokens[i - 1].tag == "ETM" and tokens[i - 2].tag == "VCP":
+        form = tokens[i - 3].form
+        if _is_title(form) or form.endswith(PROFESSIONS):
+            return form
+        if (form + "인").endswith(PROFESSIONS) and text.startswith(form + "인 ", tokens[i - 3].start):
+            return form + "인"  # 우주/NNG 이/VCP ᆫ/ETM: `우주인`, a calling Kiwi read as `우주 + 이다`
     if i >= 1 and tokens[i - 1].tag == "NNG" and text[tokens[i - 1].start + tokens[i - 1].len:tokens[i].start] == " ":
         form = tokens[i - 1].form
         if (_is_title(form) and form not in WEAK_TITLES and form not in ONE_WORD_TITLES) or form.endswith(PROFESSIONS):
@@ -247,8 +250,9 @@ def _foreign_at(tokens, i: int, text: str) -> tuple[str, int]:
     while (j < len(tokens) and j - i < 3 and tokens[j].tag == "NNP"
            and (tokens[j].len >= 2 or (j > i and tokens[i].len >= 2 and tokens[j].form not in ONE_LETTER_PLACES))
            and tokens[j].form not in NOT_A_PERSON and "가" <= tokens[j].form[0] <= "힣"
-           and (tokens[j].form[-1] not in NOT_NAME_ENDINGS or (j > i and tokens[j].form[-1] == "리" and tokens[j].len >= 3))
-           and not tokens[j].form.endswith(LONG_ORG_SUFFIXES)  # 오스미 요시노리: 리 ends a given name, not a village
+           and (tokens[j].form[-1] not in NOT_NAME_ENDINGS or (j == i and tokens[j].form in FOREIGN_NAME_STARTS)
+                or (tokens[j].form[-1] == "리" and tokens[j].len >= (3 if j > i else 4)))  # 오니시 다쿠야
+           and not tokens[j].form.endswith(LONG_ORG_SUFFIXES)  # 오스미 요시노리, 아나톨리: 리 ends a name, not a village
            and tokens[j].form[-1] not in "의가는를을와과"  # a particle Kiwi kept on an unknown name
            and (j == i or not _korean_word(tokens[j]) or tokens[i].form in FOREIGN_NAME_STARTS)  # 민변 이종훈 변호사
            and (j == i or text[tokens[j - 1].start + tokens[j - 1].len:tokens[j].start] == " ")):
