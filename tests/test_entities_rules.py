@@ -398,3 +398,21 @@ def test_a_calling_kiwi_reads_as_a_copula_and_foreign_names_ending_like_places(r
 def test_a_first_name_ending_in_ri_of_four_syllables_opens_a_foreign_name(run):
     got = run("러시아 물리학자 아나톨리 카르포프는 새 이론을 제시했다.")
     assert "아나톨리 카르포프" in got.people
+
+
+def test_a_sentence_in_single_quotes_reported_as_a_claim_or_a_document_is_a_quotation(run):
+    body = ("블랙박스 영상에 따르면 ‘신호를 보고 멈췄는데도 뒤차가 들이받았다’는 운전자의 주장과는 달랐다. "
+            "설명서에는 ‘버튼을 누르면 덮개가 자동으로 열린다’고 돼 있다.")
+    got = run(body)
+    assert [q.text for q in got.quotes] == ["신호를 보고 멈췄는데도 뒤차가 들이받았다", "버튼을 누르면 덮개가 자동으로 열린다"]
+
+
+def test_a_survey_option_counted_as_an_opinion_is_no_quotation(run):
+    got = run("응답자 가운데 ‘배차 간격이 너무 길다’는 의견이 12.4%로 가장 많았다.")
+    assert got.quotes == ()
+
+
+def test_a_quotation_inside_a_second_pair_of_marks_is_read_without_them(run):
+    body = '유서에는 "“우리 가족을 함께 바다에 보내 주세요”"라는 내용이 적혀 있었다.'
+    got = run(body)
+    assert [q.text for q in got.quotes] == ["우리 가족을 함께 바다에 보내 주세요"]

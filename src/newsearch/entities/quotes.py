@@ -23,6 +23,10 @@ CURLY_QUOTED = re.compile(r"“([^“”\n]{1,1500})”")
 # 강조했다`: the mark that should close it was never written).
 OPEN_QUOTE_END = re.compile(r"(?:다|것|까|요)(?=(?:고|라고|며|면서)\s)")
 SINGLE_QUOTED = re.compile(r"‘([^‘’\n]{1,400})’|'([^'\n]{1,400})'")
+# What follows a sentence in single quotes that reports someone's words (`‘…멈추지 않고 돌진했다’는 운전자의 주장`,
+# `‘…모임을 금지하자’는 의견도`, `‘…신설하겠다’는 것으로`), or a document's (`‘…화면이 나타난다’고 돼 있다`).
+REPORTED_AFTER = re.compile(r"(?:이?라?는|란)\s*(?:[가-힣]+의\s*)?(?:의견|주장|설명|지적|입장|목소리|비판|요구|말|얘기|이야기|"
+                            r"것)(?:과는|와는|으로|이다|[이가은는을를도과와에의로])?(?![가-힣])|(?:이?라)?고\s*(?:돼|되어|적혀|쓰여)\s*있")
 # What follows a said quotation: a quoting particle, then (somewhere in the sentence) a speech verb.
 SAID_MARK = re.compile(r"(?:이?라(?:고|며|면서)|고|며|면서|하고|하며|하면서)(?=[\s,.]|$)")
 SPEECH_VERB = re.compile(
@@ -60,7 +64,7 @@ ASKED = re.compile(r"\s*(?:이?라?는|란|이라는)\s*(?:질문|물음)")
 ALSO = (" 역시", " 또한")
 LONG_TITLES = ("박사", "교수", "대표", "회장", "장관", "의원", "위원장", "사장", "대변인", "연구원", "씨")
 # A survey's answer in quotation marks: what follows it, and the share or count its sentence gives.
-SURVEY_ANSWER = re.compile(r"\s*(?:이?라?고|이?라는|하다는|는|란)\s*(?:생각하는\s*|답한\s*)?(?:응답|답변|대답|답했|답한)")
+SURVEY_ANSWER = re.compile(r"\s*(?:이?라?고|이?라는|하다는|는|란)\s*(?:생각하는\s*|답한\s*)?(?:응답|답변|대답|답했|답한|의견)")
 SURVEY_COUNT = re.compile(r"\d\s*[%％]|\d\s*명|퍼센트")
 # What a work's or an event's title in quotation marks is followed by (`“…” 연구용역 보고서`, `“…”는 제목의 대자보`).
 WORK_AFTER = re.compile(r"\s?(?:(?:이?라는|는|란)\s?)?(?:연구용역|보고서|논문|저서|책|제목|토론회|세미나|포럼|심포지엄|캠페인|슬로건|전시회?|"
@@ -83,6 +87,8 @@ ECHO_PAIRS, ECHO_SHARE = 2, 0.25
 HANGUL_RUN = re.compile(r"[가-힣]+")
 # How many letters of a person's name may stand before the subject phrase it opens (a surname Kiwi read apart).
 HEAD_BEFORE = 2
+# A second pair of marks around a whole quotation (the inner marks' kind must not occur inside it again).
+WRAPPING = {("“", "”"): "“”", ("‘", "’"): "‘’", ('"', '"'): '"'}
 # Marks that open a line of a list or a subhead (`ㆍ“…”`, `▲“…”`), with the spaces around them.
 BULLETS = " \tㆍ·•▲△■□◆◇○●-*"
 
@@ -97,9 +103,13 @@ def _quoted_spans(body: str) -> tuple[list[tuple[int, int, bool]], list[tuple[in
     """(every quoted text as (start, end, double-quoted), the spans of double quotes marks included);
     single quotes inside double quotes are left out (a term quoted inside a quotation)."""
     doubles = [(m.start() + 1, m.end() - 1) for m in CURLY_QUOTED.finditer(body) if HANGUL.search(m.group())]
+    after = doubles[-1][1] + 1 if doubles else 0
     if '"' in body:
-        doubles = sorted(doubles + [(a, b) for a, b in _straight_quoted(body) if HANGUL.search(body[a:b])])
-    cut = _cut_off(body, doubles[-1][1] + 1 if doubles else 0)
+        straight = [(a, b) for a, b in _straight_quoted(body) if HANGUL.search(body[a:b])]
+        after = max([after] + [b + 1 for _a, b in straight])
+        curly = set(doubles)
+        doubles = sorted(doubles + [(a, b) for a, b in straight if (a + 1, b - 1) not in curly])  # "“…”": one
+    cut = _cut_off(body, after)
     if cut is not None:
         doubles.append(cut)
     marks = [(a - 1, b + 1) for a, b in doubles]
@@ -184,7 +194,8 @@ def _is_quotation(body: str, span: tuple[int, int, bool], said: bool, subject_be
         return True
     if double:
         return text.count(" ") >= 2 or SENTENCE_LIKE.search(text) is not None
-    return subject_before and text.count(" ") >= 1 and SENTENCE_LIKE.search(text) is not None
+    return ((subject_before or REPORTED_AFTER.match(body, end + 1) is not None)
+            and text.count(" ") >= 1 and SENTENCE_LIKE.search(text) is not None)
 
 
 def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, ...]:
@@ -224,15 +235,26 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
             if speaker is None and not asked and _stands_alone(body, start - 1, end + 1):
                 speaker = _told_after(body, found, end, ends, index)  # “…” / … 김영달 소방위의 목소리가 떨렸다
         speakers[index] = speaker
-        text = body[start:end]
-        lead = len(text) - len(text.lstrip())
-        out.append(Quote(text.strip(), names.get(speaker) if speaker else None, start + lead,
-                         start + lead + len(text.strip())))
+        start, end = _unwrapped(body, start, end)
+        out.append(Quote(body[start:end], names.get(speaker) if speaker else None, start, end))
         if speaker is None and start < LEAD and not said:
             unsaid_leads.append(len(out) - 1)
     for i in unsaid_leads:
         out[i] = _echoed(out, i)
     return tuple(out)
+
+
+def _unwrapped(body: str, start: int, end: int) -> tuple[int, int]:
+    """The quotation's span less the spaces at its ends and a second pair of marks around it all
+    (`"“우리를 함께 보내주세요”"`: a writer's quotation marks doubled)."""
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    if end - start > 2 and (body[start], body[end - 1]) in WRAPPING and not any(
+            mark in body[start + 1:end - 1] for mark in WRAPPING[body[start], body[end - 1]]):
+        return start + 1, end - 1
+    return start, end
 
 
 def _pairs(text: str) -> set[str]:
