@@ -416,3 +416,17 @@ def test_a_quotation_inside_a_second_pair_of_marks_is_read_without_them(run):
     body = '유서에는 "“우리 가족을 함께 바다에 보내 주세요”"라는 내용이 적혀 있었다.'
     got = run(body)
     assert [q.text for q in got.quotes] == ["우리 가족을 함께 바다에 보내 주세요"]
+
+
+def test_a_news_agency_kiwi_reads_in_pieces_before_tongsin(run):
+    got = run("이 소식은 아나돌루 통신과 베르나마 통신을 인용해 보도됐다.")
+    assert "아나돌루 통신" in got.orgs and "베르나마 통신" in got.orgs
+
+
+def test_research_centres_named_apart_and_journals_of_a_family_in_quotes(run):
+    body = ("기초과학연구원(IBS) 나노구조물리 연구단이 새 소재를 만들었다. 이 결과는 ‘사이언스 어드밴시스’(Science "
+            "Advances)에 실렸다. 국제 공동 연구단이 참여했다.")
+    got = run(body)
+    assert "나노구조물리 연구단" in got.orgs
+    assert "사이언스 어드밴시스" in got.orgs
+    assert "국제 공동 연구단" not in got.orgs and "공동 연구단" not in got.orgs

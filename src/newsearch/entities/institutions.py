@@ -78,6 +78,13 @@ GENERIC_UNIONS = frozenset({"귀족", "강성", "대형", "기업", "산별", "�
 SPACED_BODIES = frozenset({"협회", "연맹", "연합회", "위원회", "협의회", "재단", "학회", "연구소", "연구원", "노조", "노동조합"})
 # Words after a company's name that make a national or regional arm of it (`구글 차이나`, `애플 코리아`, `…아시아`).
 ARMS = NATIONAL_ARMS | {"아시아", "유럽"}
+# A research centre named apart from its field, one or two words of nouns before `연구단` (`유전체교정 연구단`,
+# `파동에너지 극한제어 연구단`): the field's last word four letters or more, so that no team of any kind is one
+# (`국제 공동 연구단`); a word before it that ends like a verb or a particle is not of the name.
+SPACED_CENTRE = re.compile(r"(?<![가-힣A-Za-z])((?:[가-힣A-Za-z]{2,} )?[가-힣A-Za-z]{4,}) 연구단(?=[은는이가을를의과와에도으로,.)’'\"”\s]|$)")
+NOT_OF_A_NAME = re.compile(r"(?:[는은을를의에가이고며서한된인할던적]|에서|으로|하는)$")
+# A journal of a family named with its head in quotation marks (`‘네이처 커뮤니케이션즈’(Nature …)`).
+QUOTED_JOURNAL = re.compile(r"[‘'\"“]((?:네이처|네이쳐|사이언스) [가-힣A-Za-z]{2,}(?: [가-힣A-Za-z]{2,})?)\s*(?=[’'\"”(])")
 # The marks of a company's legal form before its name (`㈜누리플러스`, `(주)한빛소프트`).
 INCORPORATED = frozenset({"㈜", "(주)"})
 
@@ -104,6 +111,22 @@ def _official(word: str, proper: bool, before: str) -> bool:
 
 
 PLACES = COUNTRIES | PROVINCES | DISTRICTS | REGIONS | WORLD_CITIES
+
+
+def _named_apart(text: str) -> list[tuple[str, int]]:
+    """Research centres named apart from their field, and journals of a family in quotation marks (see
+    SPACED_CENTRE and QUOTED_JOURNAL)."""
+    out = [(m.group(1), m.start(1)) for m in QUOTED_JOURNAL.finditer(text)] \
+        if "네이" in text or "사이언스" in text else []
+    if "연구단" not in text:
+        return out
+    for m in SPACED_CENTRE.finditer(text):
+        field = m.group(1)
+        if " " in field and NOT_OF_A_NAME.search(field.split(" ", 1)[0]):
+            field = field.split(" ", 1)[1]
+        if len(field.split(" ")[-1]) >= 4 and not NOT_OF_A_NAME.search(field.split(" ")[-1]):
+            out.append((field + " 연구단", m.end(1) - len(field)))
+    return out
 
 
 def _quoted_names(text: str) -> list[tuple[str, int]]:
@@ -240,7 +263,7 @@ def institutions(text: str, tl: TokenLists, tokens) -> list[tuple[str, int]]:
             out.append((_without_particle(tl, i, j), start))
             pending = []
             continue
-        if not proper and last[-1] not in CHECKED_LAST:
+        if not proper and last[-1] not in CHECKED_LAST and (j >= tl.n or forms[j] not in SPACED_ENDINGS):
             pending = []
             continue  # common nouns that end like no institution or state body: the most words, skipped fast
         word = forms[i] if j - i == 1 else text[start:prev_end]
@@ -250,7 +273,8 @@ def institutions(text: str, tl: TokenLists, tokens) -> list[tuple[str, int]]:
             named = _spaced_body(text, tl, j)
             if named:
                 out.append((text[start:named], start))  # 토고 축구 협회, 아프리카 축구 연맹
-        k = _next_word(tl, j) if j - i == 1 and first == "NNP" else -1
+        k = _next_word(tl, j) if (first == "NNP" and (j - i == 1 or all(t == "NNP" for t in tags[i + 1:j]))) or (
+            j - i == 1 and _named(tokens, tl, i, j)) else -1  # 리아/NNP 노보스티/NNP 통신; 아나돌루/NNG(unknown) 통신
         if k >= 0 and word not in PLACES and (
                 (forms[k] in SPACED_ENDINGS and (k + 1 == tl.n or starts[k + 1] != ends[k] or tags[k + 1][0] == "J"))
                 or (forms[k] in ARMS and (word in KNOWN_ORGS or word in GROUPS))):
@@ -274,4 +298,4 @@ def institutions(text: str, tl: TokenLists, tokens) -> list[tuple[str, int]]:
         if len(pending) >= 2 and _listed_kind(tl, j):
             out.extend(pending)
         pending = []
-    return out + _quoted_names(text) + _journals(text, tl)
+    return out + _quoted_names(text) + _journals(text, tl) + _named_apart(text)
