@@ -430,3 +430,9 @@ def test_research_centres_named_apart_and_journals_of_a_family_in_quotes(run):
     assert "나노구조물리 연구단" in got.orgs
     assert "사이언스 어드밴시스" in got.orgs
     assert "국제 공동 연구단" not in got.orgs and "공동 연구단" not in got.orgs
+
+
+def test_aides_and_deputies_are_titles(run):
+    got = run("김민재 청와대 선임행정관은 기자들과 만났다. 웬디 셔먼 국무부 부장관이 방한했다.")
+    assert set(got.people) >= {"김민재", "웬디 셔먼"}
+    assert "국무부" in got.orgs

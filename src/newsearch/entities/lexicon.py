@@ -56,6 +56,8 @@ PERSON_TITLES = _words("""
 지부장 노조위원장 공동위원장 연구교수 겸임교수 초빙교수 임상강사 전임의 전공의 교육감 군수 이장 통장 주무관 사무관
 서기관 경제학자 평론가 칼럼니스트 아나운서 프로듀서 개그맨 방송인 소설가 시인 화가 선교사 전도사 장로
 외무상 방위상 재무상 총무상 법무상 경제산업상 후생노동상 문부과학상 국토교통상 농림수산상 환경상 부흥상 관방장관
+비서관 행정관 선임행정관 보좌관 부대변인 특보 차관보 부장관 국무장관 사무차장 원내총무 총비서 공보관 수행비서
+정무수석 민정수석 경제수석 홍보수석 사회수석 외교안보수석 국민소통수석 시민사회수석
 """)
 # Titles that are also common nouns (시장 market, 검사 test, 군 army, 양 amount): they make a person only
 # right after the name (`손흥민 선수`, modifiers aside), never as the head of a compound (`전수검사`).
