@@ -436,3 +436,31 @@ def test_aides_and_deputies_are_titles(run):
     got = run("김민재 청와대 선임행정관은 기자들과 만났다. 웬디 셔먼 국무부 부장관이 방한했다.")
     assert set(got.people) >= {"김민재", "웬디 셔먼"}
     assert "국무부" in got.orgs
+
+
+def test_a_research_unit_named_alone_speaks_for_its_researchers(run):
+    body = ("기초과학연구원(IBS)이 과학 사진 공모전 결과를 발표했다. 나노의학연구단이 촬영한 작품이 대상을 받았다. "
+            "연구진은 “세포가 꽃처럼 피어나는 순간을 담았다”고 밝혔다.")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["나노의학연구단"]
+
+
+def test_a_unit_named_after_its_institute_leaves_the_institute_speaking(run):
+    body = ("KIST 뇌과학융합연구단 이민호 박사팀이 새 치료제를 개발했다. "
+            "연구진은 “암 전이를 막는 효과를 확인했다”고 설명했다.")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["KIST"]
+
+
+def test_a_request_put_to_a_spokesman_is_no_one_named(run):
+    body = ('자오리젠 중국 외교부 대변인은 "일본 정부의 해명을 평가해 달라"는 요청에 "대꾸할 가치도 없다"고 말했다.')
+    got = run(body)
+    assert [(q.text, q.speaker) for q in got.quotes] == [
+        ("일본 정부의 해명을 평가해 달라", None), ("대꾸할 가치도 없다", "자오리젠")]
+
+
+def test_a_quotation_standing_alone_after_a_sentence_of_a_view_or_a_subject_with_do(run):
+    body = ("조지 해리스 교수는 이런 장치가 경찰에게도 유용할 거라고 보고 있다. “사고를 미리 막을 수 있습니다.”\n"
+            "인권연합 대표 김수정 씨도 법안 통과를 환영했다.\n“오랜 싸움이 끝났다.”")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["조지 해리스", "김수정"]

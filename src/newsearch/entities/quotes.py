@@ -33,7 +33,7 @@ SPEECH_VERB = re.compile(
     r"(?:말|밝|강조|전했|전한|전하|전해|설명|덧붙|주장|지적|했|한다|하였|언급|당부|토로|호소|반박|비판|답|물었|질문|발표|"
     r"공개|촉구|요구|제안|경고|전망|분석|평가|기대|우려|소개|회고|회상|고백|역설|시사|선언|약속|다짐|부인|인정|해명|반문|"
     r"되물|적었|썼|알렸|요청|외쳤|얘기|이야기|귀띔|꼬집|일축|항변|진단|예상|내다봤|생각|하소연|조언|권고|격려|보도)")
-SPEECH_END = re.compile(r"(?:말|밝혔|강조|전했|설명|덧붙|주장|지적|했|언급|말했|믿|생각|본다|봤다)[가-힣]*\s*[.]?\s*$")
+SPEECH_END = re.compile(r"(?:말|밝혔|강조|전했|설명|덧붙|주장|지적|했|언급|말했|믿|생각|본다|봤다|보고 있)[가-힣]*\s*[.]?\s*$")
 SENTENCE_LIKE = re.compile(r"(?:[다요죠까네라]|습니다|니다)\s*[.!?…]*\s*$|[.!?]\s*$")
 SENTENCE_END = re.compile(r"[.!?](?=[\s”\"’']|$)|\n")
 HANGUL = re.compile(r"[가-힣]")
@@ -58,7 +58,7 @@ UNNAMED_SPEAKERS = frozenset("""정부 당국 정보당국 안보당국 보건�
 병원 직원 관계자 관계자들 측 위원 의원 참석자 참가자 목격자 유족 가족 부모 어머니 아버지 아이 친구 동료 상인 누구 당""".split())
 UNNAMED_ENDINGS = ("자들", "들", "씨", "님", "당국")
 # A quotation that is a question put to someone (`“…”는 질문에`): the interviewer's, no one named.
-ASKED = re.compile(r"\s*(?:이?라?는|란|이라는)\s*(?:질문|물음)")
+ASKED = re.compile(r"\s*(?:이?라?는|란|이라는)\s*(?:질문|물음|질의|요청에)")
 # Titles of two syllables or more a name may carry before a quotation (`임지선 박사 "…"`).
 # Words after a name that say it too speaks (`… 부사장 역시 "…"`).
 ALSO = (" 역시", " 또한")
@@ -89,6 +89,9 @@ HANGUL_RUN = re.compile(r"[가-힣]+")
 HEAD_BEFORE = 2
 # A second pair of marks around a whole quotation (the inner marks' kind must not occur inside it again).
 WRAPPING = {("“", "”"): "“”", ("‘", "’"): "‘’", ('"', '"'): '"'}
+# What may stand between an organisation and its unit named after it: a space, an aside (`(KIST) `).
+ASIDE_GAP = re.compile(r"\s?(?:\([^()]{1,12}\)\s?)?")
+MAX_ASIDE_GAP = 16
 # Marks that open a line of a list or a subhead (`ㆍ“…”`, `▲“…”`), with the spaces around them.
 BULLETS = " \tㆍ·•▲△■□◆◇○●-*"
 
@@ -406,7 +409,8 @@ def _previous_speech(body: str, found: Found, first: int, last_speaker: str | No
         return None
     cut = max(previous.rfind(". ", 0, len(previous) - 2), previous.rfind("\n", 0, len(previous) - 1))
     start = first - len(previous) + cut + 1
-    topics = [s for s in found.subjects if start <= s[0] < first and s[2] in TOPIC_PARTICLES]
+    topics = [s for s in found.subjects if start <= s[0] < first and s[2] in TOPIC_PARTICLES] or [
+        s for s in found.subjects if start <= s[0] < first]  # `… 대표 베너드 체카소브도 … 환영했다.` / “…”
     return resolve(topics[0], found, start, last_speaker, body) if topics else None
 
 
@@ -462,6 +466,8 @@ def _team_of(found: Found, at: int, team: str, body: str) -> str | None:
     words = next((group for group in TEAM_KINDS if team in group), (team,))
     for i in range(last, -1, -1):
         off, name = found.org_offsets[i], found.org_mentions[i]
+        if name.endswith(words) and not _after_org(found, i, body):
+            return name  # `시냅스뇌질환연구단이 …. 연구진은`: the organisation is the team (not `KIST 치매…연구단`)
         for word in words:
             w = body.find(word, off + len(name), off + len(name) + 20)
             if w >= 0 and "따르면" not in body[off + len(name):w]:  # not `한국일보에 따르면 재판부는`
@@ -470,6 +476,20 @@ def _team_of(found: Found, at: int, team: str, body: str) -> str | None:
     if endings:
         return _last_of_kind(found, at, endings) or (found.org_mentions[last] if last >= 0 else None)
     return found.org_mentions[last] if last >= 0 else None
+
+
+def _after_org(found: Found, i: int, body: str) -> bool:
+    """The organisation of mention i is somewhere written right after another one, its aside between or not
+    (`KIST 치매DTC융합연구단`, `한국과학기술연구원(KIST) 치매…연구단`): a unit of that one."""
+    name = found.org_mentions[i]
+    for m, off in enumerate(found.org_offsets):
+        if found.org_mentions[m] != name:
+            continue
+        for k in range(m - 1, max(-1, m - 4), -1):
+            end = found.org_offsets[k] + len(found.org_mentions[k])
+            if found.org_mentions[k] != name and 0 <= off - end <= MAX_ASIDE_GAP and ASIDE_GAP.fullmatch(body, end, off):
+                return True
+    return False
 
 
 def _last_of_kind(found: Found, at: int, endings: tuple[str, ...]) -> str | None:
