@@ -464,3 +464,10 @@ def test_a_quotation_standing_alone_after_a_sentence_of_a_view_or_a_subject_with
             "인권연합 대표 김수정 씨도 법안 통과를 환영했다.\n“오랜 싸움이 끝났다.”")
     got = run(body)
     assert [q.speaker for q in got.quotes] == ["조지 해리스", "김수정"]
+
+
+def test_a_company_research_unit_written_after_its_name_speaks_as_itself(run):
+    body = "삼성전자 종합기술원 관계자는 “배터리 수명을 두 배로 늘렸다”고 설명했다. LG전자 소재연구소도 참여했다."
+    got = run(body)
+    assert "삼성전자 종합기술원" in got.orgs and "LG전자 소재연구소" in got.orgs
+    assert [q.speaker for q in got.quotes] == ["삼성전자 종합기술원"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .gazetteer import COUNTRIES, DISTRICTS, PROVINCES, REGIONS, WORLD_CITIES
-from .lexicon import KNOWN_ORGS
+from .lexicon import KNOWN_ORGS, PLATFORMS
 from .tokenlists import TokenLists
 from .words import NATIONAL_ARMS, NOT_ORG_ENDINGS
 
@@ -85,6 +85,8 @@ SPACED_CENTRE = re.compile(r"(?<![가-힣A-Za-z])((?:[가-힣A-Za-z]{2,} )?[가-
 NOT_OF_A_NAME = re.compile(r"(?:[는은을를의에가이고며서한된인할던적]|에서|으로|하는)$")
 # A journal of a family named with its head in quotation marks (`‘네이처 커뮤니케이션즈’(Nature …)`).
 QUOTED_JOURNAL = re.compile(r"[‘'\"“]((?:네이처|네이쳐|사이언스) [가-힣A-Za-z]{2,}(?: [가-힣A-Za-z]{2,})?)\s*(?=[’'\"”(])")
+# A company's research units, named as a word after its name (`SK텔레콤 종합기술원`, `LG전자 소재연구소`).
+UNIT_ENDINGS = ("기술원", "연구소", "연구센터", "연구단", "연구실")
 # The marks of a company's legal form before its name (`㈜누리플러스`, `(주)한빛소프트`).
 INCORPORATED = frozenset({"㈜", "(주)"})
 
@@ -95,6 +97,23 @@ def _affiliate(word: str, first_tag: str) -> bool:
     if first_tag not in PROPER or word in KNOWN_ORGS or word.endswith(PRODUCT_ENDINGS) or word.endswith(NOT_ORG_ENDINGS):
         return False
     return any(len(word) >= k + 2 and word[:k] in GROUPS for k in GROUP_LENGTHS)
+
+
+def _unit_after(text: str, tl: TokenLists, j: int) -> str:
+    """The research unit named as the word after a known company's name ending before token j (`종합기술원` of
+    `SK텔레콤 종합기술원`, `소재연구소` of `LG전자 소재연구소`), common nouns with two letters or more before its
+    ending; "" if none."""
+    k = _next_word(tl, j)
+    if k < 0:
+        return ""
+    end = k + 1
+    while end < tl.n and tl.starts[end] == tl.ends[end - 1] and tl.tags[end] in WORD_TAGS:
+        end += 1
+    if any(tag != "NNG" for tag in tl.tags[k:end]):
+        return ""  # `KIST 치매DTC융합연구단`: a unit with a name of its own is one alone
+    unit = text[tl.starts[k]:tl.ends[end - 1]]
+    ending = next((e for e in UNIT_ENDINGS if unit.endswith(e)), "")
+    return unit if ending and len(unit) >= len(ending) + 2 else ""
 
 
 def _official(word: str, proper: bool, before: str) -> bool:
@@ -279,6 +298,9 @@ def institutions(text: str, tl: TokenLists, tokens) -> list[tuple[str, int]]:
                 (forms[k] in SPACED_ENDINGS and (k + 1 == tl.n or starts[k + 1] != ends[k] or tags[k + 1][0] == "J"))
                 or (forms[k] in ARMS and (word in KNOWN_ORGS or word in GROUPS))):
             out.append((text[start:ends[k]], start))
+        unit = _unit_after(text, tl, j) if (word in KNOWN_ORGS or word in GROUPS) and word not in PLATFORMS else ""
+        if unit:
+            out.append((word + " " + unit, start))  # SK텔레콤 종합기술원, 네이버 AI연구소
         if j - i == 1 and first == "NNP" and len(word) >= 5 and word[-1] == "서" and _affiliate(word[:-1], first):
             word = word[:-1]  # 롯데홈쇼핑서: the particle 서 (에서) Kiwi kept on the name
         if ((j - i == 2 and first == "NNP" and len(forms[i]) >= 2 and last in ("대", "당") and word not in KNOWN_ORGS)

@@ -421,7 +421,7 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
     if kind == "person":
         return ref[1]
     if kind == "org":  # `박범근 연구성과실용화진흥원 매니저는`: a role no list holds; the person named first speaks
-        return _person_heading(found, subject[0], subject[1]) or ref[1]
+        return _person_heading(found, subject[0], subject[1]) or _longest_org(found, subject[0], subject[1], ref[1])
     if kind == "pronoun":
         return last_speaker or _latest_person(found, at, lambda name, title: True)
     if kind == "pointer":  # the organisation named last before the pointer, in its phrase or sentence
@@ -525,6 +525,19 @@ def _person_heading(found: Found, start: int, end: int) -> str | None:
         if found.person_offsets[i] + len(name) > start and found.person_offsets[i] <= start:
             return name
     return None
+
+
+def _longest_org(found: Found, start: int, end: int, name: str) -> str:
+    """The longest organisation named inside the subject phrase [start, end) that goes on from `name` (`SK텔레콤
+    종합기술원` for `SK텔레콤` in `SK텔레콤 종합기술원 관계자는`), else `name`."""
+    best = name
+    for i in range(bisect_right(found.org_offsets, start - 1), len(found.org_offsets)):
+        at, other = found.org_offsets[i], found.org_mentions[i]
+        if at >= end:
+            break
+        if len(other) > len(best) and other.startswith(name + " ") and at + len(other) <= end:
+            best = other
+    return best
 
 
 def _latest_person(found: Found, at: int, fits) -> str | None:
