@@ -471,3 +471,9 @@ def test_a_company_research_unit_written_after_its_name_speaks_as_itself(run):
     got = run(body)
     assert "삼성전자 종합기술원" in got.orgs and "LG전자 소재연구소" in got.orgs
     assert [q.speaker for q in got.quotes] == ["삼성전자 종합기술원"]
+
+
+def test_neighbourhoods_news_names_bare_are_places(run):
+    got = run("주말 광화문과 여의도에서 집회가 열렸고, 이태원 일대는 한산했다. 여야 대치가 이어졌다.")
+    assert set(got.places) >= {"광화문", "여의도", "이태원"}
+    assert "대치" not in got.places
