@@ -477,3 +477,15 @@ def test_neighbourhoods_news_names_bare_are_places(run):
     got = run("주말 광화문과 여의도에서 집회가 열렸고, 이태원 일대는 한산했다. 여야 대치가 이어졌다.")
     assert set(got.places) >= {"광화문", "여의도", "이태원"}
     assert "대치" not in got.places
+
+
+def test_people_joined_to_a_person_with_no_title_of_their_own(run):
+    got = run("로버트 브라운과 마틴 코헨은 2001년 노벨상을 받았다. 김철수 교수와 이영희는 이날 만났다. "
+              "힐러리 클린턴과 미국 정부, 오바마와 구글 딥마인드")
+    assert set(got.people) >= {"로버트 브라운", "마틴 코헨", "김철수", "이영희"}
+    assert "미국 정부" not in got.people and "구글 딥마인드" not in got.people
+
+
+def test_a_royal_given_name_and_a_foreign_name_with_his_kin(run):
+    got = run("영국 앤드루 왕자와 세라 퍼거슨의 결혼식에는 데이비드 베컴 부부도 참석했다.")
+    assert set(got.people) >= {"앤드루", "데이비드 베컴"}

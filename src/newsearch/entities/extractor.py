@@ -18,7 +18,7 @@ from .phrases import phrases_of
 from .quotes import quotations
 from .abbreviated import abbreviated_places
 from .institutions import institutions
-from .titled import ONE_LETTER_PLACES, listed_before_people, titled_people
+from .titled import ONE_LETTER_PLACES, joined_people, listed_before_people, titled_people
 from .lexicon import PLATFORMS
 from .things import things
 from .tokenlists import TokenLists
@@ -82,7 +82,8 @@ def _read(found: Found, text: str, tokens, skipped: list[tuple[int, int]], at_sh
     for name, title, at in titled_people(text, tokens, tl):
         if (not skipped or not inside(skipped, at)) and name not in found.orgs and name not in found.places:
             found.person(name, title, at + at_shift)
-    for name, title, at in listed_before_people(text, tl, list(found.people)):
+    people = list(found.people)
+    for name, title, at in listed_before_people(text, tl, people) + joined_people(text, tl, people):
         if (not skipped or not inside(skipped, at)) and name not in found.orgs and name not in found.places:
             found.person(name, title, at + at_shift)
     found.subjects.extend((start, end, particle, plain_reference(text[start:end], word))

@@ -34,6 +34,8 @@ MAX_COMMON_BETWEEN = 2
 MAX_GIVEN = 4
 # Weak titles that head a compound title no common word is (`국무위원`, `주미대사`, `국가주석`): a strong title.
 STRONG_COMPOUND_HEADS = frozenset({"위원", "대사", "주석"})
+# Royal titles, written after a given name alone (`윌리엄 왕자`, `샬럿 공주`).
+ROYAL_TITLES = frozenset({"왕자", "공주"})
 # Envoys' titles, named with the country they serve in between (`장용철 말레이시아 주재 대사`), and that word.
 ENVOY_TITLES = frozenset({"대사", "영사", "특사"})
 STATIONED = frozenset({"주재"})
@@ -154,7 +156,7 @@ def _person_before(chunks: list[Chunk], kinds: list[str], lo: int, t: int, used:
            and not _korean_looking(chunks[first - 1].text)):
         first -= 1
     if first == end and kinds[end] == FNAME:
-        if len(chunks[end].text) == 1 or weak:
+        if len(chunks[end].text) == 1 or (weak and title not in ROYAL_TITLES):  # 윌리엄 왕자: a royal's given name
             return ""
         if title in ORG_HEAD_TITLES and all(kinds[i] in (MOD, DATE) for i in range(end + 1, t)):
             kinds[end] = ORG
