@@ -489,3 +489,10 @@ def test_people_joined_to_a_person_with_no_title_of_their_own(run):
 def test_a_royal_given_name_and_a_foreign_name_with_his_kin(run):
     got = run("영국 앤드루 왕자와 세라 퍼거슨의 결혼식에는 데이비드 베컴 부부도 참석했다.")
     assert set(got.people) >= {"앤드루", "데이비드 베컴"}
+
+
+def test_ministries_by_their_fields_and_national_institutes(run):
+    got = run("교육인적자원부와 독일 내무부가 협약을 맺었다. 국립국어원과 국립중앙의료원도 참여했다. "
+              "당 지도부와 미군 사령부, 행정부, 서울대 생명과학부, 국립공원은 아니다.")
+    assert set(got.orgs) >= {"교육인적자원부", "내무부", "국립국어원", "국립중앙의료원"}
+    assert not {"지도부", "사령부", "행정부", "생명과학부", "국립공원"} & set(got.orgs)

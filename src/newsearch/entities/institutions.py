@@ -87,6 +87,15 @@ NOT_OF_A_NAME = re.compile(r"(?:[는은을를의에가이고며서한된인할�
 QUOTED_JOURNAL = re.compile(r"[‘'\"“]((?:네이처|네이쳐|사이언스) [가-힣A-Za-z]{2,}(?: [가-힣A-Za-z]{2,})?)\s*(?=[’'\"”(])")
 # A company's research units, named as a word after its name (`SK텔레콤 종합기술원`, `LG전자 소재연구소`).
 UNIT_ENDINGS = ("기술원", "연구소", "연구센터", "연구단", "연구실")
+# Ministries, named by their fields and `부` (`안전행정부`, `농림수산식품부`, a country's `내무부`): not `지도부`,
+# `사령부`, `본부`, `내부` (no field's word before the `부`), not `행정부` (a field alone: the branch of government),
+# not a university's `생명과학부` (과학 is no ministry's last field).
+MINISTRY = re.compile("^(?:[가-힣]+(?:행정|경제|식품|교육|통일|국방|외교|법무|환경|노동|복지|가족|교통|해양|자원|문화|관광|"
+                      "체육|안전|보건|산업|통상|기획|재정|정보|통신|여성|국토|건설|농림|수산|축산|벤처|보훈|자치|인적|에너지)"
+                      "|내무|외무|재무|상무|국무)부$")
+# National institutes named with `국립` and `원` (`국립국어원`, `국립국악원`, `국립중앙의료원`), parks and gardens aside.
+NATIONAL_INSTITUTE = re.compile("국립[가-힣]{2,8}원")
+NOT_INSTITUTES = ("공원", "정원", "동물원", "식물원", "유치원", "현충원")
 # The marks of a company's legal form before its name (`㈜누리플러스`, `(주)한빛소프트`).
 INCORPORATED = frozenset({"㈜", "(주)"})
 
@@ -117,7 +126,10 @@ def _unit_after(text: str, tl: TokenLists, j: int) -> str:
 
 
 def _official(word: str, proper: bool, before: str) -> bool:
-    if word in STATE_BODIES:
+    """An official body: a state body, a ministry by its field (`안전행정부`, `내무부`), a national institute
+    (`국립국어원`), a union, or an institution's ending after what names an official body."""
+    if word in STATE_BODIES or MINISTRY.search(word) or (NATIONAL_INSTITUTE.fullmatch(word) and not
+                                                        word.endswith(NOT_INSTITUTES)):
         return True
     if word.endswith("노조") and len(word) >= 4 and word[:-2] not in GENERIC_UNIONS:
         return True  # 철도노조, 공공운수노조
