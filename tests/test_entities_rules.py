@@ -496,3 +496,8 @@ def test_ministries_by_their_fields_and_national_institutes(run):
               "당 지도부와 미군 사령부, 행정부, 서울대 생명과학부, 국립공원은 아니다.")
     assert set(got.orgs) >= {"교육인적자원부", "내무부", "국립국어원", "국립중앙의료원"}
     assert not {"지도부", "사령부", "행정부", "생명과학부", "국립공원"} & set(got.orgs)
+
+
+def test_korean_won_written_as_hanhwa_before_an_amount_is_no_company(run):
+    assert "한화" not in run("영국 정부는 국가 예산을 한화 240조원 이상 잃었다. 손실은 한화로 약 3조원이다.").orgs
+    assert "한화" in run("한화는 10일 새 공장을 열었다. 투자액은 한화 기준 3조원이다.").orgs
