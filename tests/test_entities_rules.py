@@ -501,3 +501,10 @@ def test_ministries_by_their_fields_and_national_institutes(run):
 def test_korean_won_written_as_hanhwa_before_an_amount_is_no_company(run):
     assert "한화" not in run("영국 정부는 국가 예산을 한화 240조원 이상 잃었다. 손실은 한화로 약 3조원이다.").orgs
     assert "한화" in run("한화는 10일 새 공장을 열었다. 투자액은 한화 기준 3조원이다.").orgs
+
+
+def test_foreign_regions_named_with_their_unit_apart(run):
+    got = run("오하이오 주 콜럼버스에서 열린 대회. 광둥 성 선전시, 네이멍구 자치구와 옌볜 조선족 자치주도 참가했다. 다음 주 월요일에 열린다.")
+    assert set(got.places) >= {"광둥 성", "네이멍구 자치구", "옌볜 조선족 자치주"}
+    assert "오하이오" in got.places or "오하이오 주" in got.places
+    assert "다음 주" not in got.places
