@@ -508,3 +508,9 @@ def test_foreign_regions_named_with_their_unit_apart(run):
     assert set(got.places) >= {"광둥 성", "네이멍구 자치구", "옌볜 조선족 자치주"}
     assert "오하이오" in got.places or "오하이오 주" in got.places
     assert "다음 주" not in got.places
+
+
+def test_native_korean_given_names(run):
+    got = run("정다솜 교수와 이새롬 연구원, 박한별 대표가 참석했다.")
+    assert set(got.people) >= {"정다솜", "이새롬", "박한별"}
+    assert "박한별" not in got.orgs

@@ -27,13 +27,15 @@ COMMON_SURNAMES = _words("김 이 박 최 정 강 조 윤 장 임 한 오 서 �
 # How company names begin that a name could begin with (`현대중`, `한국은행`): such a word is no name.
 ORG_STEMS = _words("현대 삼성 롯데 한화 대우 한진 두산 금호 효성 동부 국민 한국 대한 신한 농협 우리은행")
 
-# Syllables Korean given names are made of; a transliterated foreign name (오바마, 메리츠) mostly is not.
+# Syllables Korean given names are made of; a transliterated foreign name (오바마, 메리츠) mostly is not. The last
+# line holds those of native-Korean given names (`새롬`, `한별`, `봄`, `빛나`, `다솜`, `누리`).
 GIVEN_SYLLABLES = frozenset("".join("""
 가각간갑강개건걸검겸경계고곤공관광교구국군권귀규균극근금기길나낙난남내녀년녕노눌늘다단담당대덕도돈동두
 득래량려련렬령례로록뢰룡루류륜률리린림만명모목몽무문미민박반방배백범병보복봉부분빈사산삼상새서석선설섭성세소
 손솔송수숙순술숭슬승시식신실심아안애야양언엄여연열염엽영예오옥온완왕요용우욱운웅원월위유윤율은을음응의이익
 인일임자작장재전절정제조종주준중지직진결력칠팔돌찬창채천철청초촌추축춘충치태택판평표필하학한함해행향허헌혁현협형혜호홍화
 환황회효후훈휘희흥흠힘
+라람롬름별봄빛솜누든
 """.split()))
 
 # A title or role right after a name makes it a person (`황창규 KT 회장`, `윤선훈 연구원`, `김철수씨`); Japan's
