@@ -514,3 +514,8 @@ def test_native_korean_given_names(run):
     got = run("정다솜 교수와 이새롬 연구원, 박한별 대표가 참석했다.")
     assert set(got.people) >= {"정다솜", "이새롬", "박한별"}
     assert "박한별" not in got.orgs
+
+
+def test_newspapers_named_in_quotation_marks(run):
+    got = run("영국 일간지 '데일리 메일'은 5일 이렇게 보도했다. ‘뉴욕 타임스’ 지의 보도에 따르면 피해가 컸다.")
+    assert "데일리 메일" in got.orgs and "뉴욕 타임스" in got.orgs

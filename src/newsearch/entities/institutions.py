@@ -58,7 +58,8 @@ PARTNERED = frozenset({"제휴", "협약", "업무협약", "MOU", "손잡", "파
 # Kinds that introduce a name in quotation marks (`학술지 ‘네이처 나노테크놀로지’`, `업체인 "리얼미터"`), and the
 # most words such a name has: a journal's name is long, a company's short.
 QUOTED_KINDS = {"학술지": 6, "저널": 6, "과학지": 6, "업체": 2, "기업": 2, "회사": 2, "포털": 2, "스타트업": 2, "매체": 2,
-                "단체": 3, "언론사": 2, "제약사": 2, "사이트": 2, "커뮤니티": 2}
+                "단체": 3, "언론사": 2, "제약사": 2, "사이트": 2, "커뮤니티": 2, "일간지": 3, "신문": 3, "잡지": 3,
+                "주간지": 3, "월간지": 3, "방송사": 2, "통신사": 2}
 QUOTED_NAME = re.compile("(" + "|".join(sorted(QUOTED_KINDS, key=len, reverse=True)) +
                          r")(?:인|이자|로는)? ?[‘'\"“]([A-Za-z0-9가-힣][^‘’'\"“”\n]{0,40}?)[’'\"”]")
 # A sentence, not a name, in quotation marks.
@@ -96,6 +97,8 @@ MINISTRY = re.compile("^(?:[가-힣]+(?:행정|경제|식품|교육|통일|국�
 # National institutes named with `국립` and `원` (`국립국어원`, `국립국악원`, `국립중앙의료원`), parks and gardens aside.
 NATIONAL_INSTITUTE = re.compile("국립[가-힣]{2,8}원")
 NOT_INSTITUTES = ("공원", "정원", "동물원", "식물원", "유치원", "현충원")
+# A newspaper or magazine named in quotation marks before `지` (`‘워싱턴 포스트’ 지의 보도`).
+QUOTED_PAPER = re.compile(r"[‘']([가-힣A-Za-z][가-힣A-Za-z ]{1,20}?)[’'] 지(?:의|는|가|에|를|도)?(?![가-힣])")
 # The marks of a company's legal form before its name (`㈜누리플러스`, `(주)한빛소프트`).
 INCORPORATED = frozenset({"㈜", "(주)"})
 
@@ -145,10 +148,12 @@ PLACES = COUNTRIES | PROVINCES | DISTRICTS | REGIONS | WORLD_CITIES
 
 
 def _named_apart(text: str) -> list[tuple[str, int]]:
-    """Research centres named apart from their field, and journals of a family in quotation marks (see
-    SPACED_CENTRE and QUOTED_JOURNAL)."""
+    """Research centres named apart from their field, journals of a family and newspapers in quotation marks (see
+    SPACED_CENTRE, QUOTED_JOURNAL and QUOTED_PAPER)."""
     out = [(m.group(1), m.start(1)) for m in QUOTED_JOURNAL.finditer(text)] \
         if "네이" in text or "사이언스" in text else []
+    if "’ 지" in text or "' 지" in text:
+        out += [(m.group(1), m.start(1)) for m in QUOTED_PAPER.finditer(text)]
     if "연구단" not in text:
         return out
     for m in SPACED_CENTRE.finditer(text):
