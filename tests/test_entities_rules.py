@@ -519,3 +519,8 @@ def test_native_korean_given_names(run):
 def test_newspapers_named_in_quotation_marks(run):
     got = run("영국 일간지 '데일리 메일'은 5일 이렇게 보도했다. ‘뉴욕 타임스’ 지의 보도에 따르면 피해가 컸다.")
     assert "데일리 메일" in got.orgs and "뉴욕 타임스" in got.orgs
+
+
+def test_a_country_national_team_is_an_organisation(run):
+    got = run("일본 축구 국가대표팀이 이란 국가대표팀을 2대 1로 꺾었다.")
+    assert "일본 축구 국가대표팀" in got.orgs and "이란 국가대표팀" in got.orgs

@@ -99,6 +99,9 @@ NATIONAL_INSTITUTE = re.compile("국립[가-힣]{2,8}원")
 NOT_INSTITUTES = ("공원", "정원", "동물원", "식물원", "유치원", "현충원")
 # A newspaper or magazine named in quotation marks before `지` (`‘워싱턴 포스트’ 지의 보도`).
 QUOTED_PAPER = re.compile(r"[‘']([가-힣A-Za-z][가-힣A-Za-z ]{1,20}?)[’'] 지(?:의|는|가|에|를|도)?(?![가-힣])")
+# A country's national team, named with the country and its sport before it (`토고 축구 국가대표팀`).
+NATIONAL_TEAM = "국가대표팀"
+SPORTS = frozenset("축구 야구 농구 배구 핸드볼 하키 럭비 수구 탁구 테니스 배드민턴 아이스하키 컬링 여자축구 남자축구".split())
 # The marks of a company's legal form before its name (`㈜누리플러스`, `(주)한빛소프트`).
 INCORPORATED = frozenset({"㈜", "(주)"})
 
@@ -154,6 +157,8 @@ def _named_apart(text: str) -> list[tuple[str, int]]:
         if "네이" in text or "사이언스" in text else []
     if "’ 지" in text or "' 지" in text:
         out += [(m.group(1), m.start(1)) for m in QUOTED_PAPER.finditer(text)]
+    if NATIONAL_TEAM in text:
+        out += _national_teams(text)
     if "연구단" not in text:
         return out
     for m in SPACED_CENTRE.finditer(text):
@@ -162,6 +167,22 @@ def _named_apart(text: str) -> list[tuple[str, int]]:
             field = field.split(" ", 1)[1]
         if len(field.split(" ")[-1]) >= 4 and not NOT_OF_A_NAME.search(field.split(" ")[-1]):
             out.append((field + " 연구단", m.end(1) - len(field)))
+    return out
+
+
+def _national_teams(text: str) -> list[tuple[str, int]]:
+    """A country's national team named with the country and its sport (`토고 축구 국가대표팀`, `중국 국가대표팀`)."""
+    out = []
+    at = text.find(NATIONAL_TEAM)
+    while at > 0:
+        words = text[max(0, at - 24):at].split()
+        if text[at - 1] == " " and words:
+            if len(words) >= 2 and words[-2] in COUNTRIES and words[-1] in SPORTS:
+                name = f"{words[-2]} {words[-1]} {NATIONAL_TEAM}"
+                out.append((name, at - len(name) + len(NATIONAL_TEAM)))
+            elif words[-1] in COUNTRIES:
+                out.append((f"{words[-1]} {NATIONAL_TEAM}", at - len(words[-1]) - 1))
+        at = text.find(NATIONAL_TEAM, at + 1)
     return out
 
 
