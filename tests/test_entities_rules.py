@@ -524,3 +524,8 @@ def test_newspapers_named_in_quotation_marks(run):
 def test_a_country_national_team_is_an_organisation(run):
     got = run("일본 축구 국가대표팀이 이란 국가대표팀을 2대 1로 꺾었다.")
     assert "일본 축구 국가대표팀" in got.orgs and "이란 국가대표팀" in got.orgs
+
+
+def test_an_organisation_body_as_a_topic_with_eseoneun_speaks(run):
+    got = run("이날 정의당 지도부에서는 “재벌 개혁이 먼저”라고 밝혔다.")
+    assert [q.speaker for q in got.quotes] == ["정의당"]

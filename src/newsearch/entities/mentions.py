@@ -275,7 +275,7 @@ def read_phrase(phrase: Phrase, found: Found, at_shift: int, subjects: bool) -> 
     org = _other_names(chunks, kinds, used, found, at_shift)
     if subjects and phrase.particle in SUBJECT_PARTICLES:
         found.subjects.append((phrase.start, phrase.end, phrase.particle, _reference(chunks, kinds, person, org)))
-    elif subjects and phrase.particle == ORG_TOPIC and org and kinds[-1] == ORG:
+    elif subjects and phrase.particle == ORG_TOPIC and org and (kinds[-1] == ORG or kinds[-2:] == [ORG, OTHER]):
         found.subjects.append((phrase.start, phrase.end, phrase.particle, ("org", org)))
 
 
