@@ -529,3 +529,8 @@ def test_a_country_national_team_is_an_organisation(run):
 def test_an_organisation_body_as_a_topic_with_eseoneun_speaks(run):
     got = run("이날 정의당 지도부에서는 “재벌 개혁이 먼저”라고 밝혔다.")
     assert [q.speaker for q in got.quotes] == ["정의당"]
+
+
+def test_a_proposal_in_single_quotes_reported_as_an_opinion(run):
+    got = run("일각에서는 ‘주말 영업을 전면 금지하자’는 의견도 나오고 있다. ‘착한 소비자’는 늘었다.")
+    assert [q.text for q in got.quotes] == ["주말 영업을 전면 금지하자"]

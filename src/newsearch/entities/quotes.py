@@ -27,6 +27,8 @@ SINGLE_QUOTED = re.compile(r"‘([^‘’\n]{1,400})’|'([^'\n]{1,400})'")
 # `‘…모임을 금지하자’는 의견도`, `‘…신설하겠다’는 것으로`), or a document's (`‘…화면이 나타난다’고 돼 있다`).
 REPORTED_AFTER = re.compile(r"(?:이?라?는|란)\s*(?:[가-힣]+의\s*)?(?:의견|주장|설명|지적|입장|목소리|비판|요구|말|얘기|이야기|"
                             r"것)(?:과는|와는|으로|이다|[이가은는을를도과와에의로])?(?![가-힣])|(?:이?라)?고\s*(?:돼|되어|적혀|쓰여)\s*있")
+# A proposal's ending (`…하자`), a sentence's end in reported words.
+PROPOSAL_END = ("하자", "자고")
 # What follows a said quotation: a quoting particle, then (somewhere in the sentence) a speech verb.
 SAID_MARK = re.compile(r"(?:이?라(?:고|며|면서)|고|며|면서|하고|하며|하면서)(?=[\s,.]|$)")
 SPEECH_VERB = re.compile(
@@ -197,8 +199,11 @@ def _is_quotation(body: str, span: tuple[int, int, bool], said: bool, subject_be
         return True
     if double:
         return text.count(" ") >= 2 or SENTENCE_LIKE.search(text) is not None
-    return ((subject_before or REPORTED_AFTER.match(body, end + 1) is not None)
-            and text.count(" ") >= 1 and SENTENCE_LIKE.search(text) is not None)
+    if text.count(" ") < 1:
+        return False
+    if REPORTED_AFTER.match(body, end + 1):  # `‘…모임을 금지하자’는 의견`: a proposal ends a sentence too
+        return SENTENCE_LIKE.search(text) is not None or text.endswith(PROPOSAL_END)
+    return subject_before and SENTENCE_LIKE.search(text) is not None
 
 
 def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, ...]:
