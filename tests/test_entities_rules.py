@@ -534,3 +534,11 @@ def test_an_organisation_body_as_a_topic_with_eseoneun_speaks(run):
 def test_a_proposal_in_single_quotes_reported_as_an_opinion(run):
     got = run("일각에서는 ‘주말 영업을 전면 금지하자’는 의견도 나오고 있다. ‘착한 소비자’는 늘었다.")
     assert [q.text for q in got.quotes] == ["주말 영업을 전면 금지하자"]
+
+
+def test_words_said_to_be_someones_after_the_quotation(run):
+    body = ("김철수 산업부 장관은 12일 기자회견을 열었다. “수출이 회복되고 있다.” 김 장관의 말이다. "
+            "“가격이 더 오를 것”이라는 게 업계의 설명이다. "
+            "“금리가 곧 내린다”는 게 박정민 한국은행 연구위원의 분석이다.")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["김철수", None, "박정민"]

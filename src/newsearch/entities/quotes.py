@@ -27,6 +27,10 @@ SINGLE_QUOTED = re.compile(r"‘([^‘’\n]{1,400})’|'([^'\n]{1,400})'")
 # `‘…모임을 금지하자’는 의견도`, `‘…신설하겠다’는 것으로`), or a document's (`‘…화면이 나타난다’고 돼 있다`).
 REPORTED_AFTER = re.compile(r"(?:이?라?는|란)\s*(?:[가-힣]+의\s*)?(?:의견|주장|설명|지적|입장|목소리|비판|요구|말|얘기|이야기|"
                             r"것)(?:과는|와는|으로|이다|[이가은는을를도과와에의로])?(?![가-힣])|(?:이?라)?고\s*(?:돼|되어|적혀|쓰여)\s*있")
+# What says whose words a quotation was, after it (`…의 설명이다`, `…의 말이다`).
+WORDS_OF = re.compile(r"의\s(?:말|설명|주장|지적|전언|얘기|이야기|분석|평가|입장|생각|판단|전망|해석|답변|반응|귀띔|하소연)"
+                      r"(?:이다|이었다|이에요|입니다|이었습니다)")
+SURNAME_TITLE_END = re.compile(r"(?<![가-힣])([가-힣]) ([가-힣]{1,6})$")
 # A proposal's ending (`…하자`), a sentence's end in reported words.
 PROPOSAL_END = ("하자", "자고")
 # What follows a said quotation: a quoting particle, then (somewhere in the sentence) a speech verb.
@@ -240,8 +244,10 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
                        _named_at(body, start - 1, names, found)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
                        or _aside_after(body, found, end)  # “…”(유룡 KAIST 화학과 교수)
                        or _speaker(body, found, before, after, (first, index, start), speakers))
-            if speaker is None and not asked and _stands_alone(body, start - 1, end + 1):
-                speaker = _told_after(body, found, end, ends, index)  # “…” / … 김영달 소방위의 목소리가 떨렸다
+            if speaker is None and not asked:
+                speaker = (_told_after(body, found, end, ends, index) if _stands_alone(body, start - 1, end + 1)
+                           else None) or _words_of(body, found, end, ends[after_end + 1] if after_end + 1 < len(ends)
+                                                   else len(body))  # “…”는 게 김 장관의 설명이다
         speakers[index] = speaker
         start, end = _unwrapped(body, start, end)
         out.append(Quote(body[start:end], names.get(speaker) if speaker else None, start, end))
@@ -404,6 +410,25 @@ def _told_after(body: str, found: Found, end: int, ends: list[int], index: int) 
                 return who
     i = bisect_right(found.person_offsets, end)
     return found.person_mentions[i][0] if i < len(found.person_offsets) and found.person_offsets[i] < stop else None
+
+
+def _words_of(body: str, found: Found, end: int, stop: int) -> str | None:
+    """Who the rest of the quotation's sentence or the next one says the words are of (`“…”는 게 김 장관의 설명이다`,
+    `“…”. 김철수 장관의 말이다.`): the last person named between the quotation and `의 말이다`, else a surname and
+    title there, else the last organisation; None when the words are of no one named (`업계의 설명이다`)."""
+    m = WORDS_OF.search(body, end + 1, stop)
+    if m is None:
+        return None
+    i = latest_before(found.person_offsets, m.start())
+    if i >= 0 and found.person_offsets[i] > end:
+        return found.person_mentions[i][0]
+    titled = SURNAME_TITLE_END.search(body, end + 1, m.start())
+    if titled and titled.group(1) in SURNAMES and titled.group(2) in PERSON_TITLES:
+        surname, title = titled.group(1), titled.group(2)
+        return (_latest_person(found, end, lambda n, t: n[0] == surname and " " not in n and t == title)
+                or _latest_person(found, end, lambda n, t: n[0] == surname and " " not in n))
+    i = latest_before(found.org_offsets, m.start())
+    return found.org_mentions[i] if i >= 0 and found.org_offsets[i] > end else None
 
 
 def _previous_speech(body: str, found: Found, first: int, last_speaker: str | None) -> str | None:
