@@ -239,15 +239,7 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
         if out and index in speakers and CHAINED.fullmatch(body, out[-1].end + 1, start - 1):
             speaker = speakers[index]  # "…"면서 "…": the next words of the same speaker
         else:
-            asked = ASKED.match(body, end + 1) is not None
-            speaker = None if asked else (
-                       _named_at(body, start - 1, names, found)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
-                       or _aside_after(body, found, end)  # “…”(유룡 KAIST 화학과 교수)
-                       or _speaker(body, found, before, after, (first, index, start), speakers))
-            if speaker is None and not asked:
-                speaker = (_told_after(body, found, end, ends, index) if _stands_alone(body, start - 1, end + 1)
-                           else None) or _words_of(body, found, end, ends[after_end + 1] if after_end + 1 < len(ends)
-                                                   else len(body))  # “…”는 게 김 장관의 설명이다
+            speaker = _who(body, found, names, (ends, speakers, before, after), (first, index, start, end, last))
         speakers[index] = speaker
         start, end = _unwrapped(body, start, end)
         out.append(Quote(body[start:end], names.get(speaker) if speaker else None, start, end))
@@ -412,23 +404,52 @@ def _told_after(body: str, found: Found, end: int, ends: list[int], index: int) 
     return found.person_mentions[i][0] if i < len(found.person_offsets) and found.person_offsets[i] < stop else None
 
 
-def _words_of(body: str, found: Found, end: int, stop: int) -> str | None:
-    """Who the rest of the quotation's sentence or the next one says the words are of (`“…”는 게 김 장관의 설명이다`,
-    `“…”. 김철수 장관의 말이다.`): the last person named between the quotation and `의 말이다`, else a surname and
-    title there, else the last organisation; None when the words are of no one named (`업계의 설명이다`)."""
+def _who(body: str, found: Found, names: dict[str, str], context: tuple, at: tuple) -> str | None:
+    """The speaker of the quotation at `at` (its sentence's start and index, its start and end, its sentence's end);
+    `context` holds the sentence ends, the speakers so far and the subjects before and after it in its sentence.
+    A question put to someone is no one's; then a name written before the mark, a sentence that says whose words
+    they are (when no subject comes before them), a name in brackets after the quotation, the subjects around it,
+    and for a quotation standing alone the sentences after it."""
+    ends, speakers, before, after = context
+    first, index, start, end, last = at
+    if ASKED.match(body, end + 1):
+        return None
+    named = _named_at(body, start - 1, names, found)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
+    if named:
+        return named
+    if not before:
+        told = _words_of(body, found, end, ends, last)  # “…”는 게 김 장관의 설명이다
+        if told is not None:
+            return told[0]
+    speaker = (_aside_after(body, found, end)  # “…”(유룡 KAIST 화학과 교수)
+               or _speaker(body, found, before, after, (first, index, start), speakers))
+    if speaker is None and _stands_alone(body, start - 1, end + 1):
+        speaker = _told_after(body, found, end, ends, index)  # “…” / … 김영달 소방위의 목소리가 떨렸다
+    return speaker
+
+
+def _words_of(body: str, found: Found, end: int, ends: list[int], last: int) -> tuple[str | None] | None:
+    """(whom the rest of the quotation's sentence, or the next one when nothing follows the quotation in its own,
+    says the words are of,) — `“…”는 게 김 장관의 설명이다`, `“…”. 김철수 장관의 말이다.` — or None when it says
+    nothing of it: the last person named between the quotation and `의 말이다`, else a surname and title there,
+    else the last organisation, else no one (`업계의 설명이다`)."""
+    stop = last
+    if not body[end + 1:last].strip(" .”’\"'\n"):
+        k = bisect_right(ends, last)
+        stop = ends[k] if k < len(ends) else len(body)
     m = WORDS_OF.search(body, end + 1, stop)
     if m is None:
         return None
     i = latest_before(found.person_offsets, m.start())
     if i >= 0 and found.person_offsets[i] > end:
-        return found.person_mentions[i][0]
+        return (found.person_mentions[i][0],)
     titled = SURNAME_TITLE_END.search(body, end + 1, m.start())
     if titled and titled.group(1) in SURNAMES and titled.group(2) in PERSON_TITLES:
         surname, title = titled.group(1), titled.group(2)
         return (_latest_person(found, end, lambda n, t: n[0] == surname and " " not in n and t == title)
-                or _latest_person(found, end, lambda n, t: n[0] == surname and " " not in n))
+                or _latest_person(found, end, lambda n, t: n[0] == surname and " " not in n),)
     i = latest_before(found.org_offsets, m.start())
-    return found.org_mentions[i] if i >= 0 and found.org_offsets[i] > end else None
+    return (found.org_mentions[i] if i >= 0 and found.org_offsets[i] > end else None,)
 
 
 def _previous_speech(body: str, found: Found, first: int, last_speaker: str | None) -> str | None:
