@@ -542,3 +542,8 @@ def test_words_said_to_be_someones_after_the_quotation(run):
             "“금리가 곧 내린다”는 게 박정민 한국은행 연구위원의 분석이다.")
     got = run(body)
     assert [q.speaker for q in got.quotes] == ["김철수", None, "박정민"]
+
+
+def test_a_list_of_products_or_indices_beside_a_company_adds_no_organisation(run):
+    got = run("애플, 아이폰, 갤럭시 등 스마트폰 판매가 늘었다. 코스피, 삼성전자 주가가 올랐다.")
+    assert "아이폰" not in got.orgs and "갤럭시" not in got.orgs and "코스피" not in got.orgs

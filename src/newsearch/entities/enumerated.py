@@ -4,7 +4,8 @@
 News lists things of one kind with commas (or `와`/`과`): when one item is a company or body the word lists know
 (`lexicon.KNOWN_ORGS`, a platform's name aside: `유튜브, 틱톡` list services), each other item that is one written
 word with a proper noun or a word Kiwi did not know is an organisation too — unless it is a place or reads like a
-Korean name (`김철수, 쿠팡 대표`). An item may carry a bracketed aside (the company's legal name); the list's last
+Korean name (`김철수, 쿠팡 대표`), and none when the list is closed by `등` and a kind of product or service
+(`애플, 아이폰, 갤럭시 등 스마트폰`). An item may carry a bracketed aside (the company's legal name); the list's last
 item is one only with a particle, `등` or an aside after it (`그루폰 코리아에`: the name goes on past the list).
 """
 
@@ -24,6 +25,11 @@ PLACES = COUNTRIES | PROVINCES | DISTRICTS | REGIONS | WORLD_CITIES
 JOINING = frozenset({"와", "과"})
 # What may close the list's last item (`… 블루홀 등`, `… 교보문고는`).
 CLOSING = "등"
+# Kinds of things a list closed by `등` may be of (`아이폰, 갤럭시 등 스마트폰`): its items are no companies.
+THING_KINDS = frozenset("""서비스 앱 애플리케이션 어플 메신저 스마트폰 휴대폰 제품 상품 브랜드 게임 차량 차종 모델 프로그램 드라마
+영화 메뉴 지수 코인 가상화폐 암호화폐 가상자산 SNS 소셜미디어 소프트웨어 운영체제 기기 단말기 노트북 태블릿""".split())
+# Market indices, written like companies' names in a list (`코스피, 삼성전자`).
+INDICES = frozenset({"코스피", "코스닥", "코스피200", "다우", "니케이", "항셍"})
 
 
 def _item_end(tl: TokenLists, i: int) -> int:
@@ -58,7 +64,7 @@ def _company_like(text: str, tl: TokenLists, tokens, i: int, j: int) -> bool:
     tags = tuple(tl.tags[i:j])
     if not (PROPER.intersection(tags) or (j - i == 1 and tokens[i].oov)) or len(text) < 2:
         return False
-    return text not in PLACES and not korean_name(text, tags)
+    return text not in PLACES and text not in INDICES and not korean_name(text, tags)
 
 
 def _item_start(tl: TokenLists, c: int) -> int:
@@ -95,6 +101,14 @@ def _list_from(text: str, tl: TokenLists, tokens, k: int) -> tuple[list[tuple[st
     return items, known, k
 
 
+def _of_things(tl: TokenLists, j: int) -> bool:
+    """The list that stopped at token j is closed by `등` and a kind of thing (`… 등 스마트폰`, `… 등 OTT 서비스`):
+    products or services, not companies."""
+    if j < 0 or j >= tl.n or tl.forms[j] != CLOSING:
+        return False
+    return any(form in THING_KINDS for form in tl.forms[j + 1:j + 4])
+
+
 def enumerated_orgs(text: str, tl: TokenLists, tokens) -> list[tuple[str, int]]:
     """(name, offset) of each item of a list with a known organisation in it (see the module docstring)."""
     if ", " not in text:
@@ -111,6 +125,6 @@ def enumerated_orgs(text: str, tl: TokenLists, tokens) -> list[tuple[str, int]]:
         if k < 0:
             continue
         items, known, done = _list_from(text, tl, tokens, k)
-        if known and len(items) >= 2:
+        if known and len(items) >= 2 and not _of_things(tl, done):
             out.extend((word, at) for word, at, like in items if like and word not in KNOWN_ORGS)
     return out
