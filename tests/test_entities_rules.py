@@ -547,3 +547,8 @@ def test_words_said_to_be_someones_after_the_quotation(run):
 def test_a_list_of_products_or_indices_beside_a_company_adds_no_organisation(run):
     got = run("애플, 아이폰, 갤럭시 등 스마트폰 판매가 늘었다. 코스피, 삼성전자 주가가 올랐다.")
     assert "아이폰" not in got.orgs and "갤럭시" not in got.orgs and "코스피" not in got.orgs
+
+
+def test_a_local_office_named_after_its_city(run):
+    got = run("부산 남부경찰서는 1일 수사에 착수했다. 대구 동부소방서에 신고가 들어왔다. 서울 보고서는 없다.")
+    assert "남부경찰서" in got.orgs and "동부소방서" in got.orgs and "보고서" not in got.orgs
