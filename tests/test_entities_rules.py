@@ -552,3 +552,8 @@ def test_a_list_of_products_or_indices_beside_a_company_adds_no_organisation(run
 def test_a_local_office_named_after_its_city(run):
     got = run("부산 남부경찰서는 1일 수사에 착수했다. 대구 동부소방서에 신고가 들어왔다. 서울 보고서는 없다.")
     assert "남부경찰서" in got.orgs and "동부소방서" in got.orgs and "보고서" not in got.orgs
+
+
+def test_companies_named_as_websites(run):
+    got = run("인터파크닷컴과 한국 리서치 닷컴이 공동으로 조사했다.")
+    assert "인터파크닷컴" in got.orgs and "리서치 닷컴" in got.orgs

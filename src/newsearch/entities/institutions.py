@@ -101,6 +101,10 @@ NATIONAL_INSTITUTE = re.compile("국립[가-힣]{2,8}원")
 NOT_INSTITUTES = ("공원", "정원", "동물원", "식물원", "유치원", "현충원")
 # A newspaper or magazine named in quotation marks before `지` (`‘워싱턴 포스트’ 지의 보도`).
 QUOTED_PAPER = re.compile(r"[‘']([가-힣A-Za-z][가-힣A-Za-z ]{1,20}?)[’'] 지(?:의|는|가|에|를|도)?(?![가-힣])")
+# A company named as a website, `닷컴` written onto its name or apart (`쓱닷컴`, `오백인 닷컴`, `스페이스닷컴`).
+DOTCOM = "닷컴"
+DOTCOM_NAME = re.compile(r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{1,10} ?닷컴)"
+                         r"(?=[은는이가을를의과와에도로]|에서|에게|\s|[,.)’”'\"]|$)")
 # A country's national team, named with the country and its sport before it (`토고 축구 국가대표팀`).
 NATIONAL_TEAM = "국가대표팀"
 SPORTS = frozenset("축구 야구 농구 배구 핸드볼 하키 럭비 수구 탁구 테니스 배드민턴 아이스하키 컬링 여자축구 남자축구".split())
@@ -163,6 +167,8 @@ def _named_apart(text: str) -> list[tuple[str, int]]:
         out += [(m.group(1), m.start(1)) for m in QUOTED_PAPER.finditer(text)]
     if NATIONAL_TEAM in text:
         out += _national_teams(text)
+    if DOTCOM in text:
+        out += [(m.group(1), m.start(1)) for m in DOTCOM_NAME.finditer(text)]
     if "연구단" not in text:
         return out
     for m in SPACED_CENTRE.finditer(text):
