@@ -557,3 +557,8 @@ def test_a_local_office_named_after_its_city(run):
 def test_companies_named_as_websites(run):
     got = run("인터파크닷컴과 한국 리서치 닷컴이 공동으로 조사했다.")
     assert "인터파크닷컴" in got.orgs and "리서치 닷컴" in got.orgs
+
+
+def test_a_country_mission_is_an_organisation(run):
+    got = run("주중대사관은 교민들에게 주의를 당부했다. 대사관 직원들은 퇴근했다.")
+    assert "주중대사관" in got.orgs and "대사관" not in got.orgs

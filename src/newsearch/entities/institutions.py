@@ -41,7 +41,7 @@ STATE_BODIES = frozenset("""국회 대법원 헌법재판소 헌재 감사원 �
 복지부 환경부 고용노동부 노동부 여성가족부 여가부 국토교통부 국토부 해양수산부 해수부 산업통상자원부 산업부
 과학기술정보통신부 과기정통부 문화체육관광부 문체부 농림축산식품부 농식품부 중소벤처기업부 중기부 합참 합동참모본부""".split())
 # Last letters of the words worth reading when they hold no proper noun (institutions and state bodies).
-CHECKED_LAST = ENDING_LAST | frozenset(b[-1] for b in STATE_BODIES) | frozenset("서소")  # 서, 소: local offices (경찰서, 보건소)
+CHECKED_LAST = ENDING_LAST | frozenset(b[-1] for b in STATE_BODIES) | frozenset("서소관")  # local offices, missions
 # What a company is called when it is introduced or listed (`AI 기업 루닛`, `… 등 스타트업`).
 KINDS = ("스타트업", "기업", "업체", "회사", "기관", "단체", "병원", "대학", "은행", "협회", "계열사", "자회사", "플랫폼",
          "제약사", "벤처")
@@ -96,6 +96,8 @@ MINISTRY = re.compile("^(?:[가-힣]+(?:행정|경제|식품|교육|통일|국�
                       "|내무|외무|재무|상무|국무)부$")
 # Local offices named after the city written before them (`광주 북부경찰서`): police, fire, education offices.
 LOCAL_BODIES = ("경찰서", "소방서", "소방본부", "교육청", "경찰청", "보건소", "교육지원청")
+# A country's missions, named with where they are (`주일대사관`, `주상하이총영사관`).
+MISSIONS = ("대사관", "영사관")
 # National institutes named with `국립` and `원` (`국립국어원`, `국립국악원`, `국립중앙의료원`), parks and gardens aside.
 NATIONAL_INSTITUTE = re.compile("국립[가-힣]{2,8}원")
 NOT_INSTITUTES = ("공원", "정원", "동물원", "식물원", "유치원", "현충원")
@@ -145,6 +147,8 @@ def _official(word: str, proper: bool, before: str) -> bool:
         return True
     if before in PLACES and word.endswith(LOCAL_BODIES) and len(word) >= 4:
         return True  # 광주 북부경찰서, 대전 중부경찰서: a local office named after its city
+    if word.endswith(MISSIONS) and len(word) >= 5:
+        return True  # 주일대사관, 주한미국대사관: a country's mission
     if word.endswith("노조") and len(word) >= 4 and word[:-2] not in GENERIC_UNIONS:
         return True  # 철도노조, 공공운수노조
     if word[-1] not in ENDING_LAST or len(word) < 4 or not word.endswith(INSTITUTION_ENDINGS) \
