@@ -562,3 +562,9 @@ def test_companies_named_as_websites(run):
 def test_a_country_mission_is_an_organisation(run):
     got = run("주중대사관은 교민들에게 주의를 당부했다. 대사관 직원들은 퇴근했다.")
     assert "주중대사관" in got.orgs and "대사관" not in got.orgs
+
+
+def test_a_committee_named_apart_from_its_field(run):
+    got = run("인사청문 위원회가 열렸다. 관련 위원회와 대통령직속 위원회는 논의하지 않았다.")
+    assert "인사청문 위원회" in got.orgs
+    assert "관련 위원회" not in got.orgs and "대통령직속 위원회" not in got.orgs

@@ -103,6 +103,10 @@ NATIONAL_INSTITUTE = re.compile("국립[가-힣]{2,8}원")
 NOT_INSTITUTES = ("공원", "정원", "동물원", "식물원", "유치원", "현충원")
 # A newspaper or magazine named in quotation marks before `지` (`‘워싱턴 포스트’ 지의 보도`).
 QUOTED_PAPER = re.compile(r"[‘']([가-힣A-Za-z][가-힣A-Za-z ]{1,20}?)[’'] 지(?:의|는|가|에|를|도)?(?![가-힣])")
+# A committee named apart from its field of four letters or more (`최저임금 위원회`), not one described by whose it is
+# (`대통령직속 위원회`, `관련 위원회`).
+SPACED_COMMITTEE = re.compile(r"(?<![가-힣A-Za-z])([가-힣]{4,8}) 위원회(?=[은는이가을를의과와에도로]|에서|\s|[,.)’”'\"]|$)")
+NOT_COMMITTEE_NAMES = ("직속", "산하", "관련", "소속", "내부", "외부", "해당")
 # A company named as a website, `닷컴` written onto its name or apart (`쓱닷컴`, `오백인 닷컴`, `스페이스닷컴`).
 DOTCOM = "닷컴"
 DOTCOM_NAME = re.compile(r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{1,10} ?닷컴)"
@@ -163,8 +167,9 @@ PLACES = COUNTRIES | PROVINCES | DISTRICTS | REGIONS | WORLD_CITIES
 
 
 def _named_apart(text: str) -> list[tuple[str, int]]:
-    """Research centres named apart from their field, journals of a family and newspapers in quotation marks (see
-    SPACED_CENTRE, QUOTED_JOURNAL and QUOTED_PAPER)."""
+    """Research centres and committees named apart from their field, journals of a family and newspapers in
+    quotation marks, national teams and companies named as websites (see SPACED_CENTRE, SPACED_COMMITTEE,
+    QUOTED_JOURNAL, QUOTED_PAPER, NATIONAL_TEAM and DOTCOM_NAME)."""
     out = [(m.group(1), m.start(1)) for m in QUOTED_JOURNAL.finditer(text)] \
         if "네이" in text or "사이언스" in text else []
     if "’ 지" in text or "' 지" in text:
@@ -173,6 +178,9 @@ def _named_apart(text: str) -> list[tuple[str, int]]:
         out += _national_teams(text)
     if DOTCOM in text:
         out += [(m.group(1), m.start(1)) for m in DOTCOM_NAME.finditer(text)]
+    if " 위원회" in text:
+        out += [(m.group(1) + " 위원회", m.start(1)) for m in SPACED_COMMITTEE.finditer(text)
+                if not NOT_OF_A_NAME.search(m.group(1)) and not m.group(1).endswith(NOT_COMMITTEE_NAMES)]
     if "연구단" not in text:
         return out
     for m in SPACED_CENTRE.finditer(text):
