@@ -568,3 +568,10 @@ def test_a_committee_named_apart_from_its_field(run):
     got = run("인사청문 위원회가 열렸다. 관련 위원회와 대통령직속 위원회는 논의하지 않았다.")
     assert "인사청문 위원회" in got.orgs
     assert "관련 위원회" not in got.orgs and "대통령직속 위원회" not in got.orgs
+
+
+def test_two_quotations_whose_marks_the_writer_mixed(run):
+    body = '공정위는 “소비자들은 추천 도서로 인식하고 있다"며 "광고임을 알리지 않은 것은 기만”이라고 밝혔다.'
+    got = run(body)
+    assert [(q.text, q.speaker) for q in got.quotes] == [
+        ("소비자들은 추천 도서로 인식하고 있다", "공정위"), ("광고임을 알리지 않은 것은 기만", "공정위")]

@@ -31,6 +31,8 @@ REPORTED_AFTER = re.compile(r"(?:이?라?는|란)\s*(?:[가-힣]+의\s*)?(?:의�
 WORDS_OF = re.compile(r"의\s(?:말|설명|주장|지적|전언|얘기|이야기|분석|평가|입장|생각|판단|전망|해석|답변|반응|귀띔|하소연)"
                       r"(?:이다|이었다|이에요|입니다|이었습니다)")
 SURNAME_TITLE_END = re.compile(r"(?<![가-힣])([가-힣]) ([가-힣]{1,6})$")
+# Where a writer closed a curly quotation with a straight mark and opened the next one so (`…있다"며 "단순히…`).
+MIXED_JOINT = re.compile(r'"\s*(?:이?라며|며|면서|고|,)\s*"')
 # A proposal's ending (`…하자`), a sentence's end in reported words.
 PROPOSAL_END = ("하자", "자고")
 # What follows a said quotation: a quoting particle, then (somewhere in the sentence) a speech verb.
@@ -112,6 +114,8 @@ def _quoted_spans(body: str) -> tuple[list[tuple[int, int, bool]], list[tuple[in
     """(every quoted text as (start, end, double-quoted), the spans of double quotes marks included);
     single quotes inside double quotes are left out (a term quoted inside a quotation)."""
     doubles = [(m.start() + 1, m.end() - 1) for m in CURLY_QUOTED.finditer(body) if HANGUL.search(m.group())]
+    if '"' in body:
+        doubles = [part for span in doubles for part in _split_mixed(body, span)]
     after = doubles[-1][1] + 1 if doubles else 0
     if '"' in body:
         straight = [(a, b) for a, b in _straight_quoted(body) if HANGUL.search(body[a:b])]
@@ -128,6 +132,14 @@ def _quoted_spans(body: str) -> tuple[list[tuple[int, int, bool]], list[tuple[in
             found.append((m.start() + 1, m.end() - 1, False))
     found.sort()
     return found, marks
+
+
+def _split_mixed(body: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """A span in curly marks that holds a straight closing and opening mark with a quoting particle between
+    (`“…있다"며 "단순히…”`: two quotations whose marks the writer mixed) as its two quotations, else itself."""
+    a, b = span
+    m = MIXED_JOINT.search(body, a, b)
+    return [(a, m.start()), (m.end(), b)] if m else [span]
 
 
 def _straight_quoted(body: str) -> list[tuple[int, int]]:
