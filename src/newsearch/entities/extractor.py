@@ -19,7 +19,7 @@ from .quotes import quotations
 from .abbreviated import abbreviated_places
 from .institutions import institutions
 from .titled import ONE_LETTER_PLACES, joined_people, listed_before_people, titled_people
-from .lexicon import PLATFORMS
+from .lexicon import KNOWN_ORGS, PLATFORMS
 from .things import things
 from .tokenlists import TokenLists
 from .words import NATIONAL_ARMS
@@ -76,7 +76,8 @@ def _read(found: Found, text: str, tokens, skipped: list[tuple[int, int]], at_sh
     for name, at in institutions(text, tl, tokens):
         if (not skipped or not inside(skipped, at)) and name not in found.people:
             found.org(name, at + at_shift)
-    for name, at in enumerated_orgs(text, tl, tokens):
+    listed = enumerated_orgs(text, tl, tokens) if any(name in KNOWN_ORGS for name in found.orgs) else ()
+    for name, at in listed:  # only beside a known organisation the article names
         if (not skipped or not inside(skipped, at)) and name not in found.people and name not in found.places:
             found.org(name, at + at_shift)
     for name, title, at in titled_people(text, tokens, tl):

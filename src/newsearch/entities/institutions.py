@@ -146,16 +146,19 @@ def _unit_after(text: str, tl: TokenLists, j: int) -> str:
 def _official(word: str, proper: bool, before: str) -> bool:
     """An official body: a state body, a ministry by its field (`안전행정부`, `내무부`), a national institute
     (`국립국어원`), a union, or an institution's ending after what names an official body."""
-    if word in STATE_BODIES or MINISTRY.search(word) or (NATIONAL_INSTITUTE.fullmatch(word) and not
-                                                        word.endswith(NOT_INSTITUTES)):
+    last = word[-1]
+    if word in STATE_BODIES or (last == "부" and MINISTRY.search(word)) or (
+            last == "원" and word.startswith("국립") and NATIONAL_INSTITUTE.fullmatch(word)
+            and not word.endswith(NOT_INSTITUTES)):
         return True
-    if before in PLACES and word.endswith(LOCAL_BODIES) and len(word) >= 4:
+    if (last == "서" or last == "소" or last == "청" or last == "부") and before in PLACES and \
+            word.endswith(LOCAL_BODIES) and len(word) >= 4:
         return True  # 광주 북부경찰서, 대전 중부경찰서: a local office named after its city
-    if word.endswith(MISSIONS) and len(word) >= 5:
+    if last == "관" and word.endswith(MISSIONS) and len(word) >= 5:
         return True  # 주일대사관, 주한미국대사관: a country's mission
     if word.endswith("노조") and len(word) >= 4 and word[:-2] not in GENERIC_UNIONS:
         return True  # 철도노조, 공공운수노조
-    if word[-1] not in ENDING_LAST or len(word) < 4 or not word.endswith(INSTITUTION_ENDINGS) \
+    if last not in ENDING_LAST or len(word) < 4 or not word.endswith(INSTITUTION_ENDINGS) \
             or word.endswith(NOT_ORG_ENDINGS):
         return False  # `쿠팡물류센터`, `서울콜센터`: a site, not a body
     if len(word) < 5 and word[-1] not in "청처":
@@ -352,8 +355,9 @@ def institutions(text: str, tl: TokenLists, tokens) -> list[tuple[str, int]]:
             named = _spaced_body(text, tl, j)
             if named:
                 out.append((text[start:named], start))  # 토고 축구 협회, 아프리카 축구 연맹
-        k = _next_word(tl, j) if (first == "NNP" and (j - i == 1 or all(t == "NNP" for t in tags[i + 1:j]))) or (
-            j - i == 1 and _named(tokens, tl, i, j)) else -1  # 리아/NNP 노보스티/NNP 통신; 아나돌루/NNG(unknown) 통신
+        k = _next_word(tl, j) if j < tl.n and (forms[j] in SPACED_ENDINGS or forms[j] in ARMS) and (
+            (first == "NNP" and (j - i == 1 or all(t == "NNP" for t in tags[i + 1:j]))) or (
+                j - i == 1 and _named(tokens, tl, i, j))) else -1  # 리아/NNP 노보스티/NNP 통신; 아나돌루/NNG 통신
         if k >= 0 and word not in PLACES and (
                 (forms[k] in SPACED_ENDINGS and (k + 1 == tl.n or starts[k + 1] != ends[k] or tags[k + 1][0] == "J"))
                 or (forms[k] in ARMS and (word in KNOWN_ORGS or word in GROUPS))):
