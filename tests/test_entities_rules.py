@@ -310,3 +310,268 @@ def test_a_name_with_also_before_a_quotation_and_a_university_speaking_as_itself
     assert [q.speaker for q in run(body).quotes][-1] == "존 스미스"
     body = 'UNIST 연구진이 유전체를 해독했다. 대학 측은 "질병 연구에 도움이 될 것"이라고 밝혔다.'
     assert [q.speaker for q in run(body).quotes] == ["UNIST"]
+
+
+def test_surname_read_as_a_determiner_before_a_title_names_the_person_of_that_surname(run):
+    body = ("이수진 후보는 10일 출마를 선언했다. 그러나 이수진 후보는 박태호 후보를 지지하지는 않았다. "
+            "이어서 이 후보는 “끝까지 완주하겠다”고 말했다.")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["이수진"]
+
+
+def test_surname_and_title_after_a_date_speak_for_the_person(run):
+    body = ("정민호 국가안보실 실장이 보고를 받았다. 이에 김태성 차장은 사실을 알렸다. "
+            "28일 정 실장은 김태성 차장과 만나 “새로 들어온 장비가 있습니까?”라고 물었다.")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["정민호"]
+
+
+def test_quotation_standing_alone_after_a_bullet_takes_the_next_subject(run):
+    body = ("ㆍ“해외 입국자로부터 유입”\n\n수도권 집단감염의 바이러스는 모두 같은 유형인 것으로 나타났다.\n\n"
+            "중앙방역대책본부(방대본)는 6일 확진자 300명의 바이러스를 분석한 결과를 발표했다.")
+    got = run(body)
+    assert [(q.text, q.speaker) for q in got.quotes] == [("해외 입국자로부터 유입", "중앙방역대책본부")]
+
+
+def test_organisation_kiwi_reads_in_pieces_speaks_as_a_subject(run):
+    body = "우아한형제들은 12일 새 서비스를 시작한다고 밝혔다. 우아한형제들은 “고객이 원하는 배달을 하겠다”고 말했다."
+    got = run(body)
+    assert "우아한형제들" in got.orgs
+    assert [q.speaker for q in got.quotes] == ["우아한형제들"]
+
+
+def test_person_opening_a_subject_with_an_unlisted_role_speaks_not_the_organisation(run):
+    body = ("최우진 한국데이터산업진흥원 매니저는 “데이터 거래가 늘고 있다”고 설명했다. "
+            "심재혁 한국천문연구원 우주탐사개발단장은 “달 탐사를 앞당기겠다”라고 말했다.")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["최우진", "심재혁"]
+
+
+def test_names_listed_beside_a_known_company_are_organisations(run):
+    got = run("네이버, 무신사, 컬리, 오늘의집 등 경쟁력을 갖춘 기업들이 투자를 늘렸다. "
+              "공정위는 위메프(큐텐코리아), 쿠팡, 펫프렌즈에 과징금을 부과했다.")
+    for name in ("무신사", "컬리", "위메프", "펫프렌즈"):
+        assert name in got.orgs
+
+
+def test_a_list_without_a_known_organisation_or_of_places_adds_none(run):
+    got = run("서울, 부산, 대구와 광주에서 집회가 열렸다. 김민수, 박지영 씨가 참석했다.")
+    assert got.orgs == ()
+    assert set(got.places) >= {"서울", "부산", "대구", "광주"}
+
+
+def test_a_company_facility_is_no_organisation_of_its_own(run):
+    got = run("이마트물류센터 노동자들이 처우 개선을 요구했다. 네이버콜센터 상담원들도 나섰다. 쿠팡은 17일 입장을 밝혔다.")
+    assert "이마트물류센터" not in got.orgs and "네이버콜센터" not in got.orgs
+    assert "쿠팡" in got.orgs
+
+
+def test_an_encyclopedia_is_a_website_not_an_organisation(run):
+    got = run("교학사 교과서가 한국어 위키백과의 문장을 옮겨 적었다는 의혹이 제기됐다.")
+    assert "위키백과" not in got.orgs
+
+
+def test_japanese_ministers_and_a_family_name_read_like_a_korean_name(run):
+    got = run("모테기 도시미쓰 외무상은 회담 뒤 기자들과 만났다. 기시다 후미오 총리와 하마다 야스카즈 방위상도 참석했다.")
+    assert set(got.people) >= {"모테기 도시미쓰", "기시다 후미오", "하마다 야스카즈"}
+    assert "기시다" not in got.people
+
+
+def test_a_compound_of_a_weak_title_and_an_envoy_with_his_country_name_the_person(run):
+    got = run("왕이 중국 외교담당 국무위원이 방한했다. 이날 김영호 캐나다 주재 대사도 귀국했다.")
+    assert set(got.people) >= {"왕이", "김영호"}
+    assert "캐나다" in got.places
+
+
+def test_a_proper_noun_before_a_common_noun_ahead_of_the_name_is_no_organisation(run):
+    got = run("메이지 신궁 참배 후 기시다 후미오 외무상은 기자회견을 열었다.")
+    assert "기시다 후미오" in got.people
+    assert "메이지" not in got.orgs
+
+
+def test_a_calling_kiwi_reads_as_a_copula_and_foreign_names_ending_like_places(run):
+    got = run("소유스 우주선에는 러시아 우주인 세르게이 프로코피예프, 일본 우주인 다카하시 겐타, "
+              "우크라이나 우주인 안드레이 보리센코가 탔다.")
+    assert set(got.people) >= {"세르게이 프로코피예프", "다카하시 겐타"}
+
+
+def test_a_first_name_ending_in_ri_of_four_syllables_opens_a_foreign_name(run):
+    got = run("러시아 물리학자 아나톨리 카르포프는 새 이론을 제시했다.")
+    assert "아나톨리 카르포프" in got.people
+
+
+def test_a_sentence_in_single_quotes_reported_as_a_claim_or_a_document_is_a_quotation(run):
+    body = ("블랙박스 영상에 따르면 ‘신호를 보고 멈췄는데도 뒤차가 들이받았다’는 운전자의 주장과는 달랐다. "
+            "설명서에는 ‘버튼을 누르면 덮개가 자동으로 열린다’고 돼 있다.")
+    got = run(body)
+    assert [q.text for q in got.quotes] == ["신호를 보고 멈췄는데도 뒤차가 들이받았다", "버튼을 누르면 덮개가 자동으로 열린다"]
+
+
+def test_a_survey_option_counted_as_an_opinion_is_no_quotation(run):
+    got = run("응답자 가운데 ‘배차 간격이 너무 길다’는 의견이 12.4%로 가장 많았다.")
+    assert got.quotes == ()
+
+
+def test_a_quotation_inside_a_second_pair_of_marks_is_read_without_them(run):
+    body = '유서에는 "“우리 가족을 함께 바다에 보내 주세요”"라는 내용이 적혀 있었다.'
+    got = run(body)
+    assert [q.text for q in got.quotes] == ["우리 가족을 함께 바다에 보내 주세요"]
+
+
+def test_a_news_agency_kiwi_reads_in_pieces_before_tongsin(run):
+    got = run("이 소식은 아나돌루 통신과 베르나마 통신을 인용해 보도됐다.")
+    assert "아나돌루 통신" in got.orgs and "베르나마 통신" in got.orgs
+
+
+def test_research_centres_named_apart_and_journals_of_a_family_in_quotes(run):
+    body = ("기초과학연구원(IBS) 나노구조물리 연구단이 새 소재를 만들었다. 이 결과는 ‘사이언스 어드밴시스’(Science "
+            "Advances)에 실렸다. 국제 공동 연구단이 참여했다.")
+    got = run(body)
+    assert "나노구조물리 연구단" in got.orgs
+    assert "사이언스 어드밴시스" in got.orgs
+    assert "국제 공동 연구단" not in got.orgs and "공동 연구단" not in got.orgs
+
+
+def test_aides_and_deputies_are_titles(run):
+    got = run("김민재 청와대 선임행정관은 기자들과 만났다. 웬디 셔먼 국무부 부장관이 방한했다.")
+    assert set(got.people) >= {"김민재", "웬디 셔먼"}
+    assert "국무부" in got.orgs
+
+
+def test_a_research_unit_named_alone_speaks_for_its_researchers(run):
+    body = ("기초과학연구원(IBS)이 과학 사진 공모전 결과를 발표했다. 나노의학연구단이 촬영한 작품이 대상을 받았다. "
+            "연구진은 “세포가 꽃처럼 피어나는 순간을 담았다”고 밝혔다.")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["나노의학연구단"]
+
+
+def test_a_unit_named_after_its_institute_leaves_the_institute_speaking(run):
+    body = ("KIST 뇌과학융합연구단 이민호 박사팀이 새 치료제를 개발했다. "
+            "연구진은 “암 전이를 막는 효과를 확인했다”고 설명했다.")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["KIST"]
+
+
+def test_a_request_put_to_a_spokesman_is_no_one_named(run):
+    body = ('자오리젠 중국 외교부 대변인은 "일본 정부의 해명을 평가해 달라"는 요청에 "대꾸할 가치도 없다"고 말했다.')
+    got = run(body)
+    assert [(q.text, q.speaker) for q in got.quotes] == [
+        ("일본 정부의 해명을 평가해 달라", None), ("대꾸할 가치도 없다", "자오리젠")]
+
+
+def test_a_quotation_standing_alone_after_a_sentence_of_a_view_or_a_subject_with_do(run):
+    body = ("조지 해리스 교수는 이런 장치가 경찰에게도 유용할 거라고 보고 있다. “사고를 미리 막을 수 있습니다.”\n"
+            "인권연합 대표 김수정 씨도 법안 통과를 환영했다.\n“오랜 싸움이 끝났다.”")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["조지 해리스", "김수정"]
+
+
+def test_a_company_research_unit_written_after_its_name_speaks_as_itself(run):
+    body = "삼성전자 종합기술원 관계자는 “배터리 수명을 두 배로 늘렸다”고 설명했다. LG전자 소재연구소도 참여했다."
+    got = run(body)
+    assert "삼성전자 종합기술원" in got.orgs and "LG전자 소재연구소" in got.orgs
+    assert [q.speaker for q in got.quotes] == ["삼성전자 종합기술원"]
+
+
+def test_neighbourhoods_news_names_bare_are_places(run):
+    got = run("주말 광화문과 여의도에서 집회가 열렸고, 이태원 일대는 한산했다. 여야 대치가 이어졌다.")
+    assert set(got.places) >= {"광화문", "여의도", "이태원"}
+    assert "대치" not in got.places
+
+
+def test_people_joined_to_a_person_with_no_title_of_their_own(run):
+    got = run("로버트 브라운과 마틴 코헨은 2001년 노벨상을 받았다. 김철수 교수와 이영희는 이날 만났다. "
+              "힐러리 클린턴과 미국 정부, 오바마와 구글 딥마인드")
+    assert set(got.people) >= {"로버트 브라운", "마틴 코헨", "김철수", "이영희"}
+    assert "미국 정부" not in got.people and "구글 딥마인드" not in got.people
+
+
+def test_a_royal_given_name_and_a_foreign_name_with_his_kin(run):
+    got = run("영국 앤드루 왕자와 세라 퍼거슨의 결혼식에는 데이비드 베컴 부부도 참석했다.")
+    assert set(got.people) >= {"앤드루", "데이비드 베컴"}
+
+
+def test_ministries_by_their_fields_and_national_institutes(run):
+    got = run("교육인적자원부와 독일 내무부가 협약을 맺었다. 국립국어원과 국립중앙의료원도 참여했다. "
+              "당 지도부와 미군 사령부, 행정부, 서울대 생명과학부, 국립공원은 아니다.")
+    assert set(got.orgs) >= {"교육인적자원부", "내무부", "국립국어원", "국립중앙의료원"}
+    assert not {"지도부", "사령부", "행정부", "생명과학부", "국립공원"} & set(got.orgs)
+
+
+def test_korean_won_written_as_hanhwa_before_an_amount_is_no_company(run):
+    assert "한화" not in run("영국 정부는 국가 예산을 한화 240조원 이상 잃었다. 손실은 한화로 약 3조원이다.").orgs
+    assert "한화" in run("한화는 10일 새 공장을 열었다. 투자액은 한화 기준 3조원이다.").orgs
+
+
+def test_foreign_regions_named_with_their_unit_apart(run):
+    got = run("오하이오 주 콜럼버스에서 열린 대회. 광둥 성 선전시, 네이멍구 자치구와 옌볜 조선족 자치주도 참가했다. 다음 주 월요일에 열린다.")
+    assert set(got.places) >= {"광둥 성", "네이멍구 자치구", "옌볜 조선족 자치주"}
+    assert "오하이오" in got.places or "오하이오 주" in got.places
+    assert "다음 주" not in got.places
+
+
+def test_native_korean_given_names(run):
+    got = run("정다솜 교수와 이새롬 연구원, 박한별 대표가 참석했다.")
+    assert set(got.people) >= {"정다솜", "이새롬", "박한별"}
+    assert "박한별" not in got.orgs
+
+
+def test_newspapers_named_in_quotation_marks(run):
+    got = run("영국 일간지 '데일리 메일'은 5일 이렇게 보도했다. ‘뉴욕 타임스’ 지의 보도에 따르면 피해가 컸다.")
+    assert "데일리 메일" in got.orgs and "뉴욕 타임스" in got.orgs
+
+
+def test_a_country_national_team_is_an_organisation(run):
+    got = run("일본 축구 국가대표팀이 이란 국가대표팀을 2대 1로 꺾었다.")
+    assert "일본 축구 국가대표팀" in got.orgs and "이란 국가대표팀" in got.orgs
+
+
+def test_an_organisation_body_as_a_topic_with_eseoneun_speaks(run):
+    got = run("이날 정의당 지도부에서는 “재벌 개혁이 먼저”라고 밝혔다.")
+    assert [q.speaker for q in got.quotes] == ["정의당"]
+
+
+def test_a_proposal_in_single_quotes_reported_as_an_opinion(run):
+    got = run("일각에서는 ‘주말 영업을 전면 금지하자’는 의견도 나오고 있다. ‘착한 소비자’는 늘었다.")
+    assert [q.text for q in got.quotes] == ["주말 영업을 전면 금지하자"]
+
+
+def test_words_said_to_be_someones_after_the_quotation(run):
+    body = ("김철수 산업부 장관은 12일 기자회견을 열었다. “수출이 회복되고 있다.” 김 장관의 말이다. "
+            "“가격이 더 오를 것”이라는 게 업계의 설명이다. "
+            "“금리가 곧 내린다”는 게 박정민 한국은행 연구위원의 분석이다.")
+    got = run(body)
+    assert [q.speaker for q in got.quotes] == ["김철수", None, "박정민"]
+
+
+def test_a_list_of_products_or_indices_beside_a_company_adds_no_organisation(run):
+    got = run("애플, 아이폰, 갤럭시 등 스마트폰 판매가 늘었다. 코스피, 삼성전자 주가가 올랐다.")
+    assert "아이폰" not in got.orgs and "갤럭시" not in got.orgs and "코스피" not in got.orgs
+
+
+def test_a_local_office_named_after_its_city(run):
+    got = run("부산 남부경찰서는 1일 수사에 착수했다. 대구 동부소방서에 신고가 들어왔다. 서울 보고서는 없다.")
+    assert "남부경찰서" in got.orgs and "동부소방서" in got.orgs and "보고서" not in got.orgs
+
+
+def test_companies_named_as_websites(run):
+    got = run("인터파크닷컴과 한국 리서치 닷컴이 공동으로 조사했다.")
+    assert "인터파크닷컴" in got.orgs and "리서치 닷컴" in got.orgs
+
+
+def test_a_country_mission_is_an_organisation(run):
+    got = run("주중대사관은 교민들에게 주의를 당부했다. 대사관 직원들은 퇴근했다.")
+    assert "주중대사관" in got.orgs and "대사관" not in got.orgs
+
+
+def test_a_committee_named_apart_from_its_field(run):
+    got = run("인사청문 위원회가 열렸다. 관련 위원회와 대통령직속 위원회는 논의하지 않았다.")
+    assert "인사청문 위원회" in got.orgs
+    assert "관련 위원회" not in got.orgs and "대통령직속 위원회" not in got.orgs
+
+
+def test_two_quotations_whose_marks_the_writer_mixed(run):
+    body = '공정위는 “소비자들은 추천 도서로 인식하고 있다"며 "광고임을 알리지 않은 것은 기만”이라고 밝혔다.'
+    got = run(body)
+    assert [(q.text, q.speaker) for q in got.quotes] == [
+        ("소비자들은 추천 도서로 인식하고 있다", "공정위"), ("광고임을 알리지 않은 것은 기만", "공정위")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .bylines import byline_spans, inside, reporter_names
+from .enumerated import enumerated_orgs
 from .listed import listed_names
 from .mentions import Found, plain_reference, read_phrase, read_word
 from .model import Entities
@@ -17,8 +18,8 @@ from .phrases import phrases_of
 from .quotes import quotations
 from .abbreviated import abbreviated_places
 from .institutions import institutions
-from .titled import ONE_LETTER_PLACES, listed_before_people, titled_people
-from .lexicon import PLATFORMS
+from .titled import ONE_LETTER_PLACES, joined_people, listed_before_people, titled_people
+from .lexicon import KNOWN_ORGS, PLATFORMS
 from .things import things
 from .tokenlists import TokenLists
 from .words import NATIONAL_ARMS
@@ -75,10 +76,15 @@ def _read(found: Found, text: str, tokens, skipped: list[tuple[int, int]], at_sh
     for name, at in institutions(text, tl, tokens):
         if (not skipped or not inside(skipped, at)) and name not in found.people:
             found.org(name, at + at_shift)
+    listed = enumerated_orgs(text, tl, tokens) if any(name in KNOWN_ORGS for name in found.orgs) else ()
+    for name, at in listed:  # only beside a known organisation the article names
+        if (not skipped or not inside(skipped, at)) and name not in found.people and name not in found.places:
+            found.org(name, at + at_shift)
     for name, title, at in titled_people(text, tokens, tl):
         if (not skipped or not inside(skipped, at)) and name not in found.orgs and name not in found.places:
             found.person(name, title, at + at_shift)
-    for name, title, at in listed_before_people(text, tl, list(found.people)):
+    people = list(found.people)
+    for name, title, at in listed_before_people(text, tl, people) + joined_people(text, tl, people):
         if (not skipped or not inside(skipped, at)) and name not in found.orgs and name not in found.places:
             found.person(name, title, at + at_shift)
     found.subjects.extend((start, end, particle, plain_reference(text[start:end], word))

@@ -76,7 +76,10 @@ REGIONS = _words("""
 한강 낙동강 금강 영산강 섬진강 임진강 북한강 남한강 두만강 압록강 대동강 동해 서해 황해 독도 울릉도 연평도 백령도 강화도
 거제도 백두산 한라산 지리산 설악산 북한산 태백산맥 소백산맥 양쯔강 황허 나일강 라인강 다뉴브강 미시시피강 템스강 센강
 히말라야 알프스 안데스 로키산맥 북극해 흑해 카스피해 홍해 발트해 오호츠크해 베링해 아라비아해 벵골만 멕시코만
-""")
+""") | _words("""
+광화문 이태원 신촌 수서 잠실 일산 판문점 명동 여의도 압구정 청담 성수동 을지로 목동 상암 판교 동탄 송도 남산 양재
+홍릉 광안리 서귀포 대학로 가로수길 삼청동 북촌 인사동 청계천
+""")  # neighbourhoods and landmarks news names bare (not `대치`: a standoff; not `서면`: in writing; no stations)
 
 # Foreign cities, states and provinces news mentions most (Kiwi must tag them NNP: 빈, 선전, 가자 are words).
 WORLD_CITIES = _words("""

@@ -27,16 +27,19 @@ COMMON_SURNAMES = _words("김 이 박 최 정 강 조 윤 장 임 한 오 서 �
 # How company names begin that a name could begin with (`현대중`, `한국은행`): such a word is no name.
 ORG_STEMS = _words("현대 삼성 롯데 한화 대우 한진 두산 금호 효성 동부 국민 한국 대한 신한 농협 우리은행")
 
-# Syllables Korean given names are made of; a transliterated foreign name (오바마, 메리츠) mostly is not.
+# Syllables Korean given names are made of; a transliterated foreign name (오바마, 메리츠) mostly is not. The last
+# line holds those of native-Korean given names (`새롬`, `한별`, `봄`, `빛나`, `다솜`, `누리`).
 GIVEN_SYLLABLES = frozenset("".join("""
 가각간갑강개건걸검겸경계고곤공관광교구국군권귀규균극근금기길나낙난남내녀년녕노눌늘다단담당대덕도돈동두
 득래량려련렬령례로록뢰룡루류륜률리린림만명모목몽무문미민박반방배백범병보복봉부분빈사산삼상새서석선설섭성세소
 손솔송수숙순술숭슬승시식신실심아안애야양언엄여연열염엽영예오옥온완왕요용우욱운웅원월위유윤율은을음응의이익
 인일임자작장재전절정제조종주준중지직진결력칠팔돌찬창채천철청초촌추축춘충치태택판평표필하학한함해행향허헌혁현협형혜호홍화
 환황회효후훈휘희흥흠힘
+라람롬름별봄빛솜누든
 """.split()))
 
-# A title or role right after a name makes it a person (`황창규 KT 회장`, `윤선훈 연구원`, `김철수씨`).
+# A title or role right after a name makes it a person (`황창규 KT 회장`, `윤선훈 연구원`, `김철수씨`); Japan's
+# ministers are written `…상` (`기시다 후미오 외무상`).
 PERSON_TITLES = _words("""
 소방사 소방교 소방장 소방위 소방경 소방령 소방정 소방준감 소방감 소방정감 소방총감 경무관 치안감 치안정감 치안총감
 준위 준장 원수 CEO CFO COO CTO CIO 최고경영자 책임자 영부인 최고재무책임자 최고운영책임자 최고기술책임자 최고전략책임자
@@ -54,6 +57,9 @@ PERSON_TITLES = _words("""
 회장직무대행 직무대행 권한대행 창업자 창업주 설립자 발행인 편집장 의원실 법무관 상임위원 운영위원장 조합장
 지부장 노조위원장 공동위원장 연구교수 겸임교수 초빙교수 임상강사 전임의 전공의 교육감 군수 이장 통장 주무관 사무관
 서기관 경제학자 평론가 칼럼니스트 아나운서 프로듀서 개그맨 방송인 소설가 시인 화가 선교사 전도사 장로
+외무상 방위상 재무상 총무상 법무상 경제산업상 후생노동상 문부과학상 국토교통상 농림수산상 환경상 부흥상 관방장관
+비서관 행정관 선임행정관 보좌관 부대변인 특보 차관보 부장관 국무장관 사무차장 원내총무 총비서 공보관 수행비서
+정무수석 민정수석 경제수석 홍보수석 사회수석 외교안보수석 국민소통수석 시민사회수석
 """)
 # Titles that are also common nouns (시장 market, 검사 test, 군 army, 양 amount): they make a person only
 # right after the name (`손흥민 선수`, modifiers aside), never as the head of a compound (`전수검사`).
@@ -136,7 +142,7 @@ SK하이닉스 SK이노베이션 SKT KT 포스코 롯데 롯데쇼핑 한화 GS 
 AFP 로이터 블룸버그 뉴욕타임스 NYT 월스트리트저널 WSJ 워싱턴포스트 파이낸셜타임스 조선일보 중앙일보 동아일보 한겨레
 경향신문 한국일보 매일경제 한국경제 교도통신 신화통신 NHK 서울대 서울대학교 연세대 고려대 KAIST 카이스트 포스텍
 POSTECH UNIST GIST DGIST 전경련 대한상의 대한상공회의소 경총 민주노총 한국노총 전교조 참여연대 경실련 대한의사협회
-의협 한국거래소 위키미디어재단 위키백과 위키뉴스 탈레반 하마스 헤즈볼라 IS 알카에다 KBO MLB NBA NFL 조선노동당
+의협 한국거래소 위키미디어재단 탈레반 하마스 헤즈볼라 IS 알카에다 KBO MLB NBA NFL 조선노동당
 """) | _listed_file("known_orgs.txt")
 
 # Services people post on or watch, named by the company that runs them: the company only where the text makes it

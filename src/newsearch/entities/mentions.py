@@ -30,6 +30,15 @@ MAX_FOREIGN_WORDS = 3
 MAX_BETWEEN = 4
 # Most common nouns among them (`세르게이 악쇼노프 크림 공화국 총리`); `등` ends the search (a list).
 MAX_COMMON_BETWEEN = 2
+# Most syllables of a foreign given name after a family name read like a Korean name (`기시다 후미오`).
+MAX_GIVEN = 4
+# Weak titles that head a compound title no common word is (`국무위원`, `주미대사`, `국가주석`): a strong title.
+STRONG_COMPOUND_HEADS = frozenset({"위원", "대사", "주석"})
+# Royal titles, written after a given name alone (`윌리엄 왕자`, `샬럿 공주`).
+ROYAL_TITLES = frozenset({"왕자", "공주"})
+# Envoys' titles, named with the country they serve in between (`장용철 말레이시아 주재 대사`), and that word.
+ENVOY_TITLES = frozenset({"대사", "영사", "특사"})
+STATIONED = frozenset({"주재"})
 # Endings of long proper nouns that are regions, not names (`신장자치구`, `아이오와주`).
 REGION_ENDINGS = ("시", "군", "구", "주", "성", "도", "국", "현", "섬", "강", "산", "만", "해")
 
@@ -95,22 +104,26 @@ def _region_like(text: str) -> bool:
     return len(text) >= 4 and text.endswith(REGION_ENDINGS)
 
 
-def _name_end(chunks: list[Chunk], kinds: list[str], lo: int, t: int, weak: bool) -> int:
+def _name_end(chunks: list[Chunk], kinds: list[str], lo: int, t: int, weak: str) -> int:
     """Index of the last chunk of the name the title at chunks[t] belongs to, or -1. Between a name and
     its title stand only organisations, places, modifiers, ordinals and a few common nouns
-    (`허우한민 신장자치구 신문판공실 주임`); a weak title takes only the name right before it. A Korean
-    name of three syllables wins over a nearer foreign-looking word (`박영선 새정연 원내대표`)."""
+    (`허우한민 신장자치구 신문판공실 주임`); a weak title (`weak`, "" for another) takes only the name right
+    before it, an envoy's places and `주재` aside (`장용철 말레이시아 주재 대사`). A Korean name of three
+    syllables wins over a nearer foreign-looking word (`박영선 새정연 원내대표`), unless that word goes on a
+    foreign name it opens (`기시다 후미오 외무상`)."""
     common = 0
     nearest = -1
     for k in range(t - 1, max(lo, t - MAX_BETWEEN - 1) - 1, -1):
         kind, chunk = kinds[k], chunks[k]
         if (kind == KNAME or kind == FNAME) and not _region_like(chunk.text):
-            if kind == KNAME and len(chunk.text) >= 3 and not _foreign_given(chunks, kinds, lo, k):
+            if (kind == KNAME and len(chunk.text) >= 3 and not _foreign_given(chunks, kinds, lo, k)
+                    and not (nearest == k + 1 and len(chunks[nearest].text) <= MAX_GIVEN
+                             and not _korean_looking(chunk.text))):
                 return k
             if nearest < 0 and _modifies_common(chunks, kinds, lo, k):
                 continue  # `앨런 스턴 뉴호라이즌 연구 책임자`: 뉴호라이즌 names the research, not a name's word
             nearest = k if nearest < 0 else nearest
-        elif weak and kind != MOD:
+        elif weak and kind != MOD and not (weak in ENVOY_TITLES and (kind == PLACE or chunk.text in STATIONED)):
             break
         elif kind == OTHER and not any(tag in PROPER_TAGS for tag in chunk.tags):
             common += 1
@@ -131,17 +144,19 @@ def _person_before(chunks: list[Chunk], kinds: list[str], lo: int, t: int, used:
     if written_on:
         used[t] = True
         return written_on
-    end = _name_end(chunks, kinds, lo, t, title in WEAK_TITLES)
+    weak = title in WEAK_TITLES and (chunks[t].text == title or title not in STRONG_COMPOUND_HEADS)
+    end = _name_end(chunks, kinds, lo, t, title if weak else "")
     if end < 0:
         return ""
     first = end
-    while (first > lo and end - first + 1 < MAX_FOREIGN_WORDS and _joins_name(chunks[first - 1], kinds[first - 1])
+    while (first > lo and end - first + 1 < MAX_FOREIGN_WORDS
+           and (_joins_name(chunks[first - 1], kinds[first - 1]) or _foreign_head(chunks[first - 1], kinds[first - 1]))
            and not chunks[first - 1].aside
            and (_joins_name(chunks[end], kinds[end]) or _foreign_given(chunks, kinds, lo, end))
            and not _korean_looking(chunks[first - 1].text)):
         first -= 1
     if first == end and kinds[end] == FNAME:
-        if len(chunks[end].text) == 1 or title in WEAK_TITLES:
+        if len(chunks[end].text) == 1 or (weak and title not in ROYAL_TITLES):  # 윌리엄 왕자: a royal's given name
             return ""
         if title in ORG_HEAD_TITLES and all(kinds[i] in (MOD, DATE) for i in range(end + 1, t)):
             kinds[end] = ORG
@@ -179,6 +194,12 @@ def _korean_looking(text: str) -> bool:
     return len(text) == 3 and text[0] in COMMON_SURNAMES
 
 
+def _foreign_head(chunk: Chunk, kind: str) -> bool:
+    """A word read like a Korean name of three syllables with a rare surname (`기시다`): before a foreign word of
+    the same name, its first word (`기시다 후미오`)."""
+    return kind == KNAME and len(chunk.text) == 3 and not _korean_looking(chunk.text)
+
+
 def _foreign_given(chunks: list[Chunk], kinds: list[str], lo: int, k: int) -> bool:
     """chunks[k] reads like a Korean name of three syllables with a rare surname but follows a foreign word:
     the second word of a foreign name (`세키야 나오야`, `오니시 다쿠야`; not `두나무 이석우`)."""
@@ -211,8 +232,9 @@ def _reference(chunks: list[Chunk], kinds: list[str], person: str, org: str) -> 
     head = chunks[0]
     if last == TITLE:
         title = title_of(chunks[-1])[0]
-        if len(head.text) == 1 and head.text in SURNAMES and head.tags[0] == "NNP":
-            return ("surname", head.text, title)
+        named = chunks[-2] if len(chunks) >= 2 else head  # `28일 정 실장은`: a date's word before the surname
+        if len(named.text) == 1 and named.text in SURNAMES and named.tags[0] == "NNP":
+            return ("surname", named.text, title)
         if all(k == TITLE or k == MOD for k in kinds):
             return ("title", title)
     if len(chunks) == 1:
@@ -253,7 +275,7 @@ def read_phrase(phrase: Phrase, found: Found, at_shift: int, subjects: bool) -> 
     org = _other_names(chunks, kinds, used, found, at_shift)
     if subjects and phrase.particle in SUBJECT_PARTICLES:
         found.subjects.append((phrase.start, phrase.end, phrase.particle, _reference(chunks, kinds, person, org)))
-    elif subjects and phrase.particle == ORG_TOPIC and org and kinds[-1] == ORG:
+    elif subjects and phrase.particle == ORG_TOPIC and org and (kinds[-1] == ORG or kinds[-2:] == [ORG, OTHER]):
         found.subjects.append((phrase.start, phrase.end, phrase.particle, ("org", org)))
 
 
@@ -319,9 +341,17 @@ def _orgs_around(chunks: list[Chunk], kinds: list[str], lo: int, t: int, used: l
             continue  # 박원순 김명환 위원장: a list of names
         if _modifies_common(chunks, kinds, lo, i):
             continue  # 뉴호라이즌 of `앨런 스턴 뉴호라이즌 연구 책임자`: a mission, not the person's organisation
+        if not any(used[lo:i]) and _common_after(chunks, kinds, i, t):
+            continue  # 야스쿠니 of `야스쿠니 신사 참배 후 기시다 후미오 외무상`: before the name, what a noun is of
         if kinds[i] == FNAME or kinds[i] == KNAME or (kinds[i] == OTHER and any(
                 tag in PROPER_TAGS for tag in chunks[i].tags)):
             kinds[i] = ORG
+
+
+def _common_after(chunks: list[Chunk], kinds: list[str], i: int, t: int) -> bool:
+    """The chunk after chunks[i] is a common noun before a name's chunk, which stands before the title at t."""
+    return (i + 1 < t and kinds[i + 1] == OTHER and not any(tag in PROPER_TAGS for tag in chunks[i + 1].tags)
+            and any(kinds[k] in (KNAME, FNAME) for k in range(i + 2, t)))
 
 
 def _other_names(chunks: list[Chunk], kinds: list[str], used: list[bool], found: Found, at_shift: int) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .lexicon import PERSON_TITLES
+from .lexicon import PERSON_TITLES, SURNAMES
 from .mentions import Found, latest_before
 from .model import Quote
 
@@ -23,13 +23,25 @@ CURLY_QUOTED = re.compile(r"“([^“”\n]{1,1500})”")
 # 강조했다`: the mark that should close it was never written).
 OPEN_QUOTE_END = re.compile(r"(?:다|것|까|요)(?=(?:고|라고|며|면서)\s)")
 SINGLE_QUOTED = re.compile(r"‘([^‘’\n]{1,400})’|'([^'\n]{1,400})'")
+# What follows a sentence in single quotes that reports someone's words (`‘…멈추지 않고 돌진했다’는 운전자의 주장`,
+# `‘…모임을 금지하자’는 의견도`, `‘…신설하겠다’는 것으로`), or a document's (`‘…화면이 나타난다’고 돼 있다`).
+REPORTED_AFTER = re.compile(r"(?:이?라?는|란)\s*(?:[가-힣]+의\s*)?(?:의견|주장|설명|지적|입장|목소리|비판|요구|말|얘기|이야기|"
+                            r"것)(?:과는|와는|으로|이다|[이가은는을를도과와에의로])?(?![가-힣])|(?:이?라)?고\s*(?:돼|되어|적혀|쓰여)\s*있")
+# What says whose words a quotation was, after it (`…의 설명이다`, `…의 말이다`).
+WORDS_OF = re.compile(r"의\s(?:말|설명|주장|지적|전언|얘기|이야기|분석|평가|입장|생각|판단|전망|해석|답변|반응|귀띔|하소연)"
+                      r"(?:이다|이었다|이에요|입니다|이었습니다)")
+SURNAME_TITLE_END = re.compile(r"(?<![가-힣])([가-힣]) ([가-힣]{1,6})$")
+# Where a writer closed a curly quotation with a straight mark and opened the next one so (`…있다"며 "단순히…`).
+MIXED_JOINT = re.compile(r'"\s*(?:이?라며|며|면서|고|,)\s*"')
+# A proposal's ending (`…하자`), a sentence's end in reported words.
+PROPOSAL_END = ("하자", "자고")
 # What follows a said quotation: a quoting particle, then (somewhere in the sentence) a speech verb.
 SAID_MARK = re.compile(r"(?:이?라(?:고|며|면서)|고|며|면서|하고|하며|하면서)(?=[\s,.]|$)")
 SPEECH_VERB = re.compile(
     r"(?:말|밝|강조|전했|전한|전하|전해|설명|덧붙|주장|지적|했|한다|하였|언급|당부|토로|호소|반박|비판|답|물었|질문|발표|"
     r"공개|촉구|요구|제안|경고|전망|분석|평가|기대|우려|소개|회고|회상|고백|역설|시사|선언|약속|다짐|부인|인정|해명|반문|"
     r"되물|적었|썼|알렸|요청|외쳤|얘기|이야기|귀띔|꼬집|일축|항변|진단|예상|내다봤|생각|하소연|조언|권고|격려|보도)")
-SPEECH_END = re.compile(r"(?:말|밝혔|강조|전했|설명|덧붙|주장|지적|했|언급|말했|믿|생각|본다|봤다)[가-힣]*\s*[.]?\s*$")
+SPEECH_END = re.compile(r"(?:말|밝혔|강조|전했|설명|덧붙|주장|지적|했|언급|말했|믿|생각|본다|봤다|보고 있)[가-힣]*\s*[.]?\s*$")
 SENTENCE_LIKE = re.compile(r"(?:[다요죠까네라]|습니다|니다)\s*[.!?…]*\s*$|[.!?]\s*$")
 SENTENCE_END = re.compile(r"[.!?](?=[\s”\"’']|$)|\n")
 HANGUL = re.compile(r"[가-힣]")
@@ -54,13 +66,13 @@ UNNAMED_SPEAKERS = frozenset("""정부 당국 정보당국 안보당국 보건�
 병원 직원 관계자 관계자들 측 위원 의원 참석자 참가자 목격자 유족 가족 부모 어머니 아버지 아이 친구 동료 상인 누구 당""".split())
 UNNAMED_ENDINGS = ("자들", "들", "씨", "님", "당국")
 # A quotation that is a question put to someone (`“…”는 질문에`): the interviewer's, no one named.
-ASKED = re.compile(r"\s*(?:이?라?는|란|이라는)\s*(?:질문|물음)")
+ASKED = re.compile(r"\s*(?:이?라?는|란|이라는)\s*(?:질문|물음|질의|요청에)")
 # Titles of two syllables or more a name may carry before a quotation (`임지선 박사 "…"`).
 # Words after a name that say it too speaks (`… 부사장 역시 "…"`).
 ALSO = (" 역시", " 또한")
 LONG_TITLES = ("박사", "교수", "대표", "회장", "장관", "의원", "위원장", "사장", "대변인", "연구원", "씨")
 # A survey's answer in quotation marks: what follows it, and the share or count its sentence gives.
-SURVEY_ANSWER = re.compile(r"\s*(?:이?라?고|이?라는|하다는|는|란)\s*(?:생각하는\s*|답한\s*)?(?:응답|답변|대답|답했|답한)")
+SURVEY_ANSWER = re.compile(r"\s*(?:이?라?고|이?라는|하다는|는|란)\s*(?:생각하는\s*|답한\s*)?(?:응답|답변|대답|답했|답한|의견)")
 SURVEY_COUNT = re.compile(r"\d\s*[%％]|\d\s*명|퍼센트")
 # What a work's or an event's title in quotation marks is followed by (`“…” 연구용역 보고서`, `“…”는 제목의 대자보`).
 WORK_AFTER = re.compile(r"\s?(?:(?:이?라는|는|란)\s?)?(?:연구용역|보고서|논문|저서|책|제목|토론회|세미나|포럼|심포지엄|캠페인|슬로건|전시회?|"
@@ -81,6 +93,15 @@ LEAD = 200
 # A headline's quotation echoes a body quotation it shares this many of its syllable pairs with, and this share.
 ECHO_PAIRS, ECHO_SHARE = 2, 0.25
 HANGUL_RUN = re.compile(r"[가-힣]+")
+# How many letters of a person's name may stand before the subject phrase it opens (a surname Kiwi read apart).
+HEAD_BEFORE = 2
+# A second pair of marks around a whole quotation (the inner marks' kind must not occur inside it again).
+WRAPPING = {("“", "”"): "“”", ("‘", "’"): "‘’", ('"', '"'): '"'}
+# What may stand between an organisation and its unit named after it: a space, an aside (`(KIST) `).
+ASIDE_GAP = re.compile(r"\s?(?:\([^()]{1,12}\)\s?)?")
+MAX_ASIDE_GAP = 16
+# Marks that open a line of a list or a subhead (`ㆍ“…”`, `▲“…”`), with the spaces around them.
+BULLETS = " \tㆍ·•▲△■□◆◇○●-*"
 
 
 def _said(body: str, end: int, sentence_end: int) -> bool:
@@ -94,8 +115,14 @@ def _quoted_spans(body: str) -> tuple[list[tuple[int, int, bool]], list[tuple[in
     single quotes inside double quotes are left out (a term quoted inside a quotation)."""
     doubles = [(m.start() + 1, m.end() - 1) for m in CURLY_QUOTED.finditer(body) if HANGUL.search(m.group())]
     if '"' in body:
-        doubles = sorted(doubles + [(a, b) for a, b in _straight_quoted(body) if HANGUL.search(body[a:b])])
-    cut = _cut_off(body, doubles[-1][1] + 1 if doubles else 0)
+        doubles = [part for span in doubles for part in _split_mixed(body, span)]
+    after = doubles[-1][1] + 1 if doubles else 0
+    if '"' in body:
+        straight = [(a, b) for a, b in _straight_quoted(body) if HANGUL.search(body[a:b])]
+        after = max([after] + [b + 1 for _a, b in straight])
+        curly = set(doubles)
+        doubles = sorted(doubles + [(a, b) for a, b in straight if (a + 1, b - 1) not in curly])  # "“…”": one
+    cut = _cut_off(body, after)
     if cut is not None:
         doubles.append(cut)
     marks = [(a - 1, b + 1) for a, b in doubles]
@@ -105,6 +132,14 @@ def _quoted_spans(body: str) -> tuple[list[tuple[int, int, bool]], list[tuple[in
             found.append((m.start() + 1, m.end() - 1, False))
     found.sort()
     return found, marks
+
+
+def _split_mixed(body: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """A span in curly marks that holds a straight closing and opening mark with a quoting particle between
+    (`“…있다"며 "단순히…”`: two quotations whose marks the writer mixed) as its two quotations, else itself."""
+    a, b = span
+    m = MIXED_JOINT.search(body, a, b)
+    return [(a, m.start()), (m.end(), b)] if m else [span]
 
 
 def _straight_quoted(body: str) -> list[tuple[int, int]]:
@@ -180,7 +215,11 @@ def _is_quotation(body: str, span: tuple[int, int, bool], said: bool, subject_be
         return True
     if double:
         return text.count(" ") >= 2 or SENTENCE_LIKE.search(text) is not None
-    return subject_before and text.count(" ") >= 1 and SENTENCE_LIKE.search(text) is not None
+    if text.count(" ") < 1:
+        return False
+    if REPORTED_AFTER.match(body, end + 1):  # `‘…모임을 금지하자’는 의견`: a proposal ends a sentence too
+        return SENTENCE_LIKE.search(text) is not None or text.endswith(PROPOSAL_END)
+    return subject_before and SENTENCE_LIKE.search(text) is not None
 
 
 def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, ...]:
@@ -212,23 +251,28 @@ def quotations(body: str, found: Found, names: dict[str, str]) -> tuple[Quote, .
         if out and index in speakers and CHAINED.fullmatch(body, out[-1].end + 1, start - 1):
             speaker = speakers[index]  # "…"면서 "…": the next words of the same speaker
         else:
-            asked = ASKED.match(body, end + 1) is not None
-            speaker = None if asked else (
-                       _named_at(body, start - 1, names, found)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
-                       or _aside_after(body, found, end)  # “…”(유룡 KAIST 화학과 교수)
-                       or _speaker(body, found, before, after, (first, index, start), speakers))
-            if speaker is None and not asked and _stands_alone(body, start - 1, end + 1):
-                speaker = _told_after(body, found, end, ends, index)  # “…” / … 김영달 소방위의 목소리가 떨렸다
+            speaker = _who(body, found, names, (ends, speakers, before, after), (first, index, start, end, last))
         speakers[index] = speaker
-        text = body[start:end]
-        lead = len(text) - len(text.lstrip())
-        out.append(Quote(text.strip(), names.get(speaker) if speaker else None, start + lead,
-                         start + lead + len(text.strip())))
+        start, end = _unwrapped(body, start, end)
+        out.append(Quote(body[start:end], names.get(speaker) if speaker else None, start, end))
         if speaker is None and start < LEAD and not said:
             unsaid_leads.append(len(out) - 1)
     for i in unsaid_leads:
         out[i] = _echoed(out, i)
     return tuple(out)
+
+
+def _unwrapped(body: str, start: int, end: int) -> tuple[int, int]:
+    """The quotation's span less the spaces at its ends and a second pair of marks around it all
+    (`"“우리를 함께 보내주세요”"`: a writer's quotation marks doubled)."""
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    if end - start > 2 and (body[start], body[end - 1]) in WRAPPING and not any(
+            mark in body[start + 1:end - 1] for mark in WRAPPING[body[start], body[end - 1]]):
+        return start + 1, end - 1
+    return start, end
 
 
 def _pairs(text: str) -> set[str]:
@@ -350,24 +394,74 @@ def _letter(char: str) -> bool:
 
 
 def _stands_alone(body: str, mark: int, close: int) -> bool:
-    """The quotation (marks at `mark` and `close`) is a paragraph of its own: a lead or a subhead."""
+    """The quotation (marks at `mark` and `close`) is a paragraph of its own: a lead or a subhead, a list's bullet
+    before it or not (`ㆍ“독립 브랜드로 키우기 전략”`)."""
     line_start = body.rfind("\n", 0, mark) + 1
     line_end = body.find("\n", close)
     line_end = len(body) if line_end < 0 else line_end
-    return not body[line_start:mark].strip() and not body[close + 1:line_end].strip(" .")
+    return not body[line_start:mark].strip(BULLETS) and not body[close + 1:line_end].strip(" .")
 
 
 def _told_after(body: str, found: Found, end: int, ends: list[int], index: int) -> str | None:
     """Who the two sentences after a quotation standing alone name as its speaker: their first subject that
-    resolves (`네이버 관계자가 최근 한 말이다`), else the first person they name (`… 김영달 소方위(45)의 목소리가`)."""
+    resolves (`네이버 관계자가 최근 한 말이다`; `중앙방역대책본부(방대본)는 …`, an organisation the phrase rules did
+    not read as one), else the first person they name (`… 김영달 소방위(45)의 목소리가`)."""
     stop = ends[index + 2] if index + 2 < len(ends) else len(body)
     for subject in found.subjects:
-        if end < subject[0] < stop and subject[3][0] in ("person", "org", "pointer", "name"):
+        if end < subject[0] < stop and subject[3][0] != "pronoun":
             who = resolve(subject, found, end, None, body)
             if who:
                 return who
     i = bisect_right(found.person_offsets, end)
     return found.person_mentions[i][0] if i < len(found.person_offsets) and found.person_offsets[i] < stop else None
+
+
+def _who(body: str, found: Found, names: dict[str, str], context: tuple, at: tuple) -> str | None:
+    """The speaker of the quotation at `at` (its sentence's start and index, its start and end, its sentence's end);
+    `context` holds the sentence ends, the speakers so far and the subjects before and after it in its sentence.
+    A question put to someone is no one's; then a name written before the mark, a sentence that says whose words
+    they are (when no subject comes before them), a name in brackets after the quotation, the subjects around it,
+    and for a quotation standing alone the sentences after it."""
+    ends, speakers, before, after = context
+    first, index, start, end, last = at
+    if ASKED.match(body, end + 1):
+        return None
+    named = _named_at(body, start - 1, names, found)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
+    if named:
+        return named
+    if not before:
+        told = _words_of(body, found, end, ends, last)  # “…”는 게 김 장관의 설명이다
+        if told is not None:
+            return told[0]
+    speaker = (_aside_after(body, found, end)  # “…”(유룡 KAIST 화학과 교수)
+               or _speaker(body, found, before, after, (first, index, start), speakers))
+    if speaker is None and _stands_alone(body, start - 1, end + 1):
+        speaker = _told_after(body, found, end, ends, index)  # “…” / … 김영달 소방위의 목소리가 떨렸다
+    return speaker
+
+
+def _words_of(body: str, found: Found, end: int, ends: list[int], last: int) -> tuple[str | None] | None:
+    """(whom the rest of the quotation's sentence, or the next one when nothing follows the quotation in its own,
+    says the words are of,) — `“…”는 게 김 장관의 설명이다`, `“…”. 김철수 장관의 말이다.` — or None when it says
+    nothing of it: the last person named between the quotation and `의 말이다`, else a surname and title there,
+    else the last organisation, else no one (`업계의 설명이다`)."""
+    stop = last
+    if not body[end + 1:last].strip(" .”’\"'\n"):
+        k = bisect_right(ends, last)
+        stop = ends[k] if k < len(ends) else len(body)
+    m = WORDS_OF.search(body, end + 1, stop)
+    if m is None:
+        return None
+    i = latest_before(found.person_offsets, m.start())
+    if i >= 0 and found.person_offsets[i] > end:
+        return (found.person_mentions[i][0],)
+    titled = SURNAME_TITLE_END.search(body, end + 1, m.start())
+    if titled and titled.group(1) in SURNAMES and titled.group(2) in PERSON_TITLES:
+        surname, title = titled.group(1), titled.group(2)
+        return (_latest_person(found, end, lambda n, t: n[0] == surname and " " not in n and t == title)
+                or _latest_person(found, end, lambda n, t: n[0] == surname and " " not in n),)
+    i = latest_before(found.org_offsets, m.start())
+    return (found.org_mentions[i] if i >= 0 and found.org_offsets[i] > end else None,)
 
 
 def _previous_speech(body: str, found: Found, first: int, last_speaker: str | None) -> str | None:
@@ -378,7 +472,8 @@ def _previous_speech(body: str, found: Found, first: int, last_speaker: str | No
         return None
     cut = max(previous.rfind(". ", 0, len(previous) - 2), previous.rfind("\n", 0, len(previous) - 1))
     start = first - len(previous) + cut + 1
-    topics = [s for s in found.subjects if start <= s[0] < first and s[2] in TOPIC_PARTICLES]
+    topics = [s for s in found.subjects if start <= s[0] < first and s[2] in TOPIC_PARTICLES] or [
+        s for s in found.subjects if start <= s[0] < first]  # `… 대표 베너드 체카소브도 … 환영했다.` / “…”
     return resolve(topics[0], found, start, last_speaker, body) if topics else None
 
 
@@ -386,8 +481,10 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
     """The person or organisation a subject phrase (start, end, particle, reference) stands for."""
     at, ref = subject[0], subject[3]
     kind = ref[0]
-    if kind == "person" or kind == "org":
+    if kind == "person":
         return ref[1]
+    if kind == "org":  # `박범근 연구성과실용화진흥원 매니저는`: a role no list holds; the person named first speaks
+        return _person_heading(found, subject[0], subject[1]) or _longest_org(found, subject[0], subject[1], ref[1])
     if kind == "pronoun":
         return last_speaker or _latest_person(found, at, lambda name, title: True)
     if kind == "pointer":  # the organisation named last before the pointer, in its phrase or sentence
@@ -403,7 +500,9 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
         return (_latest_person(found, at, lambda n, t: n[0] == surname and " " not in n and t == title)
                 or _latest_person(found, at, lambda n, t: n[0] == surname and " " not in n))
     if kind == "title":
-        return _latest_person(found, at, lambda n, t: t == ref[1])
+        surname = _surname_before(body, at)
+        return ((surname and _latest_person(found, at, lambda n, t: n[0] == surname and " " not in n and t == ref[1]))
+                or _latest_person(found, at, lambda n, t: t == ref[1]))
     if kind == "name":
         text = ref[1]
         for name in found.people:
@@ -411,6 +510,14 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
                 return name
         return text if text in found.orgs else None
     return _person_inside(found, subject[0], subject[1])
+
+
+def _surname_before(body: str, at: int) -> str:
+    """The one-syllable surname written as a word of its own before offset `at` ("" if none): `이 후보는`, whose
+    `이` Kiwi reads as the determiner `this`; it names the person of that surname and title named before."""
+    if at >= 2 and body[at - 1] == " " and body[at - 2] in SURNAMES and (at == 2 or not _letter(body[at - 3])):
+        return body[at - 2]
+    return ""
 
 
 def _team_of(found: Found, at: int, team: str, body: str) -> str | None:
@@ -422,6 +529,8 @@ def _team_of(found: Found, at: int, team: str, body: str) -> str | None:
     words = next((group for group in TEAM_KINDS if team in group), (team,))
     for i in range(last, -1, -1):
         off, name = found.org_offsets[i], found.org_mentions[i]
+        if name.endswith(words) and not _after_org(found, i, body):
+            return name  # `시냅스뇌질환연구단이 …. 연구진은`: the organisation is the team (not `KIST 치매…연구단`)
         for word in words:
             w = body.find(word, off + len(name), off + len(name) + 20)
             if w >= 0 and "따르면" not in body[off + len(name):w]:  # not `한국일보에 따르면 재판부는`
@@ -430,6 +539,20 @@ def _team_of(found: Found, at: int, team: str, body: str) -> str | None:
     if endings:
         return _last_of_kind(found, at, endings) or (found.org_mentions[last] if last >= 0 else None)
     return found.org_mentions[last] if last >= 0 else None
+
+
+def _after_org(found: Found, i: int, body: str) -> bool:
+    """The organisation of mention i is somewhere written right after another one, its aside between or not
+    (`KIST 치매DTC융합연구단`, `한국과학기술연구원(KIST) 치매…연구단`): a unit of that one."""
+    name = found.org_mentions[i]
+    for m, off in enumerate(found.org_offsets):
+        if found.org_mentions[m] != name:
+            continue
+        for k in range(m - 1, max(-1, m - 4), -1):
+            end = found.org_offsets[k] + len(found.org_mentions[k])
+            if found.org_mentions[k] != name and 0 <= off - end <= MAX_ASIDE_GAP and ASIDE_GAP.fullmatch(body, end, off):
+                return True
+    return False
 
 
 def _last_of_kind(found: Found, at: int, endings: tuple[str, ...]) -> str | None:
@@ -442,12 +565,42 @@ def _last_of_kind(found: Found, at: int, endings: tuple[str, ...]) -> str | None
 
 def _person_inside(found: Found, start: int, end: int) -> str | None:
     """The last person mentioned inside a subject phrase the rules could not read (`맥스 피터슨 AWS 월드와이드
-    공공사업 부문 부사장은`: titled.py found the name at a distance from its title), else its last organisation."""
+    공공사업 부문 부사장은`: titled.py found the name at a distance from its title), else its last organisation,
+    or the organisation whose name ends where the phrase ends (`우아한형제들은`, read `형제들은`)."""
     i = latest_before(found.person_offsets, end)
     if i >= 0 and found.person_offsets[i] >= start:
         return found.person_mentions[i][0]
     i = latest_before(found.org_offsets, end)  # `로체스터대 연구팀은`: the organisation's words
-    return found.org_mentions[i] if i >= 0 and found.org_offsets[i] >= start else None
+    if i < 0:
+        return None
+    at, name = found.org_offsets[i], found.org_mentions[i]
+    # `우아한/VA 형제들은`: a listed organisation Kiwi read in pieces, the subject only its last ones
+    return name if at >= start or at + len(name) == end else None
+
+
+def _person_heading(found: Found, start: int, end: int) -> str | None:
+    """The person whose name opens the subject phrase at [start, end) (the other passes found it; the phrase, read
+    up to an organisation and a word for a role that is no listed title, refers to the organisation), or None.
+    A name begins at most HEAD_BEFORE letters before the phrase (`옥/NNG 호남/NNG …`: the phrase begins at `호남`)."""
+    i = bisect_right(found.person_offsets, start - HEAD_BEFORE - 1)
+    if i < len(found.person_offsets) and found.person_offsets[i] < end:
+        name = found.person_mentions[i][0]
+        if found.person_offsets[i] + len(name) > start and found.person_offsets[i] <= start:
+            return name
+    return None
+
+
+def _longest_org(found: Found, start: int, end: int, name: str) -> str:
+    """The longest organisation named inside the subject phrase [start, end) that goes on from `name` (`SK텔레콤
+    종합기술원` for `SK텔레콤` in `SK텔레콤 종합기술원 관계자는`), else `name`."""
+    best = name
+    for i in range(bisect_right(found.org_offsets, start - 1), len(found.org_offsets)):
+        at, other = found.org_offsets[i], found.org_mentions[i]
+        if at >= end:
+            break
+        if len(other) > len(best) and other.startswith(name + " ") and at + len(other) <= end:
+            best = other
+    return best
 
 
 def _latest_person(found: Found, at: int, fits) -> str | None:

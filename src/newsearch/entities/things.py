@@ -3,7 +3,8 @@ body's (`CCTV`, `KTX`), one glossed as a thing (`전자의무기록(EMR)`, `DNN(
 플랫폼(Common Platform)`) or written as a code (`PCC-772`, `AIA 171`, `APC/C`, a base sequence `ATTGCG`),
 a service a company runs (`‘배달의민족’과 ‘배민라이더스’를 운영하는`, `배달 앱 쿠팡이츠`, `옥션과 G마켓 등의 이커머스
 플랫폼을 운영하는`, `GS25와 GS샵 등 기존 브랜드`), a payment service (`삼성페이`, `열정페이`) unless the article
-makes it the company, and a make named only with what it made (`벤츠 승용차`, `아우디 V6 엔진`, `카카오 나무`).
+makes it the company, a make named only with what it made (`벤츠 승용차`, `아우디 V6 엔진`, `카카오 나무`), and a
+currency written as a company's name before an amount (`한화 240조원`).
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ QUOTED_ITEM = re.compile(r"[‘'\"“][^’'\"”\n]{1,20}[’'\"”]")
 LATIN_ITEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9가-힣]*")
 RUN_TAIL = re.compile(r"(?:\s*등의?(?:\s+[가-힣]+){0,2}?)?(?:을|를)\s운영(?:하|해|중)")
 BRAND_TAIL = re.compile(r"\s*등\s(?:[가-힣]+\s)?브랜드")
+# Company names that are also currencies, and what follows one as a currency (an amount).
+CURRENCY_NAMES = frozenset({"한화"})
+CURRENCY_AFTER = re.compile(r"(?:로|으로)?\s?(?:약|대략|무려)?\s?[0-9]")
 PRODUCT_AFTER = re.compile(r"\s?(?:[A-Z0-9]+\s)?(?:" + "|".join(PRODUCTS) + ")")
 
 
@@ -62,9 +66,22 @@ def things(orgs: list[str], title: str, body: str, as_company: Callable[[str, st
                 out.add(name)
         elif name.endswith(PAY) and len(name) > len(PAY) and not as_company(name, title, body):
             out.add(name)
-        if _service(name, text, orgs) or _make_named_with_product(name, text):
+        if _service(name, text, orgs) or _make_named_with_product(name, text) or _currency(name, text):
             out.add(name)
     return out
+
+
+def _currency(name: str, text: str) -> bool:
+    """A company's name that is also a currency's, written before an amount at every mention (`한화 240조원`,
+    `한화로 약 1조원`: Korean won, not the 한화 group)."""
+    if name not in CURRENCY_NAMES:
+        return False
+    at = text.find(name)
+    while at >= 0:
+        if not CURRENCY_AFTER.match(text, at + len(name)):
+            return False
+        at = text.find(name, at + len(name))
+    return True
 
 
 def _latin_thing(name: str, text: str) -> bool:

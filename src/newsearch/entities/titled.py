@@ -56,6 +56,13 @@ POSTED_TITLES = frozenset({"대사", "영사", "공사", "특사"})
 LOCAL_OFFICES = ("시장", "도지사", "지사", "구청장", "군수", "교육감", "시의원", "도의원", "구의원")
 # Titles too common as words to introduce a name from before it (`씨 김철수` is no pattern).
 ONE_WORD_TITLES = frozenset({"씨", "군", "양", "후보", "위원", "대표팀", "의원실"})
+# Words after a name for the person and his kin or party (`데이비드 베컴 부부`, `… 일행`).
+KIN_AFTER = frozenset({"부부", "일가", "가족", "일행", "부자", "부녀", "모자", "모녀", "형제", "자매", "내외"})
+# What joins two people in a list (`A와 B는`, `A, B`, `A 및 B`).
+JOINED = re.compile(r"(?:와|과|,| 및) ")
+TITLED_JOINED = re.compile(r" ([가-힣]{1,8})(?:와|과|,| 및) ")
+# Marks a name may be written right before, as it ends.
+NAME_CLOSERS = frozenset({",", ".", ")", "”", "’", "'", '"', "·", "ㆍ", "?", "!"})
 # Callings written before a name (`러시아 물리학자 빅토르 …`, `민주주의 운동가인 류샤오보가`).
 PROFESSIONS = ("학자", "운동가", "활동가", "사업가", "기업가", "정치가", "예술가", "음악가", "작곡가", "건축가", "혁명가", "사상가",
                "과학자", "연구자", "전문가", "투자가", "소설가", "영화감독", "시인", "우주인", "비행사", "모델", "배우", "가수",
@@ -122,9 +129,12 @@ def _titled(tokens, j: int, text: str) -> str:
 def _title_before(tokens, i: int, text: str) -> str:
     """The title a name is introduced by (`스플래시데이터의 CEO인 모건 슬레인`, `부장 이정희`, `러시아 물리학자
     빅토르 …`), or ""."""
-    if i >= 3 and tokens[i - 1].tag == "ETM" and tokens[i - 2].tag == "VCP" and (
-            _is_title(tokens[i - 3].form) or tokens[i - 3].form.endswith(PROFESSIONS)):
-        return tokens[i - 3].form
+    if i >= 3 and tokens[i - 1].tag == "ETM" and tokens[i - 2].tag == "VCP":
+        form = tokens[i - 3].form
+        if _is_title(form) or form.endswith(PROFESSIONS):
+            return form
+        if (form + "인").endswith(PROFESSIONS) and text.startswith(form + "인 ", tokens[i - 3].start):
+            return form + "인"  # 우주/NNG 이/VCP ᆫ/ETM: `우주인`, a calling Kiwi read as `우주 + 이다`
     if i >= 1 and tokens[i - 1].tag == "NNG" and text[tokens[i - 1].start + tokens[i - 1].len:tokens[i].start] == " ":
         form = tokens[i - 1].form
         if (_is_title(form) and form not in WEAK_TITLES and form not in ONE_WORD_TITLES) or form.endswith(PROFESSIONS):
@@ -207,6 +217,48 @@ def listed_before_people(text: str, tl: TokenLists, names) -> list[tuple[str, st
     return out
 
 
+def joined_people(text: str, tl: TokenLists, names) -> list[tuple[str, str, int]]:
+    """People joined to a person the other rules found (`names`), his title between or not, by `와`/`과`, a comma
+    or `및`, with no title of their own: a foreign name of two proper nouns (`데이비드 휴벨과 토어스텐 비젤은`) or a Korean full name, before a
+    particle or a mark; a place, an organisation or any other word is no person."""
+    out = []
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            joint = JOINED.match(text, end)
+            titled = TITLED_JOINED.match(text, end) if joint is None else None
+            if titled and titled.group(1) in PERSON_TITLES:
+                joint = titled  # 김철수 교수와 이영희는
+            if joint and (at == 0 or not text[at - 1].isalnum()):
+                i = bisect_left(tl.starts, joint.end())
+                person = _joined_at(text, tl, i) if i < tl.n and tl.starts[i] == joint.end() else ""
+                if person:
+                    out.append((person, "", joint.end()))
+            at = text.find(name, end)
+    return out
+
+
+def _joined_at(text: str, tl: TokenLists, i: int) -> str:
+    """The name at token i a joined list may add: two proper nouns apart (neither listed as a place or an
+    organisation, neither a Korean name) or one Korean full name, with a particle or a mark after it."""
+    words = 2 if i + 1 < tl.n and tl.tags[i + 1] == "NNP" and tl.starts[i + 1] == tl.ends[i] + 1 else 1
+    last = i + words - 1
+    if any(tl.tags[k] != "NNP" or tl.forms[k] in NOT_A_PERSON for k in range(i, last + 1)):
+        return ""
+    if last + 1 < tl.n and tl.starts[last + 1] == tl.ends[last] and tl.tags[last + 1][0] != "J" \
+            and tl.forms[last + 1] not in NAME_CLOSERS:
+        return ""  # the word goes on (`크람프-카렌바우어`): not a name alone
+    if last + 1 < tl.n and tl.starts[last + 1] > tl.ends[last] and tl.tags[last + 1][0] not in "S":
+        return ""  # another word follows (a title, a noun it names): the other rules' reading
+    if words == 1:
+        form = tl.forms[i]
+        return form if len(form) == 3 and _name_shaped(form) and korean_name(form, ("NNP",)) else ""
+    if any(korean_name(tl.forms[k], ("NNP",)) or len(tl.forms[k]) < 2 for k in (i, last)):
+        return ""
+    return text[tl.starts[i]:tl.ends[last]]
+
+
 def _listed_before(text: str, tl: TokenLists, i: int, title: str) -> list[tuple[str, str, int]]:
     """Korean full names listed right before a titled one, sharing its title (`이대연·존 크로커 … 교수`,
     `김철수, 이영희 교수`)."""
@@ -247,8 +299,9 @@ def _foreign_at(tokens, i: int, text: str) -> tuple[str, int]:
     while (j < len(tokens) and j - i < 3 and tokens[j].tag == "NNP"
            and (tokens[j].len >= 2 or (j > i and tokens[i].len >= 2 and tokens[j].form not in ONE_LETTER_PLACES))
            and tokens[j].form not in NOT_A_PERSON and "가" <= tokens[j].form[0] <= "힣"
-           and (tokens[j].form[-1] not in NOT_NAME_ENDINGS or (j > i and tokens[j].form[-1] == "리" and tokens[j].len >= 3))
-           and not tokens[j].form.endswith(LONG_ORG_SUFFIXES)  # 오스미 요시노리: 리 ends a given name, not a village
+           and (tokens[j].form[-1] not in NOT_NAME_ENDINGS or (j == i and tokens[j].form in FOREIGN_NAME_STARTS)
+                or (tokens[j].form[-1] == "리" and tokens[j].len >= (3 if j > i else 4)))  # 오니시 다쿠야
+           and not tokens[j].form.endswith(LONG_ORG_SUFFIXES)  # 오스미 요시노리, 아나톨리: 리 ends a name, not a village
            and tokens[j].form[-1] not in "의가는를을와과"  # a particle Kiwi kept on an unknown name
            and (j == i or not _korean_word(tokens[j]) or tokens[i].form in FOREIGN_NAME_STARTS)  # 민변 이종훈 변호사
            and (j == i or text[tokens[j - 1].start + tokens[j - 1].len:tokens[j].start] == " ")):
@@ -269,7 +322,8 @@ def _known_foreign(text: str, tl: TokenLists, i: int, j: int) -> tuple[str, int]
     k = j
     while k < tl.n and tl.starts[k] == tl.ends[k - 1] and tl.tags[k] in ("NNP", "NNG", "UN"):
         k += 1
-    if k < tl.n and not (tl.tags[k][0] == "J" or tl.tags[k] in ("SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "VCP")):
+    if k < tl.n and not (tl.tags[k][0] == "J" or tl.tags[k] in ("SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "VCP")
+                         or (tl.forms[k] in KIN_AFTER and tl.starts[k] == tl.ends[k - 1] + 1)):
         return None
     return text[tl.starts[i]:tl.ends[k - 1]], k
 
