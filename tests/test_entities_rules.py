@@ -557,6 +557,13 @@ def test_a_local_office_named_after_its_city(run):
 def test_companies_named_as_websites(run):
     got = run("인터파크닷컴과 한국 리서치 닷컴이 공동으로 조사했다.")
     assert "인터파크닷컴" in got.orgs and "리서치 닷컴" in got.orgs
+    got = run("올해 우리는 닷컴 초창기의 온라인 쇼핑 성장에 버금가는 변화를 보게 될 것이다.")
+    assert not [o for o in got.orgs if "닷컴" in o]
+
+
+def test_a_clause_before_a_comma_is_not_a_list_item(run):
+    got = run("선발로 올린 넥센이, SK의 최정과 김강민 등에게 연거푸 홈런을 맞았다.")
+    assert "넥센이" not in got.orgs
 
 
 def test_a_country_mission_is_an_organisation(run):

@@ -30,6 +30,8 @@ THING_KINDS = frozenset("""서비스 앱 애플리케이션 어플 메신저 스
 영화 메뉴 지수 코인 가상화폐 암호화폐 가상자산 SNS 소셜미디어 소프트웨어 운영체제 기기 단말기 노트북 태블릿""".split())
 # Market indices, written like companies' names in a list (`코스피, 삼성전자`).
 INDICES = frozenset({"코스피", "코스닥", "코스피200", "다우", "니케이", "항셍"})
+# Last syllables of a particle Kiwi may leave inside an unknown word (`넥센이`, `넥센은`).
+SUBJECT_ENDINGS = frozenset("이가은는을를")
 
 
 def _item_end(tl: TokenLists, i: int) -> int:
@@ -62,9 +64,16 @@ def _company_like(text: str, tl: TokenLists, tokens, i: int, j: int) -> bool:
     """Tokens i:j, one written word, could name a company: a proper noun or Latin letters in it, or one word Kiwi
     did not know; not a place, not a Korean name."""
     tags = tuple(tl.tags[i:j])
-    if not (PROPER.intersection(tags) or (j - i == 1 and tokens[i].oov)) or len(text) < 2:
+    if not (PROPER.intersection(tags) or (j - i == 1 and tokens[i].oov and not _particle_ended(text))) \
+            or len(text) < 2:
         return False
     return text not in PLACES and text not in INDICES and not korean_name(text, tags)
+
+
+def _particle_ended(word: str) -> bool:
+    """An unknown word that ends as a subject or object would (`올린 넥센이, SK의 최정과`): Kiwi took the particle
+    into the word, and the comma ends a clause, not a list's item."""
+    return len(word) >= 3 and word[-1] in SUBJECT_ENDINGS
 
 
 def _item_start(tl: TokenLists, c: int) -> int:

@@ -109,7 +109,9 @@ SPACED_COMMITTEE = re.compile(r"(?<![가-힣A-Za-z])([가-힣]{4,8}) 위원회(?
 NOT_COMMITTEE_NAMES = ("직속", "산하", "관련", "소속", "내부", "외부", "해당")
 # A company named as a website, `닷컴` written onto its name or apart (`쓱닷컴`, `오백인 닷컴`, `스페이스닷컴`).
 DOTCOM = "닷컴"
-DOTCOM_NAME = re.compile(r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{1,10} ?닷컴)"
+# A word apart before it that ends as a topic, subject or object (`우리는 닷컴 초창기`) is not the name's.
+DOTCOM_NAME = re.compile(r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{1,10}(?<![은는이가을를의에도와과]) ?닷컴|"
+                         r"[가-힣A-Za-z0-9]{1,10}닷컴)"
                          r"(?=[은는이가을를의과와에도로]|에서|에게|\s|[,.)’”'\"]|$)")
 # A country's national team, named with the country and its sport before it (`토고 축구 국가대표팀`).
 NATIONAL_TEAM = "국가대표팀"
