@@ -75,6 +75,20 @@ def _libc():
 
 
 _LIBC = _libc()
+# glibc's mallopt(M_MMAP_THRESHOLD): blocks from this size up are mapped on their own and unmapped when freed.
+_M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 1 << 20
+
+
+def _map_large_blocks() -> None:
+    """Have glibc map every block of 1 MiB or more on its own, for the rest of the process. By default the
+    threshold rises to the size of the largest block freed (up to 32 MiB), after which the arrays a bulk load
+    makes and frees (the id sets, a table's encoded lists) come from the heap and leave it fragmented. Builds
+    sampled side by side (the same code, the threshold set by MALLOC_MMAP_THRESHOLD_): 1M documents peaked at
+    963 MB by default and 897 MB so, 100k at 769 and 726 MB; the level drops, the growth with size (1.25x,
+    1.24x) hardly. Elsewhere a no-op."""
+    if _LIBC is not None and hasattr(_LIBC, "mallopt"):
+        _LIBC.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
 
 
 def _plan(field) -> str | None:
@@ -91,6 +105,7 @@ class FastSegmentWriter(writing.SegmentWriter):
     """SegmentWriter with an in-memory posting table and a fast W3 flush (see the module docstring)."""
 
     def __init__(self, ix, limitmb: int = 256, **kwargs):
+        _map_large_blocks()
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self._fast = (type(self.codec) is W3Codec and self.codec._inlinelimit <= 1
                       and not any(f.vector or f.separate_spelling() for _, f in self.schema.items()))
