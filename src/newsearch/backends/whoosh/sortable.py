@@ -89,6 +89,11 @@ def repeated_values(reader, fieldname: str) -> list:
 def find_values(reader, fieldname: str, wanted: set[str]) -> list[tuple[int, str]]:
     """(document, value) of one segment's documents whose text column value is one of `wanted`, found by
     comparing the stored bytes (nothing decoded or coded but the matches)."""
+    if not wanted:
+        return []
+    found = _find_by_keys(reader, fieldname, wanted)
+    if found is not None:
+        return found
     raw, translate = _raw_values(reader, fieldname)
     if translate is _UTF8:
         keys = {w.encode("utf-8") for w in wanted}
@@ -98,18 +103,85 @@ def find_values(reader, fieldname: str, wanted: set[str]) -> list[tuple[int, str
     return [(d, translate(raw[d])) for d in hit.tolist()]
 
 
+def _find_by_keys(reader, fieldname: str, wanted: set[str]) -> list[tuple[int, str]] | None:
+    """`find_values` on a text column of variable bytes without a Python object a document: each value's
+    length and its first and last eight bytes make a key, the keys of all documents are computed at once, and
+    only the documents whose key is a wanted value's are compared byte for byte (at a million ids, 0.21 s ->
+    about 0.03 s of each process's first query with copies). None for another kind of column."""
+    size = reader.doc_count_all()
+    col = reader.column_reader(fieldname)
+    raw = getattr(col, "_reader", col)
+    if not size or not isinstance(raw, VarBytesColumn.Reader) or not _is_text(col):
+        return None
+    lengths = np.asarray(raw._lengths, dtype=np.int64)[:size]
+    offsets = np.asarray(raw._offsets, dtype=np.int64)[:size]
+    end = int((offsets + lengths).max())
+    data = bytes(raw._dbfile.get(raw._basepos, end)) if end else b""
+    keys = {w.encode("utf-8") for w in wanted}
+    want = np.unique(_keys_of(list(keys)))  # few against the documents: each document's key looked up in them
+    got = _keys(data, offsets, lengths)
+    hit = np.flatnonzero(want[np.minimum(np.searchsorted(want, got), len(want) - 1)] == got)
+    out = []
+    for d, at, n in zip(hit.tolist(), offsets[hit].tolist(), lengths[hit].tolist()):
+        value = data[at:at + n]
+        if value in keys:
+            out.append((d, value.decode("utf-8")))
+    return out
+
+
+def _is_text(col) -> bool:
+    """A text field's column, or a column of text only: its values are plain UTF-8."""
+    translate = getattr(col, "_translate", None)
+    func = getattr(translate, "__func__", None)
+    field = getattr(translate, "__self__", None)
+    return ((func is FieldType.from_column_value
+             and getattr(getattr(field, "from_bytes", None), "__func__", None) is FieldType.from_bytes)
+            or func is TextColumn.from_column_value)
+
+
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+
+
+def _keys(data: bytes, offsets: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each value's key: its length mixed with its first and its last eight bytes read as numbers (a value
+    under eight bytes: its bytes, the rest zero, both times). The eight-byte words are read in place through
+    eight views of the data, one per alignment."""
+    padded = data + bytes(16)
+    words = [np.frombuffer(padded, dtype="<u8", offset=k, count=(len(padded) - k) // 8) for k in range(8)]
+    first = _words_at(words, offsets)
+    short = lengths < 8
+    with np.errstate(over="ignore"):
+        keep = np.where(short, (np.uint64(1) << (lengths.astype(np.uint64) * np.uint64(8))) - np.uint64(1),
+                        np.uint64(0xFFFFFFFFFFFFFFFF))
+        first &= keep
+        last = np.where(short, first, _words_at(words, np.maximum(offsets + lengths - 8, 0)))
+        return (first * _MIX[0]) ^ (last * _MIX[1]) ^ lengths.astype(np.uint64)
+
+
+def _words_at(words: list[np.ndarray], at: np.ndarray) -> np.ndarray:
+    """The eight-byte little-endian words starting at byte offsets `at`."""
+    out = np.empty(len(at), dtype=np.uint64)
+    align = at & 7
+    for k in range(8):
+        pick = np.flatnonzero(align == k)
+        if len(pick):
+            out[pick] = words[k][(at[pick] - k) >> 3]
+    return out
+
+
+def _keys_of(values: list[bytes]) -> np.ndarray:
+    """The keys `_keys` gives `values`, all at once."""
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64) if len(values) else lengths
+    return _keys(b"".join(values), offsets, lengths)
+
+
 def _raw_values(reader, fieldname: str):
     """(the column's stored bytes per document, the function giving each its value) of one segment."""
     size = reader.doc_count_all()
     col = reader.column_reader(fieldname)
     raw = getattr(col, "_reader", col)
-    translate = getattr(col, "_translate", None) or (lambda v: v)
-    field = getattr(translate, "__self__", None)
-    func = getattr(translate, "__func__", None)
-    if ((func is FieldType.from_column_value
-            and getattr(getattr(field, "from_bytes", None), "__func__", None) is FieldType.from_bytes)
-            or func is TextColumn.from_column_value):
-        translate = _UTF8  # a text field's column, or a column of text only: plain UTF-8
+    translate = _UTF8 if _is_text(col) else (getattr(col, "_translate", None) or (lambda v: v))
     if isinstance(raw, VarBytesColumn.Reader) and size:
         lengths = np.asarray(raw._lengths, dtype=np.int64)
         offsets = np.asarray(raw._offsets, dtype=np.int64)
