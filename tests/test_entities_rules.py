@@ -582,3 +582,19 @@ def test_two_quotations_whose_marks_the_writer_mixed(run):
     got = run(body)
     assert [(q.text, q.speaker) for q in got.quotes] == [
         ("소비자들은 추천 도서로 인식하고 있다", "공정위"), ("광고임을 알리지 않은 것은 기만", "공정위")]
+
+
+def test_a_bare_korean_name_in_a_speakers_slot_is_a_person(run):
+    got = run('논란이 커지자 한동석은 "그런 말을 한 적이 없다"고 반박했다.')
+    assert "한동석" in got.people
+    assert [q.speaker for q in got.quotes] == ["한동석"]
+    got = run('정의당은 "재벌 개혁이 먼저다"라고 밝혔다.')
+    assert got.people == () and [q.speaker for q in got.quotes] == ["정의당"]
+
+
+def test_a_quotation_on_its_own_said_by_the_next_sentence(run):
+    body = ('콘퍼런스가 서울에서 열렸다. "인공지능은 모든 사람이 쓸 수 있어야 한다". '
+            '김도윤 네이버 부사장은 2일 기조연설에서 이같이 강조했다.')
+    assert [q.speaker for q in run(body).quotes] == ["김도윤"]
+    body = '“규제부터 풀어야 한다.” 박성민 대한상의 회장은 이날 기자들과 만나 이렇게 말했다.'
+    assert [q.speaker for q in run(body).quotes] == ["박성민"]

@@ -24,6 +24,9 @@ AGE_ASIDE = re.compile(r"\s*\d{1,3}\s*(?:세|살)?\s*(?:[,·ㆍ/][^)]*)?")
 SUBJECT_PARTICLES = frozenset({"은", "는", "이", "가", "도", "께서", "께서는"})
 # An organisation's topic as a place it speaks from (`리얼미터에서는 "…"고 분석했다`); a place's is no speaker.
 ORG_TOPIC = "에서는"
+# A quotation's opening mark right after a subject, a date's word or `이날` between them or not
+# (`김은혜는 "…"`, `김은혜는 이날 “…”`): the slot of a speaker.
+BEFORE_QUOTE = re.compile(r"\s?(?:(?:이날|당시|\d{1,2}일)\s)?[\"“]")
 # Longest foreign name, in written words (`마틴 루서 킹`).
 MAX_FOREIGN_WORDS = 3
 # Most words between a name and its title (`황창규 KT 회장`: one; `버락 오바마 미국 제44대 대통령`: two).
@@ -292,10 +295,20 @@ def read_word(word: tuple[int, int, tuple[str, str], str], text: str, found: Fou
         found.org(name, start + at_shift)
     elif kind == PLACE:
         found.place(name, start + at_shift)
+    elif kind == KNAME and subjects and _speaks(text, end, particle, form_tag):
+        found.person(text[start:end], "", start + at_shift)  # 김은혜는 "…"라고 주장했다
     if subjects and particle in SUBJECT_PARTICLES:
         found.subjects.append((start, end, particle, effect[2]))
     elif subjects and particle == ORG_TOPIC and kind != PLACE:  # an organisation the other passes may find
         found.subjects.append((start, end, particle, effect[2] if kind == ORG else ("name", text[start:end])))
+
+
+def _speaks(text: str, end: int, particle: str, form_tag: tuple[str, str]) -> bool:
+    """A Korean-looking proper noun of three syllables (`김은혜`), no title, is the subject right before a
+    quotation's opening mark: the slot of a speaker makes it a person."""
+    return (particle in SUBJECT_PARTICLES and form_tag[1] == "NNP" and len(form_tag[0]) == 3
+            and form_tag[0][0] in COMMON_SURNAMES and text.startswith(particle, end)
+            and BEFORE_QUOTE.match(text, end + len(particle)) is not None)
 
 
 def _word_effect(chunk: Chunk) -> tuple[str, str, tuple]:

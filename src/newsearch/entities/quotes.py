@@ -102,6 +102,8 @@ ASIDE_GAP = re.compile(r"\s?(?:\([^()]{1,12}\)\s?)?")
 MAX_ASIDE_GAP = 16
 # Marks that open a line of a list or a subhead (`ㆍ“…”`, `▲“…”`), with the spaces around them.
 BULLETS = " \tㆍ·•▲△■□◆◇○●-*"
+# A sentence that says the words before it are its subject's (`김 장관은 2일 …에서 이같이 말했다`).
+LIKE_THIS = re.compile(r"(?:이같이|이렇게|이와 같이)\s?(?:[가-힣]+\s)?(?:말|밝|강조|설명|전|주장|지적|덧붙|언급|답|했|하였)")
 
 
 def _said(body: str, end: int, sentence_end: int) -> bool:
@@ -433,11 +435,30 @@ def _who(body: str, found: Found, names: dict[str, str], context: tuple, at: tup
         told = _words_of(body, found, end, ends, last)  # “…”는 게 김 장관의 설명이다
         if told is not None:
             return told[0]
+    if not before and _said_next(body, ends, (first, index, start, end, last)):
+        told = _told_after(body, found, end, ends, index)  # “…”. 피터 리 부사장은 …에서 이같이 강조했다
+        if told:
+            return told
     speaker = (_aside_after(body, found, end)  # “…”(유룡 KAIST 화학과 교수)
                or _speaker(body, found, before, after, (first, index, start), speakers))
     if speaker is None and _stands_alone(body, start - 1, end + 1):
         speaker = _told_after(body, found, end, ends, index)  # “…” / … 김영달 소방위의 목소리가 떨렸다
     return speaker
+
+
+def _said_next(body: str, ends: list[int], at: tuple) -> bool:
+    """The quotation at `at` is a sentence of its own (nothing but marks and a stop around it) and the next
+    sentence says whose words they are (`이같이 말했다`, `이렇게 밝혔다`)."""
+    first, index, start, end, last = at
+    if body[first:start - 1].strip(BULLETS + "\n"):
+        return False
+    if body[end - 1] in ".!?" and LIKE_THIS.search(body, end + 1, last):
+        return True  # “…한다.” 박 회장은 이렇게 말했다: a stop inside the marks ends no sentence of the splitter's
+    if body[end + 1:last].strip(" .\n"):
+        return False
+    k = bisect_right(ends, last)
+    stop = ends[k] if k < len(ends) else len(body)
+    return LIKE_THIS.search(body, last, stop) is not None
 
 
 def _words_of(body: str, found: Found, end: int, ends: list[int], last: int) -> tuple[str | None] | None:
