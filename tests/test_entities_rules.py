@@ -598,3 +598,12 @@ def test_a_quotation_on_its_own_said_by_the_next_sentence(run):
     assert [q.speaker for q in run(body).quotes] == ["김도윤"]
     body = '“규제부터 풀어야 한다.” 박성민 대한상의 회장은 이날 기자들과 만나 이렇게 말했다.'
     assert [q.speaker for q in run(body).quotes] == ["박성민"]
+
+
+def test_an_organisation_speaking_from_itself_with_에서(run):
+    body = '논란이 일자 국토교통부에서 "사실과 다르다"라고 해명했다.'
+    assert [q.speaker for q in run(body).quotes] == ["국토교통부"]
+    body = '김영호 의원은 국회에서 "예산을 늘려야 한다"고 말했다.'
+    assert [q.speaker for q in run(body).quotes] == ["김영호"]
+    body = '이날 국회에서 "예산을 늘려야 한다"는 목소리가 나왔다.'
+    assert [q.speaker for q in run(body).quotes] == [None]

@@ -390,6 +390,20 @@ def _named_at(body: str, mark: int, names: dict[str, str], found: Found) -> str 
     return None
 
 
+def _org_from(body: str, mark: int, names: dict[str, str], found: Found) -> str | None:
+    """The organisation named right before `에서` and the quotation's mark at `mark` (`대통령실에서 "…"라고
+    했다`: an organisation's words), or None."""
+    before = body[max(0, mark - 40):mark].rstrip(" ")
+    if not before.endswith("에서") or len(before) == min(40, mark):
+        return None
+    before = before[:-2]
+    for name in sorted(names, key=len, reverse=True):
+        if names[name] in found.orgs and before.endswith(name) and (
+                len(before) == len(name) or not _letter(before[-len(name) - 1])):
+            return names[name]
+    return None
+
+
 def _letter(char: str) -> bool:
     """A Hangul syllable, a Latin letter or a digit: part of a word (`ㆍ`, a list's bullet, is none)."""
     return "가" <= char <= "힣" or (char.isascii() and char.isalnum())
@@ -432,6 +446,9 @@ def _who(body: str, found: Found, names: dict[str, str], context: tuple, at: tup
     if named:
         return named
     if not before:
+        org = _org_from(body, start - 1, names, found) if _said(body, end, last) else None
+        if org:  # 대통령실에서 "…"라고 했다
+            return org
         told = _words_of(body, found, end, ends, last)  # “…”는 게 김 장관의 설명이다
         if told is not None:
             return told[0]
