@@ -445,10 +445,11 @@ def _who(body: str, found: Found, names: dict[str, str], context: tuple, at: tup
     named = _named_at(body, start - 1, names, found)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
     if named:
         return named
-    if not before:
-        org = _org_from(body, start - 1, names, found) if _said(body, end, last) else None
-        if org:  # 대통령실에서 "…"라고 했다
+    if not any(_someone(s, body) for s in before) and _said(body, end, last):
+        org = _org_from(body, start - 1, names, found)
+        if org:  # 대통령실에서 "…"라고 했다: no one else is its sentence's subject
             return org
+    if not before:
         told = _words_of(body, found, end, ends, last)  # “…”는 게 김 장관의 설명이다
         if told is not None:
             return told[0]
