@@ -607,3 +607,17 @@ def test_an_organisation_speaking_from_itself_with_에서(run):
     assert [q.speaker for q in run(body).quotes] == ["김영호"]
     body = '이날 국회에서 "예산을 늘려야 한다"는 목소리가 나왔다.'
     assert [q.speaker for q in run(body).quotes] == [None]
+
+
+def test_a_bare_name_made_a_subject_and_named_again_is_a_person(run):
+    got = run("성폭행범 조만식은 지난 30일 새벽 주택에 침입했다. 경찰에 따르면 조만식은 범행을 자백했다.")
+    assert "조만식" in got.people
+    got = run("문제가 된 발언은 황재민의 발언이었는데, 황재민은 방송 뒤 사과했다.")
+    assert "황재민" in got.people
+
+
+def test_a_glossed_or_quoted_thing_is_no_bare_name(run):
+    got = run("원핵생물인 고세균(Archaea) 연구가 늘었다. 고세균은 극한 환경에서도 산다.")
+    assert "고세균" not in got.people
+    got = run("우주선 ‘오리온’이 발사됐다. 오리온은 화성까지 간다.")
+    assert "오리온" not in got.people

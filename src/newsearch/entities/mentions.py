@@ -51,11 +51,12 @@ class Found:
     every person and organisation mention (for references), and every subject phrase's reference."""
 
     __slots__ = ("people", "orgs", "places", "person_mentions", "person_offsets", "org_mentions",
-                 "org_offsets", "subjects", "kinds", "words")
+                 "org_offsets", "subjects", "kinds", "words", "bare")
 
     def __init__(self):
         self.kinds: dict[tuple, str] = {}  # (text, tags, after a place) -> kind: words recur in an article
         self.words: dict[tuple, tuple] = {}  # (form, tag) of a one-token run -> what it names (read_word)
+        self.bare: dict[str, list[int]] = {}  # a Korean-looking name alone as a subject -> offsets (bare_people)
         self.people: dict[str, int] = {}
         self.orgs: dict[str, int] = {}
         self.places: dict[str, int] = {}
@@ -276,6 +277,10 @@ def read_phrase(phrase: Phrase, found: Found, at_shift: int, subjects: bool) -> 
                 _orgs_around(chunks, kinds, lo, t, used)
             lo = t + 1
     org = _other_names(chunks, kinds, used, found, at_shift)
+    last = chunks[-1]
+    if subjects and kinds[-1] == KNAME and not person and len(last.tags) == 1 and phrase.particle in \
+            SUBJECT_PARTICLES and _bare_name((last.text, last.tags[0])):  # 성폭행범 고종석은
+        found.bare.setdefault(last.text, []).append(last.start + at_shift)
     if subjects and phrase.particle in SUBJECT_PARTICLES:
         found.subjects.append((phrase.start, phrase.end, phrase.particle, _reference(chunks, kinds, person, org)))
     elif subjects and phrase.particle == ORG_TOPIC and org and (kinds[-1] == ORG or kinds[-2:] == [ORG, OTHER]):
@@ -295,20 +300,47 @@ def read_word(word: tuple[int, int, tuple[str, str], str], text: str, found: Fou
         found.org(name, start + at_shift)
     elif kind == PLACE:
         found.place(name, start + at_shift)
-    elif kind == KNAME and subjects and _speaks(text, end, particle, form_tag):
-        found.person(text[start:end], "", start + at_shift)  # 김은혜는 "…"라고 주장했다
+    elif kind == KNAME and subjects and particle in SUBJECT_PARTICLES and _bare_name(form_tag):
+        if _speaks(text, end, particle):
+            found.person(form_tag[0], "", start + at_shift)  # 김은혜는 "…"라고 주장했다
+        found.bare.setdefault(form_tag[0], []).append(start + at_shift)
     if subjects and particle in SUBJECT_PARTICLES:
         found.subjects.append((start, end, particle, effect[2]))
     elif subjects and particle == ORG_TOPIC and kind != PLACE:  # an organisation the other passes may find
         found.subjects.append((start, end, particle, effect[2] if kind == ORG else ("name", text[start:end])))
 
 
-def _speaks(text: str, end: int, particle: str, form_tag: tuple[str, str]) -> bool:
-    """A Korean-looking proper noun of three syllables (`김은혜`), no title, is the subject right before a
-    quotation's opening mark: the slot of a speaker makes it a person."""
-    return (particle in SUBJECT_PARTICLES and form_tag[1] == "NNP" and len(form_tag[0]) == 3
-            and form_tag[0][0] in COMMON_SURNAMES and text.startswith(particle, end)
-            and BEFORE_QUOTE.match(text, end + len(particle)) is not None)
+def _bare_name(form_tag: tuple[str, str]) -> bool:
+    """A Korean-looking proper noun of three syllables with a common surname (`김은혜`), read as one token."""
+    return form_tag[1] == "NNP" and len(form_tag[0]) == 3 and form_tag[0][0] in COMMON_SURNAMES
+
+
+def _speaks(text: str, end: int, particle: str) -> bool:
+    """The subject ending at `end` stands right before a quotation's opening mark: the slot of a speaker
+    makes a bare name there a person."""
+    return text.startswith(particle, end) and BEFORE_QUOTE.match(text, end + len(particle)) is not None
+
+
+def _glossed(text: str, name: str) -> bool:
+    """The text writes `name` with a Latin gloss (`고세균(Archaea)`, `오리온(Orion)`) or in quotation marks
+    (`‘오리온’`), as it writes things and species, seldom a Korean person."""
+    at = text.find(name + "(")
+    while at >= 0:
+        after = text[at + len(name) + 1:at + len(name) + 2]
+        if after.isascii() and after.isalpha():
+            return True
+        at = text.find(name + "(", at + 1)
+    return any(pair[0] + name + pair[1] in text for pair in ("‘’", "''", "“”", '""'))
+
+
+def bare_people(found: Found, text: str) -> None:
+    """A bare name (`_bare_name`) the text makes a subject and names again (`김정남은 … 김정남은`, `김태호의 발언
+    … 김태호는`) is a person, unless another rule made it an organisation or a place."""
+    for name, offsets in found.bare.items():
+        if name not in found.people and name not in found.orgs and name not in found.places and \
+                (len(offsets) > 1 or text.count(name) > 1) and not _glossed(text, name):
+            for at in offsets:
+                found.person(name, "", at)
 
 
 def _word_effect(chunk: Chunk) -> tuple[str, str, tuple]:
@@ -386,10 +418,17 @@ def _other_names(chunks: list[Chunk], kinds: list[str], used: list[bool], found:
             found.place(place_name(chunk, after_place), at)
         elif kind == TITLE and chunk.tags[0] == "NNP" and chunk.forms[0] in PLACES_NEEDING_NNP:
             found.place(chunk.forms[0], at)  # 부산시장
-        elif kind == KNAME and chunk.aside and (AGE_ASIDE.fullmatch(chunk.aside) or _full_korean_name(chunk)):
+        elif kind == KNAME and chunk.aside and (AGE_ASIDE.fullmatch(chunk.aside) or (
+                _full_korean_name(chunk) and not _latin(chunk.aside))):  # not 고세균(Archaea)
             found.person(chunk.text, "", at)  # 김철수(45), 구자철(1골 1도움)
         after_place = kind == PLACE
     return org
+
+
+def _latin(aside: str) -> bool:
+    """An aside opening with a Latin letter: a gloss of a thing's name (`(Archaea)`), seldom a Korean person's."""
+    first = aside.lstrip()[:1]
+    return first.isascii() and first.isalpha()
 
 
 def _full_korean_name(chunk: Chunk) -> bool:
