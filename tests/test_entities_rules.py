@@ -621,3 +621,10 @@ def test_a_glossed_or_quoted_thing_is_no_bare_name(run):
     assert "고세균" not in got.people
     got = run("우주선 ‘오리온’이 발사됐다. 오리온은 화성까지 간다.")
     assert "오리온" not in got.people
+
+
+def test_a_mayor_with_the_city_between_name_and_title(run):
+    got = run('에릭 애덤스 뉴욕 시장은 "지하철 치안을 강화하겠다"고 말했다.')
+    assert "에릭 애덤스" in got.people and [q.speaker for q in got.quotes] == ["에릭 애덤스"]
+    got = run("테슬라 중국 시장 점유율이 늘었다.")
+    assert got.people == ()

@@ -42,6 +42,9 @@ ROYAL_TITLES = frozenset({"왕자", "공주"})
 # Envoys' titles, named with the country they serve in between (`장용철 말레이시아 주재 대사`), and that word.
 ENVOY_TITLES = frozenset({"대사", "영사", "특사"})
 STATIONED = frozenset({"주재"})
+# Weak titles whose place may stand between them and the name: an envoy's country, a mayor's city or a
+# governor's province (`장용철 말레이시아 대사`, `안느 이달고 파리 시장`).
+PLACED_TITLES = ENVOY_TITLES | {"시장", "지사"}
 # Endings of long proper nouns that are regions, not names (`신장자치구`, `아이오와주`).
 REGION_ENDINGS = ("시", "군", "구", "주", "성", "도", "국", "현", "섬", "강", "산", "만", "해")
 
@@ -112,7 +115,7 @@ def _name_end(chunks: list[Chunk], kinds: list[str], lo: int, t: int, weak: str)
     """Index of the last chunk of the name the title at chunks[t] belongs to, or -1. Between a name and
     its title stand only organisations, places, modifiers, ordinals and a few common nouns
     (`허우한민 신장자치구 신문판공실 주임`); a weak title (`weak`, "" for another) takes only the name right
-    before it, an envoy's places and `주재` aside (`장용철 말레이시아 주재 대사`). A Korean name of three
+    before it, an envoy's, a mayor's or a governor's places and `주재` aside (`장용철 말레이시아 주재 대사`). A Korean name of three
     syllables wins over a nearer foreign-looking word (`박영선 새정연 원내대표`), unless that word goes on a
     foreign name it opens (`기시다 후미오 외무상`)."""
     common = 0
@@ -127,7 +130,8 @@ def _name_end(chunks: list[Chunk], kinds: list[str], lo: int, t: int, weak: str)
             if nearest < 0 and _modifies_common(chunks, kinds, lo, k):
                 continue  # `앨런 스턴 뉴호라이즌 연구 책임자`: 뉴호라이즌 names the research, not a name's word
             nearest = k if nearest < 0 else nearest
-        elif weak and kind != MOD and not (weak in ENVOY_TITLES and (kind == PLACE or chunk.text in STATIONED)):
+        elif weak and kind != MOD and not (weak in PLACED_TITLES and kind == PLACE) and not (
+                weak in ENVOY_TITLES and chunk.text in STATIONED):
             break
         elif kind == OTHER and not any(tag in PROPER_TAGS for tag in chunk.tags):
             common += 1
