@@ -628,3 +628,9 @@ def test_a_mayor_with_the_city_between_name_and_title(run):
     assert "에릭 애덤스" in got.people and [q.speaker for q in got.quotes] == ["에릭 애덤스"]
     got = run("테슬라 중국 시장 점유율이 늘었다.")
     assert got.people == ()
+
+
+def test_a_given_name_kiwi_reads_with_a_numeral(run):
+    body = '김영오씨는 농성장에서 "끝까지 함께하겠다"고 말했다.'
+    got = run(body)
+    assert "김영오" in got.people and [q.speaker for q in got.quotes] == ["김영오"]
