@@ -634,3 +634,10 @@ def test_a_given_name_kiwi_reads_with_a_numeral(run):
     body = '김영오씨는 농성장에서 "끝까지 함께하겠다"고 말했다.'
     got = run(body)
     assert "김영오" in got.people and [q.speaker for q in got.quotes] == ["김영오"]
+
+
+def test_a_subject_kiwi_cut_inside_an_organisation_name_with_의(run):
+    body = '주호영 국민의힘 원내대표는 "추경 편성은 정략적 발상"이라고 주장했다.'
+    assert [q.speaker for q in run(body).quotes] == ["주호영"]
+    body = '국민의힘은 "추경 편성은 정략적 발상"이라고 주장했다.'
+    assert [q.speaker for q in run(body).quotes] == ["국민의힘"]

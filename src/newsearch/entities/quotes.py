@@ -605,7 +605,8 @@ def _last_of_kind(found: Found, at: int, endings: tuple[str, ...]) -> str | None
 def _person_inside(found: Found, start: int, end: int) -> str | None:
     """The last person mentioned inside a subject phrase the rules could not read (`맥스 피터슨 AWS 월드와이드
     공공사업 부문 부사장은`: titled.py found the name at a distance from its title), else its last organisation,
-    or the organisation whose name ends where the phrase ends (`우아한형제들은`, read `형제들은`)."""
+    or the organisation whose name ends where the phrase ends (`우아한형제들은`, read `형제들은`); a phrase that
+    starts inside an organisation's name is the words of the person named right before that name."""
     i = latest_before(found.person_offsets, end)
     if i >= 0 and found.person_offsets[i] >= start:
         return found.person_mentions[i][0]
@@ -613,6 +614,10 @@ def _person_inside(found: Found, start: int, end: int) -> str | None:
     if i < 0:
         return None
     at, name = found.org_offsets[i], found.org_mentions[i]
+    if at < start < at + len(name):  # `주호영 국민의힘 원내대표는`, read `힘 원내대표는`: the person named before it
+        j = latest_before(found.person_offsets, at)
+        if j >= 0 and found.person_offsets[j] + len(found.person_mentions[j][0]) + 1 == at:
+            return found.person_mentions[j][0]
     # `우아한/VA 형제들은`: a listed organisation Kiwi read in pieces, the subject only its last ones
     return name if at >= start or at + len(name) == end else None
 
