@@ -641,3 +641,9 @@ def test_a_subject_kiwi_cut_inside_an_organisation_name_with_의(run):
     assert [q.speaker for q in run(body).quotes] == ["주호영"]
     body = '국민의힘은 "추경 편성은 정략적 발상"이라고 주장했다.'
     assert [q.speaker for q in run(body).quotes] == ["국민의힘"]
+
+
+def test_roles_of_activists_and_columnists_are_titles(run):
+    got = run('최경민 환경운동연합 활동가는 "방류를 멈춰야 한다"고 말했다. 한정호 주필은 칼럼에서 반박했다.')
+    assert "최경민" in got.people and "한정호" in got.people
+    assert [q.speaker for q in got.quotes] == ["최경민"]

@@ -60,6 +60,8 @@ PERSON_TITLES = _words("""
 외무상 방위상 재무상 총무상 법무상 경제산업상 후생노동상 문부과학상 국토교통상 농림수산상 환경상 부흥상 관방장관
 비서관 행정관 선임행정관 보좌관 부대변인 특보 차관보 부장관 국무장관 사무차장 원내총무 총비서 공보관 수행비서
 정무수석 민정수석 경제수석 홍보수석 사회수석 외교안보수석 국민소통수석 시민사회수석
+활동가 운동가 이코노미스트 사무국장 상임대표 지검장 주필 논설위원 해설위원 주교 변리사 한의사 수의사 국무총리 총통
+왕세자 조사관 수사관 통역사 코미디언 유튜버
 """)
 # Titles that are also common nouns (시장 market, 검사 test, 군 army, 양 amount): they make a person only
 # right after the name (`손흥민 선수`, modifiers aside), never as the head of a compound (`전수검사`).
