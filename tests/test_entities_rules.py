@@ -647,3 +647,8 @@ def test_roles_of_activists_and_columnists_are_titles(run):
     got = run('최경민 환경운동연합 활동가는 "방류를 멈춰야 한다"고 말했다. 한정호 주필은 칼럼에서 반박했다.')
     assert "최경민" in got.people and "한정호" in got.people
     assert [q.speaker for q in got.quotes] == ["최경민"]
+
+
+def test_a_topic_naming_no_one_gives_way_to_a_persons_clause(run):
+    body = '지난 3일은 김도현 장관이 현장 직원들을 격려한 날인데, "안전이 최우선"이라고 당부한 것으로 알려졌다.'
+    assert [q.speaker for q in run(body).quotes] == ["김도현"]

@@ -335,6 +335,9 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
         who = resolve(subject, found, first, last_speaker, body)
         if who or _someone(subject, body):
             return who
+        who = _person_subject(before, found, first, last_speaker, body) if topics else None
+        if who:  # `16일은 윤석열 대통령이 … 만난 날인데, "…"이라고 발언한`: a topic naming no one, a person's clause
+            return who
         before = []  # `질문에는 "…"고 대답했다`: no one named; the speaker goes on from the sentences before
     if after:
         who = resolve(after[0], found, first, last_speaker, body)
@@ -343,6 +346,15 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
     if index - 1 in speakers:
         return speakers[index - 1]
     return _previous_speech(body, found, first, last_speaker)
+
+
+def _person_subject(before: list, found: Found, first: int, last_speaker: str | None, body: str) -> str | None:
+    """The person the last subject (이/가) before the quotation names, when it names one (None otherwise)."""
+    for subject in reversed(before):
+        if subject[2] not in TOPIC_PARTICLES and subject[3][0] in ("person", "surname", "name"):
+            who = resolve(subject, found, first, last_speaker, body)
+            return who if who in found.people else None
+    return None
 
 
 def _aside_after(body: str, found: Found, close: int) -> str | None:
