@@ -652,3 +652,8 @@ def test_roles_of_activists_and_columnists_are_titles(run):
 def test_a_topic_naming_no_one_gives_way_to_a_persons_clause(run):
     body = '지난 3일은 김도현 장관이 현장 직원들을 격려한 날인데, "안전이 최우선"이라고 당부한 것으로 알려졌다.'
     assert [q.speaker for q in run(body).quotes] == ["김도현"]
+
+
+def test_an_earlier_topic_speaks_when_the_last_names_no_one(run):
+    body = '한국철도공사는 대체 인력은 "출입문 개폐만 맡을 것"이라고 했지만 사실과 달랐다.'
+    assert [q.speaker for q in run(body).quotes] == ["한국철도공사"]

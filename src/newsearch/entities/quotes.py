@@ -336,6 +336,8 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
         if who or _someone(subject, body):
             return who
         who = _person_subject(before, found, first, last_speaker, body) if topics else None
+        if not who and len(topics) > 1 and topics[-2][3][0] in ("person", "org", "name"):
+            who = resolve(topics[-2], found, first, last_speaker, body)  # 코레일은 대학생은 "…"이라고 했지만
         if who:  # `16일은 윤석열 대통령이 … 만난 날인데, "…"이라고 발언한`: a topic naming no one, a person's clause
             return who
         before = []  # `질문에는 "…"고 대답했다`: no one named; the speaker goes on from the sentences before
