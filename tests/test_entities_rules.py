@@ -657,3 +657,8 @@ def test_a_topic_naming_no_one_gives_way_to_a_persons_clause(run):
 def test_an_earlier_topic_speaks_when_the_last_names_no_one(run):
     body = '한국철도공사는 대체 인력은 "출입문 개폐만 맡을 것"이라고 했지만 사실과 달랐다.'
     assert [q.speaker for q in run(body).quotes] == ["한국철도공사"]
+
+
+def test_a_certain_unnamed_speaker_keeps_the_words_unattributed(run):
+    body = '연합뉴스는 현지 언론을 인용해 김도현 장관의 한 측근은 "장관이 곧 사임할 것"이라고 전했다고 보도했다.'
+    assert [q.speaker for q in run(body).quotes] == [None]

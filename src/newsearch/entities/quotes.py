@@ -371,12 +371,13 @@ def _aside_after(body: str, found: Found, close: int) -> str | None:
 
 
 def _someone(subject: tuple, body: str) -> bool:
-    """The subject phrase stands for a speaker, named or not (a pointer, a team, `한 주민은`, `정부는`), so that a
+    """The subject phrase stands for a speaker, named or not (a pointer, a team, `한 주민은`, `한 측근은`, `정부는`), so that a
     quotation it says has no one else's words."""
     if subject[3][0] != "none":
         return True
     word = body[subject[0]:subject[1]].rsplit(" ", 1)[-1]
-    return word in UNNAMED_SPEAKERS or word.endswith(UNNAMED_ENDINGS)
+    return (word in UNNAMED_SPEAKERS or word.endswith(UNNAMED_ENDINGS)
+            or body[max(0, subject[0] - 3):subject[0]] in (" 한 ", "\n한 ") or subject[0] == 2 and body.startswith("한 "))
 
 
 def _named_at(body: str, mark: int, names: dict[str, str], found: Found) -> str | None:
