@@ -662,3 +662,8 @@ def test_an_earlier_topic_speaks_when_the_last_names_no_one(run):
 def test_a_certain_unnamed_speaker_keeps_the_words_unattributed(run):
     body = '연합뉴스는 현지 언론을 인용해 김도현 장관의 한 측근은 "장관이 곧 사임할 것"이라고 전했다고 보도했다.'
     assert [q.speaker for q in run(body).quotes] == [None]
+
+
+def test_a_quotation_going_on_from_the_sentence_before(run):
+    body = '김도윤 장관은 이날 현장을 찾아 직원들을 격려했다. 이어 "안전이 최우선"이라고 강조했다.'
+    assert [q.speaker for q in run(body).quotes] == ["김도윤"]

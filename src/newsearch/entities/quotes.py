@@ -102,6 +102,8 @@ ASIDE_GAP = re.compile(r"\s?(?:\([^()]{1,12}\)\s?)?")
 MAX_ASIDE_GAP = 16
 # Marks that open a line of a list or a subhead (`ㆍ“…”`, `▲“…”`), with the spaces around them.
 BULLETS = " \tㆍ·•▲△■□◆◇○●-*"
+# A sentence's opening that goes on from the sentence before: its quotation is the same speaker's.
+GOES_ON = re.compile(r"\s*(?:이어|이어서|그러면서|또|또한|아울러|덧붙여|특히)\s*,?\s*")
 # A sentence that says the words before it are its subject's (`김 장관은 2일 …에서 이같이 말했다`).
 LIKE_THIS = re.compile(r"(?:이같이|이렇게|이와 같이)\s?(?:[가-힣]+\s)?(?:말|밝|강조|설명|전|주장|지적|덧붙|언급|답|했|하였)")
 
@@ -347,7 +349,8 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
             return who  # `"…"며 "…"는 내용이 담긴 메시지를`: the words' content, no one; the speaker goes on
     if index - 1 in speakers:
         return speakers[index - 1]
-    return _previous_speech(body, found, first, last_speaker)
+    go_on = GOES_ON.fullmatch(body, first, max(first, start - 1)) is not None  # 이어 "…"라고 말했다
+    return _previous_speech(body, found, first, last_speaker, go_on)
 
 
 def _person_subject(before: list, found: Found, first: int, last_speaker: str | None, body: str) -> str | None:
@@ -518,11 +521,12 @@ def _words_of(body: str, found: Found, end: int, ends: list[int], last: int) -> 
     return (found.org_mentions[i] if i >= 0 and found.org_offsets[i] > end else None,)
 
 
-def _previous_speech(body: str, found: Found, first: int, last_speaker: str | None) -> str | None:
+def _previous_speech(body: str, found: Found, first: int, last_speaker: str | None, go_on: bool = False) -> str | None:
     """The subject of the sentence before offset `first` when that sentence reports speech
-    (`그는 이렇게 말했다.` before a quotation standing alone), else None."""
+    (`그는 이렇게 말했다.` before a quotation standing alone) or the quotation's sentence opens by going on from it
+    (`go_on`: `이어 "…"라고 말했다`, `그러면서 "…"`), else None."""
     previous = body[max(0, first - 300):first]
-    if not SPEECH_END.search(previous):
+    if not go_on and not SPEECH_END.search(previous):
         return None
     cut = max(previous.rfind(". ", 0, len(previous) - 2), previous.rfind("\n", 0, len(previous) - 1))
     start = first - len(previous) + cut + 1
