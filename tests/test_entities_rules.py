@@ -667,3 +667,8 @@ def test_a_certain_unnamed_speaker_keeps_the_words_unattributed(run):
 def test_a_quotation_going_on_from_the_sentence_before(run):
     body = '김도윤 장관은 이날 현장을 찾아 직원들을 격려했다. 이어 "안전이 최우선"이라고 강조했다.'
     assert [q.speaker for q in run(body).quotes] == ["김도윤"]
+
+
+def test_a_priest_named_after_his_role(run):
+    got = run("성당 건립을 이끈 가톨릭 사제인 안드레아 코발스키가 축성식을 집전했다.")
+    assert "안드레아 코발스키" in got.people
