@@ -582,3 +582,93 @@ def test_two_quotations_whose_marks_the_writer_mixed(run):
     got = run(body)
     assert [(q.text, q.speaker) for q in got.quotes] == [
         ("소비자들은 추천 도서로 인식하고 있다", "공정위"), ("광고임을 알리지 않은 것은 기만", "공정위")]
+
+
+def test_a_bare_korean_name_in_a_speakers_slot_is_a_person(run):
+    got = run('논란이 커지자 한동석은 "그런 말을 한 적이 없다"고 반박했다.')
+    assert "한동석" in got.people
+    assert [q.speaker for q in got.quotes] == ["한동석"]
+    got = run('정의당은 "재벌 개혁이 먼저다"라고 밝혔다.')
+    assert got.people == () and [q.speaker for q in got.quotes] == ["정의당"]
+
+
+def test_a_quotation_on_its_own_said_by_the_next_sentence(run):
+    body = ('콘퍼런스가 서울에서 열렸다. "인공지능은 모든 사람이 쓸 수 있어야 한다". '
+            '김도윤 네이버 부사장은 2일 기조연설에서 이같이 강조했다.')
+    assert [q.speaker for q in run(body).quotes] == ["김도윤"]
+    body = '“규제부터 풀어야 한다.” 박성민 대한상의 회장은 이날 기자들과 만나 이렇게 말했다.'
+    assert [q.speaker for q in run(body).quotes] == ["박성민"]
+
+
+def test_an_organisation_speaking_from_itself_with_에서(run):
+    body = '논란이 일자 국토교통부에서 "사실과 다르다"라고 해명했다.'
+    assert [q.speaker for q in run(body).quotes] == ["국토교통부"]
+    body = '김영호 의원은 국회에서 "예산을 늘려야 한다"고 말했다.'
+    assert [q.speaker for q in run(body).quotes] == ["김영호"]
+    body = '이날 국회에서 "예산을 늘려야 한다"는 목소리가 나왔다.'
+    assert [q.speaker for q in run(body).quotes] == [None]
+
+
+def test_a_bare_name_made_a_subject_and_named_again_is_a_person(run):
+    got = run("성폭행범 조만식은 지난 30일 새벽 주택에 침입했다. 경찰에 따르면 조만식은 범행을 자백했다.")
+    assert "조만식" in got.people
+    got = run("문제가 된 발언은 황재민의 발언이었는데, 황재민은 방송 뒤 사과했다.")
+    assert "황재민" in got.people
+
+
+def test_a_glossed_or_quoted_thing_is_no_bare_name(run):
+    got = run("원핵생물인 고세균(Archaea) 연구가 늘었다. 고세균은 극한 환경에서도 산다.")
+    assert "고세균" not in got.people
+    got = run("우주선 ‘오리온’이 발사됐다. 오리온은 화성까지 간다.")
+    assert "오리온" not in got.people
+
+
+def test_a_mayor_with_the_city_between_name_and_title(run):
+    got = run('에릭 애덤스 뉴욕 시장은 "지하철 치안을 강화하겠다"고 말했다.')
+    assert "에릭 애덤스" in got.people and [q.speaker for q in got.quotes] == ["에릭 애덤스"]
+    got = run("테슬라 중국 시장 점유율이 늘었다.")
+    assert got.people == ()
+
+
+def test_a_given_name_kiwi_reads_with_a_numeral(run):
+    body = '김영오씨는 농성장에서 "끝까지 함께하겠다"고 말했다.'
+    got = run(body)
+    assert "김영오" in got.people and [q.speaker for q in got.quotes] == ["김영오"]
+
+
+def test_a_subject_kiwi_cut_inside_an_organisation_name_with_의(run):
+    body = '주호영 국민의힘 원내대표는 "추경 편성은 정략적 발상"이라고 주장했다.'
+    assert [q.speaker for q in run(body).quotes] == ["주호영"]
+    body = '국민의힘은 "추경 편성은 정략적 발상"이라고 주장했다.'
+    assert [q.speaker for q in run(body).quotes] == ["국민의힘"]
+
+
+def test_roles_of_activists_and_columnists_are_titles(run):
+    got = run('최경민 환경운동연합 활동가는 "방류를 멈춰야 한다"고 말했다. 한정호 주필은 칼럼에서 반박했다.')
+    assert "최경민" in got.people and "한정호" in got.people
+    assert [q.speaker for q in got.quotes] == ["최경민"]
+
+
+def test_a_topic_naming_no_one_gives_way_to_a_persons_clause(run):
+    body = '지난 3일은 김도현 장관이 현장 직원들을 격려한 날인데, "안전이 최우선"이라고 당부한 것으로 알려졌다.'
+    assert [q.speaker for q in run(body).quotes] == ["김도현"]
+
+
+def test_an_earlier_topic_speaks_when_the_last_names_no_one(run):
+    body = '한국철도공사는 대체 인력은 "출입문 개폐만 맡을 것"이라고 했지만 사실과 달랐다.'
+    assert [q.speaker for q in run(body).quotes] == ["한국철도공사"]
+
+
+def test_a_certain_unnamed_speaker_keeps_the_words_unattributed(run):
+    body = '연합뉴스는 현지 언론을 인용해 김도현 장관의 한 측근은 "장관이 곧 사임할 것"이라고 전했다고 보도했다.'
+    assert [q.speaker for q in run(body).quotes] == [None]
+
+
+def test_a_quotation_going_on_from_the_sentence_before(run):
+    body = '김도윤 장관은 이날 현장을 찾아 직원들을 격려했다. 이어 "안전이 최우선"이라고 강조했다.'
+    assert [q.speaker for q in run(body).quotes] == ["김도윤"]
+
+
+def test_a_priest_named_after_his_role(run):
+    got = run("성당 건립을 이끈 가톨릭 사제인 안드레아 코발스키가 축성식을 집전했다.")
+    assert "안드레아 코발스키" in got.people

@@ -12,7 +12,7 @@ import re
 from .bylines import byline_spans, inside, reporter_names
 from .enumerated import enumerated_orgs
 from .listed import listed_names
-from .mentions import Found, plain_reference, read_phrase, read_word
+from .mentions import Found, bare_people, plain_reference, read_phrase, read_word
 from .model import Entities
 from .phrases import phrases_of
 from .quotes import quotations
@@ -89,6 +89,8 @@ def _read(found: Found, text: str, tokens, skipped: list[tuple[int, int]], at_sh
             found.person(name, title, at + at_shift)
     found.subjects.extend((start, end, particle, plain_reference(text[start:end], word))
                           for start, end, particle, word in runs.plain_subjects)
+    if subjects:
+        bare_people(found, text)
 
 
 def _as_company(name: str, title: str, body: str) -> bool:

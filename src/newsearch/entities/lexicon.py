@@ -60,12 +60,14 @@ PERSON_TITLES = _words("""
 외무상 방위상 재무상 총무상 법무상 경제산업상 후생노동상 문부과학상 국토교통상 농림수산상 환경상 부흥상 관방장관
 비서관 행정관 선임행정관 보좌관 부대변인 특보 차관보 부장관 국무장관 사무차장 원내총무 총비서 공보관 수행비서
 정무수석 민정수석 경제수석 홍보수석 사회수석 외교안보수석 국민소통수석 시민사회수석
+활동가 운동가 이코노미스트 사무국장 상임대표 지검장 주필 논설위원 해설위원 주교 변리사 한의사 수의사 국무총리 총통
+왕세자 조사관 수사관 통역사 코미디언 유튜버 사제
 """)
 # Titles that are also common nouns (시장 market, 검사 test, 군 army, 양 amount): they make a person only
 # right after the name (`손흥민 선수`, modifiers aside), never as the head of a compound (`전수검사`).
 WEAK_TITLES = _words("""
 시장 지사 검사 이사 대장 소장 상사 원사 중사 하사 양 군 수석 고문 위원 의사 주임 대사 영사 수상 선생 이장 통장 경사 교사
-작가 배우 가수 선수 코치 왕자 공주 신부 장군 대원 주석 비서 타자 기수 소방관 경찰관 구조대원
+작가 배우 가수 선수 코치 왕자 공주 신부 장군 대원 주석 비서 타자 기수 소방관 경찰관 구조대원 사제
 """)
 # Weak titles that still head a compound title (`국가주석`, `국가대표선수`, `상임위원`, `주미대사`).
 COMPOUND_HEADS = _words("주석 선수 위원 대사 시장 지사")

@@ -24,6 +24,9 @@ AGE_ASIDE = re.compile(r"\s*\d{1,3}\s*(?:세|살)?\s*(?:[,·ㆍ/][^)]*)?")
 SUBJECT_PARTICLES = frozenset({"은", "는", "이", "가", "도", "께서", "께서는"})
 # An organisation's topic as a place it speaks from (`리얼미터에서는 "…"고 분석했다`); a place's is no speaker.
 ORG_TOPIC = "에서는"
+# A quotation's opening mark right after a subject, a date's word or `이날` between them or not
+# (`김은혜는 "…"`, `김은혜는 이날 “…”`): the slot of a speaker.
+BEFORE_QUOTE = re.compile(r"\s?(?:(?:이날|당시|\d{1,2}일)\s)?[\"“]")
 # Longest foreign name, in written words (`마틴 루서 킹`).
 MAX_FOREIGN_WORDS = 3
 # Most words between a name and its title (`황창규 KT 회장`: one; `버락 오바마 미국 제44대 대통령`: two).
@@ -39,6 +42,9 @@ ROYAL_TITLES = frozenset({"왕자", "공주"})
 # Envoys' titles, named with the country they serve in between (`장용철 말레이시아 주재 대사`), and that word.
 ENVOY_TITLES = frozenset({"대사", "영사", "특사"})
 STATIONED = frozenset({"주재"})
+# Weak titles whose place may stand between them and the name: an envoy's country, a mayor's city or a
+# governor's province (`장용철 말레이시아 대사`, `안느 이달고 파리 시장`).
+PLACED_TITLES = ENVOY_TITLES | {"시장", "지사"}
 # Endings of long proper nouns that are regions, not names (`신장자치구`, `아이오와주`).
 REGION_ENDINGS = ("시", "군", "구", "주", "성", "도", "국", "현", "섬", "강", "산", "만", "해")
 
@@ -48,11 +54,12 @@ class Found:
     every person and organisation mention (for references), and every subject phrase's reference."""
 
     __slots__ = ("people", "orgs", "places", "person_mentions", "person_offsets", "org_mentions",
-                 "org_offsets", "subjects", "kinds", "words")
+                 "org_offsets", "subjects", "kinds", "words", "bare")
 
     def __init__(self):
         self.kinds: dict[tuple, str] = {}  # (text, tags, after a place) -> kind: words recur in an article
         self.words: dict[tuple, tuple] = {}  # (form, tag) of a one-token run -> what it names (read_word)
+        self.bare: dict[str, list[int]] = {}  # a Korean-looking name alone as a subject -> offsets (bare_people)
         self.people: dict[str, int] = {}
         self.orgs: dict[str, int] = {}
         self.places: dict[str, int] = {}
@@ -108,7 +115,7 @@ def _name_end(chunks: list[Chunk], kinds: list[str], lo: int, t: int, weak: str)
     """Index of the last chunk of the name the title at chunks[t] belongs to, or -1. Between a name and
     its title stand only organisations, places, modifiers, ordinals and a few common nouns
     (`허우한민 신장자치구 신문판공실 주임`); a weak title (`weak`, "" for another) takes only the name right
-    before it, an envoy's places and `주재` aside (`장용철 말레이시아 주재 대사`). A Korean name of three
+    before it, an envoy's, a mayor's or a governor's places and `주재` aside (`장용철 말레이시아 주재 대사`). A Korean name of three
     syllables wins over a nearer foreign-looking word (`박영선 새정연 원내대표`), unless that word goes on a
     foreign name it opens (`기시다 후미오 외무상`)."""
     common = 0
@@ -123,7 +130,8 @@ def _name_end(chunks: list[Chunk], kinds: list[str], lo: int, t: int, weak: str)
             if nearest < 0 and _modifies_common(chunks, kinds, lo, k):
                 continue  # `앨런 스턴 뉴호라이즌 연구 책임자`: 뉴호라이즌 names the research, not a name's word
             nearest = k if nearest < 0 else nearest
-        elif weak and kind != MOD and not (weak in ENVOY_TITLES and (kind == PLACE or chunk.text in STATIONED)):
+        elif weak and kind != MOD and not (weak in PLACED_TITLES and kind == PLACE) and not (
+                weak in ENVOY_TITLES and chunk.text in STATIONED):
             break
         elif kind == OTHER and not any(tag in PROPER_TAGS for tag in chunk.tags):
             common += 1
@@ -273,6 +281,10 @@ def read_phrase(phrase: Phrase, found: Found, at_shift: int, subjects: bool) -> 
                 _orgs_around(chunks, kinds, lo, t, used)
             lo = t + 1
     org = _other_names(chunks, kinds, used, found, at_shift)
+    last = chunks[-1]
+    if subjects and kinds[-1] == KNAME and not person and len(last.tags) == 1 and phrase.particle in \
+            SUBJECT_PARTICLES and _bare_name((last.text, last.tags[0])):  # 성폭행범 고종석은
+        found.bare.setdefault(last.text, []).append(last.start + at_shift)
     if subjects and phrase.particle in SUBJECT_PARTICLES:
         found.subjects.append((phrase.start, phrase.end, phrase.particle, _reference(chunks, kinds, person, org)))
     elif subjects and phrase.particle == ORG_TOPIC and org and (kinds[-1] == ORG or kinds[-2:] == [ORG, OTHER]):
@@ -292,10 +304,47 @@ def read_word(word: tuple[int, int, tuple[str, str], str], text: str, found: Fou
         found.org(name, start + at_shift)
     elif kind == PLACE:
         found.place(name, start + at_shift)
+    elif kind == KNAME and subjects and particle in SUBJECT_PARTICLES and _bare_name(form_tag):
+        if _speaks(text, end, particle):
+            found.person(form_tag[0], "", start + at_shift)  # 김은혜는 "…"라고 주장했다
+        found.bare.setdefault(form_tag[0], []).append(start + at_shift)
     if subjects and particle in SUBJECT_PARTICLES:
         found.subjects.append((start, end, particle, effect[2]))
     elif subjects and particle == ORG_TOPIC and kind != PLACE:  # an organisation the other passes may find
         found.subjects.append((start, end, particle, effect[2] if kind == ORG else ("name", text[start:end])))
+
+
+def _bare_name(form_tag: tuple[str, str]) -> bool:
+    """A Korean-looking proper noun of three syllables with a common surname (`김은혜`), read as one token."""
+    return form_tag[1] == "NNP" and len(form_tag[0]) == 3 and form_tag[0][0] in COMMON_SURNAMES
+
+
+def _speaks(text: str, end: int, particle: str) -> bool:
+    """The subject ending at `end` stands right before a quotation's opening mark: the slot of a speaker
+    makes a bare name there a person."""
+    return text.startswith(particle, end) and BEFORE_QUOTE.match(text, end + len(particle)) is not None
+
+
+def _glossed(text: str, name: str) -> bool:
+    """The text writes `name` with a Latin gloss (`고세균(Archaea)`, `오리온(Orion)`) or in quotation marks
+    (`‘오리온’`), as it writes things and species, seldom a Korean person."""
+    at = text.find(name + "(")
+    while at >= 0:
+        after = text[at + len(name) + 1:at + len(name) + 2]
+        if after.isascii() and after.isalpha():
+            return True
+        at = text.find(name + "(", at + 1)
+    return any(pair[0] + name + pair[1] in text for pair in ("‘’", "''", "“”", '""'))
+
+
+def bare_people(found: Found, text: str) -> None:
+    """A bare name (`_bare_name`) the text makes a subject and names again (`김정남은 … 김정남은`, `김태호의 발언
+    … 김태호는`) is a person, unless another rule made it an organisation or a place."""
+    for name, offsets in found.bare.items():
+        if name not in found.people and name not in found.orgs and name not in found.places and \
+                (len(offsets) > 1 or text.count(name) > 1) and not _glossed(text, name):
+            for at in offsets:
+                found.person(name, "", at)
 
 
 def _word_effect(chunk: Chunk) -> tuple[str, str, tuple]:
@@ -373,10 +422,17 @@ def _other_names(chunks: list[Chunk], kinds: list[str], used: list[bool], found:
             found.place(place_name(chunk, after_place), at)
         elif kind == TITLE and chunk.tags[0] == "NNP" and chunk.forms[0] in PLACES_NEEDING_NNP:
             found.place(chunk.forms[0], at)  # 부산시장
-        elif kind == KNAME and chunk.aside and (AGE_ASIDE.fullmatch(chunk.aside) or _full_korean_name(chunk)):
+        elif kind == KNAME and chunk.aside and (AGE_ASIDE.fullmatch(chunk.aside) or (
+                _full_korean_name(chunk) and not _latin(chunk.aside))):  # not 고세균(Archaea)
             found.person(chunk.text, "", at)  # 김철수(45), 구자철(1골 1도움)
         after_place = kind == PLACE
     return org
+
+
+def _latin(aside: str) -> bool:
+    """An aside opening with a Latin letter: a gloss of a thing's name (`(Archaea)`), seldom a Korean person's."""
+    first = aside.lstrip()[:1]
+    return first.isascii() and first.isalpha()
 
 
 def _full_korean_name(chunk: Chunk) -> bool:

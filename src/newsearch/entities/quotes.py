@@ -102,6 +102,10 @@ ASIDE_GAP = re.compile(r"\s?(?:\([^()]{1,12}\)\s?)?")
 MAX_ASIDE_GAP = 16
 # Marks that open a line of a list or a subhead (`ㆍ“…”`, `▲“…”`), with the spaces around them.
 BULLETS = " \tㆍ·•▲△■□◆◇○●-*"
+# A sentence's opening that goes on from the sentence before: its quotation is the same speaker's.
+GOES_ON = re.compile(r"\s*(?:이어|이어서|그러면서|또|또한|아울러|덧붙여|특히)\s*,?\s*")
+# A sentence that says the words before it are its subject's (`김 장관은 2일 …에서 이같이 말했다`).
+LIKE_THIS = re.compile(r"(?:이같이|이렇게|이와 같이)\s?(?:[가-힣]+\s)?(?:말|밝|강조|설명|전|주장|지적|덧붙|언급|답|했|하였)")
 
 
 def _said(body: str, end: int, sentence_end: int) -> bool:
@@ -333,6 +337,11 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
         who = resolve(subject, found, first, last_speaker, body)
         if who or _someone(subject, body):
             return who
+        who = _person_subject(before, found, first, last_speaker, body) if topics else None
+        if not who and len(topics) > 1 and topics[-2][3][0] in ("person", "org", "name"):
+            who = resolve(topics[-2], found, first, last_speaker, body)  # 코레일은 대학생은 "…"이라고 했지만
+        if who:  # `16일은 윤석열 대통령이 … 만난 날인데, "…"이라고 발언한`: a topic naming no one, a person's clause
+            return who
         before = []  # `질문에는 "…"고 대답했다`: no one named; the speaker goes on from the sentences before
     if after:
         who = resolve(after[0], found, first, last_speaker, body)
@@ -340,7 +349,17 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
             return who  # `"…"며 "…"는 내용이 담긴 메시지를`: the words' content, no one; the speaker goes on
     if index - 1 in speakers:
         return speakers[index - 1]
-    return _previous_speech(body, found, first, last_speaker)
+    go_on = GOES_ON.fullmatch(body, first, max(first, start - 1)) is not None  # 이어 "…"라고 말했다
+    return _previous_speech(body, found, first, last_speaker, go_on)
+
+
+def _person_subject(before: list, found: Found, first: int, last_speaker: str | None, body: str) -> str | None:
+    """The person the last subject (이/가) before the quotation names, when it names one (None otherwise)."""
+    for subject in reversed(before):
+        if subject[2] not in TOPIC_PARTICLES and subject[3][0] in ("person", "surname", "name"):
+            who = resolve(subject, found, first, last_speaker, body)
+            return who if who in found.people else None
+    return None
 
 
 def _aside_after(body: str, found: Found, close: int) -> str | None:
@@ -355,12 +374,13 @@ def _aside_after(body: str, found: Found, close: int) -> str | None:
 
 
 def _someone(subject: tuple, body: str) -> bool:
-    """The subject phrase stands for a speaker, named or not (a pointer, a team, `한 주민은`, `정부는`), so that a
+    """The subject phrase stands for a speaker, named or not (a pointer, a team, `한 주민은`, `한 측근은`, `정부는`), so that a
     quotation it says has no one else's words."""
     if subject[3][0] != "none":
         return True
     word = body[subject[0]:subject[1]].rsplit(" ", 1)[-1]
-    return word in UNNAMED_SPEAKERS or word.endswith(UNNAMED_ENDINGS)
+    return (word in UNNAMED_SPEAKERS or word.endswith(UNNAMED_ENDINGS)
+            or body[max(0, subject[0] - 3):subject[0]] in (" 한 ", "\n한 ") or subject[0] == 2 and body.startswith("한 "))
 
 
 def _named_at(body: str, mark: int, names: dict[str, str], found: Found) -> str | None:
@@ -384,6 +404,20 @@ def _named_at(body: str, mark: int, names: dict[str, str], found: Found) -> str 
         before = words[0]  # 임지선 박사 "…"; 서울대 연구팀 "…": the team speaks for its organisation
     for name in sorted(names, key=len, reverse=True):
         if before.endswith(name) and (len(before) == len(name) or not _letter(before[-len(name) - 1])):
+            return names[name]
+    return None
+
+
+def _org_from(body: str, mark: int, names: dict[str, str], found: Found) -> str | None:
+    """The organisation named right before `에서` and the quotation's mark at `mark` (`대통령실에서 "…"라고
+    했다`: an organisation's words), or None."""
+    before = body[max(0, mark - 40):mark].rstrip(" ")
+    if not before.endswith("에서") or len(before) == min(40, mark):
+        return None
+    before = before[:-2]
+    for name in sorted(names, key=len, reverse=True):
+        if names[name] in found.orgs and before.endswith(name) and (
+                len(before) == len(name) or not _letter(before[-len(name) - 1])):
             return names[name]
     return None
 
@@ -429,15 +463,38 @@ def _who(body: str, found: Found, names: dict[str, str], context: tuple, at: tup
     named = _named_at(body, start - 1, names, found)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
     if named:
         return named
+    if not any(_someone(s, body) for s in before) and _said(body, end, last):
+        org = _org_from(body, start - 1, names, found)
+        if org:  # 대통령실에서 "…"라고 했다: no one else is its sentence's subject
+            return org
     if not before:
         told = _words_of(body, found, end, ends, last)  # “…”는 게 김 장관의 설명이다
         if told is not None:
             return told[0]
+    if not before and _said_next(body, ends, (first, index, start, end, last)):
+        told = _told_after(body, found, end, ends, index)  # “…”. 피터 리 부사장은 …에서 이같이 강조했다
+        if told:
+            return told
     speaker = (_aside_after(body, found, end)  # “…”(유룡 KAIST 화학과 교수)
                or _speaker(body, found, before, after, (first, index, start), speakers))
     if speaker is None and _stands_alone(body, start - 1, end + 1):
         speaker = _told_after(body, found, end, ends, index)  # “…” / … 김영달 소방위의 목소리가 떨렸다
     return speaker
+
+
+def _said_next(body: str, ends: list[int], at: tuple) -> bool:
+    """The quotation at `at` is a sentence of its own (nothing but marks and a stop around it) and the next
+    sentence says whose words they are (`이같이 말했다`, `이렇게 밝혔다`)."""
+    first, index, start, end, last = at
+    if body[first:start - 1].strip(BULLETS + "\n"):
+        return False
+    if body[end - 1] in ".!?" and LIKE_THIS.search(body, end + 1, last):
+        return True  # “…한다.” 박 회장은 이렇게 말했다: a stop inside the marks ends no sentence of the splitter's
+    if body[end + 1:last].strip(" .\n"):
+        return False
+    k = bisect_right(ends, last)
+    stop = ends[k] if k < len(ends) else len(body)
+    return LIKE_THIS.search(body, last, stop) is not None
 
 
 def _words_of(body: str, found: Found, end: int, ends: list[int], last: int) -> tuple[str | None] | None:
@@ -464,11 +521,12 @@ def _words_of(body: str, found: Found, end: int, ends: list[int], last: int) -> 
     return (found.org_mentions[i] if i >= 0 and found.org_offsets[i] > end else None,)
 
 
-def _previous_speech(body: str, found: Found, first: int, last_speaker: str | None) -> str | None:
+def _previous_speech(body: str, found: Found, first: int, last_speaker: str | None, go_on: bool = False) -> str | None:
     """The subject of the sentence before offset `first` when that sentence reports speech
-    (`그는 이렇게 말했다.` before a quotation standing alone), else None."""
+    (`그는 이렇게 말했다.` before a quotation standing alone) or the quotation's sentence opens by going on from it
+    (`go_on`: `이어 "…"라고 말했다`, `그러면서 "…"`), else None."""
     previous = body[max(0, first - 300):first]
-    if not SPEECH_END.search(previous):
+    if not go_on and not SPEECH_END.search(previous):
         return None
     cut = max(previous.rfind(". ", 0, len(previous) - 2), previous.rfind("\n", 0, len(previous) - 1))
     start = first - len(previous) + cut + 1
@@ -566,7 +624,8 @@ def _last_of_kind(found: Found, at: int, endings: tuple[str, ...]) -> str | None
 def _person_inside(found: Found, start: int, end: int) -> str | None:
     """The last person mentioned inside a subject phrase the rules could not read (`맥스 피터슨 AWS 월드와이드
     공공사업 부문 부사장은`: titled.py found the name at a distance from its title), else its last organisation,
-    or the organisation whose name ends where the phrase ends (`우아한형제들은`, read `형제들은`)."""
+    or the organisation whose name ends where the phrase ends (`우아한형제들은`, read `형제들은`); a phrase that
+    starts inside an organisation's name is the words of the person named right before that name."""
     i = latest_before(found.person_offsets, end)
     if i >= 0 and found.person_offsets[i] >= start:
         return found.person_mentions[i][0]
@@ -574,6 +633,10 @@ def _person_inside(found: Found, start: int, end: int) -> str | None:
     if i < 0:
         return None
     at, name = found.org_offsets[i], found.org_mentions[i]
+    if at < start < at + len(name):  # `주호영 국민의힘 원내대표는`, read `힘 원내대표는`: the person named before it
+        j = latest_before(found.person_offsets, at)
+        if j >= 0 and found.person_offsets[j] + len(found.person_mentions[j][0]) + 1 == at:
+            return found.person_mentions[j][0]
     # `우아한/VA 형제들은`: a listed organisation Kiwi read in pieces, the subject only its last ones
     return name if at >= start or at + len(name) == end else None
 

@@ -70,6 +70,8 @@ def korean_name(text: str, tags: tuple, forms: tuple = ()) -> bool:
         return False
     if len(tags) > 1 and tags[0] == "NNP" and forms and len(forms[0]) == 1:
         return all(t in SPLIT_NAME_TAGS for t in tags)  # 김/NNP 동/NNG 식/XSN, 김/NNP 범/XPN 석/MM: a name split
+    if tags == ("NNP", "NR") and forms and len(forms[0]) == 2:
+        return True  # 김영/NNP 오/NR: a given name's last syllable read as a numeral
     return all(t == "NNP" or t == "UN" for t in tags) or (len(tags) > 1 and all(t in NAME_TAGS for t in tags))
 
 
@@ -92,7 +94,7 @@ def title_of(chunk: Chunk) -> tuple[str, str]:
         last = forms[-1]
         if last in PERSON_TITLES:
             stem = text[:len(text) - len(last)]
-            if korean_name(stem, tags[:-1]):
+            if korean_name(stem, tags[:-1], forms[:-1]):
                 return last, stem
             if stem in PLACES_NEEDING_NNP and tags[0] == "NNP":
                 return last, ""  # 부산시장, 경기도지사
