@@ -106,17 +106,12 @@ def find_values(reader, fieldname: str, wanted: set[str]) -> list[tuple[int, str
 def _find_by_keys(reader, fieldname: str, wanted: set[str]) -> list[tuple[int, str]] | None:
     """`find_values` on a text column of variable bytes without a Python object a document: each value's
     length and its first and last eight bytes make a key, the keys of all documents are computed at once, and
-    only the documents whose key is a wanted value's are compared byte for byte (at a million ids, 0.21 s ->
-    about 0.03 s of each process's first query with copies). None for another kind of column."""
-    size = reader.doc_count_all()
-    col = reader.column_reader(fieldname)
-    raw = getattr(col, "_reader", col)
-    if not size or not isinstance(raw, VarBytesColumn.Reader) or not _is_text(col):
+    only the documents whose key is a wanted value's are compared byte for byte (at a million ids, 0.21 ->
+    0.13 s of each process's first query with copies). None for another kind of column."""
+    col, stored = _column_bytes(reader, fieldname)
+    if stored is None or not _is_text(col):
         return None
-    lengths = np.asarray(raw._lengths, dtype=np.int64)[:size]
-    offsets = np.asarray(raw._offsets, dtype=np.int64)[:size]
-    end = int((offsets + lengths).max())
-    data = bytes(raw._dbfile.get(raw._basepos, end)) if end else b""
+    lengths, offsets, data = stored
     keys = {w.encode("utf-8") for w in wanted}
     want = np.unique(_keys_of(list(keys)))  # few against the documents: each document's key looked up in them
     got = _keys(data, offsets, lengths)
@@ -176,19 +171,28 @@ def _keys_of(values: list[bytes]) -> np.ndarray:
     return _keys(b"".join(values), offsets, lengths)
 
 
-def _raw_values(reader, fieldname: str):
-    """(the column's stored bytes per document, the function giving each its value) of one segment."""
+def _column_bytes(reader, fieldname: str) -> tuple:
+    """(the column reader of one segment, and for a column of variable bytes (lengths, offsets) per document with
+    the values' bytes in one piece, else None)."""
     size = reader.doc_count_all()
     col = reader.column_reader(fieldname)
     raw = getattr(col, "_reader", col)
+    if not size or not isinstance(raw, VarBytesColumn.Reader):
+        return col, None
+    lengths = np.asarray(raw._lengths, dtype=np.int64)[:size]
+    offsets = np.asarray(raw._offsets, dtype=np.int64)[:size]
+    end = int((offsets + lengths).max())
+    return col, (lengths, offsets, bytes(raw._dbfile.get(raw._basepos, end)) if end else b"")
+
+
+def _raw_values(reader, fieldname: str):
+    """(the column's stored bytes per document, the function giving each its value) of one segment."""
+    col, stored = _column_bytes(reader, fieldname)
+    if stored is None:  # another column type (or no documents): translated already
+        return [col[d] for d in range(reader.doc_count_all())], (lambda v: v)
+    lengths, offsets, data = stored
     translate = _UTF8 if _is_text(col) else (getattr(col, "_translate", None) or (lambda v: v))
-    if isinstance(raw, VarBytesColumn.Reader) and size:
-        lengths = np.asarray(raw._lengths, dtype=np.int64)
-        offsets = np.asarray(raw._offsets, dtype=np.int64)
-        end = int((offsets + lengths).max())
-        data = raw._dbfile.get(raw._basepos, end) if end else b""
-        return [data[o:o + n] for o, n in zip(offsets.tolist(), lengths.tolist())], translate
-    return [col[d] for d in range(size)], (lambda v: v)  # another column type: translated already
+    return [data[o:o + n] for o, n in zip(offsets.tolist(), lengths.tolist())], translate
 
 
 def fixed_rows(reader, fieldname: str, width: int) -> tuple[np.ndarray, np.ndarray]:
