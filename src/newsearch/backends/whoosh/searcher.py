@@ -26,6 +26,7 @@ from ...search.querylang import QueryTree, clean
 from ...search.settings import DEFAULT, Ranking
 from ...search.spelling import suggestion
 from . import bylines, complete, days, forward, groups, scan, segment_files, spelling, store
+from .postings import doc_frequency
 from .queries import Compiled, Near, compile_tree
 from .snapshot import Snapshot
 
@@ -37,7 +38,7 @@ class NewsBM25(scoring.BM25F):
 
     def idf(self, searcher, fieldname, text):
         parent = searcher.get_parent()
-        n = parent.doc_frequency(fieldname, text)
+        n = doc_frequency(parent, fieldname, text)
         dc = parent.doc_count_all()
         return math.log(1 + (dc - n + 0.5) / (n + 0.5))
 
