@@ -125,15 +125,19 @@ class Scorer:
         return self.postings.n if self._space is None else len(self._space)
 
     def _locate(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """Indexes of docnums `ids` in the evaluation space, and which of `ids` are in it (None: all)."""
+        """Indexes in the evaluation space of those of the sorted docnums `ids` it holds, and which of `ids` they
+        are (None: all; else a mask or indexes of `ids`, in the same order)."""
         space = self._space
         if space is None:
             return ids, None
-        pos = np.searchsorted(space, ids)
-        if not len(space):
-            return pos[:0], np.zeros(len(ids), dtype=bool)
-        pos_c = np.minimum(pos, len(space) - 1)
-        keep = space[pos_c] == ids
+        if not len(space) or not len(ids):
+            return np.zeros(0, dtype=np.int64), np.zeros(len(ids), dtype=bool)
+        if len(space) * 4 < len(ids):  # the few candidates of a re-rank stage, looked for in a long list
+            j = np.minimum(np.searchsorted(ids, space), len(ids) - 1)
+            found = ids[j] == space
+            return np.flatnonzero(found), j[found]
+        pos = np.minimum(np.searchsorted(space, ids), len(space) - 1)
+        keep = space[pos] == ids
         if keep.all():
             return pos, None
         return pos[keep], keep
