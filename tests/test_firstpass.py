@@ -146,3 +146,20 @@ def test_window_bonus_puts_the_answer_sentence_first(tmp_path, kiwi, weight):
     with open_searcher(ix, ranking=Ranking(window_weight=weight)) as searcher:
         hits = [h.id for h in searcher.search("섬 주민 축제 등대 공연", limit=2).hits]
     assert hits == (["together", "scattered"] if weight else ["scattered", "together"])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_union_of_posting_lists_either_way(seed):
+    """The evaluation space (scorer._union) is the sorted distinct docnums whether the lists are merged or marked:
+    random sorted lists, one to nine of them, short and long, some sharing documents."""
+    from newsearch.backends.whoosh.scorer import _union
+
+    rng = np.random.default_rng(seed)
+    n = 200_000
+    for _ in range(20):
+        k = int(rng.integers(1, 10))
+        lists = [np.sort(rng.choice(n, int(rng.choice([0, 1, 50, 3000, 60000])), replace=False)).astype(np.int32)
+                 for _ in range(k)]
+        want = np.flatnonzero(np.isin(np.arange(n), np.concatenate(lists))) if lists else np.zeros(0)
+        got = _union(lists, n)
+        assert got.dtype == np.int64 and np.array_equal(got, want)

