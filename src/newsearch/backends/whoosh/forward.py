@@ -37,7 +37,7 @@ def column_value(terms) -> str:
 def foreground(collector: Collector, view: GroupView, scored, hit: np.ndarray, depth: int) -> list[int]:
     """Docnums of the best-ranked member of each of the first `depth` groups of copies among the matches `hit`,
     in the first pass's BM25 order (re-ranking moves the head of a results page, not who is in the top 200)."""
-    matches = int(hit.sum())
+    matches = int(np.count_nonzero(hit))
     want = depth * 2
     while True:
         ranked = collector.top(scored, hit, want)

