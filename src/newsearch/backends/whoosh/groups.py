@@ -158,14 +158,16 @@ class GroupView:
                     cols["headline"][docnum])
 
     def count(self, docnums: np.ndarray) -> int:
-        """How many groups the documents `docnums` form (a few: their distinct keys; many: marks counted, by
-        count_nonzero: a bool array's sum() converts each mark, 0.30 ms against 0.04 at a million)."""
+        """How many groups the sorted documents `docnums` form: those that are their own key (no copies here, or
+        a group's lead), and the leads of the others' groups that are not among them (work in proportion to
+        the documents, not to the index: marking a million keys cost 0.4 ms a query)."""
         keys = self.key[docnums]
-        if len(keys) <= 512:
-            return len(set(keys.tolist()))
-        seen = np.zeros(len(self.key), dtype=bool)
-        seen[keys] = True
-        return int(np.count_nonzero(seen))
+        own = keys == docnums
+        leads = np.unique(keys[~own])  # the groups of members whose lead is elsewhere (or absent)
+        if not len(leads) or not len(docnums):
+            return int(np.count_nonzero(own))
+        at = np.minimum(np.searchsorted(docnums, leads), len(docnums) - 1)
+        return int(np.count_nonzero(own)) + int(np.count_nonzero(docnums[at] != leads))
 
     def collapse(self, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """The first of each group, in the order given."""
