@@ -279,8 +279,9 @@ class WhooshStore:
         stamp = (id(snap), groups.file_stamp(self.index_dir))
         view = self._view
         if view is None or view.stamp != stamp:
-            view = self._view = groups.GroupView(groups.read_groups(self.index_dir)[1], snap.postings.leaves,
-                                                 snap.postings.live(), s.reader(), stamp)
+            _gen, found, places = groups.read_file(self.index_dir)
+            view = self._view = groups.GroupView(found, snap.postings.leaves, snap.postings.live(), s.reader(), stamp,
+                                                 places)
         return view
 
     def _grouped(self, s, view: groups.GroupView, docnum: int, match: Match) -> Match:
