@@ -108,7 +108,6 @@ class Postings:
         self.searcher = searcher
         self.n = searcher.doc_count_all()
         self.leaves = searcher.leaf_searchers()
-        self._lengths: dict[str, np.ndarray] = {}
         self._joined: OrderedDict = OrderedDict()
         folder = getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None)
         self._segment_keys = [(folder, _segment_id(sub.reader())) for sub, _off in self.leaves]
@@ -130,22 +129,20 @@ class Postings:
         return self._live
 
     def lengths(self, fieldname: str) -> np.ndarray:
-        """Each document's field length as BM25 sees it (Whoosh's one-byte approximation)."""
-        out = self._lengths.get(fieldname)
-        if out is None:
-            out = np.ones(self.n, dtype=np.float64)
-            for sub, offset in self.leaves:
-                reader = sub.reader()
-                size = reader.doc_count_all()
-                codes = _length_bytes(reader, fieldname, size)
-                if codes is None:
-                    vals = np.fromiter((reader.doc_field_length(d, fieldname, 1) or 1 for d in range(size)),
-                                       dtype=np.float64, count=size)
-                else:
-                    vals = _B2L[codes]
-                    vals[vals == 0] = 1
-                out[offset:offset + size] = vals
-            self._lengths[fieldname] = out
+        """Each document's field length as BM25 sees it (Whoosh's one-byte approximation), read each time: the
+        scorer keeps the length part of BM25 it makes of them (8 bytes a document and field either way)."""
+        out = np.ones(self.n, dtype=np.float64)
+        for sub, offset in self.leaves:
+            reader = sub.reader()
+            size = reader.doc_count_all()
+            codes = _length_bytes(reader, fieldname, size)
+            if codes is None:
+                vals = np.fromiter((reader.doc_field_length(d, fieldname, 1) or 1 for d in range(size)),
+                                   dtype=np.float64, count=size)
+            else:
+                vals = _B2L[codes]
+                vals[vals == 0] = 1
+            out[offset:offset + size] = vals
         return out
 
     def column_codes(self, fieldname: str) -> tuple[np.ndarray, list[str]]:
