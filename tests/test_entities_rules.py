@@ -672,3 +672,10 @@ def test_a_quotation_going_on_from_the_sentence_before(run):
 def test_a_priest_named_after_his_role(run):
     got = run("성당 건립을 이끈 가톨릭 사제인 안드레아 코발스키가 축성식을 집전했다.")
     assert "안드레아 코발스키" in got.people
+
+
+def test_a_bare_subject_with_a_rarer_middle_syllable_named_again(run):
+    got = run("오거돈은 사퇴하면서 이렇게 말했다. 오거돈은 지난 14일 연가를 내고 모습을 드러내지 않았다.")
+    assert "오거돈" in got.people
+    got = run("이베이는 한국 사업을 매각했다. 이베이는 지난해 흑자를 냈다.")
+    assert "이베이" not in got.people and "이베이" in got.orgs
