@@ -679,3 +679,8 @@ def test_a_bare_subject_with_a_rarer_middle_syllable_named_again(run):
     assert "오거돈" in got.people
     got = run("이베이는 한국 사업을 매각했다. 이베이는 지난해 흑자를 냈다.")
     assert "이베이" not in got.people and "이베이" in got.orgs
+
+
+def test_a_foreign_name_opening_with_a_one_syllable_given_name(run):
+    got = run("22일, 시위대는 존 웰터 경찰청장에게 애너하임 경찰 본부 앞에서 기자회견을 열었다.")
+    assert "존 웰터" in got.people

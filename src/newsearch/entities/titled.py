@@ -69,6 +69,8 @@ PROFESSIONS = ("학자", "운동가", "활동가", "사업가", "기업가", "�
                "선수", "감독")
 # A government or an era named after its leader (`윤석열 정부`, `문재인 정권`).
 PERSON_ERAS = frozenset({"정부", "정권", "행정부", "집권", "내각"})
+# One-syllable first words of foreign names (`존`, `폴`, `빌`), no Korean surname (`장`), may open a name's run.
+SHORT_NAME_STARTS = frozenset(w for w in FOREIGN_NAME_STARTS if len(w) == 1 and w not in SURNAMES)
 HEADLINE_QUOTES = frozenset("“\"")
 OPENING_QUOTES = frozenset("'‘\"“")
 CLOSING_QUOTES = frozenset("'’\"”")
@@ -297,7 +299,8 @@ def _foreign_at(tokens, i: int, text: str) -> tuple[str, int]:
     """(two or three Hangul proper nouns written apart on one line, `맥스 피터슨`, the token after them) or ("", i)."""
     j = i
     while (j < len(tokens) and j - i < 3 and tokens[j].tag == "NNP"
-           and (tokens[j].len >= 2 or (j > i and tokens[i].len >= 2 and tokens[j].form not in ONE_LETTER_PLACES))
+           and (tokens[j].len >= 2 or (j > i and tokens[i].len >= 2 and tokens[j].form not in ONE_LETTER_PLACES)
+                or (j == i and tokens[j].form in SHORT_NAME_STARTS))  # 존 웰터 경찰청장
            and tokens[j].form not in NOT_A_PERSON and "가" <= tokens[j].form[0] <= "힣"
            and (tokens[j].form[-1] not in NOT_NAME_ENDINGS or (j == i and tokens[j].form in FOREIGN_NAME_STARTS)
                 or (tokens[j].form[-1] == "리" and tokens[j].len >= (3 if j > i else 4)))  # 오니시 다쿠야
