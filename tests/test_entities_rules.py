@@ -684,3 +684,16 @@ def test_a_bare_subject_with_a_rarer_middle_syllable_named_again(run):
 def test_a_foreign_name_opening_with_a_one_syllable_given_name(run):
     got = run("22일, 시위대는 존 웰터 경찰청장에게 애너하임 경찰 본부 앞에서 기자회견을 열었다.")
     assert "존 웰터" in got.people
+
+
+def test_kin_and_role_words_before_a_name(run):
+    assert "남태현" in run("위너의 멤버 남태현의 일진스캔들로 여론의 불신을 쌓았다.").people
+    assert "성혜림" in run("김정남은 김정일과 그의 본처 성혜림 사이의 아들로 태어났다.").people
+    assert "김영빈" in run("쿠팡 본사 앞 기자회견에 나온 라이더 김영빈은 사고 사례를 소개했다.").people
+    assert "장용철" in run("장성택의 조카인 장용철 말레이시아 대사도 소환됐다.").people
+    got = run("SK텔레콤은 장애인 근로자 이동권 및 고용증진을 위한 업무협약을 맺었다.")
+    assert not got.people
+
+
+def test_a_title_kiwi_read_in_two_before_a_name(run):
+    assert "장영승" in run("SBA(서울산업진흥원 대표이사 장영승)는 연구개발 예산을 투입한다.").people

@@ -67,6 +67,14 @@ NAME_CLOSERS = frozenset({",", ".", ")", "”", "’", "'", '"', "·", "ㆍ", "?
 PROFESSIONS = ("학자", "운동가", "활동가", "사업가", "기업가", "정치가", "예술가", "음악가", "작곡가", "건축가", "혁명가", "사상가",
                "과학자", "연구자", "전문가", "투자가", "소설가", "영화감독", "시인", "우주인", "비행사", "모델", "배우", "가수",
                "선수", "감독")
+# Kin, company and roles news writes right before a person's name, as a title (`멤버 남태현의`, `본처 성혜림`, `라이더
+# 김영빈은`, `조카인 장용철`): only a Korean full name or a foreign name of two words after them is taken.
+ROLES_BEFORE = frozenset("""
+아내 부인 남편 아들 딸 장남 차남 삼남 장녀 차녀 막내 외아들 외동딸 조카 동생 남동생 여동생 형 누나 언니 오빠 형제
+어머니 아버지 모친 부친 본처 손자 손녀 사위 며느리 삼촌 외삼촌 이모 고모 할머니 할아버지 약혼자 약혼녀 애인 연인
+친구 동료 측근 멤버 회원 라이더 기사 운전기사 택배기사 배달원 주부 대학생 노동자 근로자 환자 피해자 유족 희생자
+용의자 피의자 피고인 가해자 원고 제자 스승 후배 선배
+""".split())
 # A government or an era named after its leader (`윤석열 정부`, `문재인 정권`).
 PERSON_ERAS = frozenset({"정부", "정권", "행정부", "집권", "내각"})
 # One-syllable first words of foreign names (`존`, `폴`, `빌`), no Korean surname (`장`), may open a name's run.
@@ -133,14 +141,21 @@ def _title_before(tokens, i: int, text: str) -> str:
     빅토르 …`), or ""."""
     if i >= 3 and tokens[i - 1].tag == "ETM" and tokens[i - 2].tag == "VCP":
         form = tokens[i - 3].form
-        if _is_title(form) or form.endswith(PROFESSIONS):
-            return form
+        if _is_title(form) or form.endswith(PROFESSIONS) or form in ROLES_BEFORE:
+            return form  # 조카인 장용철
         if (form + "인").endswith(PROFESSIONS) and text.startswith(form + "인 ", tokens[i - 3].start):
             return form + "인"  # 우주/NNG 이/VCP ᆫ/ETM: `우주인`, a calling Kiwi read as `우주 + 이다`
     if i >= 1 and tokens[i - 1].tag == "NNG" and text[tokens[i - 1].start + tokens[i - 1].len:tokens[i].start] == " ":
         form = tokens[i - 1].form
-        if (_is_title(form) and form not in WEAK_TITLES and form not in ONE_WORD_TITLES) or form.endswith(PROFESSIONS):
+        if (_is_title(form) and form not in WEAK_TITLES and form not in ONE_WORD_TITLES) or form.endswith(PROFESSIONS) \
+                or form in ROLES_BEFORE:
             return form
+        k = i - 1
+        while k and tokens[k - 1].tag == "NNG" and tokens[k - 1].start + tokens[k - 1].len == tokens[k].start:
+            k -= 1  # 대표/NNG 이사/NNG: a title Kiwi read in two
+        word = text[tokens[k].start:tokens[i - 1].start + tokens[i - 1].len]
+        if k < i - 1 and _is_title(word) and word not in WEAK_TITLES and word not in ONE_WORD_TITLES:
+            return word
     return ""
 
 
@@ -151,10 +166,20 @@ def _split_korean_at(text: str, tl: TokenLists, i: int) -> tuple[str, int]:
     while j < tl.n and j - i < 3 and tl.glued(j) and tl.tags[j] in SPLIT_NAME_TAGS:
         j += 1
     word = text[tl.starts[i]:tl.ends[j - 1]]
-    if j - i < 2 or len(word) != 3 or (j < tl.n and tl.glued(j)) or not _name_shaped(word) or \
-            not HANGUL_WORD.fullmatch(word):
+    goes_on = j < tl.n and tl.glued(j) and tl.tags[j][0] not in "JS"  # a particle or a mark may follow: 김영빈은
+    if j - i < 2 or len(word) != 3 or goes_on or not _name_shaped(word) or not HANGUL_WORD.fullmatch(word):
         return "", i
     return word, j
+
+
+def _role_before(tokens, tl: TokenLists, i: int, j: int) -> str:
+    """The kin or role word (ROLES_BEFORE) right before a name Kiwi cut into syllables (`라이더 김/NNP 영/NNG 빈/NNG은`,
+    `본처 성/NNG 혜/NNG 림/NNG`), or "": a surname read alone, no suffix among the pieces (not `근로자 이동/NNG 권/XSN`)."""
+    if tl.ends[i] - tl.starts[i] != 1 or any(tl.tags[k] == "XSN" for k in range(i, j)):
+        return ""
+    if i and tl.tags[i - 1] == "NNG" and tl.forms[i - 1] in ROLES_BEFORE and tl.ends[i - 1] + 1 == tl.starts[i]:
+        return tl.forms[i - 1]
+    return ""
 
 
 def _foreign_word(form: str) -> bool:
@@ -280,7 +305,7 @@ def _korean_at(tokens, i: int, text: str) -> tuple[str, int]:
     t = tokens[i]
     if (t.tag == "NNP" and t.len == 2 and i + 1 < len(tokens) and tokens[i + 1].len == 1
             and tokens[i + 1].start == t.start + 2 and tokens[i + 1].tag in ("MM", "NNG", "XSN")
-            and not (i + 2 < len(tokens) and tokens[i + 2].start == t.start + 3)):
+            and not (i + 2 < len(tokens) and tokens[i + 2].start == t.start + 3 and tokens[i + 2].tag[0] not in "JS")):
         word = text[t.start:t.start + 3]
         if _name_shaped(word) and korean_name(word, ("NNP",)):
             return word, i + 2  # 문태/NNP 현/MM: the given name's last syllable read apart
@@ -402,7 +427,7 @@ def _other_person_at(text: str, tokens, tl: TokenLists, i: int) -> tuple[tuple[s
     n, tags, starts = tl.n, tl.tags, tl.starts
     if tags[i] in SPLIT_NAME_TAGS and i + 1 < n:
         name, j = _split_korean_at(text, tl, i)
-        title = _titled(tokens, j, text) if name and j < n else ""
+        title = (_titled(tokens, j, text) if name and j < n else "") or (_role_before(tokens, tl, i, j) if name else "")
         if title and title not in WEAK_TITLES:
             return (name, title, starts[i]), j
     if tags[i] != "NNP":
