@@ -697,3 +697,12 @@ def test_kin_and_role_words_before_a_name(run):
 
 def test_a_title_kiwi_read_in_two_before_a_name(run):
     assert "장영승" in run("SBA(서울산업진흥원 대표이사 장영승)는 연구개발 예산을 투입한다.").people
+
+
+def test_a_foreign_name_in_full_once_then_by_the_family_name(run):
+    body = ("연장 후반 11분에 터진 안드레스 이니에스타의 결승골로 스페인이 우승했다. "
+            "연장 후반 4분에 욘 헤이팅아가 반칙을 범했고, 11분에 이니에스타가 결승골을 터뜨렸다.")
+    assert "안드레스 이니에스타" in run(body).people
+    body = ("증강현실 아바타는 사용자를 대신해 원격공간에 존재한다. 아바타가 존재하는 공간은 다르다. "
+            "연구팀은 증강현실 아바타의 동작을 바꿨다.")
+    assert not run(body).people

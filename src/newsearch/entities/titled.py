@@ -86,6 +86,8 @@ CLOSING_QUOTES = frozenset("'’\"”")
 MAX_ASIDE = 16
 # One-letter country names that end a name's run as a place (`존 케리 미 국무장관`), not a name's syllable.
 ONE_LETTER_PLACES = frozenset("미중일러영독불북남한英美中日")
+# Particles after a foreign person's family name written alone (`이니에스타가`, `오바마는`, `오바마의`).
+FAMILY_PARTICLE = r"(?:은|는|이|가|의|에게|도|와|과|를|을)(?![가-힣])"
 # Highest sovereign's number (`엘리자베스 2세`); beyond it, `세` is an age.
 MAX_REGNAL = 30
 SPLIT_NAME_TAGS = frozenset({"NNG", "NNP", "NR", "XSN", "MM"})
@@ -343,10 +345,14 @@ def _foreign_at(tokens, i: int, text: str) -> tuple[str, int]:
 
 def _known_foreign(text: str, tl: TokenLists, i: int, j: int) -> tuple[str, int] | None:
     """(the name, the token after it) when tokens i..j-1 read by `_foreign_at` start with a word of
-    FOREIGN_NAME_STARTS and the name's last word (with what Kiwi cut off it: `샌/NNP 델/NNG`) ends before a
-    particle, a punctuation mark or `이다`, not before a noun it names (`제임스 웹 우주망원경`)."""
-    if tl.forms[i] not in FOREIGN_NAME_STARTS:
-        return None
+    FOREIGN_NAME_STARTS, or their last word is written again alone before a particle (`안드레스 이니에스타의 … 이니에스타가`:
+    a foreign person named in full, then by the family name), and the name's last word (with what Kiwi cut off it:
+    `샌/NNP 델/NNG`) ends before a particle, a punctuation mark or `이다`, not before a noun it names (`제임스 웹
+    우주망원경`)."""
+    if tl.forms[i] not in FOREIGN_NAME_STARTS and not (
+            _may_open_name(tl.forms[i]) and text.count(text[tl.starts[i]:tl.ends[j - 1]]) == 1
+            and _family_name_again(text, tl.forms[j - 2], tl.forms[j - 1])):
+        return None  # named in full once, then by the family name alone (not `증강현실 아바타` … `증강현실 아바타`)
     k = j
     while k < tl.n and tl.starts[k] == tl.ends[k - 1] and tl.tags[k] in ("NNP", "NNG", "UN"):
         k += 1
@@ -354,6 +360,24 @@ def _known_foreign(text: str, tl: TokenLists, i: int, j: int) -> tuple[str, int]
                          or (tl.forms[k] in KIN_AFTER and tl.starts[k] == tl.ends[k - 1] + 1)):
         return None
     return text[tl.starts[i]:tl.ends[k - 1]], k
+
+
+def _family_name_again(text: str, before: str, last: str) -> bool:
+    """The last word of a foreign name (… `before` `last`) stands alone elsewhere in the text, a word of its own before
+    a particle (`이니에스타가`, `이니에스타의`; not after `before`): the way news refers back to a foreign person named in
+    full."""
+    if len(last) < 2:
+        return False
+    for m in re.finditer(r"(?<![가-힣A-Za-z0-9])" + re.escape(last) + FAMILY_PARTICLE, text):
+        if not text.endswith(before + " ", 0, m.start()):
+            return True
+    return False
+
+
+def _may_open_name(word: str) -> bool:
+    """A first word that may open a foreign name: no title or role (`유튜버 갑수목장`), no language or edition (`한국어
+    위키배움터`, `슬로바키아어판`)."""
+    return word not in PERSON_TITLES and word not in ROLES_BEFORE and not word.endswith(("어", "어판", "판"))
 
 
 def _korean_word(token) -> bool:
