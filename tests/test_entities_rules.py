@@ -706,3 +706,12 @@ def test_a_foreign_name_in_full_once_then_by_the_family_name(run):
     body = ("증강현실 아바타는 사용자를 대신해 원격공간에 존재한다. 아바타가 존재하는 공간은 다르다. "
             "연구팀은 증강현실 아바타의 동작을 바꿨다.")
     assert not run(body).people
+
+
+def test_more_institution_endings(run):
+    got = run("부산성폭력상담소는 보도자료를 내고 피해자 보호를 촉구했다.")
+    assert "부산성폭력상담소" in got.orgs
+    got = run("일제강제징용노동자상건립추진위는 기자회견을 열었다. 나쁜차별금지법반대전북추진위원회도 성명을 냈다.")
+    assert "일제강제징용노동자상건립추진위" in got.orgs and "나쁜차별금지법반대전북추진위원회" in got.orgs
+    got = run("세쿼이아캐피털은 투자를 주도했다. 국내 벤처캐피털의 투자도 늘었다.")
+    assert "세쿼이아캐피털" in got.orgs and "벤처캐피털" not in got.orgs

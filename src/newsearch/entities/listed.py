@@ -30,7 +30,8 @@ LISTED_KINDS.update((name, PERSON) for name in PUBLIC_FIGURES)
 LISTED_WORDS = re.compile("(?<![가-힣])[" + "".join(sorted({name[0] for name in LISTED_KINDS})) + "][가-힣]+")
 # Each listed name with each particle → the name (read-only).
 WRITTEN_NAMES = {name + particle: name for name in LISTED_KINDS for particle in PARTICLES}
-INSTITUTION_ENDING = re.compile("|".join(sorted(COMMON_STEM_ORG_SUFFIXES, key=len, reverse=True)))
+INSTITUTION_ENDING = re.compile("|".join(s + ("(?!원회)" if s.endswith("위") else "")  # 추진위, not 추진위원회's first letters
+                                         for s in sorted(COMMON_STEM_ORG_SUFFIXES, key=len, reverse=True)))
 # Letters an institution's name needs before its ending (`조사위원회` is any body's committee).
 MIN_INSTITUTION_STEM = 3
 
