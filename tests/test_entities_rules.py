@@ -715,3 +715,8 @@ def test_more_institution_endings(run):
     assert "일제강제징용노동자상건립추진위" in got.orgs and "나쁜차별금지법반대전북추진위원회" in got.orgs
     got = run("세쿼이아캐피털은 투자를 주도했다. 국내 벤처캐피털의 투자도 늘었다.")
     assert "세쿼이아캐피털" in got.orgs and "벤처캐피털" not in got.orgs
+
+
+def test_an_organisation_before_a_person_loses_the_particle_kiwi_kept(run):
+    got = run("국내 소셜커머스 업계 선두를 달리고 있는 티켓몬스터의 신현성 대표(26 사진)가 기자간담회를 열었다.")
+    assert "티켓몬스터" in got.orgs and "티켓몬스터의" not in got.orgs

@@ -421,7 +421,7 @@ def _other_names(chunks: list[Chunk], kinds: list[str], used: list[bool], found:
             continue
         if kind == ORG or (kind in (FNAME, OTHER) and i + 1 < len(kinds) and kinds[i + 1] == POINTER
                            and any(tag in PROPER_TAGS for tag in chunk.tags)):
-            org = org_name(chunk) or chunk.text
+            org = org_name(chunk) or _without_glued_particle(chunk)
             found.org(org, at)
         elif kind == PLACE:
             found.place(place_name(chunk, after_place), at)
@@ -432,6 +432,15 @@ def _other_names(chunks: list[Chunk], kinds: list[str], used: list[bool], found:
             found.person(chunk.text, "", at)  # 김철수(45), 구자철(1골 1도움)
         after_place = kind == PLACE
     return org
+
+
+def _without_glued_particle(chunk: Chunk) -> str:
+    """The chunk's text less a `의` Kiwi kept on an unknown proper noun (`티켓몬스터의/NNP 신현성 대표`), unless the
+    word ends as a meeting or a doctrine does (`…회의`, `…협의`, `…주의`)."""
+    text = chunk.text
+    if len(text) >= 4 and text[-1] == "의" and chunk.tags == ("NNP",) and not text.endswith(("회의", "협의", "주의")):
+        return text[:-1]
+    return text
 
 
 def _latin(aside: str) -> bool:
