@@ -720,3 +720,12 @@ def test_more_institution_endings(run):
 def test_an_organisation_before_a_person_loses_the_particle_kiwi_kept(run):
     got = run("국내 소셜커머스 업계 선두를 달리고 있는 티켓몬스터의 신현성 대표(26 사진)가 기자간담회를 열었다.")
     assert "티켓몬스터" in got.orgs and "티켓몬스터의" not in got.orgs
+
+
+def test_a_source_named_before_the_marks_by_according_to(run):
+    body = ("KAI 내부 관계자에 의하면, “하 전 사장은 성동조선해양 사장 시절부터 인연을 맺어온 하청업체들을 KAI에 "
+            "그대로 끌고 왔다.”")
+    assert [q.speaker for q in run(body).quotes] == ["KAI"]
+    body = ("해외 언론들은 제이콥 주마 남아프리카공화국 대통령의 발표를 인용해 “넬슨 만델라 전 대통령이 6일 오전 "
+            "자택에서 타계했다”고 보도했다.")
+    assert [q.speaker for q in run(body).quotes] == ["제이콥 주마"]

@@ -103,6 +103,8 @@ MAX_ASIDE_GAP = 16
 # Marks that open a line of a list or a subhead (`ㆍ“…”`, `▲“…”`), with the spaces around them.
 BULLETS = " \tㆍ·•▲△■□◆◇○●-*"
 # A sentence's opening that goes on from the sentence before: its quotation is the same speaker's.
+# A source named before the marks of the words it gave (`KAI 내부 관계자에 의하면, “…”`, `주마 대통령의 발표를 인용해 “…”`).
+ACCORDING_TO = re.compile(r"(?:에\s?따르면|에\s?의하면|의\s(?:발표|말|발언|성명|주장)[을를]\s인용(?:해|하여|하며))\s*,?\s*$")
 GOES_ON = re.compile(r"\s*(?:이어|이어서|그러면서|또|또한|아울러|덧붙여|특히)\s*,?\s*")
 # A sentence that says the words before it are its subject's (`김 장관은 2일 …에서 이같이 말했다`).
 LIKE_THIS = re.compile(r"(?:이같이|이렇게|이와 같이)\s?(?:[가-힣]+\s)?(?:말|밝|강조|설명|전|주장|지적|덧붙|언급|답|했|하였)")
@@ -408,6 +410,21 @@ def _named_at(body: str, mark: int, names: dict[str, str], found: Found) -> str 
     return None
 
 
+def _source_before(body: str, found: Found, first: int, mark: int) -> str | None:
+    """The person or organisation named last before `에 따르면`, `에 의하면` or `의 발표를 인용해` right before the
+    quotation's mark at `mark`, in its sentence from `first` (`KAI 내부 관계자에 의하면, “…”`: KAI), or None."""
+    m = ACCORDING_TO.search(body, max(first, mark - 24), mark)
+    if m is None:
+        return None
+    p = latest_before(found.person_offsets, m.start())
+    o = latest_before(found.org_offsets, m.start())
+    p_at = found.person_offsets[p] if p >= 0 else -1
+    o_at = found.org_offsets[o] if o >= 0 else -1
+    if max(p_at, o_at) < first:
+        return None
+    return found.person_mentions[p][0] if p_at >= o_at else found.org_mentions[o]
+
+
 def _org_from(body: str, mark: int, names: dict[str, str], found: Found) -> str | None:
     """The organisation named right before `에서` and the quotation's mark at `mark` (`대통령실에서 "…"라고
     했다`: an organisation's words), or None."""
@@ -460,8 +477,8 @@ def _who(body: str, found: Found, names: dict[str, str], context: tuple, at: tup
     first, index, start, end, last = at
     if ASKED.match(body, end + 1):
         return None
-    named = _named_at(body, start - 1, names, found)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
-    if named:
+    named = _named_at(body, start - 1, names, found) or _source_before(body, found, first, start - 1)
+    if named:  # 임지선 박사 "…"; 쿠팡 “…” 입장문; 관계자에 의하면 “…”
         return named
     if not any(_someone(s, body) for s in before) and _said(body, end, last):
         org = _org_from(body, start - 1, names, found)
