@@ -729,3 +729,10 @@ def test_a_source_named_before_the_marks_by_according_to(run):
     body = ("해외 언론들은 제이콥 주마 남아프리카공화국 대통령의 발표를 인용해 “넬슨 만델라 전 대통령이 6일 오전 "
             "자택에서 타계했다”고 보도했다.")
     assert [q.speaker for q in run(body).quotes] == ["제이콥 주마"]
+
+
+def test_a_name_kiwi_cut_listed_before_titled_people(run):
+    got = run("이우연, 주동식 주필, 최덕효 대표, 김소연 전 대전시의원 등은 2019년 12월 2일 기자회견을 했다.")
+    assert {"이우연", "주동식", "최덕효", "김소연"} <= set(got.people)
+    got = run("홍길동 교수, 전문의, 이사장 등이 참석했다.")
+    assert "전문의" not in got.people and "이사장" not in got.people

@@ -238,7 +238,7 @@ def listed_before_people(text: str, tl: TokenLists, names) -> list[tuple[str, st
     for name in names:
         at = text.find(name)
         while at >= 2:
-            if text[at - 1] in LIST_MARKS:
+            if text[at - 1] in LIST_MARKS or (text[at - 1] == " " and text[at - 2] in LIST_MARKS):
                 i = bisect_left(tl.starts, at)
                 if i < tl.n and tl.starts[i] == at:
                     out += _listed_before(text, tl, i, "")
@@ -292,12 +292,18 @@ def _listed_before(text: str, tl: TokenLists, i: int, title: str) -> list[tuple[
     """Korean full names listed right before a titled one, sharing its title (`이대연·존 크로커 … 교수`,
     `김철수, 이영희 교수`)."""
     out = []
-    while i >= 2 and tl.forms[i - 1] in LIST_MARKS and tl.tags[i - 2] == "NNP" and tl.ends[i - 2] - tl.starts[i - 2] == 3:
-        form, at = tl.forms[i - 2], tl.starts[i - 2]
-        if (at and text[at - 1].isalnum()) or not _name_shaped(form) or not korean_name(form, ("NNP",)):
+    while i >= 2 and tl.forms[i - 1] in LIST_MARKS:
+        k = i - 2  # the first token of the word before the mark: one proper noun, or a name Kiwi cut (`이/MM 우연/NNG`)
+        while k and tl.glued(k) and k > i - 4:
+            k -= 1
+        form, at = text[tl.starts[k]:tl.ends[i - 2]], tl.starts[k]
+        if len(form) != 3 or (at and text[at - 1].isalnum()) or not _name_shaped(form) or _is_title(form) or \
+                not korean_name(form, ("NNP",)) or not all(tl.tags[x] in SPLIT_NAME_TAGS for x in range(k, i - 1)):
             break
+        if k < i - 2 and tl.tags[k] != "NNP" and not title:
+            break  # a cut name needs the titled one's company: `이우연, 주동식 주필`
         out.append((form, title, at))
-        i -= 2
+        i = k
     return out
 
 
