@@ -736,3 +736,9 @@ def test_a_name_kiwi_cut_listed_before_titled_people(run):
     assert {"이우연", "주동식", "최덕효", "김소연"} <= set(got.people)
     got = run("홍길동 교수, 전문의, 이사장 등이 참석했다.")
     assert "전문의" not in got.people and "이사장" not in got.people
+
+
+def test_two_korean_names_joined_by_wa(run):
+    got = run("김정은은 장성택의 핵심 측근인 노동당 행정부 소속 이용하와 장수길을 반당 혐의로 처형했다.")
+    assert "이용하" in got.people and "장수길" in got.people
+    assert not {"경부선", "경의선"} & set(run("열차는 경부선과 경의선을 오간다.").people)

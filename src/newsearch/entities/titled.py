@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 
 from .gazetteer import BARE_DISTRICTS, COUNTRIES, DISTRICTS, PROVINCES, REGIONS, WORLD_CITIES
-from .lexicon import FOREIGN_NAME_STARTS, GIVEN_SYLLABLES, KNOWN_ORGS, MODIFIERS, ORG_SUFFIXES, PERSON_TITLES, SURNAMES, WEAK_TITLES
+from .lexicon import COMMON_SURNAMES, FOREIGN_NAME_STARTS, GIVEN_SYLLABLES, KNOWN_ORGS, MODIFIERS, ORG_SUFFIXES, PERSON_TITLES, SURNAMES, WEAK_TITLES
 from .tokenlists import TokenLists
 from .words import korean_name
 
@@ -427,6 +427,24 @@ def _proper_run(run: list[tuple[str, int]], nnp: set[int]) -> list[tuple[str, st
     return [(word, "", at) for word, at in run]
 
 
+def _joined_pair(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
+    """Two Korean full names with common surnames joined by `와`/`과`, each one proper noun to Kiwi, the second before a
+    particle (`이용하와 장수길을`): people, as one such word alone is not."""
+    out = []
+    for i in range(tl.n - 3):
+        if tl.tags[i + 1] != "JC" or tl.forms[i + 1] not in ("와", "과") or not tl.glued(i + 1):
+            continue
+        k = i + 2
+        if not (tl.tags[k + 1][0] == "J" and tl.glued(k + 1)) or tl.glued(k):
+            continue
+        if all(tl.tags[x] == "NNP" and tl.ends[x] - tl.starts[x] == 3 and _name_shaped(tl.forms[x])
+               and tl.forms[x][0] in COMMON_SURNAMES  # not 경부선과 경의선
+               and korean_name(tl.forms[x], ("NNP",)) and not (tl.starts[x] and text[tl.starts[x] - 1].isalnum())
+               for x in (i, k)):
+            out += [(tl.forms[i], "", tl.starts[i]), (tl.forms[k], "", tl.starts[k])]
+    return out
+
+
 def _surname_titled(text: str) -> set[str]:
     """Surnames the text writes before a title (`문 대통령은`, `김 위원장`): the way news refers back to a person
     it has named in full."""
@@ -522,4 +540,4 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
                 continue
         i += 1
     surnames = _surname_titled(text)
-    return out + _listed_names(text, tl) + _referred_back(text, tl, surnames)
+    return out + _listed_names(text, tl) + _referred_back(text, tl, surnames) + _joined_pair(text, tl)
