@@ -742,3 +742,17 @@ def test_two_korean_names_joined_by_wa(run):
     got = run("김정은은 장성택의 핵심 측근인 노동당 행정부 소속 이용하와 장수길을 반당 혐의로 처형했다.")
     assert "이용하" in got.people and "장수길" in got.people
     assert not {"경부선", "경의선"} & set(run("열차는 경부선과 경의선을 오간다.").people)
+
+
+def test_words_marked_on_one_side_only_and_their_speaker_introduced_lines_before(run):
+    body = ("부산성폭력상담소는 보도자료를 내고 이렇게 말했다.\n"
+            "부산시는 피해자를 적극적으로 보호해야 한다.\n"
+            "그간 오 시장이 보여 온 낮은 성인지감수성과 성찰 없는 태도는 언제든 성폭력 사건으로 불거질 수 있었다”면서 "
+            "“사퇴로만 끝나서는 안되고 피해자 보호와 회복을 위한 최선의 조치가 필요하다.\n"
+            "한편 오거돈은 잠적 중이다.")
+    got = run(body)
+    assert [q.text[:5] for q in got.quotes] == ["그간 오 ", "사퇴로만 "]
+    assert [q.speaker for q in got.quotes] == ["부산성폭력상담소", "부산성폭력상담소"]
+    body = ("하지만 반대하는 목소리도 나왔는데 우종학 교수는 자신의 SNS에서 가장 큰 약점은 의혹이 사실이 아닐 수 있다는 "
+            "점이다. 근거는 제대로 제시하지 못했다”고 비판했다.")
+    assert not run(body).quotes

@@ -105,6 +105,10 @@ BULLETS = " \tㆍ·•▲△■□◆◇○●-*"
 # A sentence's opening that goes on from the sentence before: its quotation is the same speaker's.
 # A source named before the marks of the words it gave (`KAI 내부 관계자에 의하면, “…”`, `주마 대통령의 발표를 인용해 “…”`).
 ACCORDING_TO = re.compile(r"(?:에\s?따르면|에\s?의하면|의\s(?:발표|말|발언|성명|주장)[을를]\s인용(?:해|하여|하며))\s*,?\s*$")
+# A sentence ending its line that says the lines after it are its subject's words (`… 이렇게 말했다.`), and how far
+# before words opening a line it may stand.
+INTRO_LINE = re.compile(r"(?:이같이|이렇게|다음과 같이)\s?(?:[가-힣]+\s)?(?:말|밝|강조|설명|주장|지적|언급|전)[가-힣]*[.:]?[ \t]*\n")
+INTRO_REACH = 800
 GOES_ON = re.compile(r"\s*(?:이어|이어서|그러면서|또|또한|아울러|덧붙여|특히)\s*,?\s*")
 # A sentence that says the words before it are its subject's (`김 장관은 2일 …에서 이같이 말했다`).
 LIKE_THIS = re.compile(r"(?:이같이|이렇게|이와 같이)\s?(?:[가-힣]+\s)?(?:말|밝|강조|설명|전|주장|지적|덧붙|언급|답|했|하였)")
@@ -131,6 +135,8 @@ def _quoted_spans(body: str) -> tuple[list[tuple[int, int, bool]], list[tuple[in
     cut = _cut_off(body, after)
     if cut is not None:
         doubles.append(cut)
+    if "”" in body:
+        doubles = sorted(doubles + _half_marked(body, doubles))
     marks = [(a - 1, b + 1) for a, b in doubles]
     found = [(a, b, True) for a, b in doubles]
     for m in SINGLE_QUOTED.finditer(body):
@@ -173,6 +179,37 @@ def _straight_quoted(body: str) -> list[tuple[int, int]]:
             at = line.find('"', at + 1)
         line_start += len(line) + 1
     return out
+
+
+def _half_marked(body: str, doubles: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quotations the writer marked on one side only, on a line of their own words chained to each other
+    (`그간 …수 있었다”면서 “사퇴로만 …필요하다.`): a closing mark with no opening one before it on its line, followed by a
+    quoting particle, closes words from the line's start; an opening mark after such a chain with no closing one after
+    it opens words to the line's end. Each must read as a sentence of three words or more (the first one sentence).""" 
+    out: list[tuple[int, int]] = []
+    line_start = 0
+    for line in body.split("\n"):
+        close = line.find("”")
+        if close > 0 and "“" not in line[:close] and SAID_MARK.match(line, close + 1):
+            start = line_start + len(line) - len(line.lstrip(BULLETS))
+            end = line_start + close
+            if _reads_as_words(body, start, end) and not SENTENCE_END.search(body, start, end) and not any(
+                    a < end and start < b for a, b in doubles):  # one sentence: no narrative before the words
+                out.append((start, end))
+                chain = CHAINED.match(line, close + 1)
+                opening = chain.end() if chain and line.startswith("“", chain.end()) else -1
+                if opening > 0 and "”" not in line[opening:]:
+                    tail = line_start + len(line.rstrip().rstrip(".…· "))
+                    if _reads_as_words(body, line_start + opening + 1, tail):
+                        out.append((line_start + opening + 1, tail))
+        line_start += len(line) + 1
+    return out
+
+
+def _reads_as_words(body: str, start: int, end: int) -> bool:
+    """body[start:end] has three words or more and ends like a sentence."""
+    text = body[start:end].strip()
+    return text.count(" ") >= 2 and HANGUL.search(text) is not None and SENTENCE_LIKE.search(text) is not None
 
 
 def _cut_off(body: str, after: int) -> tuple[int, int] | None:
@@ -496,7 +533,25 @@ def _who(body: str, found: Found, names: dict[str, str], context: tuple, at: tup
                or _speaker(body, found, before, after, (first, index, start), speakers))
     if speaker is None and _stands_alone(body, start - 1, end + 1):
         speaker = _told_after(body, found, end, ends, index)  # “…” / … 김영달 소방위의 목소리가 떨렸다
+    if speaker is None and not body[body.rfind("\n", 0, start) + 1:start].strip(BULLETS + "“\""):
+        speaker = _introduced_before(body, found, start)  # 상담소는 … 이렇게 말했다. / … / 그간 …”면서
     return speaker
+
+
+def _introduced_before(body: str, found: Found, start: int) -> str | None:
+    """For words opening their line: the subject of a sentence ending a line at most INTRO_REACH letters before them
+    that says the lines after it are its words (`부산성폭력상담소는 보도자료를 내고 이렇게 말했다.`), or None."""
+    lo = max(0, start - INTRO_REACH)
+    intro = None
+    for m in INTRO_LINE.finditer(body, lo, start):
+        intro = m
+    if intro is None:
+        return None
+    line_start = body.rfind("\n", 0, intro.start()) + 1
+    stop = body.rfind(". ", line_start, intro.start())
+    cut = stop + 2 if stop >= 0 else line_start
+    topics = [s for s in found.subjects if cut <= s[0] < intro.start() and s[2] in TOPIC_PARTICLES]
+    return resolve(topics[0], found, cut, None, body) if topics else None
 
 
 def _said_next(body: str, ends: list[int], at: tuple) -> bool:
