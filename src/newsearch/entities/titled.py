@@ -87,7 +87,7 @@ MAX_ASIDE = 16
 # One-letter country names that end a name's run as a place (`존 케리 미 국무장관`), not a name's syllable.
 ONE_LETTER_PLACES = frozenset("미중일러영독불북남한英美中日")
 # Particles after a foreign person's family name written alone (`이니에스타가`, `오바마는`, `오바마의`).
-FAMILY_PARTICLE = r"(?:은|는|이|가|의|에게|도|와|과|를|을)(?![가-힣])"
+FAMILY_PARTICLE = re.compile(r"(?:은|는|이|가|의|에게|도|와|과|를|을)(?![가-힣])")
 # Highest sovereign's number (`엘리자베스 2세`); beyond it, `세` is an age.
 MAX_REGNAL = 30
 SPLIT_NAME_TAGS = frozenset({"NNG", "NNP", "NR", "XSN", "MM"})
@@ -374,9 +374,13 @@ def _family_name_again(text: str, before: str, last: str) -> bool:
     full."""
     if len(last) < 2:
         return False
-    for m in re.finditer(r"(?<![가-힣A-Za-z0-9])" + re.escape(last) + FAMILY_PARTICLE, text):
-        if not text.endswith(before + " ", 0, m.start()):
+    at = text.find(last)
+    while at >= 0:
+        end = at + len(last)
+        if (at == 0 or not text[at - 1].isalnum()) and FAMILY_PARTICLE.match(text, end) \
+                and not text.endswith(before + " ", 0, at):
             return True
+        at = text.find(last, end)
     return False
 
 
@@ -431,8 +435,9 @@ def _joined_pair(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
     """Two Korean full names with common surnames joined by `와`/`과`, each one proper noun to Kiwi, the second before a
     particle (`이용하와 장수길을`): people, as one such word alone is not."""
     out = []
-    for i in range(tl.n - 3):
-        if tl.tags[i + 1] != "JC" or tl.forms[i + 1] not in ("와", "과") or not tl.glued(i + 1):
+    for j in [j for j, tag in enumerate(tl.tags) if tag == "JC"]:
+        i = j - 1
+        if i < 0 or j + 2 >= tl.n or tl.forms[j] not in ("와", "과") or not tl.glued(j):
             continue
         k = i + 2
         if not (tl.tags[k + 1][0] == "J" and tl.glued(k + 1)) or tl.glued(k):
