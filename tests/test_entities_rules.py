@@ -756,3 +756,8 @@ def test_words_marked_on_one_side_only_and_their_speaker_introduced_lines_before
     body = ("하지만 반대하는 목소리도 나왔는데 우종학 교수는 자신의 SNS에서 가장 큰 약점은 의혹이 사실이 아닐 수 있다는 "
             "점이다. 근거는 제대로 제시하지 못했다”고 비판했다.")
     assert not run(body).quotes
+
+
+def test_a_predecessor_named_before_a_foreign_name(run):
+    got = run("전임인 올리페카 칼라스부오는 비상임 이사 자격으로 계속 남게 된다.")
+    assert "올리페카 칼라스부오" in got.people
