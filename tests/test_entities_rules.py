@@ -761,3 +761,8 @@ def test_words_marked_on_one_side_only_and_their_speaker_introduced_lines_before
 def test_a_predecessor_named_before_a_foreign_name(run):
     got = run("전임인 올리페카 칼라스부오는 비상임 이사 자격으로 계속 남게 된다.")
     assert "올리페카 칼라스부오" in got.people
+
+
+def test_home_shopping_companies(run):
+    assert "GS홈쇼핑" in run("GS홈쇼핑은 이달 19일 배달대행 서비스를 시작했다.").orgs
+    assert not run("TV홈쇼핑 시장이 커졌다.").orgs
