@@ -766,3 +766,14 @@ def test_a_predecessor_named_before_a_foreign_name(run):
 def test_home_shopping_companies(run):
     assert "GS홈쇼핑" in run("GS홈쇼핑은 이달 19일 배달대행 서비스를 시작했다.").orgs
     assert not run("TV홈쇼핑 시장이 커졌다.").orgs
+
+
+def test_missions_named_with_the_country_they_serve_in(run):
+    got = run("주러시아 대한민국 대사관에서 밝혔다. 주한 미국대사관은 성명을 냈다.")
+    assert "주러시아 대한민국 대사관" in got.orgs and "주한 미국대사관" in got.orgs
+    assert "미국대사관" not in got.orgs
+
+
+def test_an_organisation_named_only_inside_a_longer_one_is_left_out(run):
+    got = run("CBS노컷뉴스와의 통화에서 학생회장은 기자회견을 열겠다고 밝혔다.")
+    assert "노컷뉴스" not in got.orgs

@@ -45,6 +45,7 @@ def extract(title: str, title_tokens, body: str, body_tokens, reporter: str | No
     name_words = {word for name in people for word in name.split(" ")}
     orgs = [name for name in _ordered(found.orgs) if name not in excluded and name not in name_words]
     orgs = [name for name in _without_heads(found, orgs) if name not in PLATFORMS or _as_company(name, title, body)]
+    orgs = _without_inner(found, orgs)
     made = things(orgs, title, body, _as_company)
     orgs = [name for name in orgs if name not in made]
     places = [name for name in _ordered(found.places) if name not in people and name not in orgs]
@@ -132,6 +133,19 @@ def _without_heads(found: Found, orgs: list[str]) -> list[str]:
     longer = [name for name in orgs if " " in name]
     return [name for name in orgs if name not in NATIONAL_ARMS and not any(
         other.startswith(name + " ") and at.get(name, set()) <= at.get(other, set()) for other in longer)]
+
+
+def _without_inner(found: Found, orgs: list[str]) -> list[str]:
+    """The organisations less those whose every mention lies inside a longer one's (`미국대사관` of `주한
+    미국대사관`): the text names the longer one there."""
+    spans: dict[str, list[int]] = {}
+    for name, offset in zip(found.org_mentions, found.org_offsets):
+        spans.setdefault(name, []).append(offset)
+    longer = [(at, at + len(name)) for name in orgs if len(name) >= 4 for at in spans.get(name, ())]
+    if not longer:
+        return orgs
+    return [name for name in orgs if not spans.get(name) or not all(
+        any(a <= at and at + len(name) <= b and b - a > len(name) for a, b in longer) for at in spans[name])]
 
 
 def _ordered(first_mentions: dict[str, int]) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .gazetteer import REGIONS
+from .gazetteer import COUNTRIES, REGIONS
 from .lexicon import COMMON_STEM_ORG_SUFFIXES, KNOWN_ORGS, PERSON_TITLES, PUBLIC_FIGURES
 from .words import NOT_ORG_ENDINGS, ORG, PLACE
 
@@ -30,6 +30,11 @@ LISTED_KINDS.update((name, PERSON) for name in PUBLIC_FIGURES)
 LISTED_WORDS = re.compile("(?<![가-힣])[" + "".join(sorted({name[0] for name in LISTED_KINDS})) + "][가-힣]+")
 # Each listed name with each particle → the name (read-only).
 WRITTEN_NAMES = {name + particle: name for name in LISTED_KINDS for particle in PARTICLES}
+# A diplomatic mission with the country it serves in after 주 (`주러시아 대한민국 대사관`, `주한 미국대사관`).
+_COUNTRY = "|".join(sorted(COUNTRIES | {"한", "미", "일", "중", "러", "영", "독", "불", "북", "유엔"}, key=len, reverse=True))
+EMBASSY = re.compile(r"(?<![가-힣])주(?:" + _COUNTRY + r")(?:\s?(?:" + "|".join(sorted(COUNTRIES, key=len, reverse=True))
+                     + r"))?\s?(?:대사관|총영사관|영사관|대표부)(?=(?:" + "|".join(sorted((p for p in PARTICLES if p), key=len,
+                                                                                  reverse=True)) + r")?(?![가-힣]))")
 INSTITUTION_ENDING = re.compile("|".join(s + ("(?!원회)" if s.endswith("위") else "")  # 추진위, not 추진위원회's first letters
                                          for s in sorted(COMMON_STEM_ORG_SUFFIXES, key=len, reverse=True)))
 # Letters an institution's name needs before its ending (`조사위원회` is any body's committee).
@@ -54,7 +59,15 @@ def listed_names(text: str) -> list[tuple[int, str, str]]:
         if (match.start() - start >= MIN_INSTITUTION_STEM and text[end:rest] in PARTICLES and name not in PERSON_TITLES
                 and not name.endswith(NOT_ORG_ENDINGS) and name not in LISTED_KINDS):
             out.append((start, name, ORG))
-    return out
+    return out + _embassies(text)
+
+
+def _embassies(text: str) -> list[tuple[int, str, str]]:
+    """(offset, name, ORG) of each mission named with the country it serves in (`주러시아 대한민국 대사관`, `주한
+    미국대사관`, `주일대사관`), written as the text writes it."""
+    if "관" not in text and "대표부" not in text:
+        return []
+    return [(m.start(), m.group(), ORG) for m in EMBASSY.finditer(text)]
 
 
 def _word_offsets(text: str, word: str) -> list[int]:
