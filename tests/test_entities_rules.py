@@ -777,3 +777,8 @@ def test_missions_named_with_the_country_they_serve_in(run):
 def test_an_organisation_named_only_inside_a_longer_one_is_left_out(run):
     got = run("CBS노컷뉴스와의 통화에서 학생회장은 기자회견을 열겠다고 밝혔다.")
     assert "노컷뉴스" not in got.orgs
+
+
+def test_a_particle_kiwi_left_on_an_organisation_is_taken_off(run):
+    got = run("이마트가 개발한 ‘피코크’ 롯데홈쇼핑서 판매한다.")
+    assert "롯데홈쇼핑서" not in got.orgs

@@ -19,11 +19,14 @@ from .quotes import quotations
 from .abbreviated import abbreviated_places
 from .institutions import institutions
 from .titled import ONE_LETTER_PLACES, joined_people, listed_before_people, titled_people
-from .lexicon import KNOWN_ORGS, PLATFORMS
+from .lexicon import KNOWN_ORGS, ORG_SUFFIXES, PLATFORMS
 from .things import things
 from .tokenlists import TokenLists
 from .words import NATIONAL_ARMS
 
+# One-letter particles Kiwi may leave on an organisation's name (`쿠팡이츠도`, `롯데홈쇼핑서` for 에서).
+GLUED_PARTICLES = frozenset("도서은는이가의를을와과로")
+LONG_ORG_ENDINGS = tuple(s for s in ORG_SUFFIXES if len(s) >= 2)
 # Title offsets are moved before every body offset, so that the title's names are first mentions.
 TITLE_SHIFT = -(1 << 40)
 
@@ -46,6 +49,7 @@ def extract(title: str, title_tokens, body: str, body_tokens, reporter: str | No
     orgs = [name for name in _ordered(found.orgs) if name not in excluded and name not in name_words]
     orgs = [name for name in _without_heads(found, orgs) if name not in PLATFORMS or _as_company(name, title, body)]
     orgs = _without_inner(found, orgs)
+    orgs = list(dict.fromkeys(_without_particle(name, orgs) for name in orgs))
     made = things(orgs, title, body, _as_company)
     orgs = [name for name in orgs if name not in made]
     places = [name for name in _ordered(found.places) if name not in people and name not in orgs]
@@ -133,6 +137,15 @@ def _without_heads(found: Found, orgs: list[str]) -> list[str]:
     longer = [name for name in orgs if " " in name]
     return [name for name in orgs if name not in NATIONAL_ARMS and not any(
         other.startswith(name + " ") and at.get(name, set()) <= at.get(other, set()) for other in longer)]
+
+
+def _without_particle(name: str, orgs: list[str]) -> str:
+    """An organisation's name less a particle Kiwi left on it (`쿠팡이츠도`, `롯데홈쇼핑서`, `티몬의`) when the rest is an
+    organisation too: one the article names, a listed one, or one with an organisation's ending."""
+    if len(name) < 3 or name[-1] not in GLUED_PARTICLES:
+        return name
+    stem = name[:-1]
+    return stem if stem in orgs or stem in KNOWN_ORGS or stem.endswith(LONG_ORG_ENDINGS) else name
 
 
 def _without_inner(found: Found, orgs: list[str]) -> list[str]:
