@@ -782,3 +782,9 @@ def test_an_organisation_named_only_inside_a_longer_one_is_left_out(run):
 def test_a_particle_kiwi_left_on_an_organisation_is_taken_off(run):
     got = run("이마트가 개발한 ‘피코크’ 롯데홈쇼핑서 판매한다.")
     assert "롯데홈쇼핑서" not in got.orgs
+
+
+def test_a_japanese_name_with_its_original_aside(run):
+    got = run("오우사이 학원의 학생회장인 아마쿠사 시노(天草 シノ), 부회장인 츠다 타카토시(津田 タカトシ)가 나온다.")
+    assert "아마쿠사 시노" in got.people and "츠다 타카토시" in got.people
+    assert "아마쿠사" not in got.people

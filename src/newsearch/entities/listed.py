@@ -30,6 +30,9 @@ LISTED_KINDS.update((name, PERSON) for name in PUBLIC_FIGURES)
 LISTED_WORDS = re.compile("(?<![가-힣])[" + "".join(sorted({name[0] for name in LISTED_KINDS})) + "][가-힣]+")
 # Each listed name with each particle → the name (read-only).
 WRITTEN_NAMES = {name + particle: name for name in LISTED_KINDS for particle in PARTICLES}
+# A name of two Hangul words with its Japanese original aside, family and given name written apart.
+_KANA_KANJI = "[\u3040-\u30ff\u4e00-\u9fff]{1,6}"
+JAPANESE_GLOSSED = re.compile(r"(?<![가-힣])([가-힣]{2,6} [가-힣]{1,6})\s?\(" + _KANA_KANJI + "[ \u3000]" + _KANA_KANJI + r"[,)]")
 # A diplomatic mission with the country it serves in after 주 (`주러시아 대한민국 대사관`, `주한 미국대사관`).
 _COUNTRY = "|".join(sorted(COUNTRIES | {"한", "미", "일", "중", "러", "영", "독", "불", "북", "유엔"}, key=len, reverse=True))
 EMBASSY = re.compile(r"(?<![가-힣])주(?:" + _COUNTRY + r")(?:\s?(?:" + "|".join(sorted(COUNTRIES, key=len, reverse=True))
@@ -59,7 +62,15 @@ def listed_names(text: str) -> list[tuple[int, str, str]]:
         if (match.start() - start >= MIN_INSTITUTION_STEM and text[end:rest] in PARTICLES and name not in PERSON_TITLES
                 and not name.endswith(NOT_ORG_ENDINGS) and name not in LISTED_KINDS):
             out.append((start, name, ORG))
-    return out + _embassies(text)
+    return out + _embassies(text) + _glossed_in_japanese(text)
+
+
+def _glossed_in_japanese(text: str) -> list[tuple[int, str, str]]:
+    """(offset, name, PERSON) of each name of two Hangul words written with its Japanese original aside, family and
+    given name apart (`츠다 타카토시(津田 タカトシ)`): a Japanese person's name."""
+    if "(" not in text:
+        return []
+    return [(m.start(), m.group(1), PERSON) for m in JAPANESE_GLOSSED.finditer(text)]
 
 
 def _embassies(text: str) -> list[tuple[int, str, str]]:
