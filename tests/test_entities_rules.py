@@ -788,3 +788,10 @@ def test_a_japanese_name_with_its_original_aside(run):
     got = run("오우사이 학원의 학생회장인 아마쿠사 시노(天草 シノ), 부회장인 츠다 타카토시(津田 タカトシ)가 나온다.")
     assert "아마쿠사 시노" in got.people and "츠다 타카토시" in got.people
     assert "아마쿠사" not in got.people
+
+
+def test_a_foreign_name_with_its_latin_original_aside(run):
+    got = run("위키미디어 재단 사무총장 릴라 트레티코프 (Lila Tretikov)는 검열을 비판했다.")
+    assert "릴라 트레티코프" in got.people
+    got = run("퓨 리서치 센터(Pew Research Center)에 따르면 그렇다. 논문은 사이언스 어드밴시스(Science Advances)에 실렸다.")
+    assert not got.people

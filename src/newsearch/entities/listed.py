@@ -33,6 +33,20 @@ WRITTEN_NAMES = {name + particle: name for name in LISTED_KINDS for particle in 
 # A name of two Hangul words with its Japanese original aside, family and given name written apart.
 _KANA_KANJI = "[\u3040-\u30ff\u4e00-\u9fff]{1,6}"
 JAPANESE_GLOSSED = re.compile(r"(?<![가-힣])([가-힣]{2,6} [가-힣]{1,6})\s?\(" + _KANA_KANJI + "[ \u3000]" + _KANA_KANJI + r"[,)]")
+# A foreign name of two or three Hangul words (two syllables or more each) with its Latin original aside.
+LATIN_GLOSSED = re.compile(r"(?<![가-힣])[‘'\"“]?([가-힣]{2,8}(?: [가-힣]{2,8}){1,2})[’'\"”]?\s?\(((?:[A-Z][a-z'\-]+ ){1,2}"
+                           r"[A-Z][a-z'\-]+)[,)]")
+# Latin words of places and bodies, not of a person's name.
+NOT_NAME_LATIN = frozenset("""
+Japan Korea Korean China Chinese America American British English French German New San Santa Saint St Los Las
+North South East West County City State States Center Centre Research University College Institute House Hands Party
+Times Post News Group Company Bank Park Street Road River Lake Island Mountain Republic National International
+Foundation Association Society Council Committee Agency Office Ministry Department Press Journal Review Magazine
+Network Systems Technologies Labs Inc Ltd Corporation Charity Convention Partnership Railroad Communications Nano
+Horizons Home Air Award Prize Festival Project Program Act Law Church Museum School Hospital Airport Station
+Science Nature Scientific Reports Advances Materials Fund Green Climate Cell Letters Physics Chemistry Medicine Energy
+Proceedings Annals Lancet Engineering Biology Academy Today World Global Digital Data Space Health
+""".split())
 # A diplomatic mission with the country it serves in after 주 (`주러시아 대한민국 대사관`, `주한 미국대사관`).
 _COUNTRY = "|".join(sorted(COUNTRIES | {"한", "미", "일", "중", "러", "영", "독", "불", "북", "유엔"}, key=len, reverse=True))
 EMBASSY = re.compile(r"(?<![가-힣])주(?:" + _COUNTRY + r")(?:\s?(?:" + "|".join(sorted(COUNTRIES, key=len, reverse=True))
@@ -62,7 +76,7 @@ def listed_names(text: str) -> list[tuple[int, str, str]]:
         if (match.start() - start >= MIN_INSTITUTION_STEM and text[end:rest] in PARTICLES and name not in PERSON_TITLES
                 and not name.endswith(NOT_ORG_ENDINGS) and name not in LISTED_KINDS):
             out.append((start, name, ORG))
-    return out + _embassies(text) + _glossed_in_japanese(text)
+    return out + _embassies(text) + _glossed_in_japanese(text) + _glossed_in_latin(text)
 
 
 def _glossed_in_japanese(text: str) -> list[tuple[int, str, str]]:
@@ -71,6 +85,24 @@ def _glossed_in_japanese(text: str) -> list[tuple[int, str, str]]:
     if "(" not in text:
         return []
     return [(m.start(), m.group(1), PERSON) for m in JAPANESE_GLOSSED.finditer(text)]
+
+
+def _glossed_in_latin(text: str) -> list[tuple[int, str, str]]:
+    """(offset, name, PERSON) of each foreign name of two or three Hangul words glossed with as many capitalised Latin
+    words (`릴라 트레티코프 (Lila Tretikov)`, `마이크 펜스(Mike Pence)`), none of them a word of places, bodies or
+    journals (`퓨 리서치 센터(Pew Research Center)`, `재팬 핸즈(Japan Hands)`), no Hangul word a listed place or body or
+    ending in a particle (`하나는 로키아케움`)."""
+    if "(" not in text:
+        return []
+    out = []
+    for m in LATIN_GLOSSED.finditer(text):
+        hangul, latin = m.group(1).split(" "), m.group(2).split(" ")
+        if len(hangul) < len(latin) or NOT_NAME_LATIN & set(latin):
+            continue
+        name = " ".join(hangul[-len(latin):])  # `사무총장 릴라 트레티코프 (Lila Tretikov)`: the last words
+        if not any(word in LISTED_KINDS or word in COUNTRIES or word[-1] in "은는을를의와과도" for word in name.split(" ")):
+            out.append((m.end(1) - len(name), name, PERSON))
+    return out
 
 
 def _embassies(text: str) -> list[tuple[int, str, str]]:
