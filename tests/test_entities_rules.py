@@ -795,3 +795,11 @@ def test_a_foreign_name_with_its_latin_original_aside(run):
     assert "릴라 트레티코프" in got.people
     got = run("퓨 리서치 센터(Pew Research Center)에 따르면 그렇다. 논문은 사이언스 어드밴시스(Science Advances)에 실렸다.")
     assert not got.people
+
+
+def test_a_listed_foreign_region_keeps_its_unit_written_apart(run):
+    got = run("캘리포니아 주 오렌지 군 애너하임에서 시위가 열렸다.")
+    assert "캘리포니아 주" in got.places and "캘리포니아" not in got.places
+    got = run("남아프리카 공화국 최초의 흑인 대통령 넬슨 만델라가 타계했다.")
+    assert got.places == ("남아프리카 공화국",)
+    assert "미국 주" not in run("미국 주 정부들이 반발했다.").places

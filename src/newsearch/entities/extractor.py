@@ -27,6 +27,8 @@ from .words import NATIONAL_ARMS
 # One-letter particles Kiwi may leave on an organisation's name (`쿠팡이츠도`, `롯데홈쇼핑서` for 에서).
 GLUED_PARTICLES = frozenset("도서은는이가의를을와과로")
 LONG_ORG_ENDINGS = tuple(s for s in ORG_SUFFIXES if len(s) >= 2)
+# How a foreign region's name with its unit apart ends (`캘리포니아 주`, `후쿠시마 현`, `광둥 성`).
+SPACED_UNIT_ENDINGS = (" 주", " 현", " 성", " 시", "화국")  # … 공화국
 # Title offsets are moved before every body offset, so that the title's names are first mentions.
 TITLE_SHIFT = -(1 << 40)
 
@@ -53,6 +55,7 @@ def extract(title: str, title_tokens, body: str, body_tokens, reporter: str | No
     made = things(orgs, title, body, _as_company)
     orgs = [name for name in orgs if name not in made]
     places = [name for name in _ordered(found.places) if name not in people and name not in orgs]
+    places = _without_unitless(places, title + "\n" + body)
     names = {name: name for name in people + orgs}
     names.update((short, full) for short, full in full_names.items() if full in names)
     names.update((n, n.rsplit(" ", 1)[0]) for n in found.people if n not in names and n.rsplit(" ", 1)[0] in names)
@@ -146,6 +149,20 @@ def _without_particle(name: str, orgs: list[str]) -> str:
         return name
     stem = name[:-1]
     return stem if stem in orgs or stem in KNOWN_ORGS or stem.endswith(LONG_ORG_ENDINGS) else name
+
+
+def _without_unitless(places: list[str], text: str) -> list[str]:
+    """The places less a foreign region's name the text writes only with its unit apart (`캘리포니아` of `캘리포니아
+    주`, the name kept as written)."""
+    spaced = [name for name in places if name.endswith(SPACED_UNIT_ENDINGS) and " " in name]
+    if not spaced:
+        return places
+    out = []
+    for name in places:
+        with_unit = [other for other in spaced if other.startswith(name + " ")]
+        if not with_unit or text.count(name) > sum(text.count(other) for other in with_unit):
+            out.append(name)
+    return out
 
 
 def _without_inner(found: Found, orgs: list[str]) -> list[str]:
