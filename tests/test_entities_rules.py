@@ -803,3 +803,9 @@ def test_a_listed_foreign_region_keeps_its_unit_written_apart(run):
     got = run("남아프리카 공화국 최초의 흑인 대통령 넬슨 만델라가 타계했다.")
     assert got.places == ("남아프리카 공화국",)
     assert "미국 주" not in run("미국 주 정부들이 반발했다.").places
+
+
+def test_a_payment_service_listed_among_companies_is_the_company(run):
+    got = run("카카오페이와 토스 등 간편송금 업체에 쌓인 선불 충전금이 2000억 원에 이르는 것으로 나타났다.")
+    assert "카카오페이" in got.orgs
+    assert "삼성페이" not in run("삼성페이로 결제하면 할인된다.").orgs

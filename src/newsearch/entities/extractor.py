@@ -27,6 +27,9 @@ from .words import NATIONAL_ARMS
 # One-letter particles Kiwi may leave on an organisation's name (`쿠팡이츠도`, `롯데홈쇼핑서` for 에서).
 GLUED_PARTICLES = frozenset("도서은는이가의를을와과로")
 LONG_ORG_ENDINGS = tuple(s for s in ORG_SUFFIXES if len(s) >= 2)
+# A name listed with others as companies (`카카오페이와 토스 등 간편송금 업체에`).
+LISTED_AS_COMPANIES = r"(?:와|과|,)\s?[^.\n]{0,30}?등\s?(?:[가-힣]+\s){0,2}(?:업체|기업|회사|사업자)"
+COMPANIES_LISTED = re.compile(r"등\s?(?:[가-힣]+\s){0,2}(?:업체|기업|회사|사업자)")
 # How a foreign region's name with its unit apart ends (`캘리포니아 주`, `후쿠시마 현`, `광둥 성`).
 SPACED_UNIT_ENDINGS = (" 주", " 현", " 성", " 시", "화국")  # … 공화국
 # Title offsets are moved before every body offset, so that the title's names are first mentions.
@@ -110,6 +113,8 @@ def _as_company(name: str, title: str, body: str) -> bool:
             owned = text[max(0, m.start() - 4):m.start()].rstrip().endswith(("의", "자신", "공식"))
             if (m.group(1) or m.group(2)) and not owned:
                 return True
+        if COMPANIES_LISTED.search(text) and re.search(re.escape(name) + LISTED_AS_COMPANIES, text):
+            return True  # 카카오페이와 토스 등 간편송금 업체
     return False
 
 
