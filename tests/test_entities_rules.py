@@ -809,3 +809,7 @@ def test_a_payment_service_listed_among_companies_is_the_company(run):
     got = run("카카오페이와 토스 등 간편송금 업체에 쌓인 선불 충전금이 2000억 원에 이르는 것으로 나타났다.")
     assert "카카오페이" in got.orgs
     assert "삼성페이" not in run("삼성페이로 결제하면 할인된다.").orgs
+
+
+def test_chambers_cultural_centres_and_academies(run):
+    assert "서울상공회의소" in run("서울상공회의소는 기업 규제 완화를 건의했다.").orgs
