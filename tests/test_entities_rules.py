@@ -813,3 +813,14 @@ def test_a_payment_service_listed_among_companies_is_the_company(run):
 
 def test_chambers_cultural_centres_and_academies(run):
     assert "서울상공회의소" in run("서울상공회의소는 기업 규제 완화를 건의했다.").orgs
+
+
+def test_an_organisation_made_the_topic_with_eseoneun_speaks(run):
+    body = '반면 국민의힘 정당에서는 삼성그룹을 "경제의 거목"이라고 표현하였다.'
+    assert [q.speaker for q in run(body).quotes] == ["국민의힘"]
+
+
+def test_words_of_an_unnamed_figure_are_no_ones(run):
+    body = ("이와 관련해 시사저널은 “감사원 조사에 외압이 있었다”고 인정한 감사원 고위 인사의 육성 녹음 파일을 입수했다. "
+            "당시 감사를 주도했던 고위인사는 4월 통화에서 “외압이 심하다”라고 말했다.")
+    assert [q.speaker for q in run(body).quotes] == [None, None]

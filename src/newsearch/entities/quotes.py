@@ -64,7 +64,7 @@ GENERIC_BODIES = {"경찰": ("경찰서", "경찰청"), "검찰": ("검찰청", 
 UNNAMED_SPEAKERS = frozenset("""정부 당국 정보당국 안보당국 보건당국 방역당국 검찰 경찰 법원 군 주민 시민 국민 네티즌 누리꾼 전문가
 업계 야당 여당 야권 여권 소식통 학생 교사 의사 환자 소비자 응답자 사람 사람들 이들 누군가 단체 노조 회사 업체 기업 학교
 병원 직원 관계자 관계자들 측 위원 의원 참석자 참가자 목격자 유족 가족 부모 어머니 아버지 아이 친구 동료 상인 누구 당""".split())
-UNNAMED_ENDINGS = ("자들", "들", "씨", "님", "당국")
+UNNAMED_ENDINGS = ("자들", "들", "씨", "님", "당국", "인사", "당국자")  # 고위인사, 정부 당국자
 # A quotation that is a question put to someone (`“…”는 질문에`): the interviewer's, no one named.
 ASKED = re.compile(r"\s*(?:이?라?는|란|이라는)\s*(?:질문|물음|질의|요청에)")
 # Titles of two syllables or more a name may carry before a quotation (`임지선 박사 "…"`).
@@ -109,6 +109,13 @@ ACCORDING_TO = re.compile(r"(?:에\s?따르면|에\s?의하면|의\s(?:발표|�
 # before words opening a line it may stand.
 INTRO_LINE = re.compile(r"(?:이같이|이렇게|다음과 같이)\s?(?:[가-힣]+\s)?(?:말|밝|강조|설명|주장|지적|언급|전)[가-힣]*[.:]?[ \t]*\n")
 INTRO_REACH = 800
+# An organisation made its sentence's topic as where the words come from (`국민의힘에서는`, `… 정당에서는`).
+ORG_TOPIC_AT = re.compile(r"(?:에서는|에선)\s")
+ORG_KIND_WORDS = frozenset({"정당", "측", "당국", "본사", "당", "정부"})
+# A speech verb after a quotation modifying the noun phrase that follows (`…”고 인정한 감사원 고위 인사의`), and
+# that phrase: up to three words, the last with a particle.
+SAID_BY = re.compile(r"(?:이?라)?고\s?(?:말|밝|인정|주장|강조|설명|지적|언급|증언|폭로|시인|고백)[가-힣]{0,2}?(?:한|힌|했던|하던)\s")
+NOUN_PHRASE = re.compile(r"((?:[가-힣A-Za-z0-9]+\s){0,2}[가-힣A-Za-z0-9]+?)(?:의|은|는|이|가|을|를|에게|도)(?![가-힣])")
 GOES_ON = re.compile(r"\s*(?:이어|이어서|그러면서|또|또한|아울러|덧붙여|특히)\s*,?\s*")
 # A sentence that says the words before it are its subject's (`김 장관은 2일 …에서 이같이 말했다`).
 LIKE_THIS = re.compile(r"(?:이같이|이렇게|이와 같이)\s?(?:[가-힣]+\s)?(?:말|밝|강조|설명|전|주장|지적|덧붙|언급|답|했|하였)")
@@ -476,6 +483,36 @@ def _org_from(body: str, mark: int, names: dict[str, str], found: Found) -> str 
     return None
 
 
+def _org_topic(body: str, found: Found, first: int, start: int) -> str | None:
+    """The organisation its sentence (from `first`) makes the topic of the words at `start` with `에서는`, a word for
+    what it is between or not (`국민의힘 정당에서는 … "…"이라고 표현하였다`, `국민의힘에서는 "…"`), or None."""
+    m = ORG_TOPIC_AT.search(body, first, start)
+    if m is None:
+        return None
+    i = latest_before(found.org_offsets, m.start())
+    if i < 0 or found.org_offsets[i] < first:
+        return None
+    gap = body[found.org_offsets[i] + len(found.org_mentions[i]):m.start()]
+    return found.org_mentions[i] if gap == "" or gap.strip() in ORG_KIND_WORDS else None
+
+
+def _said_by_noun(body: str, found: Found, end: int) -> tuple[str | None] | None:
+    """(the speaker,) when the quotation closing at `end` is said by a speech verb modifying the noun phrase after it
+    (`“…”고 인정한 감사원 고위 인사의`, `“…”고 말한 김철수 교수는`): the person named in that phrase, or no one when its
+    head is someone unnamed (`인사`, `관계자`); None when the phrase is no speaker's (`말한 바`, `밝힌 뒤`)."""
+    m = SAID_BY.match(body, end + 1)
+    if m is None:
+        return None
+    words = NOUN_PHRASE.match(body, m.end())
+    if words is None:
+        return None
+    i = latest_before(found.person_offsets, words.end())
+    if i >= 0 and found.person_offsets[i] >= m.end():
+        return (found.person_mentions[i][0],)
+    head = words.group(1).rsplit(" ", 1)[-1]
+    return (None,) if head in UNNAMED_SPEAKERS or head.endswith(UNNAMED_ENDINGS) else None
+
+
 def _letter(char: str) -> bool:
     """A Hangul syllable, a Latin letter or a digit: part of a word (`ㆍ`, a list's bullet, is none)."""
     return "가" <= char <= "힣" or (char.isascii() and char.isalnum())
@@ -514,11 +551,14 @@ def _who(body: str, found: Found, names: dict[str, str], context: tuple, at: tup
     first, index, start, end, last = at
     if ASKED.match(body, end + 1):
         return None
+    said_by = _said_by_noun(body, found, end)  # “…”고 인정한 감사원 고위 인사의: the words of the one after them
+    if said_by is not None:
+        return said_by[0]
     named = _named_at(body, start - 1, names, found) or _source_before(body, found, first, start - 1)
     if named:  # 임지선 박사 "…"; 쿠팡 “…” 입장문; 관계자에 의하면 “…”
         return named
     if not any(_someone(s, body) for s in before) and _said(body, end, last):
-        org = _org_from(body, start - 1, names, found)
+        org = _org_from(body, start - 1, names, found) or _org_topic(body, found, first, start)
         if org:  # 대통령실에서 "…"라고 했다: no one else is its sentence's subject
             return org
     if not before:
