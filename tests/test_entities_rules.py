@@ -824,3 +824,8 @@ def test_words_of_an_unnamed_figure_are_no_ones(run):
     body = ("이와 관련해 시사저널은 “감사원 조사에 외압이 있었다”고 인정한 감사원 고위 인사의 육성 녹음 파일을 입수했다. "
             "당시 감사를 주도했던 고위인사는 4월 통화에서 “외압이 심하다”라고 말했다.")
     assert [q.speaker for q in run(body).quotes] == [None, None]
+
+
+def test_a_name_kiwi_read_as_a_verb_before_a_title(run):
+    got = run("강한승 전 대통령법무비서관이 쿠팡 경영관리총괄 대표이사로 28일 선임됐다.")
+    assert "강한승" in got.people

@@ -67,6 +67,9 @@ NAME_CLOSERS = frozenset({",", ".", ")", "”", "’", "'", '"', "·", "ㆍ", "?
 PROFESSIONS = ("학자", "운동가", "활동가", "사업가", "기업가", "정치가", "예술가", "음악가", "작곡가", "건축가", "혁명가", "사상가",
                "과학자", "연구자", "전문가", "투자가", "소설가", "영화감독", "시인", "우주인", "비행사", "모델", "배우", "가수",
                "선수", "감독")
+# A word of three syllables, a modifier or not, and a title word after it (`강한승 전 대통령법무비서관이`).
+CUT_NAME_TITLE = re.compile(r"(?<![가-힣])([" + "".join(sorted(SURNAMES)) + r"][가-힣]{2}) (?:(?:전|현|前|現|신임) )?"
+                            r"([가-힣]{2,12}?)(?:은|는|이|가|의|을|를|에게|과|와|도)?(?![가-힣])")
 # Kin, company and roles news writes right before a person's name, as a title (`멤버 남태현의`, `본처 성혜림`, `라이더
 # 김영빈은`, `조카인 장용철`): only a Korean full name or a foreign name of two words after them is taken.
 ROLES_BEFORE = frozenset("""
@@ -450,6 +453,25 @@ def _joined_pair(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
     return out
 
 
+def _cut_before_title(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
+    """Korean full names Kiwi cut into a verb and an ending (`강하/VA ᆫ/ETM 승/NNB 전 대통령법무비서관이`): a word of three
+    syllables written like a name, read as two tokens or more one of them no noun, before a title (a modifier such as
+    `전` between or not)."""
+    out = []
+    for m in CUT_NAME_TITLE.finditer(text):
+        title = m.group(2)
+        if title not in PERSON_TITLES and not title.endswith(TITLE_ENDINGS):
+            continue
+        i = bisect_left(tl.starts, m.start(1))
+        j = bisect_left(tl.starts, m.end(1))
+        if j - i < 2 or not any(tl.tags[k][0] in "VE" for k in range(i, j)):
+            continue  # one token, or nouns only: the other passes' reading
+        word = m.group(1)
+        if _name_shaped(word) and korean_name(word, ("NNP",)) and _is_title(title) and title not in WEAK_TITLES:
+            out.append((word, title, m.start(1)))
+    return out
+
+
 def _surname_titled(text: str) -> set[str]:
     """Surnames the text writes before a title (`문 대통령은`, `김 위원장`): the way news refers back to a person
     it has named in full."""
@@ -545,4 +567,5 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
                 continue
         i += 1
     surnames = _surname_titled(text)
-    return out + _listed_names(text, tl) + _referred_back(text, tl, surnames) + _joined_pair(text, tl)
+    return out + _listed_names(text, tl) + _referred_back(text, tl, surnames) + _joined_pair(text, tl) + \
+        _cut_before_title(text, tl)
