@@ -32,10 +32,12 @@ LISTED_WORDS = re.compile("(?<![가-힣])[" + "".join(sorted({name[0] for name i
 WRITTEN_NAMES = {name + particle: name for name in LISTED_KINDS for particle in PARTICLES}
 # A name of two Hangul words with its Japanese original aside, family and given name written apart.
 _KANA_KANJI = "[\u3040-\u30ff\u4e00-\u9fff]{1,6}"
-JAPANESE_GLOSSED = re.compile(r"(?<![가-힣])([가-힣]{2,6} [가-힣]{1,6})\s?\(" + _KANA_KANJI + "[ \u3000]" + _KANA_KANJI + r"[,)]")
+JAPANESE_GLOSS = re.compile(r"\(" + _KANA_KANJI + "[ \u3000]" + _KANA_KANJI + r"[,)]")
+JAPANESE_NAME_BEFORE = re.compile(r"(?<![가-힣])([가-힣]{2,6} [가-힣]{1,6})\s?$")
 # A foreign name of two or three Hangul words (two syllables or more each) with its Latin original aside.
-LATIN_GLOSSED = re.compile(r"(?<![가-힣])[‘'\"“]?([가-힣]{2,8}(?: [가-힣]{2,8}){1,2})[’'\"”]?\s?\(((?:[A-Z][a-z'\-]+ ){1,2}"
-                           r"[A-Z][a-z'\-]+)[,)]")
+LATIN_GLOSS = re.compile(r"\(((?:[A-Z][a-z'\-]+ ){1,2}[A-Z][a-z'\-]+)[,)]")
+NAME_BEFORE_GLOSS = re.compile(r"(?<![가-힣])([가-힣]{2,8}(?: [가-힣]{2,8}){1,2})[’'\"”]?\s?$")
+MAX_NAME_BEFORE = 30
 # Latin words of places and bodies, not of a person's name.
 NOT_NAME_LATIN = frozenset("""
 Japan Korea Korean China Chinese America American British English French German New San Santa Saint St Los Las
@@ -82,9 +84,12 @@ def listed_names(text: str) -> list[tuple[int, str, str]]:
 def _glossed_in_japanese(text: str) -> list[tuple[int, str, str]]:
     """(offset, name, PERSON) of each name of two Hangul words written with its Japanese original aside, family and
     given name apart (`츠다 타카토시(津田 タカトシ)`): a Japanese person's name."""
-    if "(" not in text:
-        return []
-    return [(m.start(), m.group(1), PERSON) for m in JAPANESE_GLOSSED.finditer(text)]
+    out = []
+    for g in JAPANESE_GLOSS.finditer(text):
+        m = JAPANESE_NAME_BEFORE.search(text, max(0, g.start() - MAX_NAME_BEFORE), g.start())
+        if m is not None:
+            out.append((m.start(1), m.group(1), PERSON))
+    return out
 
 
 def _glossed_in_latin(text: str) -> list[tuple[int, str, str]]:
@@ -92,11 +97,12 @@ def _glossed_in_latin(text: str) -> list[tuple[int, str, str]]:
     words (`릴라 트레티코프 (Lila Tretikov)`, `마이크 펜스(Mike Pence)`), none of them a word of places, bodies or
     journals (`퓨 리서치 센터(Pew Research Center)`, `재팬 핸즈(Japan Hands)`), no Hangul word a listed place or body or
     ending in a particle (`하나는 로키아케움`)."""
-    if "(" not in text:
-        return []
     out = []
-    for m in LATIN_GLOSSED.finditer(text):
-        hangul, latin = m.group(1).split(" "), m.group(2).split(" ")
+    for g in LATIN_GLOSS.finditer(text):
+        m = NAME_BEFORE_GLOSS.search(text, max(0, g.start() - MAX_NAME_BEFORE), g.start())
+        if m is None:
+            continue
+        hangul, latin = m.group(1).split(" "), g.group(1).split(" ")
         if len(hangul) < len(latin) or NOT_NAME_LATIN & set(latin):
             continue
         name = " ".join(hangul[-len(latin):])  # `사무총장 릴라 트레티코프 (Lila Tretikov)`: the last words

@@ -69,7 +69,7 @@ PROFESSIONS = ("학자", "운동가", "활동가", "사업가", "기업가", "�
                "선수", "감독")
 # A word of three syllables, a modifier or not, and a title word after it (`강한승 전 대통령법무비서관이`).
 CUT_NAME_TITLE = re.compile(r"(?<![가-힣])([" + "".join(sorted(SURNAMES)) + r"][가-힣]{2}) (?:(?:전|현|前|現|신임) )?"
-                            r"([가-힣]{2,12}?)(?:은|는|이|가|의|을|를|에게|과|와|도)?(?![가-힣])")
+                            r"([가-힣]{0,10}?(?:" + "|".join(TITLE_ENDINGS) + r"))(?:은|는|이|가|의|을|를|에게|과|와|도)?(?![가-힣])")
 # Kin, company and roles news writes right before a person's name, as a title (`멤버 남태현의`, `본처 성혜림`, `라이더
 # 김영빈은`, `조카인 장용철`): only a Korean full name or a foreign name of two words after them is taken.
 ROLES_BEFORE = frozenset("""
@@ -438,7 +438,12 @@ def _joined_pair(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
     """Two Korean full names with common surnames joined by `와`/`과`, each one proper noun to Kiwi, the second before a
     particle (`이용하와 장수길을`): people, as one such word alone is not."""
     out = []
-    for j in [j for j, tag in enumerate(tl.tags) if tag == "JC"]:
+    tags, j = tl.tags, -1
+    while True:
+        try:
+            j = tags.index("JC", j + 1)
+        except ValueError:
+            break
         i = j - 1
         if i < 0 or j + 2 >= tl.n or tl.forms[j] not in ("와", "과") or not tl.glued(j):
             continue
