@@ -829,3 +829,11 @@ def test_words_of_an_unnamed_figure_are_no_ones(run):
 def test_a_name_kiwi_read_as_a_verb_before_a_title(run):
     got = run("강한승 전 대통령법무비서관이 쿠팡 경영관리총괄 대표이사로 28일 선임됐다.")
     assert "강한승" in got.people
+
+
+def test_a_joint_team_of_several_bodies_speaks_for_none(run):
+    body = ("백정민 교수와 미국 조지아공대, 성균관대, KIST(한국과학기술연구원), 경희대 공동연구팀은 발전기를 만들었다. "
+            '연구팀은 "접지층은 전하가 유실되는 것을 막는 역할도 한다"고 설명했다.')
+    assert [q.speaker for q in run(body).quotes] == [None]
+    body = '로체스터대 연구팀은 새 소자를 만들었다. 연구팀은 "효율이 두 배"라고 설명했다.'
+    assert [q.speaker for q in run(body).quotes] == ["로체스터대"]

@@ -116,6 +116,9 @@ ORG_KIND_WORDS = frozenset({"정당", "측", "당국", "본사", "당", "정부"
 # that phrase: up to three words, the last with a particle.
 SAID_BY = re.compile(r"(?:이?라)?고\s?(?:말|밝|인정|주장|강조|설명|지적|언급|증언|폭로|시인|고백)[가-힣]{0,2}?(?:한|힌|했던|하던)\s")
 NOUN_PHRASE = re.compile(r"((?:[가-힣A-Za-z0-9]+\s){0,2}[가-힣A-Za-z0-9]+?)(?:의|은|는|이|가|을|를|에게|도)(?![가-힣])")
+# A joint team's word (`공동연구팀`), and what lists the bodies before it (`A, B, 경희대 공동연구팀`, `A와 B 공동연구팀`).
+JOINT = "공동"
+LIST_JOINTS = frozenset({",", "와", "과", "및", "),", "·"})
 GOES_ON = re.compile(r"\s*(?:이어|이어서|그러면서|또|또한|아울러|덧붙여|특히)\s*,?\s*")
 # A sentence that says the words before it are its subject's (`김 장관은 2일 …에서 이같이 말했다`).
 LIKE_THIS = re.compile(r"(?:이같이|이렇게|이와 같이)\s?(?:[가-힣]+\s)?(?:말|밝|강조|설명|전|주장|지적|덧붙|언급|답|했|하였)")
@@ -704,6 +707,8 @@ def _team_of(found: Found, at: int, team: str, body: str) -> str | None:
         for word in words:
             w = body.find(word, off + len(name), off + len(name) + 20)
             if w >= 0 and "따르면" not in body[off + len(name):w]:  # not `한국일보에 따르면 재판부는`
+                if body[max(0, w - 3):w].strip().endswith(JOINT) and body[max(0, off - 2):off].strip() in LIST_JOINTS:
+                    return None  # `A, B, 경희대 공동연구팀은`: a team of several bodies speaks for none of them
                 return name
     endings = TEAM_ORGS.get(team)
     if endings:
