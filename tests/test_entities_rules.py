@@ -837,3 +837,9 @@ def test_a_joint_team_of_several_bodies_speaks_for_none(run):
     assert [q.speaker for q in run(body).quotes] == [None]
     body = '로체스터대 연구팀은 새 소자를 만들었다. 연구팀은 "효율이 두 배"라고 설명했다.'
     assert [q.speaker for q in run(body).quotes] == ["로체스터대"]
+
+
+def test_a_kind_of_authority_is_not_the_body_named_before(run):
+    body = ("부천 쿠팡 물류센터에서 확진자가 나왔다. "
+            "방역당국은 “지금이 이태원 클럽 사태 때보다 더 우려되는 상황”이라고 말했다.")
+    assert [q.speaker for q in run(body).quotes] == [None]

@@ -366,6 +366,7 @@ def _word_effect(chunk: Chunk) -> tuple[str, str, tuple]:
 # Subjects that speak for the organisation named last before them, in this sentence or an earlier one
 # (`로체스터대 연구팀은 … 연구팀은 "…"고 밝혔다`, `서울행정법원 … 재판부는`).
 TEAM_WORDS = frozenset({"연구팀", "연구진", "재판부", "노조", "조합", "위원회", "경찰", "당국"})
+AUTHORITIES = "당국"
 
 
 def plain_reference(text: str, word: str) -> tuple:
@@ -378,6 +379,8 @@ def plain_reference(text: str, word: str) -> tuple:
         return ("pronoun",)
     if word in ORG_POINTERS:
         return ("pointer",)
+    if word == AUTHORITIES and text != word:
+        return ("none",)  # 정보당국, 보건당국: a kind of authority, not the body named before
     if word in TEAM_WORDS or text in TEAM_WORDS:
         return ("team", text if text in TEAM_WORDS else word)
     if word in PERSON_TITLES:
