@@ -843,3 +843,8 @@ def test_a_kind_of_authority_is_not_the_body_named_before(run):
     body = ("부천 쿠팡 물류센터에서 확진자가 나왔다. "
             "방역당국은 “지금이 이태원 클럽 사태 때보다 더 우려되는 상황”이라고 말했다.")
     assert [q.speaker for q in run(body).quotes] == [None]
+
+
+def test_a_bare_name_whose_words_or_kin_the_text_names(run):
+    assert "김학순" in run("이들은 김학순의 증언 등을 제시하며 강제성을 부정했다.").people
+    assert "김태호" in run("문제가 된 발언은 김태호의 발언이었는데, 방송 후 신고가 들어왔다.").people

@@ -70,6 +70,11 @@ PROFESSIONS = ("학자", "운동가", "활동가", "사업가", "기업가", "�
 # A word of three syllables, a modifier or not, and a title word after it (`강한승 전 대통령법무비서관이`).
 CUT_NAME_TITLE = re.compile(r"(?<![가-힣])([" + "".join(sorted(SURNAMES)) + r"][가-힣]{2}) (?:(?:전|현|前|現|신임) )?"
                             r"([가-힣]{0,10}?(?:" + "|".join(TITLE_ENDINGS) + r"))(?:은|는|이|가|의|을|를|에게|과|와|도)?(?![가-힣])")
+# What only a person has, named after a name and 의 (`김학순의 증언`, `김태호의 발언`).
+PERSONS_OWN = frozenset("""
+증언 발언 회고록 자서전 유언 유족 아들 딸 부인 아내 남편 어머니 아버지 모친 부친 장남 장녀 차남 차녀 손자 손녀 동생
+생일 생애 장례식 빈소 사망 별세 서거 타계 피살 암살 생전 자택 고향 본명 육성 친필 필체 저서 시집 소설 데뷔 은퇴 결혼
+""".split())
 # Kin, company and roles news writes right before a person's name, as a title (`멤버 남태현의`, `본처 성혜림`, `라이더
 # 김영빈은`, `조카인 장용철`): only a Korean full name or a foreign name of two words after them is taken.
 ROLES_BEFORE = frozenset("""
@@ -477,6 +482,25 @@ def _cut_before_title(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
     return out
 
 
+def _possessor(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
+    """Korean full names with a common surname, one proper noun each, whose words or kin the text names with 의 (`김학순의
+    증언`, `김태호의 발언`, `성혜림의 아들`): only a person testifies or has a son."""
+    out = []
+    tags, j = tl.tags, -1
+    while True:
+        try:
+            j = tags.index("JKG", j + 1)
+        except ValueError:
+            return out
+        i = j - 1
+        if i < 0 or j + 1 >= tl.n or tl.forms[j + 1] not in PERSONS_OWN or tl.starts[j + 1] != tl.ends[j] + 1:
+            continue
+        form = tl.forms[i]
+        if tags[i] == "NNP" and len(form) == 3 and tl.glued(j) and form[0] in COMMON_SURNAMES and _name_shaped(form) \
+                and korean_name(form, ("NNP",)) and not (tl.starts[i] and text[tl.starts[i] - 1].isalnum()):
+            out.append((form, "", tl.starts[i]))
+
+
 def _surname_titled(text: str) -> set[str]:
     """Surnames the text writes before a title (`문 대통령은`, `김 위원장`): the way news refers back to a person
     it has named in full."""
@@ -573,4 +597,4 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
         i += 1
     surnames = _surname_titled(text)
     return out + _listed_names(text, tl) + _referred_back(text, tl, surnames) + _joined_pair(text, tl) + \
-        _cut_before_title(text, tl)
+        _cut_before_title(text, tl) + _possessor(text, tl)
