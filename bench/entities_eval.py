@@ -11,8 +11,8 @@ gold_q alone, the last set labelled. gold_d to gold_m were drawn at random on 20
 (seed 20261203 among the articles of no gold file), gold_o on 2026-12-03 too (seed 20261204, 13 Wikinews and 7
 BigKinds leads of no gold file; scored before and after rounds 8 and 9 of rules, then read for round 10), gold_p on
 2026-12-03 (seed 20261205, 18 Wikinews and 12 BigKinds leads of no gold file; scored before and after round 10,
-then read for round 11), gold_q on 2026-12-03 (seed 20261206, as gold_p; scored before and after round 11, never
-read), all labelled by readers who never saw the extractor
+then read for round 11), gold_q on 2026-12-03 (seed 20261206, as gold_p; scored before and after round 11, then
+read for round 12: `fresh` is no longer held out), all labelled by readers who never saw the extractor
 (tests/fixtures/entities/LABELLING.md); each of gold_e, gold_g, gold_h, gold_i, gold_j and gold_k was held out for
 one round of rules (scored before and after them, in README) and then read; gold_l was scored before round 7 and
 read for it; gold_m was held out from round 7 until its errors were read on 2026-12-03 (no rule came of it yet).
@@ -56,7 +56,8 @@ def gold_rows() -> list[dict]:
 # Labelled later, each as a whole: gold_c, gold_d, gold_f dev sets (their errors read); gold_e, gold_g, gold_h,
 # gold_i, gold_j and gold_k were each held out for one round of rules (scored before and after it, README), then
 # read; gold_l was read for round 7; gold_m was read on 2026-12-03; gold_n and gold_o were held out for rounds 8
-# and 9 and read for round 10; gold_p was held out for round 10 and read for round 11; gold_q is held out.
+# and 9 and read for round 10; gold_p was held out for round 10 and read for round 11; gold_q was held out for
+# round 11 and read for round 12 (still scored as `fresh` and in `heldout`).
 DEV_FILES = {"gold_c.json", "gold_d.json", "gold_e.json", "gold_f.json", "gold_g.json", "gold_h.json",
              "gold_i.json", "gold_j.json", "gold_k.json", "gold_l.json", "gold_m.json", "gold_n.json", "gold_o.json",
              "gold_p.json"}
