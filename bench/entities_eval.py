@@ -57,7 +57,8 @@ def gold_rows() -> list[dict]:
 # Labelled later, each as a whole: gold_c, gold_d, gold_f dev sets (their errors read); gold_e, gold_g, gold_h,
 # gold_i, gold_j and gold_k were each held out for one round of rules (scored before and after it, README), then
 # read; gold_l was read for round 7; gold_m was read on 2026-12-03; gold_n and gold_o were held out for rounds 8
-# and 9 and read for round 10; gold_p was held out for round 10 and read for round 11; gold_q was held out for round 11 and read for round 12; gold_r is held out.
+# and 9 and read for round 10; gold_p was held out for round 10 and read for round 11; gold_q was held out for
+# round 11 and read for round 12; gold_r is held out.
 DEV_FILES = {"gold_c.json", "gold_d.json", "gold_e.json", "gold_f.json", "gold_g.json", "gold_h.json",
              "gold_i.json", "gold_j.json", "gold_k.json", "gold_l.json", "gold_m.json", "gold_n.json", "gold_o.json",
              "gold_p.json", "gold_q.json"}

@@ -672,3 +672,179 @@ def test_a_quotation_going_on_from_the_sentence_before(run):
 def test_a_priest_named_after_his_role(run):
     got = run("성당 건립을 이끈 가톨릭 사제인 안드레아 코발스키가 축성식을 집전했다.")
     assert "안드레아 코발스키" in got.people
+
+
+def test_a_bare_subject_with_a_rarer_middle_syllable_named_again(run):
+    got = run("오거돈은 사퇴하면서 이렇게 말했다. 오거돈은 지난 14일 연가를 내고 모습을 드러내지 않았다.")
+    assert "오거돈" in got.people
+    got = run("이베이는 한국 사업을 매각했다. 이베이는 지난해 흑자를 냈다.")
+    assert "이베이" not in got.people and "이베이" in got.orgs
+
+
+def test_a_foreign_name_opening_with_a_one_syllable_given_name(run):
+    got = run("22일, 시위대는 존 웰터 경찰청장에게 애너하임 경찰 본부 앞에서 기자회견을 열었다.")
+    assert "존 웰터" in got.people
+
+
+def test_kin_and_role_words_before_a_name(run):
+    assert "남태현" in run("위너의 멤버 남태현의 일진스캔들로 여론의 불신을 쌓았다.").people
+    assert "성혜림" in run("김정남은 김정일과 그의 본처 성혜림 사이의 아들로 태어났다.").people
+    assert "김영빈" in run("쿠팡 본사 앞 기자회견에 나온 라이더 김영빈은 사고 사례를 소개했다.").people
+    assert "장용철" in run("장성택의 조카인 장용철 말레이시아 대사도 소환됐다.").people
+    got = run("SK텔레콤은 장애인 근로자 이동권 및 고용증진을 위한 업무협약을 맺었다.")
+    assert not got.people
+
+
+def test_a_title_kiwi_read_in_two_before_a_name(run):
+    assert "장영승" in run("SBA(서울산업진흥원 대표이사 장영승)는 연구개발 예산을 투입한다.").people
+
+
+def test_a_foreign_name_in_full_once_then_by_the_family_name(run):
+    body = ("연장 후반 11분에 터진 안드레스 이니에스타의 결승골로 스페인이 우승했다. "
+            "연장 후반 4분에 욘 헤이팅아가 반칙을 범했고, 11분에 이니에스타가 결승골을 터뜨렸다.")
+    assert "안드레스 이니에스타" in run(body).people
+    body = ("증강현실 아바타는 사용자를 대신해 원격공간에 존재한다. 아바타가 존재하는 공간은 다르다. "
+            "연구팀은 증강현실 아바타의 동작을 바꿨다.")
+    assert not run(body).people
+
+
+def test_more_institution_endings(run):
+    got = run("부산성폭력상담소는 보도자료를 내고 피해자 보호를 촉구했다.")
+    assert "부산성폭력상담소" in got.orgs
+    got = run("일제강제징용노동자상건립추진위는 기자회견을 열었다. 나쁜차별금지법반대전북추진위원회도 성명을 냈다.")
+    assert "일제강제징용노동자상건립추진위" in got.orgs and "나쁜차별금지법반대전북추진위원회" in got.orgs
+    got = run("세쿼이아캐피털은 투자를 주도했다. 국내 벤처캐피털의 투자도 늘었다.")
+    assert "세쿼이아캐피털" in got.orgs and "벤처캐피털" not in got.orgs
+
+
+def test_an_organisation_before_a_person_loses_the_particle_kiwi_kept(run):
+    got = run("국내 소셜커머스 업계 선두를 달리고 있는 티켓몬스터의 신현성 대표(26 사진)가 기자간담회를 열었다.")
+    assert "티켓몬스터" in got.orgs and "티켓몬스터의" not in got.orgs
+
+
+def test_a_source_named_before_the_marks_by_according_to(run):
+    body = ("KAI 내부 관계자에 의하면, “하 전 사장은 성동조선해양 사장 시절부터 인연을 맺어온 하청업체들을 KAI에 "
+            "그대로 끌고 왔다.”")
+    assert [q.speaker for q in run(body).quotes] == ["KAI"]
+    body = ("해외 언론들은 제이콥 주마 남아프리카공화국 대통령의 발표를 인용해 “넬슨 만델라 전 대통령이 6일 오전 "
+            "자택에서 타계했다”고 보도했다.")
+    assert [q.speaker for q in run(body).quotes] == ["제이콥 주마"]
+
+
+def test_a_name_kiwi_cut_listed_before_titled_people(run):
+    got = run("이우연, 주동식 주필, 최덕효 대표, 김소연 전 대전시의원 등은 2019년 12월 2일 기자회견을 했다.")
+    assert {"이우연", "주동식", "최덕효", "김소연"} <= set(got.people)
+    got = run("홍길동 교수, 전문의, 이사장 등이 참석했다.")
+    assert "전문의" not in got.people and "이사장" not in got.people
+
+
+def test_two_korean_names_joined_by_wa(run):
+    got = run("김정은은 장성택의 핵심 측근인 노동당 행정부 소속 이용하와 장수길을 반당 혐의로 처형했다.")
+    assert "이용하" in got.people and "장수길" in got.people
+    assert not {"경부선", "경의선"} & set(run("열차는 경부선과 경의선을 오간다.").people)
+
+
+def test_words_marked_on_one_side_only_and_their_speaker_introduced_lines_before(run):
+    body = ("부산성폭력상담소는 보도자료를 내고 이렇게 말했다.\n"
+            "부산시는 피해자를 적극적으로 보호해야 한다.\n"
+            "그간 오 시장이 보여 온 낮은 성인지감수성과 성찰 없는 태도는 언제든 성폭력 사건으로 불거질 수 있었다”면서 "
+            "“사퇴로만 끝나서는 안되고 피해자 보호와 회복을 위한 최선의 조치가 필요하다.\n"
+            "한편 오거돈은 잠적 중이다.")
+    got = run(body)
+    assert [q.text[:5] for q in got.quotes] == ["그간 오 ", "사퇴로만 "]
+    assert [q.speaker for q in got.quotes] == ["부산성폭력상담소", "부산성폭력상담소"]
+    body = ("하지만 반대하는 목소리도 나왔는데 우종학 교수는 자신의 SNS에서 가장 큰 약점은 의혹이 사실이 아닐 수 있다는 "
+            "점이다. 근거는 제대로 제시하지 못했다”고 비판했다.")
+    assert not run(body).quotes
+
+
+def test_a_predecessor_named_before_a_foreign_name(run):
+    got = run("전임인 올리페카 칼라스부오는 비상임 이사 자격으로 계속 남게 된다.")
+    assert "올리페카 칼라스부오" in got.people
+
+
+def test_home_shopping_companies(run):
+    assert "GS홈쇼핑" in run("GS홈쇼핑은 이달 19일 배달대행 서비스를 시작했다.").orgs
+    assert not run("TV홈쇼핑 시장이 커졌다.").orgs
+
+
+def test_missions_named_with_the_country_they_serve_in(run):
+    got = run("주러시아 대한민국 대사관에서 밝혔다. 주한 미국대사관은 성명을 냈다.")
+    assert "주러시아 대한민국 대사관" in got.orgs and "주한 미국대사관" in got.orgs
+    assert "미국대사관" not in got.orgs
+
+
+def test_an_organisation_named_only_inside_a_longer_one_is_left_out(run):
+    got = run("CBS노컷뉴스와의 통화에서 학생회장은 기자회견을 열겠다고 밝혔다.")
+    assert "노컷뉴스" not in got.orgs
+
+
+def test_a_particle_kiwi_left_on_an_organisation_is_taken_off(run):
+    got = run("이마트가 개발한 ‘피코크’ 롯데홈쇼핑서 판매한다.")
+    assert "롯데홈쇼핑서" not in got.orgs
+
+
+def test_a_japanese_name_with_its_original_aside(run):
+    got = run("오우사이 학원의 학생회장인 아마쿠사 시노(天草 シノ), 부회장인 츠다 타카토시(津田 タカトシ)가 나온다.")
+    assert "아마쿠사 시노" in got.people and "츠다 타카토시" in got.people
+    assert "아마쿠사" not in got.people
+
+
+def test_a_foreign_name_with_its_latin_original_aside(run):
+    got = run("위키미디어 재단 사무총장 릴라 트레티코프 (Lila Tretikov)는 검열을 비판했다.")
+    assert "릴라 트레티코프" in got.people
+    got = run("퓨 리서치 센터(Pew Research Center)에 따르면 그렇다. 논문은 사이언스 어드밴시스(Science Advances)에 실렸다.")
+    assert not got.people
+
+
+def test_a_listed_foreign_region_keeps_its_unit_written_apart(run):
+    got = run("캘리포니아 주 오렌지 군 애너하임에서 시위가 열렸다.")
+    assert "캘리포니아 주" in got.places and "캘리포니아" not in got.places
+    got = run("남아프리카 공화국 최초의 흑인 대통령 넬슨 만델라가 타계했다.")
+    assert got.places == ("남아프리카 공화국",)
+    assert "미국 주" not in run("미국 주 정부들이 반발했다.").places
+
+
+def test_a_payment_service_listed_among_companies_is_the_company(run):
+    got = run("카카오페이와 토스 등 간편송금 업체에 쌓인 선불 충전금이 2000억 원에 이르는 것으로 나타났다.")
+    assert "카카오페이" in got.orgs
+    assert "삼성페이" not in run("삼성페이로 결제하면 할인된다.").orgs
+
+
+def test_chambers_cultural_centres_and_academies(run):
+    assert "서울상공회의소" in run("서울상공회의소는 기업 규제 완화를 건의했다.").orgs
+
+
+def test_an_organisation_made_the_topic_with_eseoneun_speaks(run):
+    body = '반면 국민의힘 정당에서는 삼성그룹을 "경제의 거목"이라고 표현하였다.'
+    assert [q.speaker for q in run(body).quotes] == ["국민의힘"]
+
+
+def test_words_of_an_unnamed_figure_are_no_ones(run):
+    body = ("이와 관련해 시사저널은 “감사원 조사에 외압이 있었다”고 인정한 감사원 고위 인사의 육성 녹음 파일을 입수했다. "
+            "당시 감사를 주도했던 고위인사는 4월 통화에서 “외압이 심하다”라고 말했다.")
+    assert [q.speaker for q in run(body).quotes] == [None, None]
+
+
+def test_a_name_kiwi_read_as_a_verb_before_a_title(run):
+    got = run("강한승 전 대통령법무비서관이 쿠팡 경영관리총괄 대표이사로 28일 선임됐다.")
+    assert "강한승" in got.people
+
+
+def test_a_joint_team_of_several_bodies_speaks_for_none(run):
+    body = ("백정민 교수와 미국 조지아공대, 성균관대, KIST(한국과학기술연구원), 경희대 공동연구팀은 발전기를 만들었다. "
+            '연구팀은 "접지층은 전하가 유실되는 것을 막는 역할도 한다"고 설명했다.')
+    assert [q.speaker for q in run(body).quotes] == [None]
+    body = '로체스터대 연구팀은 새 소자를 만들었다. 연구팀은 "효율이 두 배"라고 설명했다.'
+    assert [q.speaker for q in run(body).quotes] == ["로체스터대"]
+
+
+def test_a_kind_of_authority_is_not_the_body_named_before(run):
+    body = ("부천 쿠팡 물류센터에서 확진자가 나왔다. "
+            "방역당국은 “지금이 이태원 클럽 사태 때보다 더 우려되는 상황”이라고 말했다.")
+    assert [q.speaker for q in run(body).quotes] == [None]
+
+
+def test_a_bare_name_whose_words_or_kin_the_text_names(run):
+    assert "김학순" in run("이들은 김학순의 증언 등을 제시하며 강제성을 부정했다.").people
+    assert "김태호" in run("문제가 된 발언은 김태호의 발언이었는데, 방송 후 신고가 들어왔다.").people

@@ -19,11 +19,19 @@ from .quotes import quotations
 from .abbreviated import abbreviated_places
 from .institutions import institutions
 from .titled import ONE_LETTER_PLACES, joined_people, listed_before_people, titled_people
-from .lexicon import KNOWN_ORGS, PLATFORMS
+from .lexicon import KNOWN_ORGS, ORG_SUFFIXES, PLATFORMS
 from .things import things
 from .tokenlists import TokenLists
 from .words import NATIONAL_ARMS
 
+# One-letter particles Kiwi may leave on an organisation's name (`쿠팡이츠도`, `롯데홈쇼핑서` for 에서).
+GLUED_PARTICLES = frozenset("도서은는이가의를을와과로")
+LONG_ORG_ENDINGS = tuple(s for s in ORG_SUFFIXES if len(s) >= 2)
+# A name listed with others as companies (`카카오페이와 토스 등 간편송금 업체에`).
+LISTED_AS_COMPANIES = r"(?:와|과|,)\s?[^.\n]{0,30}?등\s?(?:[가-힣]+\s){0,2}(?:업체|기업|회사|사업자)"
+COMPANIES_LISTED = re.compile(r"등\s?(?:[가-힣]+\s){0,2}(?:업체|기업|회사|사업자)")
+# How a foreign region's name with its unit apart ends (`캘리포니아 주`, `후쿠시마 현`, `광둥 성`).
+SPACED_UNIT_ENDINGS = (" 주", " 현", " 성", " 시", "화국")  # … 공화국
 # Title offsets are moved before every body offset, so that the title's names are first mentions.
 TITLE_SHIFT = -(1 << 40)
 
@@ -45,9 +53,12 @@ def extract(title: str, title_tokens, body: str, body_tokens, reporter: str | No
     name_words = {word for name in people for word in name.split(" ")}
     orgs = [name for name in _ordered(found.orgs) if name not in excluded and name not in name_words]
     orgs = [name for name in _without_heads(found, orgs) if name not in PLATFORMS or _as_company(name, title, body)]
+    orgs = _without_inner(found, orgs)
+    orgs = list(dict.fromkeys(_without_particle(name, orgs) for name in orgs))
     made = things(orgs, title, body, _as_company)
     orgs = [name for name in orgs if name not in made]
     places = [name for name in _ordered(found.places) if name not in people and name not in orgs]
+    places = _without_unitless(places, title + "\n" + body)
     names = {name: name for name in people + orgs}
     names.update((short, full) for short, full in full_names.items() if full in names)
     names.update((n, n.rsplit(" ", 1)[0]) for n in found.people if n not in names and n.rsplit(" ", 1)[0] in names)
@@ -102,6 +113,8 @@ def _as_company(name: str, title: str, body: str) -> bool:
             owned = text[max(0, m.start() - 4):m.start()].rstrip().endswith(("의", "자신", "공식"))
             if (m.group(1) or m.group(2)) and not owned:
                 return True
+        if COMPANIES_LISTED.search(text) and re.search(re.escape(name) + LISTED_AS_COMPANIES, text):
+            return True  # 카카오페이와 토스 등 간편송금 업체
     return False
 
 
@@ -132,6 +145,42 @@ def _without_heads(found: Found, orgs: list[str]) -> list[str]:
     longer = [name for name in orgs if " " in name]
     return [name for name in orgs if name not in NATIONAL_ARMS and not any(
         other.startswith(name + " ") and at.get(name, set()) <= at.get(other, set()) for other in longer)]
+
+
+def _without_particle(name: str, orgs: list[str]) -> str:
+    """An organisation's name less a particle Kiwi left on it (`쿠팡이츠도`, `롯데홈쇼핑서`, `티몬의`) when the rest is an
+    organisation too: one the article names, a listed one, or one with an organisation's ending."""
+    if len(name) < 3 or name[-1] not in GLUED_PARTICLES:
+        return name
+    stem = name[:-1]
+    return stem if stem in orgs or stem in KNOWN_ORGS or stem.endswith(LONG_ORG_ENDINGS) else name
+
+
+def _without_unitless(places: list[str], text: str) -> list[str]:
+    """The places less a foreign region's name the text writes only with its unit apart (`캘리포니아` of `캘리포니아
+    주`, the name kept as written)."""
+    spaced = [name for name in places if name.endswith(SPACED_UNIT_ENDINGS) and " " in name]
+    if not spaced:
+        return places
+    out = []
+    for name in places:
+        with_unit = [other for other in spaced if other.startswith(name + " ")]
+        if not with_unit or text.count(name) > sum(text.count(other) for other in with_unit):
+            out.append(name)
+    return out
+
+
+def _without_inner(found: Found, orgs: list[str]) -> list[str]:
+    """The organisations less those whose every mention lies inside a longer one's (`미국대사관` of `주한
+    미국대사관`): the text names the longer one there."""
+    spans: dict[str, list[int]] = {}
+    for name, offset in zip(found.org_mentions, found.org_offsets):
+        spans.setdefault(name, []).append(offset)
+    longer = [(at, at + len(name)) for name in orgs if len(name) >= 4 for at in spans.get(name, ())]
+    if not longer:
+        return orgs
+    return [name for name in orgs if not spans.get(name) or not all(
+        any(a <= at and at + len(name) <= b and b - a > len(name) for a, b in longer) for at in spans[name])]
 
 
 def _ordered(first_mentions: dict[str, int]) -> list[str]:

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 
 from .gazetteer import PLACES_NEEDING_NNP
-from .lexicon import (COMMON_SURNAMES, KNOWN_ORGS, ORG_HEAD_TITLES, ORG_POINTERS, PERSON_TITLES, PRONOUNS, SURNAMES,
+from .lexicon import (COMMON_SURNAMES, GIVEN_SYLLABLES, KNOWN_ORGS, ORG_HEAD_TITLES, ORG_POINTERS, PERSON_TITLES, PRONOUNS, SURNAMES,
                       WEAK_TITLES)
 from .phrases import Chunk, Phrase
 from .words import DATE, FNAME, KNAME, MOD, ORG, OTHER, PLACE, POINTER, PRONOUN, PROPER_TAGS, TITLE, kind_of, \
@@ -27,6 +27,9 @@ ORG_TOPIC = "에서는"
 # A quotation's opening mark right after a subject, a date's word or `이날` between them or not
 # (`김은혜는 "…"`, `김은혜는 이날 “…”`): the slot of a speaker.
 BEFORE_QUOTE = re.compile(r"\s?(?:(?:이날|당시|\d{1,2}일)\s)?[\"“]")
+# A bare subject's kinds that may be a Korean name: read so, or read foreign for a rarer given syllable (`오거돈은`,
+# a common surname before it; `_bare_name`).
+NAME_KINDS = (KNAME, FNAME)
 # Longest foreign name, in written words (`마틴 루서 킹`).
 MAX_FOREIGN_WORDS = 3
 # Most words between a name and its title (`황창규 KT 회장`: one; `버락 오바마 미국 제44대 대통령`: two).
@@ -282,7 +285,7 @@ def read_phrase(phrase: Phrase, found: Found, at_shift: int, subjects: bool) -> 
             lo = t + 1
     org = _other_names(chunks, kinds, used, found, at_shift)
     last = chunks[-1]
-    if subjects and kinds[-1] == KNAME and not person and len(last.tags) == 1 and phrase.particle in \
+    if subjects and kinds[-1] in NAME_KINDS and not person and len(last.tags) == 1 and phrase.particle in \
             SUBJECT_PARTICLES and _bare_name((last.text, last.tags[0])):  # 성폭행범 고종석은
         found.bare.setdefault(last.text, []).append(last.start + at_shift)
     if subjects and phrase.particle in SUBJECT_PARTICLES:
@@ -304,7 +307,7 @@ def read_word(word: tuple[int, int, tuple[str, str], str], text: str, found: Fou
         found.org(name, start + at_shift)
     elif kind == PLACE:
         found.place(name, start + at_shift)
-    elif kind == KNAME and subjects and particle in SUBJECT_PARTICLES and _bare_name(form_tag):
+    elif kind in NAME_KINDS and subjects and particle in SUBJECT_PARTICLES and _bare_name(form_tag):
         if _speaks(text, end, particle):
             found.person(form_tag[0], "", start + at_shift)  # 김은혜는 "…"라고 주장했다
         found.bare.setdefault(form_tag[0], []).append(start + at_shift)
@@ -315,8 +318,10 @@ def read_word(word: tuple[int, int, tuple[str, str], str], text: str, found: Fou
 
 
 def _bare_name(form_tag: tuple[str, str]) -> bool:
-    """A Korean-looking proper noun of three syllables with a common surname (`김은혜`), read as one token."""
-    return form_tag[1] == "NNP" and len(form_tag[0]) == 3 and form_tag[0][0] in COMMON_SURNAMES
+    """A Korean-looking proper noun of three syllables with a common surname (`김은혜`), read as one token, its last
+    syllable one of given names (the middle one may be rarer: `오거돈`, `박칼린`; not `유니콘`, `한국어`)."""
+    form = form_tag[0]
+    return form_tag[1] == "NNP" and len(form) == 3 and form[0] in COMMON_SURNAMES and form[2] in GIVEN_SYLLABLES
 
 
 def _speaks(text: str, end: int, particle: str) -> bool:
@@ -361,6 +366,7 @@ def _word_effect(chunk: Chunk) -> tuple[str, str, tuple]:
 # Subjects that speak for the organisation named last before them, in this sentence or an earlier one
 # (`로체스터대 연구팀은 … 연구팀은 "…"고 밝혔다`, `서울행정법원 … 재판부는`).
 TEAM_WORDS = frozenset({"연구팀", "연구진", "재판부", "노조", "조합", "위원회", "경찰", "당국"})
+AUTHORITIES = "당국"
 
 
 def plain_reference(text: str, word: str) -> tuple:
@@ -373,6 +379,8 @@ def plain_reference(text: str, word: str) -> tuple:
         return ("pronoun",)
     if word in ORG_POINTERS:
         return ("pointer",)
+    if word == AUTHORITIES and text != word:
+        return ("none",)  # 정보당국, 보건당국: a kind of authority, not the body named before
     if word in TEAM_WORDS or text in TEAM_WORDS:
         return ("team", text if text in TEAM_WORDS else word)
     if word in PERSON_TITLES:
@@ -416,7 +424,7 @@ def _other_names(chunks: list[Chunk], kinds: list[str], used: list[bool], found:
             continue
         if kind == ORG or (kind in (FNAME, OTHER) and i + 1 < len(kinds) and kinds[i + 1] == POINTER
                            and any(tag in PROPER_TAGS for tag in chunk.tags)):
-            org = org_name(chunk) or chunk.text
+            org = org_name(chunk) or _without_glued_particle(chunk)
             found.org(org, at)
         elif kind == PLACE:
             found.place(place_name(chunk, after_place), at)
@@ -427,6 +435,15 @@ def _other_names(chunks: list[Chunk], kinds: list[str], used: list[bool], found:
             found.person(chunk.text, "", at)  # 김철수(45), 구자철(1골 1도움)
         after_place = kind == PLACE
     return org
+
+
+def _without_glued_particle(chunk: Chunk) -> str:
+    """The chunk's text less a `의` Kiwi kept on an unknown proper noun (`티켓몬스터의/NNP 신현성 대표`), unless the
+    word ends as a meeting or a doctrine does (`…회의`, `…협의`, `…주의`)."""
+    text = chunk.text
+    if len(text) >= 4 and text[-1] == "의" and chunk.tags == ("NNP",) and not text.endswith(("회의", "협의", "주의")):
+        return text[:-1]
+    return text
 
 
 def _latin(aside: str) -> bool:

@@ -64,7 +64,7 @@ GENERIC_BODIES = {"경찰": ("경찰서", "경찰청"), "검찰": ("검찰청", 
 UNNAMED_SPEAKERS = frozenset("""정부 당국 정보당국 안보당국 보건당국 방역당국 검찰 경찰 법원 군 주민 시민 국민 네티즌 누리꾼 전문가
 업계 야당 여당 야권 여권 소식통 학생 교사 의사 환자 소비자 응답자 사람 사람들 이들 누군가 단체 노조 회사 업체 기업 학교
 병원 직원 관계자 관계자들 측 위원 의원 참석자 참가자 목격자 유족 가족 부모 어머니 아버지 아이 친구 동료 상인 누구 당""".split())
-UNNAMED_ENDINGS = ("자들", "들", "씨", "님", "당국")
+UNNAMED_ENDINGS = ("자들", "들", "씨", "님", "당국", "인사", "당국자")  # 고위인사, 정부 당국자
 # A quotation that is a question put to someone (`“…”는 질문에`): the interviewer's, no one named.
 ASKED = re.compile(r"\s*(?:이?라?는|란|이라는)\s*(?:질문|물음|질의|요청에)")
 # Titles of two syllables or more a name may carry before a quotation (`임지선 박사 "…"`).
@@ -103,6 +103,22 @@ MAX_ASIDE_GAP = 16
 # Marks that open a line of a list or a subhead (`ㆍ“…”`, `▲“…”`), with the spaces around them.
 BULLETS = " \tㆍ·•▲△■□◆◇○●-*"
 # A sentence's opening that goes on from the sentence before: its quotation is the same speaker's.
+# A source named before the marks of the words it gave (`KAI 내부 관계자에 의하면, “…”`, `주마 대통령의 발표를 인용해 “…”`).
+ACCORDING_TO = re.compile(r"(?:에\s?따르면|에\s?의하면|의\s(?:발표|말|발언|성명|주장)[을를]\s인용(?:해|하여|하며))\s*,?\s*$")
+# A sentence ending its line that says the lines after it are its subject's words (`… 이렇게 말했다.`), and how far
+# before words opening a line it may stand.
+INTRO_LINE = re.compile(r"(?:이같이|이렇게|다음과 같이)\s?(?:[가-힣]+\s)?(?:말|밝|강조|설명|주장|지적|언급|전)[가-힣]*[.:]?[ \t]*\n")
+INTRO_REACH = 800
+# An organisation made its sentence's topic as where the words come from (`국민의힘에서는`, `… 정당에서는`).
+ORG_TOPIC_AT = re.compile(r"(?:에서는|에선)\s")
+ORG_KIND_WORDS = frozenset({"정당", "측", "당국", "본사", "당", "정부"})
+# A speech verb after a quotation modifying the noun phrase that follows (`…”고 인정한 감사원 고위 인사의`), and
+# that phrase: up to three words, the last with a particle.
+SAID_BY = re.compile(r"(?:이?라)?고\s?(?:말|밝|인정|주장|강조|설명|지적|언급|증언|폭로|시인|고백)[가-힣]{0,2}?(?:한|힌|했던|하던)\s")
+NOUN_PHRASE = re.compile(r"((?:[가-힣A-Za-z0-9]+\s){0,2}[가-힣A-Za-z0-9]+?)(?:의|은|는|이|가|을|를|에게|도)(?![가-힣])")
+# A joint team's word (`공동연구팀`), and what lists the bodies before it (`A, B, 경희대 공동연구팀`, `A와 B 공동연구팀`).
+JOINT = "공동"
+LIST_JOINTS = frozenset({",", "와", "과", "및", "),", "·"})
 GOES_ON = re.compile(r"\s*(?:이어|이어서|그러면서|또|또한|아울러|덧붙여|특히)\s*,?\s*")
 # A sentence that says the words before it are its subject's (`김 장관은 2일 …에서 이같이 말했다`).
 LIKE_THIS = re.compile(r"(?:이같이|이렇게|이와 같이)\s?(?:[가-힣]+\s)?(?:말|밝|강조|설명|전|주장|지적|덧붙|언급|답|했|하였)")
@@ -129,6 +145,8 @@ def _quoted_spans(body: str) -> tuple[list[tuple[int, int, bool]], list[tuple[in
     cut = _cut_off(body, after)
     if cut is not None:
         doubles.append(cut)
+    if "”" in body:
+        doubles = sorted(doubles + _half_marked(body, doubles))
     marks = [(a - 1, b + 1) for a, b in doubles]
     found = [(a, b, True) for a, b in doubles]
     for m in SINGLE_QUOTED.finditer(body):
@@ -171,6 +189,37 @@ def _straight_quoted(body: str) -> list[tuple[int, int]]:
             at = line.find('"', at + 1)
         line_start += len(line) + 1
     return out
+
+
+def _half_marked(body: str, doubles: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quotations the writer marked on one side only, on a line of their own words chained to each other
+    (`그간 …수 있었다”면서 “사퇴로만 …필요하다.`): a closing mark with no opening one before it on its line, followed by a
+    quoting particle, closes words from the line's start; an opening mark after such a chain with no closing one after
+    it opens words to the line's end. Each must read as a sentence of three words or more (the first one sentence).""" 
+    out: list[tuple[int, int]] = []
+    line_start = 0
+    for line in body.split("\n"):
+        close = line.find("”")
+        if close > 0 and "“" not in line[:close] and SAID_MARK.match(line, close + 1):
+            start = line_start + len(line) - len(line.lstrip(BULLETS))
+            end = line_start + close
+            if _reads_as_words(body, start, end) and not SENTENCE_END.search(body, start, end) and not any(
+                    a < end and start < b for a, b in doubles):  # one sentence: no narrative before the words
+                out.append((start, end))
+                chain = CHAINED.match(line, close + 1)
+                opening = chain.end() if chain and line.startswith("“", chain.end()) else -1
+                if opening > 0 and "”" not in line[opening:]:
+                    tail = line_start + len(line.rstrip().rstrip(".…· "))
+                    if _reads_as_words(body, line_start + opening + 1, tail):
+                        out.append((line_start + opening + 1, tail))
+        line_start += len(line) + 1
+    return out
+
+
+def _reads_as_words(body: str, start: int, end: int) -> bool:
+    """body[start:end] has three words or more and ends like a sentence."""
+    text = body[start:end].strip()
+    return text.count(" ") >= 2 and HANGUL.search(text) is not None and SENTENCE_LIKE.search(text) is not None
 
 
 def _cut_off(body: str, after: int) -> tuple[int, int] | None:
@@ -408,6 +457,21 @@ def _named_at(body: str, mark: int, names: dict[str, str], found: Found) -> str 
     return None
 
 
+def _source_before(body: str, found: Found, first: int, mark: int) -> str | None:
+    """The person or organisation named last before `에 따르면`, `에 의하면` or `의 발표를 인용해` right before the
+    quotation's mark at `mark`, in its sentence from `first` (`KAI 내부 관계자에 의하면, “…”`: KAI), or None."""
+    m = ACCORDING_TO.search(body, max(first, mark - 24), mark)
+    if m is None:
+        return None
+    p = latest_before(found.person_offsets, m.start())
+    o = latest_before(found.org_offsets, m.start())
+    p_at = found.person_offsets[p] if p >= 0 else -1
+    o_at = found.org_offsets[o] if o >= 0 else -1
+    if max(p_at, o_at) < first:
+        return None
+    return found.person_mentions[p][0] if p_at >= o_at else found.org_mentions[o]
+
+
 def _org_from(body: str, mark: int, names: dict[str, str], found: Found) -> str | None:
     """The organisation named right before `에서` and the quotation's mark at `mark` (`대통령실에서 "…"라고
     했다`: an organisation's words), or None."""
@@ -420,6 +484,36 @@ def _org_from(body: str, mark: int, names: dict[str, str], found: Found) -> str 
                 len(before) == len(name) or not _letter(before[-len(name) - 1])):
             return names[name]
     return None
+
+
+def _org_topic(body: str, found: Found, first: int, start: int) -> str | None:
+    """The organisation its sentence (from `first`) makes the topic of the words at `start` with `에서는`, a word for
+    what it is between or not (`국민의힘 정당에서는 … "…"이라고 표현하였다`, `국민의힘에서는 "…"`), or None."""
+    m = ORG_TOPIC_AT.search(body, first, start)
+    if m is None:
+        return None
+    i = latest_before(found.org_offsets, m.start())
+    if i < 0 or found.org_offsets[i] < first:
+        return None
+    gap = body[found.org_offsets[i] + len(found.org_mentions[i]):m.start()]
+    return found.org_mentions[i] if gap == "" or gap.strip() in ORG_KIND_WORDS else None
+
+
+def _said_by_noun(body: str, found: Found, end: int) -> tuple[str | None] | None:
+    """(the speaker,) when the quotation closing at `end` is said by a speech verb modifying the noun phrase after it
+    (`“…”고 인정한 감사원 고위 인사의`, `“…”고 말한 김철수 교수는`): the person named in that phrase, or no one when its
+    head is someone unnamed (`인사`, `관계자`); None when the phrase is no speaker's (`말한 바`, `밝힌 뒤`)."""
+    m = SAID_BY.match(body, end + 1)
+    if m is None:
+        return None
+    words = NOUN_PHRASE.match(body, m.end())
+    if words is None:
+        return None
+    i = latest_before(found.person_offsets, words.end())
+    if i >= 0 and found.person_offsets[i] >= m.end():
+        return (found.person_mentions[i][0],)
+    head = words.group(1).rsplit(" ", 1)[-1]
+    return (None,) if head in UNNAMED_SPEAKERS or head.endswith(UNNAMED_ENDINGS) else None
 
 
 def _letter(char: str) -> bool:
@@ -460,11 +554,14 @@ def _who(body: str, found: Found, names: dict[str, str], context: tuple, at: tup
     first, index, start, end, last = at
     if ASKED.match(body, end + 1):
         return None
-    named = _named_at(body, start - 1, names, found)  # 임지선 박사 "…"; 쿠팡 “…” 입장문
-    if named:
+    said_by = _said_by_noun(body, found, end)  # “…”고 인정한 감사원 고위 인사의: the words of the one after them
+    if said_by is not None:
+        return said_by[0]
+    named = _named_at(body, start - 1, names, found) or _source_before(body, found, first, start - 1)
+    if named:  # 임지선 박사 "…"; 쿠팡 “…” 입장문; 관계자에 의하면 “…”
         return named
     if not any(_someone(s, body) for s in before) and _said(body, end, last):
-        org = _org_from(body, start - 1, names, found)
+        org = _org_from(body, start - 1, names, found) or _org_topic(body, found, first, start)
         if org:  # 대통령실에서 "…"라고 했다: no one else is its sentence's subject
             return org
     if not before:
@@ -479,7 +576,25 @@ def _who(body: str, found: Found, names: dict[str, str], context: tuple, at: tup
                or _speaker(body, found, before, after, (first, index, start), speakers))
     if speaker is None and _stands_alone(body, start - 1, end + 1):
         speaker = _told_after(body, found, end, ends, index)  # “…” / … 김영달 소방위의 목소리가 떨렸다
+    if speaker is None and not body[body.rfind("\n", 0, start) + 1:start].strip(BULLETS + "“\""):
+        speaker = _introduced_before(body, found, start)  # 상담소는 … 이렇게 말했다. / … / 그간 …”면서
     return speaker
+
+
+def _introduced_before(body: str, found: Found, start: int) -> str | None:
+    """For words opening their line: the subject of a sentence ending a line at most INTRO_REACH letters before them
+    that says the lines after it are its words (`부산성폭력상담소는 보도자료를 내고 이렇게 말했다.`), or None."""
+    lo = max(0, start - INTRO_REACH)
+    intro = None
+    for m in INTRO_LINE.finditer(body, lo, start):
+        intro = m
+    if intro is None:
+        return None
+    line_start = body.rfind("\n", 0, intro.start()) + 1
+    stop = body.rfind(". ", line_start, intro.start())
+    cut = stop + 2 if stop >= 0 else line_start
+    topics = [s for s in found.subjects if cut <= s[0] < intro.start() and s[2] in TOPIC_PARTICLES]
+    return resolve(topics[0], found, cut, None, body) if topics else None
 
 
 def _said_next(body: str, ends: list[int], at: tuple) -> bool:
@@ -592,6 +707,8 @@ def _team_of(found: Found, at: int, team: str, body: str) -> str | None:
         for word in words:
             w = body.find(word, off + len(name), off + len(name) + 20)
             if w >= 0 and "따르면" not in body[off + len(name):w]:  # not `한국일보에 따르면 재판부는`
+                if body[max(0, w - 3):w].strip().endswith(JOINT) and body[max(0, off - 2):off].strip() in LIST_JOINTS:
+                    return None  # `A, B, 경희대 공동연구팀은`: a team of several bodies speaks for none of them
                 return name
     endings = TEAM_ORGS.get(team)
     if endings:

@@ -91,7 +91,7 @@ def _latin_thing(name: str, text: str) -> bool:
         return True
     if name in KNOWN_ORGS:
         return False
-    after = [text[m.end():m.end() + 3] for m in re.finditer(re.escape(name) + "(?![A-Za-z])", text)]
+    after = [text[end:end + 3] for end in _ends_of(name, text)]
     if after and all(CODE_AFTER.match(a) for a in after):
         return True
     glosses = _glosses(name, text)
@@ -101,8 +101,46 @@ def _latin_thing(name: str, text: str) -> bool:
 def _glosses(name: str, text: str) -> list[str]:
     """What the text says a Latin name stands for: the Hangul word before it in brackets (`국제우주정거장(ISS)`,
     `엑스포(IAAPA Attractions Expo 2016)`) or what is in brackets after it (`KIST(한국과학기술연구원)`)."""
-    out = [m.group(1) for m in re.finditer(r"([가-힣]+)['’”]?\(" + re.escape(name) + "(?![A-Za-z])", text)]
-    out += [m.group(1).strip() for m in re.finditer(re.escape(name) + r"\(([^()\n]{2,60})\)", text)]
+    out = []
+    at = text.find("(" + name)
+    while at >= 0:  # 국제우주정거장(ISS): the Hangul word before the bracket, a closing mark between or not
+        end = at + 1 + len(name)
+        if not (end < len(text) and _latin_letter(text[end])):
+            k = at - 1 if at and text[at - 1] in "'’”" else at
+            j = k
+            while j and "가" <= text[j - 1] <= "힣":
+                j -= 1
+            if j < k:
+                out.append(text[j:k])
+        at = text.find("(" + name, at + 1)
+    at = text.find(name + "(")
+    while at >= 0:  # KIST(한국과학기술연구원): what the brackets after it hold
+        start = at + len(name) + 1
+        close = next((i for i in range(start, min(len(text), start + 61)) if text[i] in "()\n"), -1)
+        if close >= 0 and text[close] == ")" and 2 <= close - start <= 60:
+            out.append(text[start:close].strip())
+            at = text.find(name + "(", close + 1)
+        else:
+            at = text.find(name + "(", at + 1)
+    return out
+
+
+def _latin_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def _ends_of(name: str, text: str) -> list[int]:
+    """Where each mention of `name` not going on in Latin letters ends (what `re.finditer(name + "(?![A-Za-z])")`
+    finds, without compiling a pattern per name)."""
+    out = []
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if end < len(text) and _latin_letter(text[end]):
+            at = text.find(name, at + 1)
+        else:
+            out.append(end)
+            at = text.find(name, end)
     return out
 
 

@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 
 from .gazetteer import BARE_DISTRICTS, COUNTRIES, DISTRICTS, PROVINCES, REGIONS, WORLD_CITIES
-from .lexicon import FOREIGN_NAME_STARTS, GIVEN_SYLLABLES, KNOWN_ORGS, MODIFIERS, ORG_SUFFIXES, PERSON_TITLES, SURNAMES, WEAK_TITLES
+from .lexicon import COMMON_SURNAMES, FOREIGN_NAME_STARTS, GIVEN_SYLLABLES, KNOWN_ORGS, MODIFIERS, ORG_SUFFIXES, PERSON_TITLES, SURNAMES, WEAK_TITLES
 from .tokenlists import TokenLists
 from .words import korean_name
 
@@ -67,8 +67,26 @@ NAME_CLOSERS = frozenset({",", ".", ")", "”", "’", "'", '"', "·", "ㆍ", "?
 PROFESSIONS = ("학자", "운동가", "활동가", "사업가", "기업가", "정치가", "예술가", "음악가", "작곡가", "건축가", "혁명가", "사상가",
                "과학자", "연구자", "전문가", "투자가", "소설가", "영화감독", "시인", "우주인", "비행사", "모델", "배우", "가수",
                "선수", "감독")
+# A word of three syllables, a modifier or not, and a title word after it (`강한승 전 대통령법무비서관이`).
+CUT_NAME_TITLE = re.compile(r"(?<![가-힣])([" + "".join(sorted(SURNAMES)) + r"][가-힣]{2}) (?:(?:전|현|前|現|신임) )?"
+                            r"([가-힣]{0,10}?(?:" + "|".join(TITLE_ENDINGS) + r"))(?:은|는|이|가|의|을|를|에게|과|와|도)?(?![가-힣])")
+# What only a person has, named after a name and 의 (`김학순의 증언`, `김태호의 발언`).
+PERSONS_OWN = frozenset("""
+증언 발언 회고록 자서전 유언 유족 아들 딸 부인 아내 남편 어머니 아버지 모친 부친 장남 장녀 차남 차녀 손자 손녀 동생
+생일 생애 장례식 빈소 사망 별세 서거 타계 피살 암살 생전 자택 고향 본명 육성 친필 필체 저서 시집 소설 데뷔 은퇴 결혼
+""".split())
+# Kin, company and roles news writes right before a person's name, as a title (`멤버 남태현의`, `본처 성혜림`, `라이더
+# 김영빈은`, `조카인 장용철`): only a Korean full name or a foreign name of two words after them is taken.
+ROLES_BEFORE = frozenset("""
+아내 부인 남편 아들 딸 장남 차남 삼남 장녀 차녀 막내 외아들 외동딸 조카 동생 남동생 여동생 형 누나 언니 오빠 형제
+어머니 아버지 모친 부친 본처 손자 손녀 사위 며느리 삼촌 외삼촌 이모 고모 할머니 할아버지 약혼자 약혼녀 애인 연인
+친구 동료 측근 멤버 회원 라이더 기사 운전기사 택배기사 배달원 주부 대학생 노동자 근로자 환자 피해자 유족 희생자
+용의자 피의자 피고인 가해자 원고 제자 스승 후배 선배 전임 후임 전임자 후임자
+""".split())
 # A government or an era named after its leader (`윤석열 정부`, `문재인 정권`).
 PERSON_ERAS = frozenset({"정부", "정권", "행정부", "집권", "내각"})
+# One-syllable first words of foreign names (`존`, `폴`, `빌`), no Korean surname (`장`), may open a name's run.
+SHORT_NAME_STARTS = frozenset(w for w in FOREIGN_NAME_STARTS if len(w) == 1 and w not in SURNAMES)
 HEADLINE_QUOTES = frozenset("“\"")
 OPENING_QUOTES = frozenset("'‘\"“")
 CLOSING_QUOTES = frozenset("'’\"”")
@@ -76,6 +94,8 @@ CLOSING_QUOTES = frozenset("'’\"”")
 MAX_ASIDE = 16
 # One-letter country names that end a name's run as a place (`존 케리 미 국무장관`), not a name's syllable.
 ONE_LETTER_PLACES = frozenset("미중일러영독불북남한英美中日")
+# Particles after a foreign person's family name written alone (`이니에스타가`, `오바마는`, `오바마의`).
+FAMILY_PARTICLE = re.compile(r"(?:은|는|이|가|의|에게|도|와|과|를|을)(?![가-힣])")
 # Highest sovereign's number (`엘리자베스 2세`); beyond it, `세` is an age.
 MAX_REGNAL = 30
 SPLIT_NAME_TAGS = frozenset({"NNG", "NNP", "NR", "XSN", "MM"})
@@ -131,14 +151,21 @@ def _title_before(tokens, i: int, text: str) -> str:
     빅토르 …`), or ""."""
     if i >= 3 and tokens[i - 1].tag == "ETM" and tokens[i - 2].tag == "VCP":
         form = tokens[i - 3].form
-        if _is_title(form) or form.endswith(PROFESSIONS):
-            return form
+        if _is_title(form) or form.endswith(PROFESSIONS) or form in ROLES_BEFORE:
+            return form  # 조카인 장용철
         if (form + "인").endswith(PROFESSIONS) and text.startswith(form + "인 ", tokens[i - 3].start):
             return form + "인"  # 우주/NNG 이/VCP ᆫ/ETM: `우주인`, a calling Kiwi read as `우주 + 이다`
     if i >= 1 and tokens[i - 1].tag == "NNG" and text[tokens[i - 1].start + tokens[i - 1].len:tokens[i].start] == " ":
         form = tokens[i - 1].form
-        if (_is_title(form) and form not in WEAK_TITLES and form not in ONE_WORD_TITLES) or form.endswith(PROFESSIONS):
+        if (_is_title(form) and form not in WEAK_TITLES and form not in ONE_WORD_TITLES) or form.endswith(PROFESSIONS) \
+                or form in ROLES_BEFORE:
             return form
+        k = i - 1
+        while k and tokens[k - 1].tag == "NNG" and tokens[k - 1].start + tokens[k - 1].len == tokens[k].start:
+            k -= 1  # 대표/NNG 이사/NNG: a title Kiwi read in two
+        word = text[tokens[k].start:tokens[i - 1].start + tokens[i - 1].len]
+        if k < i - 1 and _is_title(word) and word not in WEAK_TITLES and word not in ONE_WORD_TITLES:
+            return word
     return ""
 
 
@@ -149,10 +176,20 @@ def _split_korean_at(text: str, tl: TokenLists, i: int) -> tuple[str, int]:
     while j < tl.n and j - i < 3 and tl.glued(j) and tl.tags[j] in SPLIT_NAME_TAGS:
         j += 1
     word = text[tl.starts[i]:tl.ends[j - 1]]
-    if j - i < 2 or len(word) != 3 or (j < tl.n and tl.glued(j)) or not _name_shaped(word) or \
-            not HANGUL_WORD.fullmatch(word):
+    goes_on = j < tl.n and tl.glued(j) and tl.tags[j][0] not in "JS"  # a particle or a mark may follow: 김영빈은
+    if j - i < 2 or len(word) != 3 or goes_on or not _name_shaped(word) or not HANGUL_WORD.fullmatch(word):
         return "", i
     return word, j
+
+
+def _role_before(tokens, tl: TokenLists, i: int, j: int) -> str:
+    """The kin or role word (ROLES_BEFORE) right before a name Kiwi cut into syllables (`라이더 김/NNP 영/NNG 빈/NNG은`,
+    `본처 성/NNG 혜/NNG 림/NNG`), or "": a surname read alone, no suffix among the pieces (not `근로자 이동/NNG 권/XSN`)."""
+    if tl.ends[i] - tl.starts[i] != 1 or any(tl.tags[k] == "XSN" for k in range(i, j)):
+        return ""
+    if i and tl.tags[i - 1] == "NNG" and tl.forms[i - 1] in ROLES_BEFORE and tl.ends[i - 1] + 1 == tl.starts[i]:
+        return tl.forms[i - 1]
+    return ""
 
 
 def _foreign_word(form: str) -> bool:
@@ -209,7 +246,7 @@ def listed_before_people(text: str, tl: TokenLists, names) -> list[tuple[str, st
     for name in names:
         at = text.find(name)
         while at >= 2:
-            if text[at - 1] in LIST_MARKS:
+            if text[at - 1] in LIST_MARKS or (text[at - 1] == " " and text[at - 2] in LIST_MARKS):
                 i = bisect_left(tl.starts, at)
                 if i < tl.n and tl.starts[i] == at:
                     out += _listed_before(text, tl, i, "")
@@ -263,12 +300,18 @@ def _listed_before(text: str, tl: TokenLists, i: int, title: str) -> list[tuple[
     """Korean full names listed right before a titled one, sharing its title (`이대연·존 크로커 … 교수`,
     `김철수, 이영희 교수`)."""
     out = []
-    while i >= 2 and tl.forms[i - 1] in LIST_MARKS and tl.tags[i - 2] == "NNP" and tl.ends[i - 2] - tl.starts[i - 2] == 3:
-        form, at = tl.forms[i - 2], tl.starts[i - 2]
-        if (at and text[at - 1].isalnum()) or not _name_shaped(form) or not korean_name(form, ("NNP",)):
+    while i >= 2 and tl.forms[i - 1] in LIST_MARKS:
+        k = i - 2  # the first token of the word before the mark: one proper noun, or a name Kiwi cut (`이/MM 우연/NNG`)
+        while k and tl.glued(k) and k > i - 4:
+            k -= 1
+        form, at = text[tl.starts[k]:tl.ends[i - 2]], tl.starts[k]
+        if len(form) != 3 or (at and text[at - 1].isalnum()) or not _name_shaped(form) or _is_title(form) or \
+                not korean_name(form, ("NNP",)) or not all(tl.tags[x] in SPLIT_NAME_TAGS for x in range(k, i - 1)):
             break
+        if k < i - 2 and tl.tags[k] != "NNP" and not title:
+            break  # a cut name needs the titled one's company: `이우연, 주동식 주필`
         out.append((form, title, at))
-        i -= 2
+        i = k
     return out
 
 
@@ -278,7 +321,7 @@ def _korean_at(tokens, i: int, text: str) -> tuple[str, int]:
     t = tokens[i]
     if (t.tag == "NNP" and t.len == 2 and i + 1 < len(tokens) and tokens[i + 1].len == 1
             and tokens[i + 1].start == t.start + 2 and tokens[i + 1].tag in ("MM", "NNG", "XSN")
-            and not (i + 2 < len(tokens) and tokens[i + 2].start == t.start + 3)):
+            and not (i + 2 < len(tokens) and tokens[i + 2].start == t.start + 3 and tokens[i + 2].tag[0] not in "JS")):
         word = text[t.start:t.start + 3]
         if _name_shaped(word) and korean_name(word, ("NNP",)):
             return word, i + 2  # 문태/NNP 현/MM: the given name's last syllable read apart
@@ -297,7 +340,8 @@ def _foreign_at(tokens, i: int, text: str) -> tuple[str, int]:
     """(two or three Hangul proper nouns written apart on one line, `맥스 피터슨`, the token after them) or ("", i)."""
     j = i
     while (j < len(tokens) and j - i < 3 and tokens[j].tag == "NNP"
-           and (tokens[j].len >= 2 or (j > i and tokens[i].len >= 2 and tokens[j].form not in ONE_LETTER_PLACES))
+           and (tokens[j].len >= 2 or (j > i and tokens[i].len >= 2 and tokens[j].form not in ONE_LETTER_PLACES)
+                or (j == i and tokens[j].form in SHORT_NAME_STARTS))  # 존 웰터 경찰청장
            and tokens[j].form not in NOT_A_PERSON and "가" <= tokens[j].form[0] <= "힣"
            and (tokens[j].form[-1] not in NOT_NAME_ENDINGS or (j == i and tokens[j].form in FOREIGN_NAME_STARTS)
                 or (tokens[j].form[-1] == "리" and tokens[j].len >= (3 if j > i else 4)))  # 오니시 다쿠야
@@ -315,10 +359,14 @@ def _foreign_at(tokens, i: int, text: str) -> tuple[str, int]:
 
 def _known_foreign(text: str, tl: TokenLists, i: int, j: int) -> tuple[str, int] | None:
     """(the name, the token after it) when tokens i..j-1 read by `_foreign_at` start with a word of
-    FOREIGN_NAME_STARTS and the name's last word (with what Kiwi cut off it: `샌/NNP 델/NNG`) ends before a
-    particle, a punctuation mark or `이다`, not before a noun it names (`제임스 웹 우주망원경`)."""
-    if tl.forms[i] not in FOREIGN_NAME_STARTS:
-        return None
+    FOREIGN_NAME_STARTS, or their last word is written again alone before a particle (`안드레스 이니에스타의 … 이니에스타가`:
+    a foreign person named in full, then by the family name), and the name's last word (with what Kiwi cut off it:
+    `샌/NNP 델/NNG`) ends before a particle, a punctuation mark or `이다`, not before a noun it names (`제임스 웹
+    우주망원경`)."""
+    if tl.forms[i] not in FOREIGN_NAME_STARTS and not (
+            _may_open_name(tl.forms[i]) and text.count(text[tl.starts[i]:tl.ends[j - 1]]) == 1
+            and _family_name_again(text, tl.forms[j - 2], tl.forms[j - 1])):
+        return None  # named in full once, then by the family name alone (not `증강현실 아바타` … `증강현실 아바타`)
     k = j
     while k < tl.n and tl.starts[k] == tl.ends[k - 1] and tl.tags[k] in ("NNP", "NNG", "UN"):
         k += 1
@@ -326,6 +374,28 @@ def _known_foreign(text: str, tl: TokenLists, i: int, j: int) -> tuple[str, int]
                          or (tl.forms[k] in KIN_AFTER and tl.starts[k] == tl.ends[k - 1] + 1)):
         return None
     return text[tl.starts[i]:tl.ends[k - 1]], k
+
+
+def _family_name_again(text: str, before: str, last: str) -> bool:
+    """The last word of a foreign name (… `before` `last`) stands alone elsewhere in the text, a word of its own before
+    a particle (`이니에스타가`, `이니에스타의`; not after `before`): the way news refers back to a foreign person named in
+    full."""
+    if len(last) < 2:
+        return False
+    at = text.find(last)
+    while at >= 0:
+        end = at + len(last)
+        if (at == 0 or not text[at - 1].isalnum()) and FAMILY_PARTICLE.match(text, end) \
+                and not text.endswith(before + " ", 0, at):
+            return True
+        at = text.find(last, end)
+    return False
+
+
+def _may_open_name(word: str) -> bool:
+    """A first word that may open a foreign name: no title or role (`유튜버 갑수목장`), no language or edition (`한국어
+    위키배움터`, `슬로바키아어판`)."""
+    return word not in PERSON_TITLES and word not in ROLES_BEFORE and not word.endswith(("어", "어판", "판"))
 
 
 def _korean_word(token) -> bool:
@@ -369,6 +439,68 @@ def _proper_run(run: list[tuple[str, int]], nnp: set[int]) -> list[tuple[str, st
     return [(word, "", at) for word, at in run]
 
 
+def _joined_pair(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
+    """Two Korean full names with common surnames joined by `와`/`과`, each one proper noun to Kiwi, the second before a
+    particle (`이용하와 장수길을`): people, as one such word alone is not."""
+    out = []
+    tags, j = tl.tags, -1
+    while True:
+        try:
+            j = tags.index("JC", j + 1)
+        except ValueError:
+            break
+        i = j - 1
+        if i < 0 or j + 2 >= tl.n or tl.forms[j] not in ("와", "과") or not tl.glued(j):
+            continue
+        k = i + 2
+        if not (tl.tags[k + 1][0] == "J" and tl.glued(k + 1)) or tl.glued(k):
+            continue
+        if all(tl.tags[x] == "NNP" and tl.ends[x] - tl.starts[x] == 3 and _name_shaped(tl.forms[x])
+               and tl.forms[x][0] in COMMON_SURNAMES  # not 경부선과 경의선
+               and korean_name(tl.forms[x], ("NNP",)) and not (tl.starts[x] and text[tl.starts[x] - 1].isalnum())
+               for x in (i, k)):
+            out += [(tl.forms[i], "", tl.starts[i]), (tl.forms[k], "", tl.starts[k])]
+    return out
+
+
+def _cut_before_title(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
+    """Korean full names Kiwi cut into a verb and an ending (`강하/VA ᆫ/ETM 승/NNB 전 대통령법무비서관이`): a word of three
+    syllables written like a name, read as two tokens or more one of them no noun, before a title (a modifier such as
+    `전` between or not)."""
+    out = []
+    for m in CUT_NAME_TITLE.finditer(text):
+        title = m.group(2)
+        if title not in PERSON_TITLES and not title.endswith(TITLE_ENDINGS):
+            continue
+        i = bisect_left(tl.starts, m.start(1))
+        j = bisect_left(tl.starts, m.end(1))
+        if j - i < 2 or not any(tl.tags[k][0] in "VE" for k in range(i, j)):
+            continue  # one token, or nouns only: the other passes' reading
+        word = m.group(1)
+        if _name_shaped(word) and korean_name(word, ("NNP",)) and _is_title(title) and title not in WEAK_TITLES:
+            out.append((word, title, m.start(1)))
+    return out
+
+
+def _possessor(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
+    """Korean full names with a common surname, one proper noun each, whose words or kin the text names with 의 (`김학순의
+    증언`, `김태호의 발언`, `성혜림의 아들`): only a person testifies or has a son."""
+    out = []
+    tags, j = tl.tags, -1
+    while True:
+        try:
+            j = tags.index("JKG", j + 1)
+        except ValueError:
+            return out
+        i = j - 1
+        if i < 0 or j + 1 >= tl.n or tl.forms[j + 1] not in PERSONS_OWN or tl.starts[j + 1] != tl.ends[j] + 1:
+            continue
+        form = tl.forms[i]
+        if tags[i] == "NNP" and len(form) == 3 and tl.glued(j) and form[0] in COMMON_SURNAMES and _name_shaped(form) \
+                and korean_name(form, ("NNP",)) and not (tl.starts[i] and text[tl.starts[i] - 1].isalnum()):
+            out.append((form, "", tl.starts[i]))
+
+
 def _surname_titled(text: str) -> set[str]:
     """Surnames the text writes before a title (`문 대통령은`, `김 위원장`): the way news refers back to a person
     it has named in full."""
@@ -399,7 +531,7 @@ def _other_person_at(text: str, tokens, tl: TokenLists, i: int) -> tuple[tuple[s
     n, tags, starts = tl.n, tl.tags, tl.starts
     if tags[i] in SPLIT_NAME_TAGS and i + 1 < n:
         name, j = _split_korean_at(text, tl, i)
-        title = _titled(tokens, j, text) if name and j < n else ""
+        title = (_titled(tokens, j, text) if name and j < n else "") or (_role_before(tokens, tl, i, j) if name else "")
         if title and title not in WEAK_TITLES:
             return (name, title, starts[i]), j
     if tags[i] != "NNP":
@@ -464,4 +596,5 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
                 continue
         i += 1
     surnames = _surname_titled(text)
-    return out + _listed_names(text, tl) + _referred_back(text, tl, surnames)
+    return out + _listed_names(text, tl) + _referred_back(text, tl, surnames) + _joined_pair(text, tl) + \
+        _cut_before_title(text, tl) + _possessor(text, tl)
