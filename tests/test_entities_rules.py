@@ -848,3 +848,27 @@ def test_a_kind_of_authority_is_not_the_body_named_before(run):
 def test_a_bare_name_whose_words_or_kin_the_text_names(run):
     assert "김학순" in run("이들은 김학순의 증언 등을 제시하며 강제성을 부정했다.").people
     assert "김태호" in run("문제가 된 발언은 김태호의 발언이었는데, 방송 후 신고가 들어왔다.").people
+
+
+def test_a_legislators_title_is_no_clinic(run):
+    body = ("2008년 8월 27일에 열린 민주당 전당대회에서 만장일치로 지명된 미국연방상원의원 조셉 바이든(Joseph Biden)이 "
+            "오바마의 부통령이며, 관례에 따라 먼저 취임선서를 하였다.")
+    assert not any(org.endswith("의원") for org in run(body).orgs)
+
+
+def test_a_researcher_written_apart_after_a_name_is_no_institute(run):
+    body = ('북한 외무성 홈페이지에 실린 일본연구소 김설화 연구원의 글에 따르면 "일본은 국제 사회의 요구에 귀를 '
+            '기울여야 한다"고 했다.')
+    assert not any(org.endswith(" 연구원") for org in run(body).orgs)
+
+
+def test_a_city_hall_named_only_as_a_site_is_no_organisation(run):
+    body = ("이재명 경기도지사는 이날 오후 경기도청에서 긴급 기자회견을 열고 물류센터에 집합금지 명령을 내렸다. "
+            "민주노총 산하 조직은 서울시청 인근에서 사전대회를 열었다.")
+    got = run(body)
+    assert "경기도청" not in got.orgs and "서울시청" not in got.orgs
+
+
+def test_a_city_hall_team_stays_an_organisation(run):
+    body = "그러나 서울시청 단장 김준수는 \"한 인간의 성별을 확인하자는 주장은 부당하다\"고 말했다."
+    assert "서울시청" in run(body).orgs

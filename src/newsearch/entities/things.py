@@ -3,8 +3,11 @@ body's (`CCTV`, `KTX`), one glossed as a thing (`전자의무기록(EMR)`, `DNN(
 플랫폼(Common Platform)`) or written as a code (`PCC-772`, `AIA 171`, `APC/C`, a base sequence `ATTGCG`),
 a service a company runs (`‘배달의민족’과 ‘배민라이더스’를 운영하는`, `배달 앱 쿠팡이츠`, `옥션과 G마켓 등의 이커머스
 플랫폼을 운영하는`, `GS25와 GS샵 등 기존 브랜드`), a payment service (`삼성페이`, `열정페이`) unless the article
-makes it the company, a make named only with what it made (`벤츠 승용차`, `아우디 V6 엔진`, `카카오 나무`), and a
-currency written as a company's name before an amount (`한화 240조원`).
+makes it the company, a make named only with what it made (`벤츠 승용차`, `아우디 V6 엔진`, `카카오 나무`), a
+currency written as a company's name before an amount (`한화 240조원`), a legislator's title read as a clinic
+(`연방상원의원`, `대전시의원`: 의원 after a legislature), a researcher's title read as an institute (`김설화 연구원`,
+`서울대 연구원`: 연구원 written apart) and a city, province or district office named only as the site of something
+(`경기도청에서 기자회견을 열고`, `서울시청 인근에서`; `서울시청 아마조네스`, a team, stays).
 """
 
 from __future__ import annotations
@@ -52,6 +55,13 @@ BRAND_TAIL = re.compile(r"\s*등\s(?:[가-힣]+\s)?브랜드")
 # Company names that are also currencies, and what follows one as a currency (an amount).
 CURRENCY_NAMES = frozenset({"한화"})
 CURRENCY_AFTER = re.compile(r"(?:로|으로)?\s?(?:약|대략|무려)?\s?[0-9]")
+# A legislature before 의원 (a member of it, not a clinic: `미국연방상원의원`, `대전시의원`, `도의원`).
+LEGISLATOR = re.compile(r"(?:상원|하원|국회|의회|[시도구군])의원")
+# A researcher's title written apart after a name (`김설화 연구원`): an institute writes 연구원 onto its name.
+RESEARCHER = " 연구원"
+# A local government's office, and what follows it where the text names it as a site (`경기도청에서`, `…청 앞`).
+OFFICES = ("시청", "도청", "구청", "군청")
+SITE_AFTER = re.compile(r"\s?(?:앞|인근|주변|근처|광장|청사|본관|별관|(?:에서|로|으로)(?![가-힣]))")
 PRODUCT_AFTER = re.compile(r"\s?(?:[A-Z0-9]+\s)?(?:" + "|".join(PRODUCTS) + ")")
 
 
@@ -68,7 +78,24 @@ def things(orgs: list[str], title: str, body: str, as_company: Callable[[str, st
             out.add(name)
         if _service(name, text, orgs) or _make_named_with_product(name, text) or _currency(name, text):
             out.add(name)
+        elif _title(name) or _site(name, text):
+            out.add(name)
     return out
+
+
+def _title(name: str) -> bool:
+    """A person's title read as a body's name: a legislator's (`미국연방상원의원`: 의원 is no clinic after a
+    legislature) or a researcher's written apart (`김설화 연구원`, `서울대 연구원`)."""
+    return LEGISLATOR.search(name) is not None and name.endswith("의원") or name.endswith(RESEARCHER)
+
+
+def _site(name: str, text: str) -> bool:
+    """A local government's office named at every mention as the site of something (`경기도청에서 긴급
+    기자회견을 열고`, `서울시청 인근에서`): the building (LABELLING), not the body."""
+    if not name.endswith(OFFICES):
+        return False
+    ends = [i + len(name) for i in _mentions(name, text)]
+    return bool(ends) and all(SITE_AFTER.match(text, end) for end in ends)
 
 
 def _currency(name: str, text: str) -> bool:
