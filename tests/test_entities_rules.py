@@ -872,3 +872,9 @@ def test_a_city_hall_named_only_as_a_site_is_no_organisation(run):
 def test_a_city_hall_team_stays_an_organisation(run):
     body = "그러나 서울시청 단장 김준수는 \"한 인간의 성별을 확인하자는 주장은 부당하다\"고 말했다."
     assert "서울시청" in run(body).orgs
+
+
+def test_the_last_person_of_a_titled_list_cut_off_before_the_title(run):
+    body = ("이날 기념식에는 정몽윤 현대해상 회장, 박찬종 대표이사, 임직원 및 하이플래너와 김석중 현대인베스트먼트 대표, "
+            "정수현 현대건설 사장, 박철홍 한라건설..")
+    assert "박철홍" in run(body).people
