@@ -878,3 +878,9 @@ def test_the_last_person_of_a_titled_list_cut_off_before_the_title(run):
     body = ("이날 기념식에는 정몽윤 현대해상 회장, 박찬종 대표이사, 임직원 및 하이플래너와 김석중 현대인베스트먼트 대표, "
             "정수현 현대건설 사장, 박철홍 한라건설..")
     assert "박철홍" in run(body).people
+
+
+def test_a_publication_in_title_brackets_is_the_subject_of_its_words(run):
+    body = ("<자유일보>는 <사실 확인은 ‘대충’…무조건 광화문‧교회發 확진자로 ‘몰아’> 기사를 통해 “방역당국이 부실한 조사를 "
+            "통해 기독교 종교에 대해 몰아가기 하고 있다”고 썼다.")
+    assert [q.speaker for q in run(body).quotes] == ["자유일보"]
