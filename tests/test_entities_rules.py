@@ -884,3 +884,10 @@ def test_a_publication_in_title_brackets_is_the_subject_of_its_words(run):
     body = ("<자유일보>는 <사실 확인은 ‘대충’…무조건 광화문‧교회發 확진자로 ‘몰아’> 기사를 통해 “방역당국이 부실한 조사를 "
             "통해 기독교 종교에 대해 몰아가기 하고 있다”고 썼다.")
     assert [q.speaker for q in run(body).quotes] == ["자유일보"]
+
+
+def test_an_abbreviation_written_onto_a_kind_of_thing_is_no_organisation(run):
+    body = ("이번 여론조사는 한국갤럽이 전국의 19세 이상 남녀 1005명을 대상으로 RDD방식으로 실시했다. "
+            "부산저축은행은 BIS 비율이 5.13%이지만 국제 LNG 가격이 더 가파르게 올랐다.")
+    orgs = run(body).orgs
+    assert "RDD" not in orgs and "BIS" not in orgs and "LNG" not in orgs

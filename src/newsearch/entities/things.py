@@ -23,6 +23,11 @@ LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.\-]*")
 BASES = re.compile(r"[ACGTU]{5,}")
 # What writes an abbreviation as a code: a number or a part after it (`PCC-772`, `AIA 171`, `APC/C`).
 CODE_AFTER = re.compile(r"[-/]?[0-9]|/[A-Za-z]| [0-9]")
+# Kinds of thing an abbreviation is written onto as their modifier (`RDD방식`, `BIS 비율`, `LNG 가격`, `LPG 연료`):
+# one so written at every mention names a method, a measure or a substance, not a body.
+THING_HEADS = ("방식", "방법", "기법", "공법", "비율", "가격", "기준", "연료", "게임", "광고", "경계", "현상", "지수",
+               "수치", "규격", "표준", "인증", "검사", "치료법", "가스", "생산기지", "충전소", "운반선", "기관총")
+THING_AFTER = re.compile(r"\s?(?:" + "|".join(THING_HEADS) + r")(?:들)?(?:[은는이가을를의에과와도로]|에서|으로)?(?:는|도|의)?(?![가-힣])")
 # Last letters of a Hangul gloss that make it an organisation's (`유럽우주국`, `기초과학연구원`, `…위원회`).
 ORG_GLOSS_LAST = frozenset("국청처부원단회소대당")
 ORG_GLOSS_ENDINGS = tuple(s for s in ORG_SUFFIXES if len(s) >= 2)
@@ -118,9 +123,12 @@ def _latin_thing(name: str, text: str) -> bool:
         return True
     if name in KNOWN_ORGS:
         return False
-    after = [text[end:end + 3] for end in _ends_of(name, text)]
+    ends = _ends_of(name, text)
+    after = [text[end:end + 3] for end in ends]
     if after and all(CODE_AFTER.match(a) for a in after):
         return True
+    if ends and all(THING_AFTER.match(text, end) for end in ends):
+        return True  # RDD방식, BIS 비율: the modifier of a kind of thing
     glosses = _glosses(name, text)
     return bool(glosses) and not any(_org_gloss(g) for g in glosses)
 
