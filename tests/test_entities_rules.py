@@ -891,3 +891,9 @@ def test_an_abbreviation_written_onto_a_kind_of_thing_is_no_organisation(run):
             "부산저축은행은 BIS 비율이 5.13%이지만 국제 LNG 가격이 더 가파르게 올랐다.")
     orgs = run(body).orgs
     assert "RDD" not in orgs and "BIS" not in orgs and "LNG" not in orgs
+
+
+def test_a_foreign_person_introduced_by_country_and_role(run):
+    assert "카다피" in run("22일 리비아의 독재자 카다피가 TV 연설에 나와 퇴진할 의사가 없음을 밝혔다.").people
+    body = "자신을 내세운 뷰티 브랜드로 22세에 1조원 대 부자가 된 미국 모델 카일리 제너, 유튜브 크리에이터들이 그렇다."
+    assert "카일리 제너" in run(body).people
