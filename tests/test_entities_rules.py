@@ -897,3 +897,9 @@ def test_a_foreign_person_introduced_by_country_and_role(run):
     assert "카다피" in run("22일 리비아의 독재자 카다피가 TV 연설에 나와 퇴진할 의사가 없음을 밝혔다.").people
     body = "자신을 내세운 뷰티 브랜드로 22세에 1조원 대 부자가 된 미국 모델 카일리 제너, 유튜브 크리에이터들이 그렇다."
     assert "카일리 제너" in run(body).people
+
+
+def test_words_of_someone_unnamed_right_before_the_mark_are_not_the_earlier_topics(run):
+    body = ('이를 두고 새누리당은 "자신들과의 대화로 이뤄낸 성과다"라고 주장했지만, 바로 유가족들이 "그렇게 주장하는 '
+            '것을 부끄러운 줄 알아라"라고 직격탄을 날렸습니다.')
+    assert [q.speaker for q in run(body).quotes] == ["새누리당", None]

@@ -88,6 +88,8 @@ LIST_SEP = re.compile(r"\s*,\s*")
 LAW_ENDINGS = ("법률", "법안", "특별법", "개정안", "시행령", "조례", "조약", "협정", "법")
 # A subject (이/가) this close before a quotation says it, even after a topic (a report of a report).
 NEAR_SUBJECT = 12
+# A subject written right before the quotation's mark (its particle, a space and the mark between at most).
+RIGHT_BEFORE = 3
 # How far into the body a quotation is the headline's or its sub-line's (`KAIST 교수팀 논문 게재…"…"`).
 LEAD = 200
 # A headline's quotation echoes a body quotation it shares this many of its syllable pairs with, and this share.
@@ -381,6 +383,8 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
         nearest = resolve(before[-1], found, first, last_speaker, body)  # A는 B 관계자가 이날 "…"고 밝혔다고 전했다
         if nearest:
             return nearest
+        if start - before[-1][1] <= RIGHT_BEFORE and _someone(before[-1], body):
+            return None  # A는 "…"라고 주장했지만, 유가족들이 "…"라고: the words of someone unnamed, not the topic's
     if topics or (before and not after):
         subject = (topics or before)[-1]
         who = resolve(subject, found, first, last_speaker, body)
