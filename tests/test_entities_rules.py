@@ -903,3 +903,9 @@ def test_words_of_someone_unnamed_right_before_the_mark_are_not_the_earlier_topi
     body = ('이를 두고 새누리당은 "자신들과의 대화로 이뤄낸 성과다"라고 주장했지만, 바로 유가족들이 "그렇게 주장하는 '
             '것을 부끄러운 줄 알아라"라고 직격탄을 날렸습니다.')
     assert [q.speaker for q in run(body).quotes] == ["새누리당", None]
+
+
+def test_a_bare_official_speaks_for_the_organisation_just_contacted(run):
+    body = ("자유와인권연구소에 연락해 조사 기간을 6월 초~7월 초 사이로 설정한 이유를 물었다. 관계자는 지난 10일 전화 "
+            "인터뷰에서 “해당 조사는 7월 8일 시작했다”며 “임의 설정해 조사를 진행했다”고 말했다.")
+    assert [q.speaker for q in run(body).quotes] == ["자유와인권연구소", "자유와인권연구소"]
