@@ -68,7 +68,7 @@ def test_foreign_names_spaced_and_their_short_form(run):
     got = run(body)
     assert got.people == ("버락 오바마", "앙겔라 메르켈")
     assert "미국" in got.places and "독일" in got.places
-    assert "백악관" in got.orgs
+    assert "백악관" not in got.orgs  # only the site of the speech (LABELLING: 청와대 as a site is no organisation)
     assert got.quotes[0].speaker == "버락 오바마"
 
 
@@ -909,3 +909,10 @@ def test_a_bare_official_speaks_for_the_organisation_just_contacted(run):
     body = ("자유와인권연구소에 연락해 조사 기간을 6월 초~7월 초 사이로 설정한 이유를 물었다. 관계자는 지난 10일 전화 "
             "인터뷰에서 “해당 조사는 7월 8일 시작했다”며 “임의 설정해 조사를 진행했다”고 말했다.")
     assert [q.speaker for q in run(body).quotes] == ["자유와인권연구소", "자유와인권연구소"]
+
+
+def test_a_seat_of_government_named_only_as_the_place_is_no_organisation(run):
+    body = "이명박 대통령은 이날 청와대에서 국가안전보장회의를 열고 대응 방안을 논의했다."
+    assert "청와대" not in run(body).orgs
+    body = '청와대는 "특별사면은 없다"고 밝혔다.'
+    assert "청와대" in run(body).orgs

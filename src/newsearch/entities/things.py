@@ -7,7 +7,8 @@ makes it the company, a make named only with what it made (`벤츠 승용차`, `
 currency written as a company's name before an amount (`한화 240조원`), a legislator's title read as a clinic
 (`연방상원의원`, `대전시의원`: 의원 after a legislature), a researcher's title read as an institute (`김설화 연구원`,
 `서울대 연구원`: 연구원 written apart) and a city, province or district office named only as the site of something
-(`경기도청에서 기자회견을 열고`, `서울시청 인근에서`; `서울시청 아마조네스`, a team, stays).
+(`경기도청에서 기자회견을 열고`, `서울시청 인근에서`; `서울시청 아마조네스`, a team, stays), as is a seat of government
+(`청와대에서 국가안보회의를`, `백악관으로 되돌아`; `청와대는 "…"` stays).
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ RESEARCHER = " 연구원"
 # A local government's office, and what follows it where the text names it as a site (`경기도청에서`, `…청 앞`).
 OFFICES = ("시청", "도청", "구청", "군청")
 SITE_AFTER = re.compile(r"\s?(?:앞|인근|주변|근처|광장|청사|본관|별관|(?:에서|로|으로)(?![가-힣]))")
+# Seats of government named for the body in them (`청와대는 "…"`) or as the place (`청와대에서 국가안보회의를 열고`,
+# `백악관으로 되돌아가`): the place also as an object or a dative (`청와대를 국민 품으로`), not a source (`에 따르면`).
+SEATS = frozenset({"청와대", "백악관", "크렘린", "크렘린궁", "엘리제궁", "총리관저"})
+SEAT_SITE_AFTER = re.compile(r"\s?(?:앞|인근|주변|근처|광장|경내|본관|(?:에서|로|으로|를|에(?!\s?(?:따르면|의하면)))(?![가-힣]))")
 PRODUCT_AFTER = re.compile(r"\s?(?:[A-Z0-9]+\s)?(?:" + "|".join(PRODUCTS) + ")")
 
 
@@ -97,10 +102,11 @@ def _title(name: str) -> bool:
 def _site(name: str, text: str) -> bool:
     """A local government's office named at every mention as the site of something (`경기도청에서 긴급
     기자회견을 열고`, `서울시청 인근에서`): the building (LABELLING), not the body."""
-    if not name.endswith(OFFICES):
+    after = SEAT_SITE_AFTER if name in SEATS else SITE_AFTER if name.endswith(OFFICES) else None
+    if after is None:
         return False
     ends = [i + len(name) for i in _mentions(name, text)]
-    return bool(ends) and all(SITE_AFTER.match(text, end) for end in ends)
+    return bool(ends) and all(after.match(text, end) for end in ends)
 
 
 def _currency(name: str, text: str) -> bool:
