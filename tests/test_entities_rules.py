@@ -916,3 +916,10 @@ def test_a_seat_of_government_named_only_as_the_place_is_no_organisation(run):
     assert "청와대" not in run(body).orgs
     body = '청와대는 "특별사면은 없다"고 밝혔다.'
     assert "청와대" in run(body).orgs
+
+
+def test_a_city_without_its_unit_and_common_nouns_in_bu_are_no_organisations(run):
+    got = run("박영선 새정연 원내대표는 의정부를 지역구로 하는 문희상 의원과 만났다.")
+    assert "의정부" not in got.orgs
+    got = run("판교 벤처기업인 17명이 전국 예비 창업자들을 돕기 위해 재능기부에 나선다.")
+    assert "재능기부" not in got.orgs
