@@ -923,3 +923,8 @@ def test_a_city_without_its_unit_and_common_nouns_in_bu_are_no_organisations(run
     assert "의정부" not in got.orgs
     got = run("판교 벤처기업인 17명이 전국 예비 창업자들을 돕기 위해 재능기부에 나선다.")
     assert "재능기부" not in got.orgs
+
+
+def test_a_parent_named_by_the_child_is_no_organisation(run):
+    got = run("세월호 참사 135일째입니다. 유민아빠 김영오씨는 46일만에 단식을 멈췄습니다.")
+    assert "유민아빠" not in got.orgs and "김영오" in got.people

@@ -65,6 +65,8 @@ CURRENCY_AFTER = re.compile(r"(?:로|으로)?\s?(?:약|대략|무려)?\s?[0-9]")
 LEGISLATOR = re.compile(r"(?:상원|하원|국회|의회|[시도구군])의원")
 # A researcher's title written apart after a name (`김설화 연구원`): an institute writes 연구원 onto its name.
 RESEARCHER = " 연구원"
+# A parent called by the child's name (`유민아빠`, `지유엄마`): a person's designation, no body's name.
+TEKNONYMS = ("아빠", "엄마", "아버지", "어머니")
 # A local government's office, and what follows it where the text names it as a site (`경기도청에서`, `…청 앞`).
 OFFICES = ("시청", "도청", "구청", "군청")
 SITE_AFTER = re.compile(r"\s?(?:앞|인근|주변|근처|광장|청사|본관|별관|(?:에서|로|으로)(?![가-힣]))")
@@ -95,8 +97,10 @@ def things(orgs: list[str], title: str, body: str, as_company: Callable[[str, st
 
 def _title(name: str) -> bool:
     """A person's title read as a body's name: a legislator's (`미국연방상원의원`: 의원 is no clinic after a
-    legislature) or a researcher's written apart (`김설화 연구원`, `서울대 연구원`)."""
-    return LEGISLATOR.search(name) is not None and name.endswith("의원") or name.endswith(RESEARCHER)
+    legislature), a researcher's written apart (`김설화 연구원`, `서울대 연구원`), or a parent named by the child
+    (`유민아빠 김영오씨`)."""
+    return (LEGISLATOR.search(name) is not None and name.endswith("의원") or name.endswith(RESEARCHER)
+            or name.endswith(TEKNONYMS))
 
 
 def _site(name: str, text: str) -> bool:
