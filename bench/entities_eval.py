@@ -6,13 +6,15 @@
 The gold (labelled by reading, before the extractor was measured on it; each row's `notes` give its calls) holds
 the five seeds and 313 articles of ../shared/corpus (Wikinews, BigKinds leads, Naver science news). The `dev` split
 (the seeds, eight corpus articles of gold_a/gold_b, and the sets gold_c to gold_m) is the one whose errors were
-read while writing rules; `heldout` (the other 19 of gold_a/gold_b, and gold_r) was only scored; `fresh` is
-gold_r alone, the last set labelled. gold_d to gold_m were drawn at random on 2026-12-02, gold_n on 2026-12-03
+read while writing rules; `heldout` (the other 19 of gold_a/gold_b, and gold_r, whose errors round 13 read) was
+only scored; `fresh` is gold_r alone, the last set labelled. gold_d to gold_m were drawn at random on 2026-12-02,
+gold_n on 2026-12-03
 (seed 20261203 among the articles of no gold file), gold_o on 2026-12-03 too (seed 20261204, 13 Wikinews and 7
 BigKinds leads of no gold file; scored before and after rounds 8 and 9 of rules, then read for round 10), gold_p on
 2026-12-03 (seed 20261205, 18 Wikinews and 12 BigKinds leads of no gold file; scored before and after round 10,
 then read for round 11), gold_q on 2026-12-03 (seed 20261206, as gold_p; scored before and after round 11, then
-read for round 12), gold_r on 2026-12-03 (seed 20261207, as gold_p; scored before and after round 12, never read),
+read for round 12), gold_r on 2026-12-03 (seed 20261207, as gold_p; scored before and after round 12, then read
+for round 13),
 all labelled by readers who never saw the extractor
 (tests/fixtures/entities/LABELLING.md); each of gold_e, gold_g, gold_h, gold_i, gold_j and gold_k was held out for
 one round of rules (scored before and after them, in README) and then read; gold_l was scored before round 7 and
@@ -58,7 +60,8 @@ def gold_rows() -> list[dict]:
 # gold_i, gold_j and gold_k were each held out for one round of rules (scored before and after it, README), then
 # read; gold_l was read for round 7; gold_m was read on 2026-12-03; gold_n and gold_o were held out for rounds 8
 # and 9 and read for round 10; gold_p was held out for round 10 and read for round 11; gold_q was held out for
-# round 11 and read for round 12; gold_r is held out.
+# round 11 and read for round 12; gold_r was held out for round 12 and its errors read for round 13 (still the
+# `fresh` file below; it is not yet in DEV_FILES).
 DEV_FILES = {"gold_c.json", "gold_d.json", "gold_e.json", "gold_f.json", "gold_g.json", "gold_h.json",
              "gold_i.json", "gold_j.json", "gold_k.json", "gold_l.json", "gold_m.json", "gold_n.json", "gold_o.json",
              "gold_p.json", "gold_q.json"}

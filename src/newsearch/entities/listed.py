@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from .gazetteer import COUNTRIES, REGIONS
-from .lexicon import COMMON_STEM_ORG_SUFFIXES, KNOWN_ORGS, PERSON_TITLES, PUBLIC_FIGURES
+from .lexicon import (COMMON_STEM_ORG_SUFFIXES, COMMON_SURNAMES, GIVEN_SYLLABLES, KNOWN_ORGS, PERSON_TITLES,
+                      PUBLIC_FIGURES)
 from .words import NOT_ORG_ENDINGS, ORG, PLACE
 
 # Particles and endings a listed name is written with (`국방부는`, `수도권에서`, `식약처측`).
@@ -56,6 +57,11 @@ EMBASSY = re.compile(r"(?<![가-힣])주(?:" + _COUNTRY + r")(?:\s?(?:" + "|".jo
                                                                                   reverse=True)) + r")?(?![가-힣]))")
 INSTITUTION_ENDING = re.compile("|".join(s + ("(?!원회)" if s.endswith("위") else "")  # 추진위, not 추진위원회's first letters
                                          for s in sorted(COMMON_STEM_ORG_SUFFIXES, key=len, reverse=True)))
+# A lead cut off inside its last item, a list of people with their bodies and titles (`정수현 현대건설 사장, 박철홍
+# 한라건설..`): the item before it titled, the last a three-syllable Korean name and a word, then the cut mark.
+CUT_LIST_END = re.compile(r"(?<![가-힣])([가-힣]{3}) [가-힣A-Za-z]{1,12}(?:\.\.+|…)\s*$")
+TITLED_ITEM_END = re.compile(r"(?<![가-힣])[가-힣]{3} (?:[가-힣A-Za-z]+ ){1,2}([가-힣]+)\s?(?:,|과|와|및)\s?$")
+MAX_CUT_ITEM = 24
 # Letters an institution's name needs before its ending (`조사위원회` is any body's committee).
 MIN_INSTITUTION_STEM = 3
 
@@ -78,7 +84,22 @@ def listed_names(text: str) -> list[tuple[int, str, str]]:
         if (match.start() - start >= MIN_INSTITUTION_STEM and text[end:rest] in PARTICLES and name not in PERSON_TITLES
                 and not name.endswith(NOT_ORG_ENDINGS) and name not in LISTED_KINDS):
             out.append((start, name, ORG))
-    return out + _embassies(text) + _glossed_in_japanese(text) + _glossed_in_latin(text)
+    return out + _embassies(text) + _glossed_in_japanese(text) + _glossed_in_latin(text) + _cut_off_in_list(text)
+
+
+def _cut_off_in_list(text: str) -> list[tuple[int, str, str]]:
+    """(offset, name, PERSON) of the last person of a list of titled people that a lead's cut-off ends before their
+    title (`김석중 현대인베스트먼트 대표, 정수현 현대건설 사장, 박철홍 한라건설..`): a name written like a Korean one
+    (common surname, given-name syllables) after an item that ends with a person's title."""
+    last = CUT_LIST_END.search(text, max(0, len(text) - MAX_CUT_ITEM - 8))
+    if last is None:
+        return []
+    name = last.group(1)
+    before = TITLED_ITEM_END.search(text, max(0, last.start() - 40), last.start())
+    if (before is None or before.group(1) not in PERSON_TITLES or name[0] not in COMMON_SURNAMES
+            or not all(c in GIVEN_SYLLABLES for c in name[1:])):
+        return []
+    return [(last.start(1), name, PERSON)]
 
 
 def _glossed_in_japanese(text: str) -> list[tuple[int, str, str]]:

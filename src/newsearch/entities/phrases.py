@@ -105,6 +105,11 @@ class Tokens:
         self.codes = "".join(letters) if letters else codes
 
 
+# Title brackets a publication's name is written in (`<자유일보>는`), each closer with its opener.
+TITLE_CLOSERS = {">": "<", "》": "《", "〉": "〈"}
+MAX_TITLED_NAME = 20
+
+
 class Runs:
     """What `phrases_of` found in a text: `phrases` of two tokens or more; `words`, the runs of one token
     (most runs: kept as (start, end, (form, tag), particle) tuples, no objects); `plain_subjects`, with
@@ -211,8 +216,13 @@ def _particle(toks: Tokens, j: int, end: int) -> str:
 
 
 def _from_particle(toks: Tokens, j: int, end: int) -> str:
-    """`에서는` written at `end` (tokens j and j + 1): an organisation speaking as a topic (`리얼미터에서는 "…"`)."""
+    """`에서는` written at `end` (tokens j and j + 1): an organisation speaking as a topic (`리얼미터에서는 "…"`); or
+    the particle after the closing mark of a name written in title brackets (`<자유일보>는`, `《뉴욕타임스》가`)."""
     tokens = toks.tokens
+    if j + 1 < len(tokens) and tokens[j].start == end and tokens[j].form in TITLE_CLOSERS:
+        opener = toks.text.rfind(TITLE_CLOSERS[tokens[j].form], max(0, end - MAX_TITLED_NAME), end)
+        if opener >= 0 and toks.codes[j + 1] == "J" and tokens[j + 1].start == tokens[j].end:
+            return tokens[j + 1].form
     if (j + 1 < len(tokens) and tokens[j].form == "에서" and tokens[j].start == end and tokens[j + 1].form == "는"
             and tokens[j + 1].start == tokens[j].end):
         return "에서는"

@@ -88,6 +88,13 @@ LIST_SEP = re.compile(r"\s*,\s*")
 LAW_ENDINGS = ("법률", "법안", "특별법", "개정안", "시행령", "조례", "조약", "협정", "법")
 # A subject (이/가) this close before a quotation says it, even after a topic (a report of a report).
 NEAR_SUBJECT = 12
+# A bare official (`관계자는`, no body named with it) speaks for the organisation the text just said it contacted or
+# asked (`자유와인권연구소에 연락해 … 물었다. 관계자는 "…"`), up to CONTACT_SPAN letters before.
+BARE_OFFICIAL = "관계자"
+CONTACTED = re.compile(r"(?:\s?측)?(?:에|에게)\s?(?:연락|문의|물었|묻자|물어|질의|전화)")
+CONTACT_SPAN = 200
+# A subject written right before the quotation's mark (its particle, a space and the mark between at most).
+RIGHT_BEFORE = 3
 # How far into the body a quotation is the headline's or its sub-line's (`KAIST 교수팀 논문 게재…"…"`).
 LEAD = 200
 # A headline's quotation echoes a body quotation it shares this many of its syllable pairs with, and this share.
@@ -381,6 +388,8 @@ def _speaker(body: str, found: Found, before: list, after: list, sentence: tuple
         nearest = resolve(before[-1], found, first, last_speaker, body)  # A는 B 관계자가 이날 "…"고 밝혔다고 전했다
         if nearest:
             return nearest
+        if start - before[-1][1] <= RIGHT_BEFORE and _someone(before[-1], body):
+            return None  # A는 "…"라고 주장했지만, 유가족들이 "…"라고: the words of someone unnamed, not the topic's
     if topics or (before and not after):
         subject = (topics or before)[-1]
         who = resolve(subject, found, first, last_speaker, body)
@@ -664,6 +673,8 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
         i = latest_before(found.org_offsets, subject[1])
         if i >= 0 and found.org_offsets[i] >= sentence_start:
             return found.org_mentions[i]
+        if body[at:subject[1]] == BARE_OFFICIAL:
+            return _contacted_before(body, found, at)  # X에 연락해 … 물었다. 관계자는 "…"
         generic = body[subject[0]:subject[1]].split(" ", 1)[0] if body else ""
         return _last_of_kind(found, at, GENERIC_BODIES[generic]) if generic in GENERIC_BODIES else None
     if kind == "team":  # a team or a court speaks for its organisation: the last one named with that word
@@ -683,6 +694,18 @@ def resolve(subject: tuple, found: Found, sentence_start: int, last_speaker: str
                 return name
         return text if text in found.orgs else None
     return _person_inside(found, subject[0], subject[1])
+
+
+def _contacted_before(body: str, found: Found, at: int) -> str | None:
+    """The last organisation named within CONTACT_SPAN letters before `at` that the text says it contacted or asked
+    (`…연구소에 연락해`, `쿠팡 측에 묻자`), or None."""
+    for i in range(latest_before(found.org_offsets, at), -1, -1):
+        off, name = found.org_offsets[i], found.org_mentions[i]
+        if off < at - CONTACT_SPAN:
+            return None
+        if CONTACTED.match(body, off + len(name)):
+            return name
+    return None
 
 
 def _surname_before(body: str, at: int) -> str:

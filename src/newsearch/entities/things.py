@@ -3,8 +3,12 @@ body's (`CCTV`, `KTX`), one glossed as a thing (`전자의무기록(EMR)`, `DNN(
 플랫폼(Common Platform)`) or written as a code (`PCC-772`, `AIA 171`, `APC/C`, a base sequence `ATTGCG`),
 a service a company runs (`‘배달의민족’과 ‘배민라이더스’를 운영하는`, `배달 앱 쿠팡이츠`, `옥션과 G마켓 등의 이커머스
 플랫폼을 운영하는`, `GS25와 GS샵 등 기존 브랜드`), a payment service (`삼성페이`, `열정페이`) unless the article
-makes it the company, a make named only with what it made (`벤츠 승용차`, `아우디 V6 엔진`, `카카오 나무`), and a
-currency written as a company's name before an amount (`한화 240조원`).
+makes it the company, a make named only with what it made (`벤츠 승용차`, `아우디 V6 엔진`, `카카오 나무`), a
+currency written as a company's name before an amount (`한화 240조원`), a legislator's title read as a clinic
+(`연방상원의원`, `대전시의원`: 의원 after a legislature), a researcher's title read as an institute (`김설화 연구원`,
+`서울대 연구원`: 연구원 written apart) and a city, province or district office named only as the site of something
+(`경기도청에서 기자회견을 열고`, `서울시청 인근에서`; `서울시청 아마조네스`, a team, stays), as is a seat of government
+(`청와대에서 국가안보회의를`, `백악관으로 되돌아`; `청와대는 "…"` stays).
 """
 
 from __future__ import annotations
@@ -20,6 +24,11 @@ LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.\-]*")
 BASES = re.compile(r"[ACGTU]{5,}")
 # What writes an abbreviation as a code: a number or a part after it (`PCC-772`, `AIA 171`, `APC/C`).
 CODE_AFTER = re.compile(r"[-/]?[0-9]|/[A-Za-z]| [0-9]")
+# Kinds of thing an abbreviation is written onto as their modifier (`RDD방식`, `BIS 비율`, `LNG 가격`, `LPG 연료`):
+# one so written at every mention names a method, a measure or a substance, not a body.
+THING_HEADS = ("방식", "방법", "기법", "공법", "비율", "가격", "기준", "연료", "게임", "광고", "경계", "현상", "지수",
+               "수치", "규격", "표준", "인증", "검사", "치료법", "가스", "생산기지", "충전소", "운반선", "기관총")
+THING_AFTER = re.compile(r"\s?(?:" + "|".join(THING_HEADS) + r")(?:들)?(?:[은는이가을를의에과와도로]|에서|으로)?(?:는|도|의)?(?![가-힣])")
 # Last letters of a Hangul gloss that make it an organisation's (`유럽우주국`, `기초과학연구원`, `…위원회`).
 ORG_GLOSS_LAST = frozenset("국청처부원단회소대당")
 ORG_GLOSS_ENDINGS = tuple(s for s in ORG_SUFFIXES if len(s) >= 2)
@@ -52,6 +61,19 @@ BRAND_TAIL = re.compile(r"\s*등\s(?:[가-힣]+\s)?브랜드")
 # Company names that are also currencies, and what follows one as a currency (an amount).
 CURRENCY_NAMES = frozenset({"한화"})
 CURRENCY_AFTER = re.compile(r"(?:로|으로)?\s?(?:약|대략|무려)?\s?[0-9]")
+# A legislature before 의원 (a member of it, not a clinic: `미국연방상원의원`, `대전시의원`, `도의원`).
+LEGISLATOR = re.compile(r"(?:상원|하원|국회|의회|[시도구군])의원")
+# A researcher's title written apart after a name (`김설화 연구원`): an institute writes 연구원 onto its name.
+RESEARCHER = " 연구원"
+# A parent called by the child's name (`유민아빠`, `지유엄마`): a person's designation, no body's name.
+TEKNONYMS = ("아빠", "엄마", "아버지", "어머니")
+# A local government's office, and what follows it where the text names it as a site (`경기도청에서`, `…청 앞`).
+OFFICES = ("시청", "도청", "구청", "군청")
+SITE_AFTER = re.compile(r"\s?(?:앞|인근|주변|근처|광장|청사|본관|별관|(?:에서|로|으로)(?![가-힣]))")
+# Seats of government named for the body in them (`청와대는 "…"`) or as the place (`청와대에서 국가안보회의를 열고`,
+# `백악관으로 되돌아가`): the place also as an object or a dative (`청와대를 국민 품으로`), not a source (`에 따르면`).
+SEATS = frozenset({"청와대", "백악관", "크렘린", "크렘린궁", "엘리제궁", "총리관저"})
+SEAT_SITE_AFTER = re.compile(r"\s?(?:앞|인근|주변|근처|광장|경내|본관|(?:에서|로|으로|를|에(?!\s?(?:따르면|의하면)))(?![가-힣]))")
 PRODUCT_AFTER = re.compile(r"\s?(?:[A-Z0-9]+\s)?(?:" + "|".join(PRODUCTS) + ")")
 
 
@@ -68,7 +90,27 @@ def things(orgs: list[str], title: str, body: str, as_company: Callable[[str, st
             out.add(name)
         if _service(name, text, orgs) or _make_named_with_product(name, text) or _currency(name, text):
             out.add(name)
+        elif _title(name) or _site(name, text):
+            out.add(name)
     return out
+
+
+def _title(name: str) -> bool:
+    """A person's title read as a body's name: a legislator's (`미국연방상원의원`: 의원 is no clinic after a
+    legislature), a researcher's written apart (`김설화 연구원`, `서울대 연구원`), or a parent named by the child
+    (`유민아빠 김영오씨`)."""
+    return (LEGISLATOR.search(name) is not None and name.endswith("의원") or name.endswith(RESEARCHER)
+            or name.endswith(TEKNONYMS))
+
+
+def _site(name: str, text: str) -> bool:
+    """A local government's office named at every mention as the site of something (`경기도청에서 긴급
+    기자회견을 열고`, `서울시청 인근에서`): the building (LABELLING), not the body."""
+    after = SEAT_SITE_AFTER if name in SEATS else SITE_AFTER if name.endswith(OFFICES) else None
+    if after is None:
+        return False
+    ends = [i + len(name) for i in _mentions(name, text)]
+    return bool(ends) and all(after.match(text, end) for end in ends)
 
 
 def _currency(name: str, text: str) -> bool:
@@ -91,9 +133,12 @@ def _latin_thing(name: str, text: str) -> bool:
         return True
     if name in KNOWN_ORGS:
         return False
-    after = [text[end:end + 3] for end in _ends_of(name, text)]
+    ends = _ends_of(name, text)
+    after = [text[end:end + 3] for end in ends]
     if after and all(CODE_AFTER.match(a) for a in after):
         return True
+    if ends and all(THING_AFTER.match(text, end) for end in ends):
+        return True  # RDD방식, BIS 비율: the modifier of a kind of thing
     glosses = _glosses(name, text)
     return bool(glosses) and not any(_org_gloss(g) for g in glosses)
 

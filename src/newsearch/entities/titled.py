@@ -83,6 +83,9 @@ ROLES_BEFORE = frozenset("""
 친구 동료 측근 멤버 회원 라이더 기사 운전기사 택배기사 배달원 주부 대학생 노동자 근로자 환자 피해자 유족 희생자
 용의자 피의자 피고인 가해자 원고 제자 스승 후배 선배 전임 후임 전임자 후임자
 """.split())
+# Roles news writes between a country and a foreign person's name (`리비아의 독재자 카다피가`, `독일 정신과 의사
+# 알로이스 알츠하이머에 의해`), besides titles and professions.
+NATIONAL_ROLES = frozenset({"독재자", "지도자", "의사", "철학자", "왕"})
 # A government or an era named after its leader (`윤석열 정부`, `문재인 정권`).
 PERSON_ERAS = frozenset({"정부", "정권", "행정부", "집권", "내각"})
 # One-syllable first words of foreign names (`존`, `폴`, `빌`), no Korean surname (`장`), may open a name's run.
@@ -597,4 +600,50 @@ def titled_people(text: str, tokens, tl: TokenLists | None = None) -> list[tuple
         i += 1
     surnames = _surname_titled(text)
     return out + _listed_names(text, tl) + _referred_back(text, tl, surnames) + _joined_pair(text, tl) + \
-        _cut_before_title(text, tl) + _possessor(text, tl)
+        _cut_before_title(text, tl) + _possessor(text, tl) + _national_role(text, tl)
+
+
+def _national_role(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
+    """(name, role, offset) of a foreign person introduced by country and role (`러시아 물리학자 빅토르 …`, `미국 모델
+    카일리/NNG 제너/NNP`, `리비아의 독재자 카다피가`): a country, its 의 or not, one or two common nouns ending in a
+    profession or role, then two Hangul words written apart (one a proper noun; Kiwi reads some first names as common
+    nouns) or one proper noun of three syllables or more, and a particle or a mark right after."""
+    out = []
+    for i in range(tl.n - 3):
+        if tl.tags[i] != "NNP" or tl.forms[i] not in COUNTRIES:
+            continue
+        k = i + 2 if tl.tags[i + 1] == "JKG" else i + 1
+        for role_at in (k, k + 1):
+            if role_at + 1 >= tl.n or tl.tags[role_at] != "NNG" or (role_at > k and tl.tags[k] != "NNG"):
+                break
+            role = tl.forms[role_at]
+            if role in NATIONAL_ROLES or role.endswith(PROFESSIONS) or role in MORE_TITLES or (
+                    role in PERSON_TITLES and role not in WEAK_TITLES):
+                person = _named_after_role(text, tl, role_at + 1)
+                if person:
+                    out.append((person, role, tl.starts[role_at + 1]))
+                break
+    return out
+
+
+def _named_after_role(text: str, tl: TokenLists, j: int) -> str:
+    """The foreign name written from token j (see `_national_role`), or ""."""
+    two = (j + 1 < tl.n and tl.tags[j] in ("NNP", "NNG") and tl.tags[j + 1] == "NNP" and tl.starts[j + 1] == tl.ends[j] + 1)
+    last = j + 1 if two else j
+    if not two and (tl.tags[j] != "NNP" or tl.ends[j] - tl.starts[j] < 3):
+        return ""
+    words = range(j, last + 1)
+    if tl.starts[j] != tl.ends[j - 1] + 1 or not all(
+            tl.ends[x] - tl.starts[x] >= 2 and (_foreign_word(tl.forms[x]) if not two else _foreign_part(tl.forms[x]))
+            for x in words):
+        return ""
+    if last + 1 < tl.n and not (tl.tags[last + 1][0] in "JS" and (tl.starts[last + 1] == tl.ends[last]
+                                                                  or tl.tags[last + 1][0] == "S")):
+        return ""  # the word goes on (`카다피정권`) or another follows (`알로이스 알츠하이머/NNG`: not half of it)
+    return text[tl.starts[j]:tl.ends[last]]
+
+
+def _foreign_part(form: str) -> bool:
+    """A word of a foreign name of two (`카일리 제너`): Hangul, no listed place or organisation, no institution's ending."""
+    return "가" <= form[0] <= "힣" and form not in NOT_A_PERSON and not form.endswith(LONG_ORG_SUFFIXES) and \
+        not korean_name(form, ("NNP",))

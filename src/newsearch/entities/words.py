@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .gazetteer import BARE_DISTRICTS, LOCAL_SUFFIXES, PLACES_NEEDING_NNP, PROVINCES, REGIONS
+from .gazetteer import BARE_DISTRICTS, DISTRICTS, LOCAL_SUFFIXES, PLACES_NEEDING_NNP, PROVINCES, REGIONS
 from .lexicon import (COMMON_STEM_ORG_SUFFIXES, COMPOUND_HEADS, DOUBLE_SURNAMES, GIVEN_SYLLABLES, KNOWN_ORGS, MODIFIERS,
                       NOT_ORG_ACRONYMS, NOT_ORG_WORDS, ORG_POINTERS, ORG_STEMS, ORG_SUFFIXES, PERSON_TITLES, PRONOUNS,
                       SHORT_ORG_SUFFIXES, SURNAMES, TITLE_FOLLOWERS, WEAK_TITLES)
@@ -31,6 +31,7 @@ MAX_TAIL = max(len(s) for s in ORG_SUFFIXES)
 COURT_SUFFIXES = frozenset({"지법", "고법", "지검", "고검", "지원"})
 # Common words and facilities that end like an organisation (국회의사당, 전자출입명부, 덕평물류센터).
 NOT_ORG_ENDINGS = ("의사당", "명부", "장부", "내부", "외부", "일부", "전부", "간부", "부부", "식당", "사당", "정당", "성당", "대회",
+                   "기부", "어부", "농부", "신부", "잠수부", "상부", "하부",  # 재능기부, 도시어부: common nouns in 부
                    "물류센터", "풀필먼트센터", "콜센터", "데이터센터", "쇼핑센터", "배송센터", "캠프", "청사")
 # Words after a place name in one chunk that keep it a mention of the place (`미국산`, `중국측`).
 PLACE_TAILS = frozenset({"산", "측", "내", "발", "행", "현지", "전역", "정부", "당국", "쪽", "시장", "당국자", "지역", "일대",
@@ -121,6 +122,8 @@ def org_name(chunk: Chunk) -> str:
     suffix = _longest_tail(text, ORG_SUFFIX_SET)
     if not suffix or text.endswith(NOT_ORG_ENDINGS):
         return ""
+    if text + "시" in DISTRICTS or text + "군" in DISTRICTS:
+        return ""  # 의정부(시), 남원(시): a city written without its unit, not a body in 부 or 원
     if suffix in SHORT_ORG_SUFFIXES:
         return text if _short_suffix_org(chunk) else ""
     if suffix in COURT_SUFFIXES and not (text[:2] in PROVINCES or chunk.forms[0] in PLACES_NEEDING_NNP):

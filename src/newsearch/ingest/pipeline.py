@@ -22,7 +22,8 @@ from .shards import Shard
 from .sources import Problem, printable, source_key
 
 # Bump when analysis or stored fields change meaning: every document then counts as changed.
-SCHEMA_VERSION = "16"  # 16: entities of ent-rules-12 (bare names with a rarer syllable, role words before names, foreign names)
+SCHEMA_VERSION = "17"  # 17: entities of ent-rules-13 (titles and sites read as organisations dropped, foreign names after
+# country and role, speakers of bracketed publications and of contacted bodies' officials)
 # Documents between two collections of the young garbage generations during a bulk load.
 GC_EVERY = 2000
 
