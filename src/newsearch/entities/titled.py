@@ -446,12 +446,7 @@ def _joined_pair(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
     """Two Korean full names with common surnames joined by `와`/`과`, each one proper noun to Kiwi, the second before a
     particle (`이용하와 장수길을`): people, as one such word alone is not."""
     out = []
-    tags, j = tl.tags, -1
-    while True:
-        try:
-            j = tags.index("JC", j + 1)
-        except ValueError:
-            break
+    for j in tl.tagged("JC"):
         i = j - 1
         if i < 0 or j + 2 >= tl.n or tl.forms[j] not in ("와", "과") or not tl.glued(j):
             continue
@@ -489,12 +484,8 @@ def _possessor(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
     """Korean full names with a common surname, one proper noun each, whose words or kin the text names with 의 (`김학순의
     증언`, `김태호의 발언`, `성혜림의 아들`): only a person testifies or has a son."""
     out = []
-    tags, j = tl.tags, -1
-    while True:
-        try:
-            j = tags.index("JKG", j + 1)
-        except ValueError:
-            return out
+    tags = tl.tags
+    for j in tl.tagged("JKG"):
         i = j - 1
         if i < 0 or j + 1 >= tl.n or tl.forms[j + 1] not in PERSONS_OWN or tl.starts[j + 1] != tl.ends[j] + 1:
             continue
@@ -502,6 +493,7 @@ def _possessor(text: str, tl: TokenLists) -> list[tuple[str, str, int]]:
         if tags[i] == "NNP" and len(form) == 3 and tl.glued(j) and form[0] in COMMON_SURNAMES and _name_shaped(form) \
                 and korean_name(form, ("NNP",)) and not (tl.starts[i] and text[tl.starts[i] - 1].isalnum()):
             out.append((form, "", tl.starts[i]))
+    return out
 
 
 def _surname_titled(text: str) -> set[str]:

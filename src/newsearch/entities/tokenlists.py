@@ -17,6 +17,16 @@ class TokenLists:
         self.ends = [t.start + t.len for t in tokens]
         self.n = len(self.tags)
 
+    def tagged(self, tag: str):
+        """Indexes of the tokens tagged `tag`, in order (list.index: a C scan from one to the next)."""
+        tags, j = self.tags, -1
+        while True:
+            try:
+                j = tags.index(tag, j + 1)
+            except ValueError:
+                return
+            yield j
+
     def glued(self, i: int) -> bool:
         """Token i follows token i - 1 with no space between (one written word)."""
         return i > 0 and self.starts[i] == self.ends[i - 1]
