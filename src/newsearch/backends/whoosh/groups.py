@@ -22,7 +22,7 @@ import numpy as np
 from ...copies import NUM_PERM, SIGNATURE_BYTES, Groups, SignatureTable, days_of, decode_rows, find_groups_table
 from ...search.model import Copy
 from . import sortable
-from .postings import segment_live
+from .postings import segment_live, segment_name
 
 FILE_NAME = "copies.json"
 
@@ -95,16 +95,10 @@ def _described(leaves: list, where: np.ndarray, places: dict[str, tuple[str, int
         docs = where[where[:, 0] == seg, 1].tolist()
         ids, dates = (sortable.column_values(leaves[seg], c) for c in ("id", "date"))
         out.update(((seg, d), (ids[d], dates[d])) for d in docs)
-        name = _segment_name(leaves[seg])
+        name = segment_name(leaves[seg])
         if name is not None:
             places.update((ids[d], (name, d)) for d in docs)
     return [out[(seg, d)] for seg, d in where.tolist()]
-
-
-def _segment_name(reader) -> str | None:
-    """The id of a segment reader's segment file (None: a reader of no file)."""
-    segment = getattr(reader, "_segment", None)
-    return segment.segment_id() if segment is not None else None
 
 
 def _write(folder: Path, generation: int, groups: Groups, places: dict[str, tuple[str, int]]) -> None:
@@ -123,7 +117,7 @@ def _live_docnums(leaves, live: np.ndarray, ids: set[str], places: dict[str, tup
     place when its segment is here and the document there is live (segments never change once written, so it
     is the same document), else looked for in the `id` column."""
     out: dict[str, int] = {}
-    spans = {_segment_name(sub.reader()): (offset, sub.reader().doc_count_all()) for sub, offset in leaves}
+    spans = {segment_name(sub.reader()): (offset, sub.reader().doc_count_all()) for sub, offset in leaves}
     spans.pop(None, None)
     rest = set()
     for m in ids:

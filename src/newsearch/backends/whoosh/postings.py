@@ -262,9 +262,14 @@ def _length_bytes(reader, fieldname: str, size: int) -> np.ndarray | None:
         return np.fromiter((col[d] for d in range(size)), dtype=np.uint8, count=size)
 
 
-def _segment_id(reader) -> str:
+def segment_name(reader) -> str | None:
+    """The id of the segment file a reader reads (None: a reader of no file, such as a writer's in memory)."""
     segment = getattr(reader, "_segment", None)
-    return segment.segment_id() if segment is not None else str(id(reader))
+    return segment.segment_id() if segment is not None else None
+
+
+def _segment_id(reader) -> str:
+    return segment_name(reader) or str(id(reader))
 
 
 def _characters_decoder(fmt):

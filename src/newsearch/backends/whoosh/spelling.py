@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ...search import spelling
 from ...search.spelling import MIN_DF, Vocabulary
+from .postings import segment_name
 
 FILE_PREFIX = "spelling-"  # kept vocabularies in the index folder: spelling-<state>.npz
 
@@ -86,9 +87,9 @@ def _state(searcher) -> tuple[tuple[str, ...], bool]:
     """The ids of the segments `searcher` reads, and whether all of them are files."""
     ids, on_disk = [], True
     for sub, _offset in searcher.leaf_searchers():
-        segment = getattr(sub.reader(), "_segment", None)
-        on_disk = on_disk and segment is not None
-        ids.append(segment.segment_id() if segment is not None else str(id(sub.reader())))
+        name = segment_name(sub.reader())
+        on_disk = on_disk and name is not None
+        ids.append(name or str(id(sub.reader())))
     return tuple(ids), on_disk
 
 
