@@ -23,6 +23,7 @@ from ...copies import NUM_PERM, SIGNATURE_BYTES, Groups, SignatureTable, days_of
 from ...search.model import Copy
 from . import sortable
 from .postings import segment_live, segment_name
+from .proximity import within
 
 FILE_NAME = "copies.json"
 
@@ -196,10 +197,7 @@ class GroupView:
         keys = self.key[docnums]
         own = keys == docnums
         leads = np.unique(keys[~own])  # the groups of members whose lead is elsewhere (or absent)
-        if not len(leads) or not len(docnums):
-            return int(np.count_nonzero(own))
-        at = np.minimum(np.searchsorted(docnums, leads), len(docnums) - 1)
-        return int(np.count_nonzero(own)) + int(np.count_nonzero(docnums[at] != leads))
+        return int(np.count_nonzero(own)) + len(leads) - len(within(leads, docnums))
 
     def collapse(self, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """The first of each group, in the order given."""
