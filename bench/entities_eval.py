@@ -4,16 +4,17 @@
     python bench/entities_eval.py [--shared DIR] [--split dev|heldout|fresh|all] [--errors] [--json FILE]
 
 The gold (labelled by reading, before the extractor was measured on it; each row's `notes` give its calls) holds
-the five seeds and 343 articles of ../shared/corpus (Wikinews, BigKinds leads, Naver science news). The `dev` split
-(the seeds, eight corpus articles of gold_a/gold_b, and the sets gold_c to gold_r) is the one whose errors were
-read while writing rules; `heldout` (the other 19 of gold_a/gold_b, and gold_s) was only scored; `fresh` is gold_s
+the five seeds and 433 articles of ../shared/corpus (Wikinews, BigKinds leads, Naver science news). The `dev` split
+(the seeds, eight corpus articles of gold_a/gold_b, and the sets gold_c to gold_s) is the one whose errors were
+read while writing rules; `heldout` (the other 19 of gold_a/gold_b, and gold_t) was only scored; `fresh` is gold_t
 alone, the last set labelled. gold_d to gold_m were drawn at random on 2026-12-02, gold_n on 2026-12-03 (seed
 20261203 among the articles of no gold file), gold_o on 2026-12-03 too (seed 20261204, 13 Wikinews and 7 BigKinds
 leads of no gold file; scored before and after rounds 8 and 9 of rules, then read for round 10), gold_p on
 2026-12-03 (seed 20261205, 18 Wikinews and 12 BigKinds leads of no gold file; scored before and after round 10,
 then read for round 11), gold_q on 2026-12-03 (seed 20261206, as gold_p; scored before and after round 11, then
 read for round 12), gold_r on 2026-12-03 (seed 20261207, as gold_p; scored before and after round 12, then read
-for round 13), gold_s on 2026-12-03 (seed 20261208, as gold_p; scored before and after round 13, never read), all
+for round 13), gold_s on 2026-12-03 (seed 20261208, as gold_p; scored before and after round 13, then read
+for round 14), gold_t on 2026-12-03 (seed 20261209, as gold_p; scored before and after round 14, never read), all
 labelled by readers who never saw the extractor (tests/fixtures/entities/LABELLING.md); each of gold_e, gold_g,
 gold_h, gold_i, gold_j and gold_k was held out for one round of rules (scored before and after them, in README) and
 then read; gold_l was scored before round 7 and read for it; gold_m was held out from round 7 until its errors were
@@ -59,11 +60,12 @@ def gold_rows() -> list[dict]:
 # gold_i, gold_j and gold_k were each held out for one round of rules (scored before and after it, README), then
 # read; gold_l was read for round 7; gold_m was read on 2026-12-03; gold_n and gold_o were held out for rounds 8
 # and 9 and read for round 10; gold_p was held out for round 10 and read for round 11; gold_q was held out for
-# round 11 and read for round 12; gold_r was held out for round 12 and read for round 13; gold_s is held out.
+# round 11 and read for round 12; gold_r was held out for round 12 and read for round 13; gold_s was held out for
+# round 13 and read for round 14; gold_t is held out.
 DEV_FILES = {"gold_c.json", "gold_d.json", "gold_e.json", "gold_f.json", "gold_g.json", "gold_h.json",
              "gold_i.json", "gold_j.json", "gold_k.json", "gold_l.json", "gold_m.json", "gold_n.json", "gold_o.json",
-             "gold_p.json", "gold_q.json", "gold_r.json"}
-FRESH_FILE = "gold_s.json"
+             "gold_p.json", "gold_q.json", "gold_r.json", "gold_s.json"}
+FRESH_FILE = "gold_t.json"
 
 
 def is_dev(row: dict) -> bool:
@@ -72,8 +74,8 @@ def is_dev(row: dict) -> bool:
 
 
 def in_split(row: dict, split: str) -> bool:
-    """`dev`, `heldout` (every article whose errors were never read), `fresh` (gold_s alone: labelled on
-    2026-12-03 by labellers who never saw the extractor, before round 13 of rules) or `all`."""
+    """`dev`, `heldout` (every article whose errors were never read), `fresh` (gold_t alone: labelled on
+    2026-12-03 by labellers who never saw the extractor, before round 14 of rules) or `all`."""
     if split == "all":
         return True
     if split == "fresh":
