@@ -70,17 +70,19 @@ class NoriRounds:
     """Lucene/Nori (bench/nori) kept running on the same documents and queries, for latency measured in turns
     with ours: `timed()` runs one timed pass over every query in the waiting JVM (its index built and its warm
     pass run when the session starts) and returns its p50/p95/p99/max ms. Not usable (`ok` false) when Java or
-    the Lucene jars are missing."""
+    the Lucene jars are missing. `snippets`: each hit's stored text read and one passage highlighted (Lucene's
+    UnifiedHighlighter over offsets kept in the postings), as our results come with a snippet."""
 
-    def __init__(self, work: Path, n: int, queries: list[str], rounds: int, log):
+    def __init__(self, work: Path, n: int, queries: list[str], rounds: int, log, snippets: bool = False):
         import subprocess
 
         qfile = work / "latency-queries.jsonl"
         qfile.write_text("".join(json.dumps({"id": f"q{i}", "text": q}, ensure_ascii=False) + "\n"
                                  for i, q in enumerate(queries)), encoding="utf-8")
+        run = work / (f"nori-{n}-snippets.tsv" if snippets else f"nori-{n}.tsv")
         cmd = ["bash", str(C.BENCH_DIR / "nori" / "run.sh"), "search", str(work / f"docs-{n}.jsonl"), str(qfile),
-               str(work / f"nori-{n}.tsv"), "--hits", "10", "--fields", "combined", "--warm-passes", "1",
-               "--rounds", str(rounds)]
+               str(run), "--hits", "10", "--fields", "combined", "--warm-passes", "1", "--rounds", str(rounds),
+               "--snippets", "1" if snippets else "0"]
         self.log = log
         try:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -11,6 +11,9 @@
 //       query terms over title and body (MultiFieldQueryParser, syntax escaped), write the top
 //       hits as a TREC run `qid Q0 docid rank score tag`. Timing figures go to stderr.
 //       --fields combined indexes and searches a single "text" field = title + "\n" + body instead.
+//       --snippets 1 (with --fields combined): the text stored and indexed with offsets, and each query's hits
+//       read whole and given one highlighted passage (UnifiedHighlighter over the postings' offsets), as
+//       newsearch's results come with their stored fields and a snippet.
 //       --warm-passes N: untimed passes first. --rounds R: interleaved with another engine; after the warm
 //       passes print "ready" on stdout, then for each line read on stdin run one timed pass and print its
 //       "p50 .. p95 .. p99 .. max .." (ms) on stdout (the run file holds the first pass).
@@ -50,6 +53,9 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.ko.KoreanAnalyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
@@ -226,11 +232,23 @@ public final class NoriRun {
         final StringField id = new StringField("id", "", Field.Store.YES);
         final TextField title = new TextField("title", "", Field.Store.NO);
         final TextField body = new TextField("body", "", Field.Store.NO);
-        final TextField text = new TextField("text", "", Field.Store.NO);
+        final Field text;
         final Document doc = new Document();
 
         DocBuilder(boolean combined) {
+            this(combined, false);
+        }
+
+        /** `snippets`: the combined text stored and indexed with offsets, for the highlighter. */
+        DocBuilder(boolean combined, boolean snippets) {
             this.combined = combined;
+            FieldType type = new FieldType(TextField.TYPE_NOT_STORED);
+            if (snippets) {
+                type.setStored(true);
+                type.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS);
+            }
+            type.freeze();
+            text = new Field("text", "", type);
             doc.add(id);
             if (combined) {
                 doc.add(text);
@@ -255,7 +273,7 @@ public final class NoriRun {
     // ------------------------------------------------------------------ search mode
 
     private static void search(String[] args) throws Exception {
-        Opts o = new Opts(args, 1, "k1", "b", "hits", "tag", "fields", "warm-passes", "rounds");
+        Opts o = new Opts(args, 1, "k1", "b", "hits", "tag", "fields", "warm-passes", "rounds", "snippets");
         if (o.pos.size() != 3) throw new IllegalArgumentException("search needs CORPUS QUERIES RUN_OUT");
         String corpus = o.pos.get(0), queries = o.pos.get(1), out = o.pos.get(2);
         float k1 = o.flt("k1", 0.9f), b = o.flt("b", 0.4f);
@@ -264,6 +282,8 @@ public final class NoriRun {
         int warmPasses = (int) o.lng("warm-passes", 0);
         String tag = o.str("tag", "nori");
         boolean combined = combinedFields(o);
+        boolean snippets = o.lng("snippets", 0) != 0;
+        if (snippets && !combined) throw new IllegalArgumentException("--snippets needs --fields combined");
 
         BM25Similarity sim = new BM25Similarity(k1, b);
         Analyzer analyzer = new KoreanAnalyzer();
@@ -277,7 +297,7 @@ public final class NoriRun {
         long[] chars = {0};
         long docs;
         try (IndexWriter w = new IndexWriter(dir, cfg)) {
-            DocBuilder db = new DocBuilder(combined);
+            DocBuilder db = new DocBuilder(combined, snippets);
             docs = forEachRow(corpus, -1, obj -> {
                 Row r = toRow(obj);
                 chars[0] += r.chars();
@@ -303,6 +323,7 @@ public final class NoriRun {
             searcher.setSimilarity(sim);
             MultiFieldQueryParser qp = new MultiFieldQueryParser(combined ? COMBINED : FIELDS, analyzer);
             qp.setDefaultOperator(QueryParser.Operator.OR);
+            UnifiedHighlighter hl = snippets ? new UnifiedHighlighter(searcher, analyzer) : null;
 
             List<Map<String, String>> qs = new ArrayList<>();
             forEachRow(queries, -1, qs::add);
@@ -310,7 +331,9 @@ public final class NoriRun {
                 for (Map<String, String> q : qs) {
                     Query query = qp.parse(QueryParser.escape(q.get("text")));
                     if (query == null) continue;
-                    for (ScoreDoc sd : searcher.search(query, hits).scoreDocs) reader.document(sd.doc).get("id");
+                    TopDocs td = searcher.search(query, hits);
+                    for (ScoreDoc sd : td.scoreDocs) reader.document(sd.doc).get("id");
+                    if (hl != null) hl.highlight("text", query, td, 1);
                 }
             }
             int rounds = (int) o.lng("rounds", 0);
@@ -319,14 +342,14 @@ public final class NoriRun {
                 System.out.println("ready");
                 System.out.flush();
                 for (int r = 0; r < rounds && in.readLine() != null; r++) {
-                    long[] sorted = timedPass(qs, qp, searcher, reader, hits, tag, r == 0 ? pw : null);
+                    long[] sorted = timedPass(qs, qp, searcher, reader, hits, tag, r == 0 ? pw : null, hl);
                     System.out.printf(Locale.ROOT, "%s%n", percentiles(sorted));
                     System.out.flush();
                 }
                 return;
             }
             t1 = System.nanoTime();
-            long[] sorted = timedPass(qs, qp, searcher, reader, hits, tag, pw);
+            long[] sorted = timedPass(qs, qp, searcher, reader, hits, tag, pw, hl);
             nq = qs.size();
             if (sorted.length > 0) {
                 System.err.printf(Locale.ROOT, "nori: latency ms %s (%d queries, %d warm passes)%n",
@@ -339,9 +362,11 @@ public final class NoriRun {
             nq, querySec, nq / querySec, 1000.0 * querySec / Math.max(1, nq), out);
     }
 
-    /** One timed pass over every query; the run lines go to `pw` when it is not null. Sorted latencies, ns. */
+    /** One timed pass over every query; the run lines go to `pw` when it is not null; with `hl`, each hit's stored
+     *  fields read whole and one highlighted passage made. Sorted latencies, ns. */
     private static long[] timedPass(List<Map<String, String>> qs, MultiFieldQueryParser qp, IndexSearcher searcher,
-                                    DirectoryReader reader, int hits, String tag, PrintWriter pw) throws Exception {
+                                    DirectoryReader reader, int hits, String tag, PrintWriter pw,
+                                    UnifiedHighlighter hl) throws Exception {
         long[] lat = new long[qs.size()];
         int nl = 0;
         for (Map<String, String> q : qs) {
@@ -361,6 +386,10 @@ public final class NoriRun {
                 for (ScoreDoc sd : td.scoreDocs) {
                     String docId = reader.document(sd.doc).get("id");
                     if (pw != null) pw.printf(Locale.ROOT, "%s Q0 %s %d %.6f %s%n", qid, docId, ++rank, sd.score, tag);
+                }
+                if (hl != null) {
+                    String[] passages = hl.highlight("text", query, td, 1);
+                    if (passages.length != td.scoreDocs.length) throw new IllegalStateException("highlight: " + qid);
                 }
             }
             lat[nl++] = System.nanoTime() - tq;

@@ -16,7 +16,7 @@ classes="${NORI_CLASSES:-$repo/bench/out/nori-classes}"
 jars="${LUCENE_JAR_DIR:-/usr/share/java}"
 
 cp=""
-for m in core analyzers-common analyzers-nori queryparser queries sandbox; do
+for m in core analyzers-common analyzers-nori queryparser queries sandbox highlighter; do
     jar="$(ls "$jars"/lucene-"$m"-8.*.jar 2>/dev/null | grep -v -- '-8\.x\.jar' | sort -V | tail -n 1 || true)"
     if [[ -z "$jar" ]]; then
         echo "run.sh: lucene-$m-8.*.jar not found in $jars (apt-get install liblucene8-java)" >&2
